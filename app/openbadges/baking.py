@@ -248,6 +248,9 @@ def bake_svg(svg: str | bytes, payload: str, verify_url: str | None = None) -> b
     Any existing assertion element is removed first. The payload goes in CDATA unless it
     contains ``]]>``, in which case it is written as escaped text (read back the same way).
     """
+    if any((ord(c) < 32 and c not in "\t\n") or c in "\ufffe\uffff" for c in payload):
+        # XML drops or rewrites these (\r becomes \n), so the badge would not read back intact
+        raise BakingError("cannot bake: the payload contains characters an SVG cannot carry")
     try:
         document = safe_minidom.parseString(svg.encode("utf-8") if isinstance(svg, str) else svg)
     except (DefusedXmlException, ParseError, ValueError) as exc:
