@@ -1,0 +1,106 @@
+"""Canonical forms that proofs sign: RDFC-1.0 (URDNA2015) N-Quads and RFC 8785 JCS.
+
+RDF canonicalisation runs in a *safe mode*: JSON-LD silently drops properties and types
+that the contexts do not define, and a signature over what is left would "verify" a
+document whose extra claims were never signed. Any such loss raises
+:class:`UndefinedTerm` instead, as jsonld.js's ``safe: true`` does.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import jcs
+from pyld import jsonld
+
+from .documents import ContextNotBundled, document_loader
+
+
+class CanonicalizationError(Exception):
+    """The document cannot be put in canonical form (bad JSON-LD, unknown context...)."""
+
+
+class UndefinedTerm(CanonicalizationError):
+    """A property, type or identifier would be dropped because no context defines it."""
+
+
+def _options() -> dict[str, Any]:
+    return {"documentLoader": document_loader, "base": None, "processingMode": "json-ld-1.1"}
+
+
+def _is_absolute(iri: str) -> bool:
+    return iri.startswith("_:") or (":" in iri and not iri.startswith(":"))
+
+
+def _raise_dropped(term: str | None) -> None:
+    raise UndefinedTerm(f"term {term!r} is not defined by the document's contexts")
+
+
+def _check_expanded(node: Any) -> None:
+    """Refuse relative @type/@id values: RDF conversion would drop them without a word."""
+    if isinstance(node, list):
+        for item in node:
+            _check_expanded(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if "@value" in node:
+        return
+    for value in node.get("@type", []) if isinstance(node.get("@type"), list) else []:
+        if isinstance(value, str) and not _is_absolute(value):
+            raise UndefinedTerm(f"type {value!r} is not defined by the document's contexts")
+    node_id = node.get("@id")
+    if isinstance(node_id, str) and not _is_absolute(node_id):
+        raise UndefinedTerm(f"identifier {node_id!r} is not an absolute IRI")
+    for key, value in node.items():
+        if key not in ("@type", "@id", "@context"):
+            _check_expanded(value)
+
+
+def _unwrap(error: BaseException) -> BaseException:
+    """PyLD wraps loader errors several levels deep; surface the one a person can act on."""
+    seen = error
+    while seen is not None:
+        if isinstance(seen, (ContextNotBundled, UndefinedTerm)):
+            return seen
+        seen = seen.__cause__ or getattr(seen, "cause", None) or seen.__context__
+    return error
+
+
+def expand_safely(document: dict[str, Any]) -> list[Any]:
+    """Expand ``document`` with bundled contexts only, failing on any undefined term."""
+    processor = jsonld.JsonLdProcessor(on_property_dropped=_raise_dropped)
+    try:
+        expanded = processor.expand(document, _options())
+    except (jsonld.JsonLdError, ContextNotBundled, UndefinedTerm) as exc:
+        cause = _unwrap(exc)
+        if cause is exc and isinstance(exc, jsonld.JsonLdError):
+            raise CanonicalizationError(f"invalid JSON-LD: {exc}") from exc
+        raise cause from None
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        raise CanonicalizationError(f"invalid JSON-LD: {exc}") from exc
+    _check_expanded(expanded)
+    return expanded
+
+
+def rdfc(document: dict[str, Any]) -> str:
+    """RDFC-1.0 / URDNA2015 canonical N-Quads of a JSON-LD document (safe mode)."""
+    expanded = expand_safely(document)
+    try:
+        return jsonld.normalize(
+            expanded,
+            {
+                **_options(),
+                "algorithm": "URDNA2015",
+                "format": "application/n-quads",
+            },
+        )
+    except jsonld.JsonLdError as exc:
+        raise CanonicalizationError(f"cannot canonicalise: {exc}") from exc
+
+
+def jcs_bytes(value: Any) -> bytes:
+    """RFC 8785 JSON Canonicalization Scheme serialisation of ``value``."""
+    try:
+        return jcs.canonicalize(value)
+    except (TypeError, ValueError) as exc:
+        raise CanonicalizationError(f"cannot canonicalise as JCS: {exc}") from exc
