@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote, urldefrag
 
 import base58
 
-from .fetching import FetchError, Fetcher
+from .fetching import Fetcher, FetchError
 from .keys import (
     Ed25519PublicKey,
     KeyFormatError,

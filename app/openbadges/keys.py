@@ -7,7 +7,6 @@ this module never reads configuration.
 from __future__ import annotations
 
 import base64
-import json
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +15,10 @@ import base58
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -190,9 +192,3 @@ def decrypt_private_key(token: str, secret: str | bytes, *, context: str = "") -
     except (InvalidTag, KeyFormatError, ValueError) as exc:
         raise KeyDecryptionError("wrong secret or corrupted key") from exc
 
-
-def jwk_thumbprint_input(jwk: dict[str, str]) -> bytes:
-    """RFC 7638 thumbprint input (required members, sorted, no whitespace)."""
-    required = {"OKP": ("crv", "kty", "x"), "EC": ("crv", "kty", "x", "y"), "RSA": ("e", "kty", "n")}
-    members = required.get(jwk.get("kty", ""), ())
-    return json.dumps({k: jwk[k] for k in members}, separators=(",", ":"), sort_keys=True).encode()

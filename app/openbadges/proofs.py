@@ -9,16 +9,27 @@ from __future__ import annotations
 import copy
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 
 from .canonical import CanonicalizationError, jcs_bytes, rdfc
 from .dids import KeyResolutionError, VerificationMethod, resolve_verification_method
-from .documents import CREDENTIALS_V2, DATA_INTEGRITY_V2, ED25519_2020_CONTEXT, ContextNotBundled
+from .documents import (
+    CREDENTIALS_V2,
+    DATA_INTEGRITY_V2,
+    ED25519_2020_CONTEXT,
+    ContextNotBundled,
+)
 from .fetching import Fetcher
-from .keys import Ed25519PublicKey, KeyFormatError, KeyPair, multibase_decode, multibase_encode
+from .keys import (
+    Ed25519PublicKey,
+    KeyFormatError,
+    KeyPair,
+    multibase_decode,
+    multibase_encode,
+)
 
 RDFC = "eddsa-rdfc-2022"
 JCS = "eddsa-jcs-2022"
@@ -162,7 +173,7 @@ def verify_proofs(document: dict[str, Any], *, fetcher: Fetcher | None,
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _ensure_suite_context(document: dict[str, Any], suite: str) -> None:
