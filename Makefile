@@ -1,0 +1,58 @@
+# Credwork: `make run` serves the demo on SQLite; `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: run test test-postgres test-e2e assets install install-dev db seed bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+app/static/vendor/app.css: node_modules/.installed app/static/scss/app.scss scripts/build-assets.mjs
+	npm run --silent build
+
+assets: app/static/vendor/app.css
+
+tests/interop/node_modules/.installed: tests/interop/package.json tests/interop/package-lock.json
+	npm ci --prefix tests/interop --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.runtime assets
+install-dev: $(VENV)/.dev assets $(if $(wildcard tests/interop/package.json),tests/interop/node_modules/.installed)
+
+db: install
+	$(BIN)/flask db upgrade
+
+seed: db
+	$(BIN)/flask seed demo
+
+run: seed
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# The whole suite: unit, integration and browser tests, on SQLite (TEST_DATABASE_URL selects PostgreSQL).
+test: install-dev
+	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+test-postgres: install-dev
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
+	  $(BIN)/python -m pytest -p no:cacheprovider --ignore=tests/e2e $(PYTEST_ARGS)
+
+bench: install-dev
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) node_modules app/static/vendor instance/credwork.db

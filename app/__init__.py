@@ -1,0 +1,83 @@
+"""Credwork application factory."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+
+from config import CONFIGS
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error handlers, commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    name = config_name or os.environ.get("CREDWORK_ENV", "development")
+    config_class = CONFIGS[name]
+    if hasattr(config_class, "validate"):
+        config_class.validate()
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_templates(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(os.path.join(app.root_path, "templates")),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    from app import templating
+
+    templating.init_app(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from govuk_frontend_wtf.main import WTFormsHelpers
+
+    from app import models  # noqa: F401  (registers every model on the metadata)
+    from app.extensions import csrf, db, htmx, limiter, login_manager, migrate, oauth
+    from app.security import sessions
+
+    db.init_app(app)
+    with app.app_context():
+        from app.extensions import configure_sqlite
+
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    oauth.init_app(app)
+    limiter.init_app(app)
+    WTFormsHelpers(app)
+    sessions.init_app(app, login_manager)
+    from app.security import headers
+
+    headers.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.blueprints import register_all
+
+    register_all(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.blueprints.errors import init_app
+
+    init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app import cli
+
+    cli.init_app(app)

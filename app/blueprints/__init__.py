@@ -1,0 +1,17 @@
+"""Feature blueprints. Each package exposes `bp`; this list is the one place they are registered."""
+from __future__ import annotations
+
+from importlib import import_module
+
+BLUEPRINTS = [
+    "app.blueprints.main",
+    "app.blueprints.auth",
+    "app.blueprints.organisation",
+    "app.blueprints.api",
+]
+
+
+def register_all(app) -> None:
+    for dotted in BLUEPRINTS:
+        module = import_module(f"{dotted}.routes")
+        app.register_blueprint(module.bp)

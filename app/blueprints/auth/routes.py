@@ -1,0 +1,103 @@
+"""Signing in and out, password resets, accepting invitations."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.blueprints.auth.forms import AcceptInvitationForm, ForgotPasswordForm, NewPasswordForm, SignInForm
+from app.blueprints.forms import next_param, safe_next
+from app.extensions import db, limiter
+from app.services import accounts, audit, organisations
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(next_param()))
+    form = SignInForm()
+    error = None
+    if form.validate_on_submit():
+        result = accounts.authenticate(form.email.data, form.password.data)
+        db.session.commit()
+        if result.user:
+            login_user(result.user)
+            return redirect(safe_next(next_param()), code=303)
+        error = result.error
+    return render_template("auth/login.html", form=form, error=error, next=next_param()), (
+        200 if not (form.is_submitted() and (error or form.errors)) else 422)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    audit.record(current_user, "user.signed_out", current_user, f"{current_user.email} signed out")
+    db.session.commit()
+    logout_user()
+    flash("You have signed out", "success")
+    return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    if accounts.reset_token_user(token) is None:
+        return render_template("auth/link_expired.html", what="password reset"), 410
+    form = NewPasswordForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except accounts.AccountError as exc:
+            error = str(exc)
+        else:
+            db.session.commit()
+            logout_user()
+            flash("Your password has been changed. Sign in with your new password.", "success")
+            return redirect(url_for("auth.login"), code=303)
+    status = 422 if (error or form.errors) else 200
+    return render_template("auth/reset.html", form=form, error=error), status
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    invitation = organisations.find_invitation(token)
+    if invitation is None:
+        return render_template("auth/link_expired.html", what="invitation"), 410
+    form = AcceptInvitationForm()
+    error = None
+    user = current_user if current_user.is_authenticated else None
+    if form.validate_on_submit():
+        try:
+            membership = organisations.accept_invitation(
+                token, user=user, name=form.name.data, password=form.password.data)
+        except organisations.OrganisationError as exc:
+            error = str(exc)
+        else:
+            db.session.commit()
+            if user is None:
+                login_user(membership.user)
+            from app.security.policy import switch_org
+
+            switch_org(membership.organisation_id)
+            flash(f"Welcome to {membership.organisation.name}", "success")
+            return redirect(url_for("main.dashboard"), code=303)
+    status = 422 if (error or form.errors) else 200
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation,
+                           user=user, error=error), status

@@ -1,0 +1,15 @@
+"""htmx conventions in one place: a swappable region is one partial, returned alone to an htmx
+request and inside its full page otherwise (history restores get the full page)."""
+from __future__ import annotations
+
+from flask import render_template
+
+from app.extensions import htmx
+
+
+def wants_partial() -> bool:
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def render_partial_or_page(page: str, partial: str, **context) -> str:
+    return render_template(partial if wants_partial() else page, **context)

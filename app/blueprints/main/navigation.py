@@ -1,0 +1,52 @@
+"""What each role sees on its dashboard and in the navigation.
+
+One table: a link appears when the person's current organisation grants the permission and
+the endpoint exists (capabilities from later work are listed as "coming", never faked).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+
+from app.security import policy
+from app.security.permissions import Permission as P
+
+
+@dataclass(frozen=True)
+class Task:
+    title: str
+    description: str
+    endpoint: str
+    permission: P | None = None
+
+
+TASKS = [
+    Task("People and roles", "Invite people, change their roles, remove access.", "organisation.people", P.ORG_MANAGE_PEOPLE),
+    Task("Partnerships", "Employer-provider partnerships: request, accept, end.", "organisation.partnerships", P.ORG_MANAGE_PARTNERSHIPS),
+    Task("Single sign-on", "Let staff sign in with your OpenID Connect provider.", "sso.settings", P.ORG_MANAGE_SSO),
+    Task("Audit log", "Who did what to which record, and when.", "organisation.audit_log", P.ORG_VIEW_AUDIT),
+    Task("Job roles and skills gaps", "Map job roles to micro-credentials and see gaps.", "roles.index", P.ROLES_MANAGE),
+    Task("Team skills", "Your team's skills against their job roles.", "roles.team", P.SKILLS_VIEW_TEAM),
+    Task("CPD sponsorship", "Budgets, requests and approvals.", "cpd.dashboard", P.CPD_APPROVE),
+    Task("My CPD", "Ask to be sponsored and see your CPD record.", "cpd.mine", P.CPD_REQUEST),
+    Task("Publish micro-credentials", "Your catalogue on the national hub.", "catalogue.index", P.HUB_PUBLISH),
+    Task("Issue badges", "Award Open Badges to learners.", "issuing.index", P.CREDENTIALS_ISSUE),
+    Task("Verify badges", "Check a candidate's digital badges.", "verify.index", P.VERIFICATIONS_RUN),
+    Task("Quality assurance", "Mark providers and records as quality-assured.", "platform.index", P.PLATFORM_MANAGE),
+]
+
+
+def tasks_for_current_user() -> tuple[list[Task], list[Task]]:
+    """(available tasks, tasks this role will have once that capability is built)."""
+    ready, coming = [], []
+    endpoints = current_app.view_functions
+    for task in TASKS:
+        if task.permission and not policy.can(task.permission):
+            continue
+        (ready if task.endpoint in endpoints else coming).append(task)
+    return ready, coming
+
+
+def task_url(task: Task) -> str:
+    return url_for(task.endpoint)

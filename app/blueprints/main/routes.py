@@ -1,0 +1,45 @@
+"""The public front page, the dashboard, and switching organisation."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.blueprints.forms import safe_next
+from app.blueprints.main.navigation import task_url, tasks_for_current_user
+from app.security import policy
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    return render_template("main/index.html")
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    ready, coming = tasks_for_current_user()
+    return render_template("main/dashboard.html", ready=ready, coming=coming, task_url=task_url,
+                           membership=policy.current_membership())
+
+
+@bp.post("/switch-organisation")
+@login_required
+def switch_organisation():
+    try:
+        org_id = int(request.form.get("organisation_id", ""))
+    except ValueError:
+        abort(400)
+    if not policy.switch_org(org_id):
+        abort(404)
+    org = policy.current_org()
+    flash(f"You are now working in {org.name}", "success")
+    return redirect(safe_next(request.form.get("next")), code=303)
+
+
+@bp.get("/accessibility")
+def accessibility():
+    return render_template("main/accessibility.html")

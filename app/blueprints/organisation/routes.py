@@ -1,0 +1,167 @@
+"""Organisation admin: people and roles, invitations, partnerships, the audit log."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.blueprints.htmx import render_partial_or_page
+from app.blueprints.organisation.forms import (
+    ConfirmForm,
+    InviteForm,
+    PartnershipRequestForm,
+    RolesForm,
+    role_choices,
+)
+from app.extensions import db
+from app.models import Invitation, Membership, Partnership
+from app.security.permissions import Permission
+from app.security.policy import current_org, require
+from app.security.scoping import get_for
+from app.services import audit_log as audit_log_service
+from app.services import organisations
+from app.services.organisations import OrganisationError
+
+bp = Blueprint("organisation", __name__, url_prefix="/organisation")
+
+
+@bp.get("/people")
+@login_required
+def people():
+    require(Permission.ORG_MANAGE_PEOPLE)
+    org = current_org()
+    return render_template("organisation/people.html", org=org, members=organisations.members(org),
+                           invitations=organisations.pending_invitations(org), confirm=ConfirmForm())
+
+
+@bp.route("/people/invite", methods=["GET", "POST"])
+@login_required
+def invite():
+    require(Permission.ORG_MANAGE_PEOPLE)
+    org = current_org()
+    form = InviteForm()
+    form.roles.choices = role_choices(org)
+    error = None
+    if form.validate_on_submit():
+        try:
+            organisations.invite(current_user, org, form.email.data, form.roles.data, form.department.data)
+        except OrganisationError as exc:
+            error = str(exc)
+        else:
+            db.session.commit()
+            flash(f"Invitation sent to {form.email.data}", "success")
+            return redirect(url_for("organisation.people"), code=303)
+    status = 422 if (error or form.errors) else 200
+    return render_template("organisation/invite.html", form=form, org=org, error=error), status
+
+
+@bp.route("/people/<int:membership_id>/roles", methods=["GET", "POST"])
+@login_required
+def edit_roles(membership_id: int):
+    require(Permission.ORG_MANAGE_PEOPLE)
+    org = current_org()
+    membership = get_for(org, Membership, membership_id)
+    form = RolesForm()
+    form.roles.choices = role_choices(org)
+    if request.method == "GET":
+        form.roles.data = sorted(membership.roles)
+    error = None
+    if form.validate_on_submit():
+        try:
+            organisations.change_roles(current_user, membership, form.roles.data)
+        except OrganisationError as exc:
+            error = str(exc)
+        else:
+            db.session.commit()
+            flash(f"{membership.user.name}'s roles have been updated", "success")
+            return redirect(url_for("organisation.people"), code=303)
+    status = 422 if (error or form.errors) else 200
+    return render_template("organisation/roles.html", form=form, membership=membership, org=org,
+                           error=error, confirm=ConfirmForm()), status
+
+
+@bp.post("/people/<int:membership_id>/remove")
+@login_required
+def remove(membership_id: int):
+    require(Permission.ORG_MANAGE_PEOPLE)
+    org = current_org()
+    membership = get_for(org, Membership, membership_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            organisations.remove_member(current_user, membership)
+        except OrganisationError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"{membership.user.name} no longer has access to {org.name}", "success")
+    return redirect(url_for("organisation.people"), code=303)
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke_invitation(invitation_id: int):
+    require(Permission.ORG_MANAGE_PEOPLE)
+    invitation = get_for(current_org(), Invitation, invitation_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            organisations.revoke_invitation(current_user, invitation)
+        except OrganisationError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(f"The invitation to {invitation.email} has been withdrawn", "success")
+    return redirect(url_for("organisation.people"), code=303)
+
+
+@bp.route("/partnerships", methods=["GET", "POST"])
+@login_required
+def partnerships():
+    require(Permission.ORG_MANAGE_PARTNERSHIPS)
+    org = current_org()
+    form = PartnershipRequestForm()
+    form.partner.choices = [(o.id, o.name) for o in organisations.possible_partners(org)]
+    error = None
+    if form.validate_on_submit():
+        try:
+            organisations.request_partnership(current_user, org, form.partner.data, form.message.data)
+        except OrganisationError as exc:
+            error = str(exc)
+        else:
+            db.session.commit()
+            flash("Partnership request sent", "success")
+            return redirect(url_for("organisation.partnerships"), code=303)
+    status = 422 if (error or form.errors) else 200
+    return render_template("organisation/partnerships.html", org=org, form=form, error=error,
+                           partnerships=organisations.partnerships_of(org), confirm=ConfirmForm()), status
+
+
+@bp.post("/partnerships/<int:partnership_id>/<any(accept, decline, end):action>")
+@login_required
+def respond_partnership(partnership_id: int, action: str):
+    require(Permission.ORG_MANAGE_PARTNERSHIPS)
+    org = current_org()
+    partnership = get_for(org, Partnership, partnership_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            if action == "end":
+                organisations.end_partnership(current_user, org, partnership)
+            else:
+                organisations.respond_to_partnership(current_user, org, partnership, accept=action == "accept")
+        except OrganisationError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash({"accept": "Partnership accepted", "decline": "Partnership declined",
+                   "end": "Partnership ended"}[action], "success")
+    return redirect(url_for("organisation.partnerships"), code=303)
+
+
+@bp.get("/audit")
+@login_required
+def audit_log():
+    require(Permission.ORG_VIEW_AUDIT)
+    org = current_org()
+    filters = audit_log_service.AuditFilters.from_args(request.args)
+    page = audit_log_service.search(org, filters)
+    return render_partial_or_page("organisation/audit.html", "organisation/_audit_results.html",
+                                  org=org, filters=filters, page=page,
+                                  actions=audit_log_service.actions_in(org))

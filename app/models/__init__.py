@@ -1,0 +1,20 @@
+"""SQLAlchemy models, one module per domain. Importing this package registers them all."""
+from app.models.access import Invitation, PasswordResetToken, SsoProvider
+from app.models.audit import AuditEvent
+from app.models.base import utcnow
+from app.models.orgs import Organisation, OrgKind, Partnership, PartnershipStatus
+from app.models.people import (
+    ROLE_LABELS,
+    ROLES_BY_ORG_KIND,
+    Membership,
+    MembershipStatus,
+    Role,
+    RoleGrant,
+    User,
+)
+
+__all__ = [
+    "AuditEvent", "Invitation", "Membership", "MembershipStatus", "OrgKind", "Organisation",
+    "PasswordResetToken", "Partnership", "PartnershipStatus", "ROLE_LABELS", "ROLES_BY_ORG_KIND",
+    "Role", "RoleGrant", "SsoProvider", "User", "utcnow",
+]

@@ -1,0 +1,100 @@
+"""Result types shared by every verification path (OB 3.0 / VC, VC-JWT, OB 2.0)."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Verdict(StrEnum):
+    VALID = "valid"
+    INVALID = "invalid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    UNVERIFIABLE = "unverifiable"
+
+
+class CheckStatus(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    WARN = "warn"
+    SKIP = "skip"
+
+
+@dataclass
+class Check:
+    """One check reported on its own: name is a stable machine name
+    (proof, issuer_binding, validity_window, status, recipient, schema, issuer_known, ...)."""
+
+    name: str
+    status: CheckStatus
+    detail: str = ""
+
+
+@dataclass
+class Achievement:
+    name: str | None = None
+    description: str | None = None
+    image: str | None = None
+    level: str | None = None
+    credits: str | None = None
+    skills: list[str] = field(default_factory=list)
+    criteria: str | None = None
+
+
+@dataclass
+class Issuer:
+    id: str | None = None
+    name: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class VerificationResult:
+    """What a verifier concludes about one credential.
+
+    ``format`` is one of: ob3-di (VC with embedded Data Integrity / Ed25519Signature2020 proof),
+    vc-jwt, ob2-hosted, ob2-signed, ob1 (older OB versions upgraded), unknown.
+    """
+
+    verdict: Verdict
+    format: str = "unknown"
+    issuer: Issuer = field(default_factory=Issuer)
+    achievement: Achievement = field(default_factory=Achievement)
+    recipient_match: bool | None = None
+    issued_on: str | None = None
+    valid_from: str | None = None
+    valid_until: str | None = None
+    credential_id: str | None = None
+    checks: list[Check] = field(default_factory=list)
+    credential: dict[str, Any] | None = None  # the parsed credential / assertion, when there is one
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["verdict"] = str(self.verdict)
+        data["checks"] = [
+            {"name": c.name, "status": str(c.status), "detail": c.detail} for c in self.checks
+        ]
+        data.pop("credential", None)
+        return data
+
+    def check(self, name: str) -> Check | None:
+        return next((c for c in self.checks if c.name == name), None)
+
+
+def verdict_from_checks(checks: list[Check], *, expired: bool, revoked: bool) -> Verdict:
+    """One rule for every format: a failed proof/binding/recipient/schema makes it invalid;
+    otherwise revoked beats expired; a check that could not run (warn on proof or binding)
+    makes it unverifiable."""
+    essential = {"proof", "issuer_binding", "parse"}
+    if any(c.status is CheckStatus.FAIL and c.name not in {"validity_window", "status"} for c in checks):
+        return Verdict.INVALID
+    if revoked:
+        return Verdict.REVOKED
+    if expired:
+        return Verdict.EXPIRED
+    if any(c.status is not CheckStatus.PASS and c.name in essential for c in checks):
+        return Verdict.UNVERIFIABLE
+    if any(c.status is CheckStatus.FAIL for c in checks):
+        return Verdict.INVALID
+    return Verdict.VALID

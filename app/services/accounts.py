@@ -1,0 +1,105 @@
+"""Signing in, lockout after repeated failures, and password resets."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import PasswordResetToken, User, utcnow
+from app.security import tokens
+from app.security.passwords import hash_password, password_problem, verify_password
+from app.services import audit, mail
+
+
+class AccountError(ValueError):
+    """A problem the person can act on; the message is shown to them."""
+
+
+@dataclass
+class SignInResult:
+    user: User | None
+    error: str | None = None
+
+
+GENERIC_FAILURE = "Enter a correct email address and password"
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> SignInResult:
+    """Check an email and password, counting failures and locking the account for a while
+    after too many. The error never says whether the email exists."""
+    user = find_user_by_email(email)
+    now = utcnow()
+    if user is None:
+        verify_password(None, password)
+        return SignInResult(None, GENERIC_FAILURE)
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        return SignInResult(None, f"Too many failed attempts. Try again in {minutes} minutes, "
+                                  "or reset your password.")
+    if not user.is_active_account or not verify_password(user.password_hash, password):
+        user.failed_logins += 1
+        config = current_app.config
+        if user.failed_logins >= config["LOGIN_MAX_FAILURES"]:
+            user.locked_until = now + timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"])
+            user.failed_logins = 0
+            audit.record(None, "user.locked", user, f"{user.email} locked after repeated failed sign-ins")
+        db.session.flush()
+        return SignInResult(None, GENERIC_FAILURE)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record(user, "user.signed_in", user, f"{user.email} signed in")
+    return SignInResult(user)
+
+
+def request_password_reset(email: str) -> None:
+    """Email a single-use, expiring reset link if the account exists. Says nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active_account:
+        return
+    token, token_hash = tokens.new_token()
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    db.session.add(PasswordResetToken(user_id=user.id, token_hash=token_hash,
+                                      expires_at=utcnow() + timedelta(hours=hours)))
+    audit.record(None, "user.password_reset_requested", user, f"Password reset requested for {user.email}")
+    link = url_for("auth.reset_password", token=token, _external=True)
+    mail.send(user.email, "Reset your Credwork password",
+              f"Hello {user.name},\n\nUse this link within {hours} hours to choose a new password:\n"
+              f"{link}\n\nThe link works once. If you did not ask for it, ignore this email.\n")
+
+
+def reset_token_user(token: str) -> PasswordResetToken | None:
+    """The unused, unexpired reset record for a token, or None."""
+    record = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == tokens.digest(token)))
+    if record is None or record.used_at is not None or record.expires_at <= utcnow():
+        return None
+    return record
+
+
+def reset_password(token: str, new_password: str) -> User:
+    record = reset_token_user(token)
+    if record is None:
+        raise AccountError("This reset link has expired or has already been used")
+    set_password(record.user, new_password)
+    record.used_at = utcnow()
+    audit.record(record.user, "user.password_reset", record.user, f"{record.user.email} reset their password")
+    return record.user
+
+
+def set_password(user: User, new_password: str) -> None:
+    problem = password_problem(new_password)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1  # signs out every other session
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.flush()

@@ -1,0 +1,81 @@
+"""What templates can see: the policy helper, the current organisation, dates in Europe/London."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_login import current_user
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def london(value: datetime | None, fmt: str = "%-d %B %Y, %H:%M") -> str:
+    if value is None:
+        return ""
+    return value.astimezone(LONDON).strftime(fmt)
+
+
+def london_date(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LONDON)
+    return value.strftime("%-d %B %Y")
+
+
+def pounds(pence: int | None) -> str:
+    if pence is None:
+        return ""
+    sign = "-" if pence < 0 else ""
+    pence = abs(pence)
+    return f"{sign}£{pence // 100:,}.{pence % 100:02d}"
+
+
+# Public pages linked from every page once the capability that serves them exists.
+PUBLIC_LINKS = [
+    ("hub.search", "Micro-credential hub"),
+    ("glossary.index", "Glossary"),
+    ("verify.public", "Verify a badge"),
+]
+
+
+def init_app(app: Flask) -> None:
+    from app.security import policy
+
+    app.jinja_env.filters["london"] = london
+    app.jinja_env.filters["london_date"] = london_date
+    app.jinja_env.filters["pounds"] = pounds
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.template_global()
+    def public_nav_links() -> list[dict]:
+        from flask import url_for
+
+        return [{"url": url_for(endpoint), "title": title}
+                for endpoint, title in PUBLIC_LINKS if endpoint in app.view_functions]
+
+    @app.template_global()
+    def role_label(value: str) -> str:
+        from app.models import ROLE_LABELS, Role
+
+        try:
+            return ROLE_LABELS[Role(value)]
+        except ValueError:
+            return value
+
+    @app.template_global()
+    def has_endpoint(endpoint: str) -> bool:
+        return endpoint in app.view_functions
+
+    @app.context_processor
+    def inject():
+        authed = getattr(current_user, "is_authenticated", False)
+        membership = policy.current_membership() if authed else None
+        return {
+            "can": policy.can,
+            "current_membership": membership,
+            "current_org": membership.organisation if membership else None,
+            "my_memberships": policy.active_memberships(current_user) if authed else [],
+        }
