@@ -190,8 +190,12 @@ def _ensure_suite_context(document: dict[str, Any], suite: str) -> None:
 
 def sign(document: dict[str, Any], key_pair: KeyPair, *, verification_method: str,
          suite: str = RDFC, created: str | None = None, proof_purpose: str = "assertionMethod",
-         proof_id: str | None = None, previous_proof: str | list[str] | None = None) -> dict[str, Any]:
+         proof_id: str | None = None, previous_proof: str | list[str] | None = None,
+         proof_as_list: bool = False) -> dict[str, Any]:
     """Return a copy of ``document`` with a new proof added (making a set if one exists).
+
+    ``proof_as_list`` writes even a single proof as a one-element list, as the 1EdTech
+    OB 3.0 JSON Schema requires.
 
     Raises CanonicalizationError / ContextNotBundled when the document uses terms or
     contexts that could not be verified offline: we never sign what we cannot check.
@@ -216,5 +220,5 @@ def sign(document: dict[str, Any], key_pair: KeyPair, *, verification_method: st
         proof["@context"] = unsecured["@context"]
     message = _hash_input(signed_over, _proof_config(proof, signed_over, suite), suite)
     proof["proofValue"] = multibase_encode(key_pair.private_key.sign(message))
-    secured["proof"] = [*existing, proof] if existing else proof
+    secured["proof"] = [*existing, proof] if existing or proof_as_list else proof
     return secured

@@ -150,7 +150,10 @@ def test_sign_then_verify_round_trip_and_proof_set(suite):
     if suite == proofs.ED25519_2020:
         unsigned["@context"] = [*unsigned["@context"], "https://w3id.org/security/suites/ed25519-2020/v1"]
     first, second = generate_key_pair(), generate_key_pair()
-    vm = lambda kp: f"did:key:{kp.public_multibase}#{kp.public_multibase}"
+
+    def vm(kp):
+        return f"did:key:{kp.public_multibase}#{kp.public_multibase}"
+
     signed = proofs.sign(unsigned, first, verification_method=vm(first), suite=suite, proof_id="urn:uuid:p1")
     both = proofs.sign(signed, second, verification_method=vm(second), suite=suite, previous_proof="urn:uuid:p1")
     outcomes = proofs.verify_proofs(both, fetcher=None)
