@@ -14,6 +14,7 @@ from app.openbadges.baking import BakingError, extract
 from app.openbadges.fetching import FetchError, FetchResponse
 from app.openbadges.ob2 import verify_ob2
 from app.openbadges.result import VerificationResult, Verdict
+from app.openbadges.verify import verify
 
 NASTY = Path(__file__).resolve().parents[2] / "fixtures" / "nasty"
 CORPUS = sorted(p for p in NASTY.iterdir() if p.suffix != ".py")
@@ -112,3 +113,33 @@ def test_verify_ob2_on_jws_shaped_garbage(parts):
 @given(st.text(max_size=400))
 def test_verify_ob2_on_arbitrary_text(text):
     _assert_sound(verify_ob2(text, fetcher=RefusingFetcher(), now=NOW))
+
+
+# --- the one entry point, verify(), on the same inputs -----------------------------------------
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
+def test_nasty_file_through_verify_gives_a_clear_unverified_result(path):
+    result = verify(path.read_bytes(), fetcher=RefusingFetcher(), now=NOW)
+    _assert_sound(result)
+    assert result.checks and all(check.detail for check in result.checks)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=1024))
+def test_verify_on_arbitrary_bytes_always_returns_a_result(data):
+    for candidate in (data, b"\x89PNG\r\n\x1a\n" + data, b"<svg xmlns='http://www.w3.org/2000/svg'>" + data):
+        _assert_sound(verify(candidate, fetcher=RefusingFetcher(), now=NOW))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_verify_on_arbitrary_text_always_returns_a_result(text):
+    _assert_sound(verify(text, fetcher=RefusingFetcher(), now=NOW))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_json_values)
+def test_verify_on_arbitrary_json_always_returns_a_result(value):
+    payload = value if isinstance(value, dict) else json.dumps(value)
+    _assert_sound(verify(payload, fetcher=RefusingFetcher(), recipient_email="a@b.c", now=NOW))
