@@ -2,7 +2,9 @@
 from app.models.access import Invitation, PasswordResetToken, SsoProvider
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
+from app.models.catalogue import MicroCredential, RecordStatus
 from app.models.orgs import Organisation, OrgKind, Partnership, PartnershipStatus
+from app.models.skills import Occupation, Skill, occupation_skills
 from app.models.people import (
     ROLE_LABELS,
     ROLES_BY_ORG_KIND,

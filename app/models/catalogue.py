@@ -1,0 +1,187 @@
+"""The micro-credential catalogue: one row per *version* of a provider's record.
+
+A record is identified by (provider, code); each edit of a published version makes a new
+version, so anything awarded keeps pointing at exactly what the learner took. Published and
+retired versions are immutable (enforced below), except for the platform's quality-assurance
+mark and the lifecycle columns.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    DDL, JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint,
+    event, inspect, text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import CreatedAtMixin, UTCDateTime
+
+
+class RecordStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+MODES = {"online": "Online", "onsite": "On site", "blended": "Blended (online and on site)",
+         "work-based": "Work-based", "volunteering": "Volunteering"}
+SUPERVISION = {
+    "unsupervised-no-id": "Unsupervised, no identity check",
+    "supervised-no-id": "Supervised, no identity check",
+    "supervised-id": "Supervised, with an identity check",
+}
+QA_TYPES = {"credit-rated": "Credit-rated", "internal": "Internal quality assurance", "none": "None"}
+FUNDING = {"fwdf": "Flexible Workforce Development Fund", "employer": "Employer-funded",
+           "graduate-apprenticeship": "Graduate Apprenticeship funding"}
+
+micro_credential_skills = Table(
+    "micro_credential_skills",
+    db.metadata,
+    Column("micro_credential_id", ForeignKey("micro_credentials.id", ondelete="CASCADE"), primary_key=True),
+    Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+# PostgreSQL full-text document: title weighted above everything else. The service queries the
+# very same expression so the planner uses the GIN expression index.
+PG_SEARCH_DOCUMENT = (
+    "(setweight(to_tsvector('english'::regconfig, coalesce(micro_credentials.title, '')), 'A') || "
+    "setweight(to_tsvector('english'::regconfig, coalesce(micro_credentials.search_text, '')), 'B'))"
+)
+_PG_INDEX_EXPRESSION = PG_SEARCH_DOCUMENT.replace("micro_credentials.", "")
+
+
+class MicroCredential(CreatedAtMixin, db.Model):
+    """One version of a provider's micro-credential record (EU 2022/C 243/02 elements and more)."""
+
+    __tablename__ = "micro_credentials"
+    __table_args__ = (
+        UniqueConstraint("provider_id", "code", "version"),
+        CheckConstraint("status IN ('draft', 'published', 'retired')", name="status"),
+        CheckConstraint("scqf_level BETWEEN 1 AND 12", name="scqf_level"),
+        Index("ix_micro_credentials_status_provider", "status", "provider_id"),
+        Index("ix_micro_credentials_search", text(_PG_INDEX_EXPRESSION),
+              postgresql_using="gin").ddl_if(dialect="postgresql"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(20), default=RecordStatus.DRAFT)
+
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    learning_outcomes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    scqf_level: Mapped[int] = mapped_column()
+    scqf_credits: Mapped[int | None] = mapped_column()
+    notional_hours: Mapped[int] = mapped_column()
+    eqf_level: Mapped[int | None] = mapped_column()
+    mode: Mapped[str] = mapped_column(String(20))
+    duration_weeks: Mapped[int | None] = mapped_column()
+    price_pence: Mapped[int] = mapped_column(default=0)
+    funding: Mapped[list[str]] = mapped_column(JSON, default=list)
+    start_dates: Mapped[list[str]] = mapped_column(JSON, default=list)
+    entry_requirements: Mapped[str | None] = mapped_column(Text)
+    assessment_type: Mapped[str] = mapped_column(String(300), default="")
+    supervision: Mapped[str | None] = mapped_column(String(30))
+    grading: Mapped[str | None] = mapped_column(String(300))
+    qa_type: Mapped[str] = mapped_column(String(20), default="none")
+    qa_body: Mapped[str | None] = mapped_column(String(200))
+    # [{"qualification": "HNC Computing", "credits": 15}]
+    stackable_into: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    further_information: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    country: Mapped[str] = mapped_column(String(10), default="GB-SCT")
+
+    quality_assured: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Denormalised text for full-text search (summary, outcomes, skills, provider, code),
+    # kept by app.services.catalogue whenever the record's content changes.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    provider = relationship("Organisation")
+    created_by = relationship("User")
+    skills = relationship("Skill", secondary=micro_credential_skills, order_by="Skill.label")
+
+    @classmethod
+    def visible_to(cls, org):
+        """Everyone sees published and retired versions; a provider also sees its own drafts."""
+        clause = cls.status.in_([RecordStatus.PUBLISHED, RecordStatus.RETIRED])
+        if org is None:
+            return clause
+        return clause | (cls.provider_id == org.id)
+
+    @property
+    def credit_bearing(self) -> bool:
+        return bool(self.scqf_credits)
+
+    @property
+    def ects(self) -> float | None:
+        """ECTS as a displayed conversion only (1 ECTS is about 2 SCQF credits)."""
+        return self.scqf_credits / 2 if self.scqf_credits else None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == RecordStatus.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == RecordStatus.PUBLISHED
+
+    @property
+    def mode_label(self) -> str:
+        return MODES.get(self.mode, self.mode)
+
+    @property
+    def supervision_label(self) -> str:
+        return SUPERVISION.get(self.supervision or "", "Not stated")
+
+    @property
+    def qa_label(self) -> str:
+        return QA_TYPES.get(self.qa_type, self.qa_type)
+
+    @property
+    def funding_labels(self) -> list[str]:
+        return [FUNDING.get(f, f) for f in self.funding or []]
+
+    def __repr__(self) -> str:
+        return f"<MicroCredential {self.code} v{self.version} {self.status}>"
+
+
+class ImmutableRecordError(RuntimeError):
+    """A published or retired version's content was changed."""
+
+
+# Columns that may change after publication: lifecycle, the platform's QA mark, search text.
+MUTABLE_AFTER_PUBLISH = {"status", "retired_at", "published_at", "quality_assured", "search_text"}
+
+
+@event.listens_for(MicroCredential, "before_update")
+def _refuse_published_change(mapper, connection, target):
+    state = inspect(target)
+    old_status = state.attrs.status.history.deleted
+    was = old_status[0] if old_status else target.status
+    if was == RecordStatus.DRAFT:
+        return
+    for attr in state.mapper.attrs:
+        if attr.key in MUTABLE_AFTER_PUBLISH or attr.key in {"provider", "created_by"}:
+            continue
+        if state.attrs[attr.key].history.has_changes():
+            raise ImmutableRecordError(
+                f"{target.code} version {target.version} is {was}; edit it as a new version.")
+
+
+# SQLite full-text index (FTS5), one row per *published* version, rowid = micro_credentials.id.
+# Maintained by app.services.hub_search on publish/retire and rebuilt by rebuild_search_index().
+FTS_TABLE = "micro_credential_fts"
+event.listen(MicroCredential.__table__, "after_create", DDL(
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, body, "
+    "tokenize='porter unicode61')").execute_if(dialect="sqlite"))
+event.listen(MicroCredential.__table__, "before_drop", DDL(
+    f"DROP TABLE IF EXISTS {FTS_TABLE}").execute_if(dialect="sqlite"))
