@@ -9,6 +9,7 @@ import os
 import re
 
 import pytest
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -53,6 +54,20 @@ class CredworkClient(FlaskClient):
             kwargs["headers"] = headers
         response = super().open(*args, **kwargs)
         return response
+
+    def run_wsgi_app(self, environ, buffered=False):
+        # Each request starts with an empty `g`, as under a real server. The request reuses the
+        # test's long-lived app context, whose `g` would otherwise leak `g._login_user` (and the
+        # policy's membership cache) from one client's request into another's.
+        if not has_app_context():
+            return super().run_wsgi_app(environ, buffered=buffered)
+        saved = dict(g.__dict__)
+        g.__dict__.clear()
+        try:
+            return super().run_wsgi_app(environ, buffered=buffered)
+        finally:
+            g.__dict__.clear()
+            g.__dict__.update(saved)
 
     def csrf_token(self) -> str:
         if self.csrf_value is None:

@@ -11,5 +11,7 @@ def wants_partial() -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
-def render_partial_or_page(page: str, partial: str, **context) -> str:
+def render_partial_or_page(page: str, partial: str, /, **context) -> str:
+    """Render `partial` for an htmx request, else the full `page`. The template names are
+    positional-only so the context may itself hold a `page` (e.g. a page of results)."""
     return render_template(partial if wants_partial() else page, **context)

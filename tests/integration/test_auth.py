@@ -1,0 +1,165 @@
+"""Signing in and out: success, failures, lockout, rate limit, safe redirects, password storage."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app.extensions import db
+from app.models import utcnow
+from tests.factories import PASSWORD, OrganisationFactory, member
+
+
+@pytest.fixture
+def person():
+    org = OrganisationFactory(name="Clydebank Fabrication Ltd")
+    return member(org, "hr_manager", name="Elspeth Morrison", email="elspeth@clydebank.example")
+
+
+def sign_in(client, email, password, next_url=None):
+    url = "/login" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data={"email": email, "password": password})
+
+
+def test_sign_in_success_shows_the_dashboard(client, person):
+    response = sign_in(client, person.email, PASSWORD)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/dashboard")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Hello, Elspeth Morrison" in page
+    assert "Clydebank Fabrication Ltd" in page
+
+
+def test_email_is_matched_without_regard_to_case(client, person):
+    assert sign_in(client, "ELSPETH@Clydebank.example", PASSWORD).status_code == 303
+
+
+def test_wrong_password_gives_a_generic_message(client, person):
+    response = sign_in(client, person.email, "not-the-password")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Enter a correct email address and password" in page
+    # The same message for an unknown email: nothing says which accounts exist.
+    unknown = sign_in(client, "nobody@clydebank.example", "not-the-password")
+    assert unknown.status_code == 422
+    assert "Enter a correct email address and password" in unknown.get_data(as_text=True)
+    assert client.get("/dashboard").status_code == 302  # still signed out
+
+
+def test_lockout_after_repeated_failures_then_unlock(app, client, person):
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for _ in range(limit):
+        assert sign_in(client, person.email, "wrong-password-x").status_code == 422
+    locked = sign_in(client, person.email, PASSWORD)
+    assert locked.status_code == 422
+    assert "Too many failed attempts" in locked.get_data(as_text=True)
+    assert client.get("/dashboard").status_code == 302
+
+    db.session.refresh(person)
+    assert person.locked_until is not None
+    # The lockout period passes.
+    person.locked_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert sign_in(client, person.email, PASSWORD).status_code == 303
+    assert "Hello, Elspeth Morrison" in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_lockout_is_written_to_the_audit_log(app, client, person):
+    from sqlalchemy import select
+
+    from app.models import AuditEvent
+
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        sign_in(client, person.email, "wrong-password-x")
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.subject_id == str(person.id))).all()
+    assert "user.locked" in actions
+
+
+def test_rate_limit_returns_429(app, client, person):
+    original = app.config["LOGIN_RATE_LIMIT"]
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    try:
+        statuses = [sign_in(client, "someone@example.org", "wrong-password-x").status_code for _ in range(4)]
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = original
+    assert statuses[:3] == [422, 422, 422]
+    assert statuses[3] == 429
+
+
+def test_rate_limited_page_explains_itself(app, client):
+    original = app.config["LOGIN_RATE_LIMIT"]
+    app.config["LOGIN_RATE_LIMIT"] = "1 per minute"
+    try:
+        sign_in(client, "someone@example.org", "wrong-password-x")
+        response = sign_in(client, "someone@example.org", "wrong-password-x")
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = original
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
+
+
+def test_sign_out(client, login, person):
+    login(person)
+    response = client.post("/logout")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/login")
+    assert "You have signed out" in client.get("/login").get_data(as_text=True)
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_sign_out_needs_the_csrf_token(client, login, person):
+    login(person)
+    assert client.post("/logout", no_csrf=True).status_code == 400
+    assert client.get("/dashboard").status_code == 200
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example", "//evil.example", "/\\evil.example", "http:/evil.example",
+    "javascript:alert(1)", "%2F%2Fevil.example",
+])
+def test_no_open_redirect_after_sign_in(client, person, target):
+    response = client.post("/login", query_string={"next": target},
+                           data={"email": person.email, "password": PASSWORD})
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert location.endswith("/dashboard"), location
+    assert "evil" not in location
+
+
+def test_local_next_is_followed_after_sign_in(client, person):
+    response = client.post("/login", query_string={"next": "/organisation/people"},
+                           data={"email": person.email, "password": PASSWORD})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/organisation/people")
+
+
+def test_a_protected_page_sends_you_to_sign_in_and_back(client, person):
+    response = client.get("/organisation/people")
+    assert response.status_code == 302
+    assert "/login?next=/organisation/people" in response.headers["Location"]
+
+
+def test_passwords_are_stored_as_argon2id(client):
+    from app.security.passwords import hash_password
+
+    stored = hash_password("a-long-enough-password")
+    assert stored.startswith("$argon2id$")
+    assert "a-long-enough-password" not in stored
+
+
+def test_password_change_signs_out_other_sessions(app, client, login, person, outbox):
+    other_browser = app.test_client()
+    login(person, c=other_browser)
+    login(person)
+    assert other_browser.get("/dashboard").status_code == 200
+
+    client.post("/logout")
+    client.post("/password/forgot", data={"email": person.email})
+    link = outbox[-1].body.split("http://localhost", 1)[1].split()[0]
+    response = client.post(link, data={"password": "brand-new-password-1", "confirm": "brand-new-password-1"})
+    assert response.status_code == 303
+
+    # The other browser's session no longer works; the new password does, the old one not.
+    assert other_browser.get("/dashboard").status_code == 302
+    assert sign_in(client, person.email, PASSWORD).status_code == 422
+    assert sign_in(client, person.email, "brand-new-password-1").status_code == 303
