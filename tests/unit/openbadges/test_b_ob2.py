@@ -306,3 +306,12 @@ def test_unreachable_revocation_list_is_could_not_check_not_clear():
 def test_signed_json_without_its_jws_is_unverifiable():
     result = verify_ob2(_signed_assertion(), fetcher=TableFetcher(_signed_table()), now=NOW)
     assert result.verdict is Verdict.UNVERIFIABLE
+
+
+def test_shared_verdict_rule_needs_a_passing_proof_to_say_valid():
+    from app.openbadges.result import Check, verdict_from_checks
+
+    only_dates = [Check("validity_window", CheckStatus.PASS), Check("status", CheckStatus.PASS)]
+    assert verdict_from_checks(only_dates, expired=False, revoked=False) is Verdict.UNVERIFIABLE
+    with_proof = only_dates + [Check("proof", CheckStatus.PASS), Check("issuer_binding", CheckStatus.PASS)]
+    assert verdict_from_checks(with_proof, expired=False, revoked=False) is Verdict.VALID
