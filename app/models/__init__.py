@@ -4,6 +4,8 @@ from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.catalogue import MicroCredential, RecordStatus
 from app.models.orgs import Organisation, OrgKind, Partnership, PartnershipStatus
+from app.models.records import HeldCredential
+from app.models.roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
 from app.models.skills import Occupation, Skill, occupation_skills
 from app.models.people import (
     ROLE_LABELS,
