@@ -12,7 +12,7 @@ import binascii
 import hashlib
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,7 +24,13 @@ from app.openbadges import ob2_graph as graph
 from app.openbadges.fetching import Fetcher
 from app.openbadges.ob2_graph import Stop, is_url
 from app.openbadges.result import (
-    Achievement, Check, CheckStatus, Issuer, VerificationResult, Verdict, verdict_from_checks,
+    Achievement,
+    Check,
+    CheckStatus,
+    Issuer,
+    Verdict,
+    VerificationResult,
+    verdict_from_checks,
 )
 
 _JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
@@ -255,8 +261,8 @@ def verify_ob2(
 ) -> VerificationResult:
     """Verify an OB 2.0 (or upgraded 0.5/1.0/1.1) assertion given as a dict, JSON text, a
     compact JWS (signed) or the URL of a hosted assertion. Never raises for bad input."""
-    now = now or datetime.now(timezone.utc)
-    now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    now = now or datetime.now(UTC)
+    now = now if now.tzinfo else now.replace(tzinfo=UTC)
     run = _Verification(fetcher, now)
     try:
         run.run(obj_or_url)

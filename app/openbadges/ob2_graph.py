@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from app.openbadges.fetching import FetchError, Fetcher, FetchResponse
+from app.openbadges.fetching import Fetcher, FetchError, FetchResponse
 from app.openbadges.result import Check, CheckStatus
 
 _ACCEPT = "application/ld+json, application/json;q=0.9"
@@ -178,7 +178,7 @@ def _iso(value: Any) -> Any:
     """1.x dates may be Unix seconds or plain dates; anything unreadable is left for date_check."""
     try:
         if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
-            return datetime.fromtimestamp(float(value), timezone.utc).isoformat()
+            return datetime.fromtimestamp(float(value), UTC).isoformat()
     except (ValueError, OverflowError, OSError):
         return value
     parsed = parse_instant(value)
@@ -193,7 +193,7 @@ def parse_instant(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def date_check(assertion: dict, now: datetime, version: str = "2.0") -> tuple[Check, bool]:

@@ -12,9 +12,9 @@ import json
 import re
 import zlib
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from app.openbadges.fetching import FetchError, Fetcher
+from app.openbadges.fetching import Fetcher, FetchError
 from app.openbadges.result import Check, CheckStatus
 
 CHECK_NAME = "status"
@@ -105,7 +105,7 @@ def _instant(value: object, name: str) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise _CannotCheck(f"the status list's {name} {value!r} is not a valid date") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _types(obj: dict) -> list:
@@ -204,7 +204,7 @@ def check_status(
     check revocation). ``verify_list`` checks a status list credential's proof and issuer.
     """
     if now.tzinfo is None:
-        now = now.replace(tzinfo=timezone.utc)
+        now = now.replace(tzinfo=UTC)
     status = credential.get("credentialStatus") if isinstance(credential, dict) else None
     if status is None:
         return Check(CHECK_NAME, CheckStatus.SKIP, "the credential has no status information"), None

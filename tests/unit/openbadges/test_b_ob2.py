@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ CONFORMANCE = Path(__file__).resolve().parents[3] / ".." / "shared" / "conforman
 ASSERTIONS = CONFORMANCE / "ob2-assertions"
 KEYS = CONFORMANCE / "ob2-keys"
 pytestmark = pytest.mark.skipif(not ASSERTIONS.is_dir(), reason="../shared/conformance is absent (CI always has it)")
-NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
 ASSERTION_URL = "https://example.org/beths-robotics-badge.json"
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import string
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from app.openbadges.baking import BakingError, extract
 from app.openbadges.fetching import FetchError, FetchResponse
 from app.openbadges.ob2 import verify_ob2
-from app.openbadges.result import VerificationResult, Verdict
+from app.openbadges.result import Verdict, VerificationResult
 from app.openbadges.verify import verify
 
 NASTY = Path(__file__).resolve().parents[2] / "fixtures" / "nasty"
 CORPUS = sorted(p for p in NASTY.iterdir() if p.suffix != ".py")
-NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 class RefusingFetcher:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ CONFORMANCE = Path(__file__).resolve().parents[3] / ".." / "shared" / "conforman
 DCC = CONFORMANCE / "dcc-vc-test-fixtures"
 LISTS = DCC / "statusLists" / "didkey-ed25519Signature2020"
 NASTY = Path(__file__).resolve().parents[2] / "fixtures" / "nasty"
-NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
+NOW = datetime(2026, 6, 1, tzinfo=UTC)
 needs_conformance = pytest.mark.skipif(not DCC.is_dir(), reason="../shared/conformance is absent (CI always has it)")
 
 LIST_PREFIXES = (

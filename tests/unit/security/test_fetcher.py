@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -179,7 +180,11 @@ def test_overall_timeout_catches_a_dripping_server(server):
     assert time.monotonic() - started < 2.5
 
 
-def test_unresolvable_host_is_a_fetch_error():
+def test_unresolvable_host_is_a_fetch_error(monkeypatch):
+    def no_such_host(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)  # no DNS traffic from tests
     with pytest.raises(FetchError, match="cannot resolve"):
         SafeFetcher().get("http://no-such-host.invalid/")
 
