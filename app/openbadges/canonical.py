@@ -66,11 +66,24 @@ def _unwrap(error: BaseException) -> BaseException:
     return error
 
 
-def expand_safely(document: dict[str, Any]) -> list[Any]:
-    """Expand ``document`` with bundled contexts only, failing on any undefined term."""
-    processor = jsonld.JsonLdProcessor(on_property_dropped=_raise_dropped)
+class _SafeProcessor(jsonld.JsonLdProcessor):
+    """A PyLD processor that refuses to lose data: dropped properties raise (via the
+    hook PyLD offers) and relative @type/@id values are checked after expansion.
+    Overriding ``expand`` covers normalisation too, which expands internally, so a
+    document is expanded once per canonicalisation."""
+
+    def __init__(self) -> None:
+        super().__init__(on_property_dropped=_raise_dropped)
+
+    def expand(self, input_, options):
+        expanded = super().expand(input_, options)
+        _check_expanded(expanded)
+        return expanded
+
+
+def _run(operation, document: dict[str, Any], options: dict[str, Any]):
     try:
-        expanded = processor.expand(document, _options())
+        return operation(document, {**_options(), **options})
     except (jsonld.JsonLdError, ContextNotBundled, UndefinedTerm) as exc:
         cause = _unwrap(exc)
         if cause is exc and isinstance(exc, jsonld.JsonLdError):
@@ -78,24 +91,17 @@ def expand_safely(document: dict[str, Any]) -> list[Any]:
         raise cause from None
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise CanonicalizationError(f"invalid JSON-LD: {exc}") from exc
-    _check_expanded(expanded)
-    return expanded
+
+
+def expand_safely(document: dict[str, Any]) -> list[Any]:
+    """Expand ``document`` with bundled contexts only, failing on any undefined term."""
+    return _run(_SafeProcessor().expand, document, {})
 
 
 def rdfc(document: dict[str, Any]) -> str:
     """RDFC-1.0 / URDNA2015 canonical N-Quads of a JSON-LD document (safe mode)."""
-    expanded = expand_safely(document)
-    try:
-        return jsonld.normalize(
-            expanded,
-            {
-                **_options(),
-                "algorithm": "URDNA2015",
-                "format": "application/n-quads",
-            },
-        )
-    except jsonld.JsonLdError as exc:
-        raise CanonicalizationError(f"cannot canonicalise: {exc}") from exc
+    return _run(_SafeProcessor().normalize, document,
+                {"algorithm": "URDNA2015", "format": "application/n-quads"})
 
 
 def jcs_bytes(value: Any) -> bytes:

@@ -65,6 +65,10 @@ def document_loader(url: str, options: dict | None = None) -> dict[str, Any]:
         "contextUrl": None,
         "documentUrl": url,
         "document": load_context(url),
+        # PyLD keeps a resolved remote context across operations only when the loader
+        # tags it; bundled contexts never change, so "static" lets it skip re-resolving
+        # (and re-canonicalising) every context on every proof.
+        "tag": "static",
     }
 
 
