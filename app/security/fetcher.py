@@ -77,8 +77,8 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     """HTTPS to a pre-checked address, with SNI and certificate checks against the host name."""
 
-    def __init__(self, host: str, port: int, address: str, timeout: float):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+    def __init__(self, host: str, port: int, address: str, timeout: float, context: ssl.SSLContext):
+        super().__init__(host, port, timeout=timeout, context=context)
         self._address = address
 
     def connect(self) -> None:
@@ -90,7 +90,7 @@ class SafeFetcher:
     """Fetches http(s) URLs for the verifier; implements :class:`app.openbadges.fetching.Fetcher`.
 
     ``allow_private_networks=True`` (tests, intranet deployments) lifts the address checks;
-    everything else (schemes, redirects, byte cap, timeouts) still applies.
+    everything else (schemes, redirects, byte cap, timeouts, TLS verification) still applies.
     """
 
     def __init__(
@@ -100,12 +100,17 @@ class SafeFetcher:
         max_bytes: int = 2_000_000,
         max_redirects: int = 3,
         user_agent: str = "Credwork-Verifier",
+        *,
+        ssl_context: ssl.SSLContext | None = None,
     ):
         self.allow_private_networks = allow_private_networks
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self.user_agent = user_agent
+        # Certificates and host names are always verified; tests may pass a context that
+        # trusts their own CA, never one that turns verification off.
+        self.ssl_context = ssl_context or ssl.create_default_context()
 
     def get(self, url: str, *, accept: str | None = None) -> FetchResponse:
         """GET ``url``, following up to ``max_redirects`` redirects, each hop re-checked.
@@ -175,8 +180,10 @@ class SafeFetcher:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FetchError(f"timed out fetching {url}")
-        connection_class = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-        connection = connection_class(host, port, address, timeout=remaining)
+        if scheme == "https":
+            connection = _PinnedHTTPSConnection(host, port, address, remaining, self.ssl_context)
+        else:
+            connection = _PinnedHTTPConnection(host, port, address, remaining)
         target = parts.path or "/"
         if parts.query:
             target += "?" + parts.query

@@ -205,3 +205,79 @@ def test_non_public_addresses_are_refused(address):
 @pytest.mark.parametrize("address", ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"])
 def test_public_addresses_pass(address):
     assert address_refusal(ipaddress.ip_address(address)) is None
+
+
+# --- HTTPS: certificates are checked against the host name, though we connect to an IP ----------
+
+def _certificate_pair(tmp_path):
+    """A test CA and a server certificate for badges.test signed by it (files in tmp_path)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    def name(common):
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
+
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (x509.CertificateBuilder().subject_name(name("Credwork test CA")).issuer_name(name("Credwork test CA"))
+          .public_key(ca_key.public_key()).serial_number(1).not_valid_before(now - dt.timedelta(days=1))
+          .not_valid_after(now + dt.timedelta(days=1))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = (x509.CertificateBuilder().subject_name(name("badges.test")).issuer_name(ca.subject)
+            .public_key(key.public_key()).serial_number(2).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("badges.test")]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    (tmp_path / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "leaf.pem").write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "leaf.key").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return tmp_path / "ca.pem", tmp_path / "leaf.pem", tmp_path / "leaf.key"
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    import ssl
+
+    ca, cert, key = _certificate_pair(tmp_path)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.daemon_threads = True
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    httpd.socket = server_context.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield httpd.server_address[1], ca
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_https_to_a_pinned_address_verifies_the_certificate_for_the_host_name(tls_server):
+    import ssl
+
+    port, ca = tls_server
+    trusting = ssl.create_default_context(cafile=str(ca))
+    fetcher = _PinnedResolver(allow_private_networks=True, ssl_context=trusting)
+    response = fetcher.get(f"https://badges.test:{port}/badge.json")
+    assert (response.status, response.content) == (200, b'{"ok": true}')
+
+
+def test_https_with_an_untrusted_certificate_is_refused(tls_server):
+    port, _ca = tls_server
+    with pytest.raises(FetchError, match="SSLCertVerificationError"):
+        _PinnedResolver(allow_private_networks=True).get(f"https://badges.test:{port}/badge.json")
+
+
+def test_https_certificate_must_match_the_name_in_the_url(tls_server):
+    import ssl
+
+    port, ca = tls_server
+    trusting = ssl.create_default_context(cafile=str(ca))
+    with pytest.raises(FetchError, match="SSLCertVerificationError"):
+        SafeFetcher(allow_private_networks=True, ssl_context=trusting).get(f"https://127.0.0.1:{port}/badge.json")
