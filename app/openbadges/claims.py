@@ -60,7 +60,8 @@ def achievement_of(credential: dict[str, Any]) -> Achievement:
         achievement = next((a for a in achievement if isinstance(a, dict)), None)
     if not isinstance(achievement, dict):
         return Achievement(name=_text(credential.get("name")), description=_text(credential.get("description")))
-    alignments = [a for a in achievement.get("alignment", []) or [] if isinstance(a, dict)]
+    raw = achievement.get("alignment") or []
+    alignments = [a for a in (raw if isinstance(raw, list) else [raw]) if isinstance(a, dict)]
     level = next((_text(a.get("targetName")) for a in alignments if a.get("targetType") == LEVEL_TARGET_TYPE), None)
     skills = [name for a in alignments if a.get("targetType") != LEVEL_TARGET_TYPE
               and (name := _text(a.get("targetName")))]

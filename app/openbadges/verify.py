@@ -7,16 +7,19 @@ shared rule in :func:`app.openbadges.result.verdict_from_checks`.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from . import claims, detect
+from .documents import CREDENTIALS_V1, CREDENTIALS_V2
 from .fetching import Fetcher, FetchError
 from .proofs import ProofOutcome, verify_proofs
 from .result import Check, CheckStatus, Verdict, VerificationResult, verdict_from_checks
 from .vc_jwt import JwtOutcome, verify_jwt
 
+logger = logging.getLogger(__name__)
 IssuerLookup = Callable[[str], "dict[str, Any] | None"]
 _FORMAT_DI = "ob3-di"
 _FORMAT_JWT = "vc-jwt"
@@ -99,6 +102,11 @@ def verify_credential(credential: dict[str, Any], *, fetcher: Fetcher, fmt: str 
                       key_overrides: dict[str, Any] | None = None) -> VerificationResult:
     """Run every check on a parsed VC (embedded proofs, or the JWT outcome for a VC-JWT)."""
     now = _aware(now)
+    contexts = credential.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
+    if first not in (CREDENTIALS_V1, CREDENTIALS_V2):
+        return _unverifiable("not a Verifiable Credential: its first @context must be the VC 1.1 or 2.0 context",
+                             fmt=fmt)
     issuer = claims.issuer_id(credential)
     outcomes: list[Any] = [jwt_outcome] if jwt_outcome else \
         verify_proofs(credential, fetcher=fetcher, key_overrides=key_overrides)
@@ -189,6 +197,10 @@ def verify(data: bytes | str | dict[str, Any], *, fetcher: Fetcher, recipient_em
                            issuer_lookup=issuer_lookup, key_overrides=key_overrides)
     except (RecursionError, MemoryError):
         return _unverifiable("the input is too deeply nested or too large to process")
+    except Exception as exc:  # a bug must not become a 500 for the person verifying
+        logger.exception("verification crashed")
+        return _unverifiable(f"the input could not be processed ({exc.__class__.__name__})",
+                             status=CheckStatus.WARN)
     if found.baked and result.checks and result.checks[0].name == "parse":
         result.checks[0].detail += f" (baked into a {found.baked.upper()} image)"
     return result
