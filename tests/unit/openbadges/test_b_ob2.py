@@ -315,3 +315,20 @@ def test_shared_verdict_rule_needs_a_passing_proof_to_say_valid():
     assert verdict_from_checks(only_dates, expired=False, revoked=False) is Verdict.UNVERIFIABLE
     with_proof = only_dates + [Check("proof", CheckStatus.PASS), Check("issuer_binding", CheckStatus.PASS)]
     assert verdict_from_checks(with_proof, expired=False, revoked=False) is Verdict.VALID
+
+
+def test_baked_png_through_the_verify_entry_point():
+    from app.openbadges.verify import verify
+
+    png = (CONFORMANCE / "ob2-baked-images" / "concentricsky-baked_heart.png").read_bytes()
+    hosted = json.loads(extract(png).payload)
+    table = {
+        "http://example.org/badgeinstance1": hosted,
+        "http://example.org/badge1": {"name": "Heart", "description": "d", "image": "http://example.org/i.png",
+                                      "criteria": "http://example.org/c", "issuer": "http://example.org/issuer"},
+        "http://example.org/issuer": {"name": "Example", "url": "http://example.org"},
+    }
+    result = verify(png, fetcher=TableFetcher(table), recipient_email="test@example.com", now=NOW)
+    assert (result.verdict, result.format, result.achievement.name) == (Verdict.VALID, "ob1", "Heart")
+    unreachable = verify(png, fetcher=TableFetcher({}), now=NOW)
+    assert unreachable.verdict is Verdict.UNVERIFIABLE
