@@ -52,6 +52,12 @@ def did_key_for(public_key: Ed25519PublicKey) -> str:
     return "did:key:" + ed25519_public_multibase(public_key)
 
 
+def did_key_verification_method(public_key: Ed25519PublicKey) -> str:
+    """The verification method id of a did:key (``did:key:z6Mk...#z6Mk...``)."""
+    multibase = ed25519_public_multibase(public_key)
+    return f"did:key:{multibase}#{multibase}"
+
+
 def did_web_for(host: str, path: str | None = None) -> str:
     """``did:web`` for a host (``example.org`` or ``example.org:8443``) and optional path."""
     did = "did:web:" + quote(host, safe="")

@@ -115,6 +115,21 @@ def credential_from_vc_claim(claims: dict[str, Any]) -> dict[str, Any]:
     return cred
 
 
+def _credential_from_payload(claims: dict[str, Any]) -> dict[str, Any]:
+    """VC-JOSE-COSE: the payload is the credential; JWT ``iss``/``nbf``/``exp`` may sit
+    beside its members and must not contradict them (they narrow the window if absent)."""
+    cred = copy.deepcopy(claims)
+    for claim in ("iss", "nbf", "exp", "iat", "jti", "sub", "aud", "cnf"):
+        cred.pop(claim, None)
+    if isinstance(claims.get("iss"), str) and _issuer_id(cred) not in (None, claims["iss"]):
+        raise JwtError("the 'iss' claim and the credential's issuer differ")
+    if _epoch_to_iso(claims.get("nbf")) and "validFrom" not in cred:
+        cred["validFrom"] = _epoch_to_iso(claims["nbf"])
+    if _epoch_to_iso(claims.get("exp")) and "validUntil" not in cred:
+        cred["validUntil"] = _epoch_to_iso(claims["exp"])
+    return cred
+
+
 def decode(token: str) -> DecodedJwt:
     """Parse a VC-JWT without verifying it; refuses malformed tokens and unsafe algorithms."""
     if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
@@ -140,7 +155,7 @@ def decode(token: str) -> DecodedJwt:
     if "vc" in claims:
         return DecodedJwt(header, claims, credential_from_vc_claim(claims), "vc-jwt-1.1")
     if "@context" in claims and "credentialSubject" in claims:
-        return DecodedJwt(header, claims, copy.deepcopy(claims), "vc-jose-cose")
+        return DecodedJwt(header, claims, _credential_from_payload(claims), "vc-jose-cose")
     raise JwtError("JWT payload is not a verifiable credential")
 
 

@@ -89,3 +89,22 @@ def test_any_bytes_get_a_verdict(data):
 def test_nasty_inputs(data):
     result = verify(data, fetcher=TableFetcher())
     assert result.verdict in (Verdict.INVALID, Verdict.UNVERIFIABLE)
+
+
+@needs_conformance
+@pytest.mark.parametrize("as_url", [False, True])
+def test_ob2_hosted_assertions_go_to_the_ob2_verifier(as_url):
+    from test_a_support import CONFORMANCE
+
+    folder = CONFORMANCE / "ob2-assertions"
+    fetcher = TableFetcher({
+        "https://example.org/beths-robotics-badge.json": folder / "validator-core-2_0_basic_assertion.json",
+        "https://example.org/robotics-badge.json": folder / "validator-core-2_0_basic_badgeclass.json",
+        "https://example.org/organization.json": folder / "validator-core-2_0_basic_issuer.json",
+    })
+    data = ("https://example.org/beths-robotics-badge.json" if as_url
+            else (folder / "validator-core-2_0_basic_assertion.json").read_bytes())
+    right = verify(data, fetcher=fetcher, recipient_email="nobody@example.org")
+    assert right.format.startswith("ob2") and right.recipient_match is True
+    wrong = verify(data, fetcher=fetcher, recipient_email="somebody@example.org")
+    assert wrong.recipient_match is False and wrong.verdict is Verdict.INVALID

@@ -159,3 +159,17 @@ def test_unresolvable_key_is_unverifiable_not_invalid(issuer):
 def test_arbitrary_text_never_raises(text):
     outcome = vc_jwt.verify_jwt(text, fetcher=TableFetcher())
     assert outcome.verified is False
+
+
+def test_jose_cose_exp_claim_bounds_the_credential(issuer):
+    key_pair, did, kid, credential = issuer
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from joserfc.jwk import OKPKey
+        token = jws.serialize_compact({"alg": "EdDSA", "kid": kid}, json.dumps(dict(credential, exp=1700000000)),
+                                      OKPKey.import_key(key_pair.private_key), algorithms=["EdDSA"])
+    outcome = vc_jwt.verify_jwt(token, fetcher=None)
+    assert outcome.verified and outcome.decoded.credential["validUntil"] == "2023-11-14T22:13:20Z"
+    assert "exp" not in outcome.decoded.credential
+    with pytest.raises(vc_jwt.JwtError, match="differ"):
+        vc_jwt.decode(_forge({"alg": "EdDSA", "kid": kid}, dict(credential, iss="did:example:other")))
