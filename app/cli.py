@@ -29,3 +29,32 @@ def seed_demo():
 
 def init_app(app) -> None:
     app.cli.add_command(seed)
+    app.cli.add_command(skills)
+
+
+skills = AppGroup("skills", help="The skills framework (ESCO).")
+
+
+@skills.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+def skills_import(files):
+    """Load ESCO CSV files (skills, occupations, occupationSkillRelations); safe to run again."""
+    from app.services.skills_framework import FrameworkFileError, import_file
+
+    for path in files:
+        try:
+            click.echo(f"{path}: {import_file(path)}")
+        except FrameworkFileError as exc:
+            db.session.rollback()
+            raise click.ClickException(f"{path}: {exc}")
+    db.session.commit()
+
+
+@skills.command("reindex-hub")
+def skills_reindex_hub():
+    """Rebuild the hub's full-text index (SQLite) from the published micro-credentials."""
+    from app.services.hub_search import rebuild_search_index
+
+    count = rebuild_search_index()
+    db.session.commit()
+    click.echo(f"Search index holds {count} published micro-credential(s)")

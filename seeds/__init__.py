@@ -11,6 +11,8 @@ DEMO_PASSWORD = "credwork-demo-2026"
 # Later capabilities append their own loader modules here.
 DEMO_STEPS = [
     "seeds.organisations",
+    "seeds.skills",
+    "seeds.catalogue",
 ]
 
 

@@ -1,0 +1,234 @@
+"""Searching the public hub: one function, `search(filters)`, over SQLite FTS5 or PostgreSQL
+full-text search (chosen by the database dialect), with filters, sorting and pages.
+
+SQLite keeps a separate FTS5 table of published versions (rowid = micro_credentials.id) that
+index_record/unindex_record maintain on publish and retire; PostgreSQL reads a GIN expression
+index over the row itself, so it needs no upkeep. Each page costs a fixed number of queries.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+
+from sqlalchemy import String, cast, func, literal_column, select, text
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import MicroCredential, Organisation, RecordStatus, Skill
+from app.models.catalogue import FTS_TABLE, FUNDING, MODES, PG_SEARCH_DOCUMENT, micro_credential_skills
+
+PAGE_SIZE = 20
+SORTS = {"relevance": "Best match", "title": "Title (A to Z)", "price": "Price (lowest first)",
+         "price-desc": "Price (highest first)", "level": "SCQF level (lowest first)",
+         "level-desc": "SCQF level (highest first)"}
+QA_FILTERS = {"assured": "Quality-assured by Credwork", "credit-rated": "Credit-rated",
+              "internal": "Internal quality assurance", "none": "No formal quality assurance"}
+# PostgreSQL's 'english' configuration drops these; SQLite's FTS5 does not, so the SQLite
+# query drops them too and both databases answer the same question.
+STOP_WORDS = frozenset("a an and are as at be by for from in into is it of on or the to with "
+                       "your you this that these those".split())
+_TERM = re.compile(r"\w+", re.UNICODE)
+
+
+def _int(value, low=None, high=None):
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    if (low is not None and number < low) or (high is not None and number > high):
+        return None
+    return number
+
+
+@dataclass
+class HubFilters:
+    """What the visitor asked for; built from the query string, turned back into one."""
+
+    q: str = ""
+    skill: int | None = None
+    level_min: int | None = None
+    level_max: int | None = None
+    credits_min: int | None = None
+    credits_max: int | None = None
+    credit: str = ""  # "yes" credit-bearing, "no" not, "" either
+    mode: list[str] = field(default_factory=list)
+    provider: str = ""
+    price_min: int | None = None  # whole pounds
+    price_max: int | None = None
+    qa: str = ""
+    funding: str = ""
+    sort: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> HubFilters:
+        """Read filters from request.args, ignoring anything malformed."""
+        getlist = getattr(args, "getlist", lambda k: [args[k]] if k in args else [])
+        return cls(
+            q=(args.get("q") or "").strip()[:200],
+            skill=_int(args.get("skill"), 1),
+            level_min=_int(args.get("level_min"), 1, 12), level_max=_int(args.get("level_max"), 1, 12),
+            credits_min=_int(args.get("credits_min"), 0), credits_max=_int(args.get("credits_max"), 0),
+            credit=args.get("credit") if args.get("credit") in ("yes", "no") else "",
+            mode=[m for m in getlist("mode") if m in MODES],
+            provider=(args.get("provider") or "").strip()[:80],
+            price_min=_int(args.get("price_min"), 0), price_max=_int(args.get("price_max"), 0),
+            qa=args.get("qa") if args.get("qa") in QA_FILTERS else "",
+            funding=args.get("funding") if args.get("funding") in FUNDING else "",
+            sort=args.get("sort") if args.get("sort") in SORTS else "",
+            page=_int(args.get("page"), 1, 10_000) or 1,
+        )
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort and (self.sort != "relevance" or self.q):
+            return self.sort
+        return "relevance" if self.q else "title"
+
+    def query_args(self, **changes) -> dict:
+        """The filters as URL parameters (empty ones left out), for links and pagination."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return {k: v for k, v in values.items()
+                if v not in ("", None, []) and not (k == "page" and v == 1)}
+
+
+@dataclass
+class HubPage:
+    records: list[MicroCredential]
+    total: int
+    page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+
+def dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def search(filters: HubFilters) -> HubPage:
+    """Published micro-credentials matching `filters`, one page, provider and skills loaded."""
+    stmt = select(MicroCredential).where(MicroCredential.status == RecordStatus.PUBLISHED)
+    rank = None
+    if filters.q:
+        stmt, rank = _match(stmt, filters.q)
+    stmt = _filtered(stmt, filters)
+    total = db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(MicroCredential.id).subquery()))
+    order = {
+        "relevance": [rank] if rank is not None else [MicroCredential.title],
+        "title": [MicroCredential.title], "price": [MicroCredential.price_pence],
+        "price-desc": [MicroCredential.price_pence.desc()], "level": [MicroCredential.scqf_level],
+        "level-desc": [MicroCredential.scqf_level.desc()],
+    }[filters.effective_sort]
+    records = db.session.scalars(
+        stmt.options(joinedload(MicroCredential.provider), selectinload(MicroCredential.skills))
+        .order_by(*order, MicroCredential.title, MicroCredential.id)
+        .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)).unique().all()
+    return HubPage(list(records), total or 0, filters.page)
+
+
+def search_terms(q: str) -> list[str]:
+    """The words of a query that count for matching (lower case, stop words dropped)."""
+    terms = [t.lower() for t in _TERM.findall(q)]
+    return [t for t in terms if t not in STOP_WORDS][:12]
+
+
+def _match(stmt, q: str):
+    if dialect() == "postgresql":
+        query = func.websearch_to_tsquery(literal_column("'english'::regconfig"), q)
+        document = literal_column(PG_SEARCH_DOCUMENT)
+        return (stmt.where(document.op("@@")(query)),
+                func.ts_rank_cd(document, query).desc())
+    terms = search_terms(q)
+    if not terms:
+        return stmt.where(literal_column("1") == 0), None
+    # Every term quoted: user text never reaches FTS5's query syntax.
+    fts_query = " ".join('"%s"' % t.replace('"', "") for t in terms)
+    hits = (select(literal_column("rowid").label("id"),
+                   literal_column(f"bm25({FTS_TABLE}, 10.0, 1.0)").label("score"))
+            .select_from(text(FTS_TABLE))
+            .where(text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=fts_query))
+            .subquery())
+    return stmt.join(hits, hits.c.id == MicroCredential.id), hits.c.score.asc()
+
+
+def _filtered(stmt, f: HubFilters):
+    mc = MicroCredential
+    if f.skill:
+        stmt = stmt.where(mc.id.in_(select(micro_credential_skills.c.micro_credential_id)
+                                    .where(micro_credential_skills.c.skill_id == f.skill)))
+    if f.level_min:
+        stmt = stmt.where(mc.scqf_level >= f.level_min)
+    if f.level_max:
+        stmt = stmt.where(mc.scqf_level <= f.level_max)
+    if f.credits_min is not None:
+        stmt = stmt.where(mc.scqf_credits >= f.credits_min)
+    if f.credits_max is not None:
+        stmt = stmt.where(mc.scqf_credits <= f.credits_max)
+    if f.credit == "yes":
+        stmt = stmt.where(mc.scqf_credits > 0)
+    elif f.credit == "no":
+        stmt = stmt.where((mc.scqf_credits.is_(None)) | (mc.scqf_credits == 0))
+    if f.mode:
+        stmt = stmt.where(mc.mode.in_(f.mode))
+    if f.provider:
+        stmt = stmt.where(mc.provider_id.in_(select(Organisation.id).where(Organisation.slug == f.provider)))
+    if f.price_min is not None:
+        stmt = stmt.where(mc.price_pence >= f.price_min * 100)
+    if f.price_max is not None:
+        stmt = stmt.where(mc.price_pence <= f.price_max * 100)
+    if f.qa == "assured":
+        stmt = stmt.where(mc.quality_assured.is_(True))
+    elif f.qa:
+        stmt = stmt.where(mc.qa_type == f.qa)
+    if f.funding:
+        # Funding codes are a closed vocabulary, so a match on the JSON text is exact.
+        stmt = stmt.where(cast(mc.funding, String).like(f'%"{f.funding}"%'))
+    return stmt
+
+
+def filter_options() -> dict:
+    """Providers and skills that appear on the hub, for the filter form (two queries)."""
+    providers = db.session.execute(
+        select(Organisation.slug, Organisation.name)
+        .where(Organisation.id.in_(select(MicroCredential.provider_id)
+                                   .where(MicroCredential.status == RecordStatus.PUBLISHED)))
+        .order_by(Organisation.name)).all()
+    skills = db.session.execute(
+        select(Skill.id, Skill.label)
+        .where(Skill.id.in_(select(micro_credential_skills.c.skill_id)
+                            .join(MicroCredential, MicroCredential.id == micro_credential_skills.c.micro_credential_id)
+                            .where(MicroCredential.status == RecordStatus.PUBLISHED)))
+        .order_by(Skill.label)).all()
+    return {"providers": providers, "skills": skills, "modes": MODES, "funding": FUNDING,
+            "qa": QA_FILTERS, "sorts": SORTS}
+
+
+def index_record(record: MicroCredential) -> None:
+    """Add or refresh a published version in the SQLite full-text index."""
+    if dialect() != "sqlite":
+        return
+    unindex_record(record)
+    db.session.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (:id, :title, :body)"),
+                       {"id": record.id, "title": record.title, "body": record.search_text or ""})
+
+
+def unindex_record(record: MicroCredential) -> None:
+    """Remove a version from the SQLite full-text index (retired or withdrawn)."""
+    if dialect() != "sqlite":
+        return
+    db.session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": record.id})
+
+
+def rebuild_search_index() -> int:
+    """Rebuild the SQLite full-text index from the published versions; returns how many."""
+    if dialect() != "sqlite":
+        return db.session.scalar(select(func.count()).select_from(
+            select(MicroCredential.id).where(MicroCredential.status == RecordStatus.PUBLISHED).subquery()))
+    db.session.execute(text(f"DELETE FROM {FTS_TABLE}"))
+    result = db.session.execute(text(
+        f"INSERT INTO {FTS_TABLE} (rowid, title, body) SELECT id, title, search_text "
+        "FROM micro_credentials WHERE status = 'published'"))
+    return result.rowcount
