@@ -8,6 +8,7 @@ BLUEPRINTS = [
     "app.blueprints.auth",
     "app.blueprints.organisation",
     "app.blueprints.api",
+    "app.blueprints.sso",
 ]
 
 

@@ -1,0 +1,319 @@
+"""Single sign-on with an organisation's OpenID Connect provider.
+
+An org admin configures the provider (issuer, client, allowed email domains); a person signs
+in by work email: we find the organisation whose enabled provider lists the domain, send them
+there with Authlib (authorization code, PKCE S256, state and nonce), and on return check the
+ID token and link it to an account. Linking is deliberately narrow: an SSO sign-in reaches
+only a member of that organisation, or someone it has invited; never an account that belongs
+to another organisation alone.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
+from flask import current_app, url_for
+from joserfc.errors import JoseError
+from requests.exceptions import RequestException
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Invitation, Membership, MembershipStatus, Organisation, SsoProvider, User, utcnow
+from app.security import secrets
+from app.services import audit
+from app.services.organisations import join
+from app.services.sso_transport import TransportRefused, session_class
+
+SCOPES = "openid email profile"
+# Asymmetric algorithms only: "none" or HMAC (keyed with the client secret) never sign an ID token we accept.
+SIGNING_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"]
+DOMAIN_PATTERN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+class SsoError(ValueError):
+    """Single sign-on cannot go ahead; the message is shown to the person."""
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+def provider_for(org: Organisation) -> SsoProvider | None:
+    """The organisation's SSO provider settings, if any."""
+    return db.session.scalar(select(SsoProvider).where(SsoProvider.organisation_id == org.id))
+
+
+def redirect_uri() -> str:
+    """The callback address an admin registers at their identity provider."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("sso.callback")
+
+
+def discovery_url(issuer: str) -> str:
+    return issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+def check_issuer(url: str) -> str:
+    """The issuer URL, trimmed, or SsoError saying what is wrong with it."""
+    url = (url or "").strip()
+    allow_private = current_app.config["SSO_ALLOW_PRIVATE_NETWORKS"]
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises on a malformed port)
+    except ValueError:
+        raise SsoError("Enter the issuer URL in the correct format, like https://login.example.com") from None
+    if parts.scheme != "https" and not (parts.scheme == "http" and allow_private):
+        raise SsoError("The issuer URL must start with https://")
+    if not parts.hostname or parts.username or parts.password:
+        raise SsoError("Enter the issuer URL in the correct format, like https://login.example.com")
+    if parts.query or parts.fragment:
+        raise SsoError("The issuer URL cannot contain a query (?) or fragment (#)")
+    if not allow_private:
+        if parts.hostname == "localhost" or parts.hostname.endswith(".localhost"):
+            raise SsoError("The issuer URL must be a public address")
+        try:
+            literal = ipaddress.ip_address(parts.hostname)
+        except ValueError:
+            literal = None
+        if literal is not None and not literal.is_global:
+            raise SsoError("The issuer URL must be a public address")
+    return url
+
+
+def parse_domains(text: str) -> list[str]:
+    """Email domains from text separated by commas, spaces or new lines, checked and lower-cased."""
+    domains = []
+    for raw in re.split(r"[\s,;]+", (text or "").strip().lower()):
+        domain = raw.lstrip("@").rstrip(".")
+        if not domain:
+            continue
+        if not DOMAIN_PATTERN.match(domain):
+            raise SsoError(f"“{raw}” is not an email domain. Enter domains like example.co.uk")
+        if domain not in domains:
+            domains.append(domain)
+    if not domains:
+        raise SsoError("Enter at least one email domain")
+    return domains
+
+
+def save_settings(actor: User, org: Organisation, *, issuer_url: str, client_id: str,
+                  client_secret: str | None, allowed_domains: str, enabled: bool) -> SsoProvider:
+    """Create or update the organisation's provider. A blank secret keeps the stored one."""
+    if org.kind not in ("employer", "provider"):
+        raise SsoError("Only employers and providers can set up single sign-on")
+    issuer = check_issuer(issuer_url)
+    client_id = (client_id or "").strip()
+    if not client_id:
+        raise SsoError("Enter the client ID")
+    domains = parse_domains(allowed_domains)
+    _check_domains_unclaimed(org, domains)
+    provider = provider_for(org)
+    secret = (client_secret or "").strip()
+    if provider is None and not secret:
+        raise SsoError("Enter the client secret")
+    created = provider is None
+    if created:
+        provider = SsoProvider(organisation_id=org.id)
+        db.session.add(provider)
+    provider.issuer_url = issuer
+    provider.client_id = client_id
+    if secret:
+        provider.client_secret_encrypted = secrets.encrypt(secret)
+    provider.allowed_domains = ",".join(domains)
+    provider.enabled = bool(enabled)
+    db.session.flush()
+    state = "on" if provider.enabled else "off"
+    audit.record(actor, "sso.configured" if created else "sso.updated", provider,
+                 f"{'Set up' if created else 'Changed'} single sign-on with {issuer} for "
+                 f"{', '.join(domains)} (turned {state})", organisation=org, issuer=issuer,
+                 client_id=client_id, domains=domains, enabled=provider.enabled, secret_changed=bool(secret))
+    return provider
+
+
+def _check_domains_unclaimed(org: Organisation, domains: list[str]) -> None:
+    """One domain, one organisation: otherwise sign-in by email would be ambiguous."""
+    others = db.session.scalars(select(SsoProvider).where(SsoProvider.organisation_id != org.id))
+    for other in others:
+        taken = set(domains) & set(other.domain_list)
+        if taken:
+            raise SsoError(f"{sorted(taken)[0]} already signs in through another organisation's "
+                           "single sign-on. Contact Credwork support if it belongs to you.")
+
+
+# --- starting a sign-in -------------------------------------------------------------------------
+
+def email_domain(email: str) -> str:
+    return (email or "").strip().lower().rpartition("@")[2]
+
+
+def provider_for_email(email: str) -> SsoProvider:
+    """The enabled provider whose allowed domains include this email's domain."""
+    domain = email_domain(email)
+    if domain:
+        for provider in db.session.scalars(select(SsoProvider).where(SsoProvider.enabled.is_(True))):
+            if domain in provider.domain_list:
+                return provider
+    raise SsoError(f"No organisation uses single sign-on for {domain or 'that'} email addresses. "
+                   "Sign in with your email address and password instead.")
+
+
+class _OidcApp(FlaskOAuth2App):
+    """Authlib's Flask OIDC client, restricted to asymmetric ID token signatures."""
+
+    def load_server_metadata(self):
+        loaded = "_loaded_at" in self.server_metadata
+        metadata = super().load_server_metadata()
+        if not loaded:
+            offered = metadata.get("id_token_signing_alg_values_supported") or ["RS256"]
+            metadata["id_token_signing_alg_values_supported"] = [a for a in offered if a in SIGNING_ALGORITHMS]
+        return metadata
+
+
+def oidc_client(provider: SsoProvider) -> FlaskOAuth2App:
+    """A fresh Authlib client for this provider (built per request: settings may change)."""
+    name = f"org-{provider.organisation_id}"
+    client_class = type("OidcApp", (_OidcApp,), {
+        "client_cls": session_class(current_app.config["SSO_ALLOW_PRIVATE_NETWORKS"])})
+    return client_class(
+        FlaskIntegration(name), name,
+        client_id=provider.client_id,
+        client_secret=secrets.decrypt(provider.client_secret_encrypted),
+        server_metadata_url=discovery_url(provider.issuer_url),
+        client_kwargs={"scope": SCOPES, "code_challenge_method": "S256",
+                       "token_endpoint_auth_method": "client_secret_basic"})
+
+
+def _load_metadata(client: FlaskOAuth2App, provider: SsoProvider) -> dict:
+    metadata = client.load_server_metadata()
+    if metadata.get("issuer") != provider.issuer_url:
+        raise SsoError("Your organisation's sign-in service describes itself with a different issuer "
+                       "than the one configured. Ask your organisation admin to check the settings.")
+    return metadata
+
+
+def authorization_redirect(provider: SsoProvider, email: str):
+    """A redirect response to the identity provider (state, nonce and PKCE kept in the session)."""
+    client = oidc_client(provider)
+    try:
+        _load_metadata(client, provider)
+        return client.authorize_redirect(redirect_uri(), login_hint=email.strip())
+    except (RequestException, ValueError, OAuthError) as exc:
+        if isinstance(exc, SsoError):
+            raise
+        raise SsoError("We could not reach your organisation's sign-in service. Try again later, "
+                       "or sign in with your email address and password.") from exc
+
+
+# --- completing a sign-in -------------------------------------------------------------------------
+
+@dataclass
+class SsoSignIn:
+    user: User
+    organisation: Organisation
+    joined: bool  # True when this sign-in accepted an invitation
+
+
+class SsoRefused(SsoError):
+    """The identity provider vouched for someone we will not sign in; already audited."""
+
+
+def verified_claims(provider: SsoProvider) -> dict:
+    """Exchange the code in the current request and return the validated ID token claims."""
+    client = oidc_client(provider)
+    try:
+        _load_metadata(client, provider)
+        token = client.authorize_access_token(
+            claims_options={"iss": {"essential": True, "value": provider.issuer_url},
+                            "aud": {"essential": True, "value": provider.client_id},
+                            "exp": {"essential": True}, "nonce": {"essential": True}})
+    except OAuthError as exc:
+        raise SsoError("The sign-in could not be completed: it did not match a sign-in started here, "
+                       "or your organisation's sign-in service turned it down. Start again.") from exc
+    except (JoseError, ValueError) as exc:
+        if isinstance(exc, SsoError):
+            raise
+        raise SsoError("Your organisation's sign-in service sent an identity we could not verify. "
+                       "Start again, and ask your organisation admin if it keeps happening.") from exc
+    except (RequestException, TransportRefused) as exc:
+        raise SsoError("We could not reach your organisation's sign-in service. Try again later.") from exc
+    claims = token.get("userinfo")
+    if not claims:
+        raise SsoError("Your organisation's sign-in service did not send an ID token.")
+    return dict(claims)
+
+
+def sign_in(provider: SsoProvider, claims: dict) -> SsoSignIn:
+    """Apply the linking rules to validated claims; audit the sign-in or the refusal."""
+    org = provider.organisation
+    email = str(claims.get("email") or "").strip().lower()
+    if claims.get("email_verified") not in (True, "true"):
+        _refuse(provider, None, email, "email not verified",
+                "Your organisation's sign-in service has not verified your email address, so we "
+                "cannot use it to sign you in. Ask your IT team to verify it.")
+    if not email or email_domain(email) not in provider.domain_list:
+        _refuse(provider, None, email, "domain not allowed",
+                f"{org.name} does not use single sign-on for {email or 'that'} email address. "
+                "Sign in with your email address and password instead.")
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if user is not None and not user.is_active_account:
+        _refuse(provider, user, email, "account disabled", "This account has been disabled.")
+    membership = _active_membership(user, org) if user else None
+    joined = False
+    if membership is None:
+        invitation = _pending_invitation(org, email)
+        if invitation is None:
+            why = "not a member" if user else "unknown email"
+            _refuse(provider, user, email, why,
+                    f"You do not have a Credwork account with {org.name}. Ask your organisation "
+                    "admin for an invitation.")
+        user = user or _create_user(email, claims, org)
+        join(user, org, invitation.role_list, department=invitation.department)
+        invitation.accepted_at = utcnow()
+        audit.record(user, "invitation.accepted", invitation,
+                     f"{user.email} joined {org.name} through single sign-on", organisation=org)
+        joined = True
+    user.last_login_at = utcnow()
+    user.failed_logins = 0
+    db.session.flush()
+    audit.record(user, "sso.signed_in", user, f"{user.email} signed in through single sign-on",
+                 organisation=org, issuer=provider.issuer_url, idp_subject=str(claims.get("sub", "")))
+    return SsoSignIn(user=user, organisation=org, joined=joined)
+
+
+def _active_membership(user: User, org: Organisation) -> Membership | None:
+    return db.session.scalar(select(Membership).where(
+        Membership.user_id == user.id, Membership.organisation_id == org.id,
+        Membership.status == MembershipStatus.ACTIVE))
+
+
+def _pending_invitation(org: Organisation, email: str) -> Invitation | None:
+    candidates = db.session.scalars(
+        select(Invitation).where(Invitation.organisation_id == org.id, func.lower(Invitation.email) == email)
+        .order_by(Invitation.created_at.desc()))
+    return next((i for i in candidates if i.state == "pending"), None)
+
+
+def _create_user(email: str, claims: dict, org: Organisation) -> User:
+    name = str(claims.get("name") or "").strip() or email.partition("@")[0]
+    user = User(email=email, name=name[:200], password_hash=None)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(user, "user.registered", user, f"{email} created an account through single sign-on",
+                 organisation=org)
+    return user
+
+
+def _refuse(provider: SsoProvider, user: User | None, email: str, reason: str, message: str):
+    audit.record(user, "sso.refused", provider,
+                 f"Refused single sign-on for {email or 'an unknown email'}: {reason}",
+                 organisation=provider.organisation_id, email=email, reason=reason)
+    raise SsoRefused(message)
+
+
+def record_failure(provider: SsoProvider, error: SsoError) -> None:
+    """Audit a sign-in that failed before we knew who it was (bad state, token, or network)."""
+    cause = error.__cause__
+    audit.record(None, "sso.refused", provider, "Refused a single sign-on attempt: "
+                 + (f"{type(cause).__name__}: {cause}" if cause else str(error))[:300],
+                 organisation=provider.organisation_id, reason=type(cause).__name__ if cause else "error")
