@@ -108,9 +108,10 @@ def _instant(value: object, name: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _types(obj: dict) -> list:
+def _types(obj: dict) -> list[str]:
     value = obj.get("type", [])
-    return [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return [v for v in values if isinstance(v, str)]
 
 
 def _fetch_json(fetcher: Fetcher, url: object) -> dict:
@@ -186,7 +187,8 @@ def _revocation_list_entry(entry: dict, credential: dict, fetcher: Fetcher, veri
     credential_id = credential.get("id")
     if not isinstance(credential_id, str):
         raise _CannotCheck("the credential has no id to look up in the revocation list")
-    ids = {item if isinstance(item, str) else item.get("id") for item in revoked if isinstance(item, str | dict)}
+    listed = (item.get("id") if isinstance(item, dict) else item for item in revoked)
+    ids = {i for i in listed if isinstance(i, str)}
     return "revocation", credential_id in ids
 
 

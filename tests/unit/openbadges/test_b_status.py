@@ -261,3 +261,27 @@ def test_check_status_on_arbitrary_credential_status_always_returns(value):
     check, revoked = check_status({"credentialStatus": value}, fetcher=TableFetcher({}),
                                   verify_list=lambda d: True, now=NOW)
     assert check.name == "status" and revoked in (True, False, None)
+
+
+_status_vocabulary = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-5, max_value=200000) | st.text(max_size=12)
+    | st.sampled_from(["BitstringStatusListEntry", "StatusList2021Entry", "1EdTechRevocationList", "revocation",
+                       "suspension", "https://issuer.example/status/1", "7", "2020-01-01T00:00:00Z",
+                       "BitstringStatusListCredential", "BitstringStatusList", encode_status_list({7})]),
+    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(
+        st.sampled_from(["type", "id", "statusPurpose", "statusListIndex", "statusListCredential", "encodedList",
+                         "credentialSubject", "validFrom", "validUntil", "revokedCredentials", "proof"]),
+        kids, max_size=6),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_status_vocabulary, _status_vocabulary)
+def test_check_status_with_hostile_entries_and_lists_always_returns(entry, served):
+    fetcher = TableFetcher({"https://issuer.example/status/1": json.dumps(served).encode()})
+    check, revoked = check_status({"id": "urn:x", "credentialStatus": entry}, fetcher=fetcher,
+                                  verify_list=lambda d: True, now=NOW)
+    assert check.name == "status" and revoked in (True, False, None)
+    if revoked is False:  # "not revoked" only ever comes from a list that passed every check
+        assert check.status is CheckStatus.PASS
