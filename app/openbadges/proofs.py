@@ -105,6 +105,18 @@ def _check_shape(proof: Any, purpose: str) -> str:
     return suite
 
 
+def _check_expiry(proof: dict[str, Any], now: datetime) -> None:
+    expires = proof.get("expires")
+    if expires is None:
+        return
+    try:
+        moment = datetime.fromisoformat(str(expires))
+    except ValueError as exc:
+        raise ProofError(f"proof expires value {expires!r} is not a date") from exc
+    if (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) < now:
+        raise ProofError(f"the proof expired on {expires}")
+
+
 def _matching_previous(proof: dict[str, Any], all_proofs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     previous = proof.get("previousProof")
     wanted = [previous] if isinstance(previous, str) else previous
@@ -119,12 +131,13 @@ def _matching_previous(proof: dict[str, Any], all_proofs: list[dict[str, Any]]) 
 
 def verify_one(unsecured: dict[str, Any], proof: dict[str, Any], *, fetcher: Fetcher | None,
                key_overrides: dict[str, Any] | None = None, purpose: str = "assertionMethod",
-               all_proofs: list[dict[str, Any]] | None = None) -> ProofOutcome:
+               all_proofs: list[dict[str, Any]] | None = None, now: datetime | None = None) -> ProofOutcome:
     """Verify one proof over ``unsecured`` (the document without any ``proof``)."""
     suite = suite_of(proof) if isinstance(proof, dict) else "unknown"
     method = None
     try:
         suite = _check_shape(proof, purpose)
+        _check_expiry(proof, now or datetime.now(UTC))
         document = unsecured
         if "previousProof" in proof:
             document = dict(unsecured)
@@ -164,12 +177,12 @@ def proofs_of(document: dict[str, Any]) -> list[Any]:
 
 def verify_proofs(document: dict[str, Any], *, fetcher: Fetcher | None,
                   key_overrides: dict[str, Any] | None = None,
-                  purpose: str = "assertionMethod") -> list[ProofOutcome]:
+                  purpose: str = "assertionMethod", now: datetime | None = None) -> list[ProofOutcome]:
     """Verify every proof of a secured document (a proof set: each must verify on its own)."""
     all_proofs = proofs_of(document)
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     return [verify_one(unsecured, proof, fetcher=fetcher, key_overrides=key_overrides,
-                       purpose=purpose, all_proofs=all_proofs) for proof in all_proofs]
+                       purpose=purpose, all_proofs=all_proofs, now=now) for proof in all_proofs]
 
 
 def _now() -> str:

@@ -109,7 +109,7 @@ def verify_credential(credential: dict[str, Any], *, fetcher: Fetcher, fmt: str 
                              fmt=fmt)
     issuer = claims.issuer_id(credential)
     outcomes: list[Any] = [jwt_outcome] if jwt_outcome else \
-        verify_proofs(credential, fetcher=fetcher, key_overrides=key_overrides)
+        verify_proofs(credential, fetcher=fetcher, key_overrides=key_overrides, now=now)
     checks = [Check("parse", CheckStatus.PASS, "a Verifiable Credential" + (" in a JWT" if jwt_outcome else "")),
               *_proof_checks(outcomes, issuer)]
     window, expired = claims.check_validity_window(credential, now)

@@ -172,3 +172,18 @@ def test_jcs_vector_signature_is_the_published_one():
                            suite=proofs.JCS, created=proof["created"])
     assert resigned["proof"]["proofValue"] == proof["proofValue"]
     assert json.dumps(resigned["proof"]["@context"]) == json.dumps(proof["@context"])
+
+
+def test_expired_proof_fails():
+    from datetime import UTC, datetime
+
+    key_pair = generate_key_pair()
+    vm = f"did:key:{key_pair.public_multibase}#{key_pair.public_multibase}"
+    unsigned = load(EDDSA / "unsigned.json")
+    signed = proofs.sign(unsigned, key_pair, verification_method=vm)
+    signed["proof"]["expires"] = "2025-01-01T00:00:00Z"  # changes the signed options too
+    resigned = proofs.sign(unsigned, key_pair, verification_method=vm)
+    [before] = proofs.verify_proofs(resigned, fetcher=None, now=datetime(2024, 1, 1, tzinfo=UTC))
+    assert before.verified
+    [outcome] = proofs.verify_proofs(signed, fetcher=None, now=datetime(2026, 1, 1, tzinfo=UTC))
+    assert not outcome.verified and "expired" in outcome.detail
