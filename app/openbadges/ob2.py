@@ -14,7 +14,6 @@ import json
 import re
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
@@ -156,8 +155,8 @@ class _Verification:
             raise Stop(Check("issuer_binding", CheckStatus.WARN,
                              "the issuer has no web address to check the hosting origin against"))
         allowed = [o.lower() for o in graph.as_list(policy.get("allowedOrigins")) if isinstance(o, str)]
-        allowed = allowed or [urlsplit(issuer_id).netloc.lower()]
-        origin = urlsplit(url).netloc.lower()
+        allowed = allowed or [graph.origin_of(issuer_id)]
+        origin = graph.origin_of(url)
         if origin not in allowed:
             raise Stop(Check("issuer_binding", CheckStatus.FAIL,
                              f"the assertion is hosted on {origin}, not on an origin its issuer allows ({', '.join(allowed)})"))

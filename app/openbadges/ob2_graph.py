@@ -27,7 +27,19 @@ class Stop(Exception):
 
 
 def is_url(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(("https://", "http://")) and " " not in value
+    """An http(s) URL that parses (a bracketed host that is not IPv6 makes urlsplit raise)."""
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")) or " " in value:
+        return False
+    try:
+        urlsplit(value)
+    except ValueError:
+        return False
+    return True
+
+
+def origin_of(url: str) -> str:
+    """The authority part (host and port) of a URL that passed :func:`is_url`, lower-cased."""
+    return urlsplit(url).netloc.lower()
 
 
 def as_list(value: Any) -> list:
@@ -60,7 +72,7 @@ def embedded(value: Any) -> dict:
 
 
 def same_origin(a: Any, b: Any) -> bool:
-    return is_url(a) and is_url(b) and urlsplit(a).netloc.lower() == urlsplit(b).netloc.lower()
+    return is_url(a) and is_url(b) and origin_of(a) == origin_of(b)
 
 
 def comparable(value: Any) -> Any:

@@ -143,3 +143,13 @@ def test_verify_on_arbitrary_text_always_returns_a_result(text):
 def test_verify_on_arbitrary_json_always_returns_a_result(value):
     payload = value if isinstance(value, dict) else json.dumps(value)
     _assert_sound(verify(payload, fetcher=RefusingFetcher(), recipient_email="a@b.c", now=NOW))
+
+
+@pytest.mark.parametrize("url", ["http://[not-ipv6/a.json", "https://[::1/x", "http://a.com:99999/x"])
+def test_malformed_urls_in_assertions_are_reported_not_crashed(url):
+    issuer = {"id": url, "name": "x", "verification": {"allowedOrigins": url}}
+    fetcher = EchoFetcher(json.dumps({"id": url, "issuer": issuer, "badge": url, "recipient": {"identity": "a@b.c"},
+                                      "verification": {"type": "hosted"}, "issuedOn": "2020-01-01"}).encode())
+    _assert_sound(verify_ob2(url, fetcher=fetcher, now=NOW))
+    _assert_sound(verify_ob2({"id": url, "verification": {"type": "hosted"}, "recipient": {"identity": "a@b.c"}},
+                             fetcher=fetcher, now=NOW))
