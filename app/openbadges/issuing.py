@@ -213,6 +213,29 @@ def build_credential(issuer: IssuerProfile, achievement: AchievementSpec, award:
     return credential
 
 
+def build_status_list_credential(issuer_id: str, list_url: str, encoded_list: str, *,
+                                 purpose: str = "revocation", valid_from: datetime | None = None,
+                                 valid_until: datetime | None = None) -> dict[str, Any]:
+    """An unsigned BitstringStatusListCredential published at ``list_url``.
+
+    ``encoded_list`` is the GZIP+base64url bitstring (see ``status.encode_status_list``).
+    Sign it with :func:`sign_credential` using the issuer's current key; verifiers only
+    trust a list whose proof verifies with a key of the list's own issuer.
+    """
+    credential: dict[str, Any] = {
+        "@context": [CREDENTIALS_V2],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_id,
+        "validFrom": iso(valid_from or datetime.now(UTC)),
+        "credentialSubject": {"id": f"{list_url}#list", "type": "BitstringStatusList",
+                              "statusPurpose": purpose, "encodedList": encoded_list},
+    }
+    if valid_until:
+        credential["validUntil"] = iso(valid_until)
+    return credential
+
+
 def sign_credential(credential: dict[str, Any], key_pair: KeyPair, *, verification_method: str,
                     suite: str = RDFC, created: datetime | None = None) -> dict[str, Any]:
     """Add a Data Integrity proof (``eddsa-rdfc-2022`` by default) made with the issuer's key."""

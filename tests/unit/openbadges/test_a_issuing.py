@@ -142,12 +142,8 @@ def test_revoked_through_our_own_status_list(issuer_keys, fetcher):
     from app.openbadges.status import encode_status_list
 
     current = issuer_keys[0]
-    status_list = {
-        "@context": ["https://www.w3.org/ns/credentials/v2"], "id": LIST_URL,
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"], "issuer": DID,
-        "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {"id": LIST_URL + "#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
-                              "encodedList": encode_status_list({5})}}
+    status_list = issuing.build_status_list_credential(DID, LIST_URL, encode_status_list({5}),
+                                                       valid_from=datetime(2026, 1, 1, tzinfo=UTC))
     signed_list = issuing.sign_credential(status_list, current, verification_method=f"{DID}#key-2")
     fetcher.table[LIST_URL] = json.dumps(signed_list).encode()
     revoked = _issue(current, status=issuing.StatusEntry(LIST_URL, 5))
