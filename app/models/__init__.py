@@ -3,6 +3,7 @@ from app.models.access import Invitation, PasswordResetToken, SsoProvider
 from app.models.audit import AuditEvent
 from app.models.base import utcnow
 from app.models.catalogue import MicroCredential, RecordStatus
+from app.models.cpd import CpdBudget, FundingSource, FundingSourceYear, LearningAgreement, Sponsorship, SponsorshipEvent
 from app.models.orgs import Organisation, OrgKind, Partnership, PartnershipStatus
 from app.models.records import HeldCredential
 from app.models.roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
