@@ -6,6 +6,7 @@ file came from and its sha256, and the loader refuses a file whose hash has drif
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from functools import lru_cache
@@ -64,7 +65,8 @@ def document_loader(url: str, options: dict | None = None) -> dict[str, Any]:
     return {
         "contextUrl": None,
         "documentUrl": url,
-        "document": load_context(url),
+        # PyLD may rewrite a context in place while resolving it: hand out a copy.
+        "document": copy.deepcopy(load_context(url)),
         # PyLD keeps a resolved remote context across operations only when the loader
         # tags it; bundled contexts never change, so "static" lets it skip re-resolving
         # (and re-canonicalising) every context on every proof.
