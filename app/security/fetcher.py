@@ -8,6 +8,7 @@ same checks on every hop, and stops reading at a byte cap and a deadline.
 """
 from __future__ import annotations
 
+import functools
 import http.client
 import ipaddress
 import socket
@@ -63,6 +64,12 @@ def address_refusal(ip: IPAddress) -> str | None:
     return None
 
 
+@functools.cache
+def _default_tls_context() -> ssl.SSLContext:
+    """The system's trust store, loaded once (it costs tens of milliseconds)."""
+    return ssl.create_default_context()
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """An HTTP connection to an address chosen in advance; Host still names the site."""
 
@@ -110,7 +117,7 @@ class SafeFetcher:
         self.user_agent = user_agent
         # Certificates and host names are always verified; tests may pass a context that
         # trusts their own CA, never one that turns verification off.
-        self.ssl_context = ssl_context or ssl.create_default_context()
+        self.ssl_context = ssl_context
 
     def get(self, url: str, *, accept: str | None = None) -> FetchResponse:
         """GET ``url``, following up to ``max_redirects`` redirects, each hop re-checked.
@@ -128,7 +135,10 @@ class SafeFetcher:
             response, location = self._get_once(current, accept, deadline)
             if location is None:
                 return response
-            current = urljoin(current, location)
+            try:
+                current = urljoin(current, location)
+            except ValueError:
+                raise FetchError(f"malformed redirect location {location[:200]!r}") from None
         raise FetchError(f"too many redirects (more than {self.max_redirects}) from {url}")
 
     def _resolve(self, host: str, port: int) -> list[str]:
@@ -181,7 +191,8 @@ class SafeFetcher:
         if remaining <= 0:
             raise FetchError(f"timed out fetching {url}")
         if scheme == "https":
-            connection = _PinnedHTTPSConnection(host, port, address, remaining, self.ssl_context)
+            context = self.ssl_context or _default_tls_context()
+            connection = _PinnedHTTPSConnection(host, port, address, remaining, context)
         else:
             connection = _PinnedHTTPConnection(host, port, address, remaining)
         target = parts.path or "/"

@@ -8,6 +8,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.openbadges.fetching import FetchError
 from app.security.fetcher import SafeFetcher, address_refusal
@@ -40,6 +42,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(302, headers={"Location": target})
         elif path == "/loop":
             self._send(301, headers={"Location": "/loop"})
+        elif path == "/to-bad-url":
+            self._send(302, headers={"Location": "http://[not-ipv6/x"})
         elif path == "/to-file":
             self._send(302, headers={"Location": "file:///etc/passwd"})
         elif path == "/to-other-loopback":
@@ -125,6 +129,11 @@ def test_redirects_are_followed_up_to_the_limit(server):
 def test_redirect_loop_is_reported(server):
     with pytest.raises(FetchError, match="redirect loop"):
         SafeFetcher(allow_private_networks=True, max_redirects=10).get(server + "/loop")
+
+
+def test_malformed_redirect_location_is_a_fetch_error(server):
+    with pytest.raises(FetchError, match="malformed"):
+        SafeFetcher(allow_private_networks=True).get(server + "/to-bad-url")
 
 
 def test_redirect_to_non_http_scheme_is_refused(server):
@@ -281,3 +290,18 @@ def test_https_certificate_must_match_the_name_in_the_url(tls_server):
     trusting = ssl.create_default_context(cafile=str(ca))
     with pytest.raises(FetchError, match="SSLCertVerificationError"):
         SafeFetcher(allow_private_networks=True, ssl_context=trusting).get(f"https://127.0.0.1:{port}/badge.json")
+
+
+class _EverythingPrivate(SafeFetcher):
+    """Resolves every name to a private address, so fuzzed URLs never leave the machine."""
+
+    def _resolve(self, host, port):
+        return ["10.0.0.1"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=80), st.text(max_size=60).map(lambda t: "http://" + t),
+                 st.text(max_size=60).map(lambda t: "https://[" + t)))
+def test_any_url_string_gives_a_response_or_fetch_error_only(url):
+    with pytest.raises(FetchError):
+        _EverythingPrivate().get(url)
