@@ -1,10 +1,17 @@
 """Suggested pathways: weighted set cover over published micro-credentials.
 
-Pure functions with no database or Flask: given the skills a person is missing and the
-micro-credentials that teach them (each with a weight: its price or its notional hours), choose
-the cheapest set of micro-credentials that teaches every skill that can be taught at all.
+Given the skills a person still needs for their job role (missing, or below the target level)
+and the published micro-credentials that teach them (each with a weight: its price or its
+notional hours, as the user chooses), choose the cheapest set of micro-credentials that teaches
+every skill that can be taught at all.
 
-Minimum weighted set cover is NP-hard, so :func:`solve` works in two regimes:
+A micro-credential *covers* a skill when it lists the skill among those it develops, whatever
+its SCQF level: the pathway answers "where can this person learn this", and the gap view
+already shows how far below target they are. Records the person already holds (same provider
+and code, any version) are never suggested again.
+
+The solver, `solve`, is pure (no database, no Flask). Minimum weighted set cover is NP-hard, so
+it works in two regimes:
 
 * **Exact** when, after pruning, at most ``EXACT_LIMIT`` candidates remain: branch and bound.
   Each step takes the untaught skill with the fewest candidates and branches on every candidate
@@ -31,6 +38,11 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
 
 EXACT_LIMIT = 20
 
@@ -155,3 +167,74 @@ def _greedy(target: frozenset, kept: list[Candidate]) -> list[Candidate]:
 def harmonic(d: int) -> float:
     """H(d) = 1 + 1/2 + ... + 1/d, the greedy algorithm's worst-case ratio."""
     return sum(1 / i for i in range(1, d + 1))
+
+
+# --- Pathways for people -------------------------------------------------------------------
+
+WEIGHTS = {"cost": ("price_pence", "notional_hours"), "hours": ("notional_hours", "price_pence")}
+WEIGHT_LABELS = {"cost": "lowest cost", "hours": "fewest hours"}
+
+
+def parse_by(value: str | None) -> str:
+    """The weighting asked for in a query string: "hours", otherwise "cost"."""
+    return "hours" if value == "hours" else "cost"
+
+
+@dataclass
+class Pathway:
+    """A suggested set of published micro-credentials and what it adds up to."""
+
+    by: str
+    records: list  # MicroCredential, cheapest first
+    teaches: dict[int, list]  # record id -> the needed skills it teaches
+    uncovered: list  # Skill: needed, but taught by no published micro-credential
+    method: str
+    considered: int
+
+    @property
+    def total_pence(self) -> int:
+        return sum(r.price_pence for r in self.records)
+
+    @property
+    def total_hours(self) -> int:
+        return sum(r.notional_hours for r in self.records)
+
+    @property
+    def total_credits(self) -> int:
+        return sum(r.scqf_credits or 0 for r in self.records)
+
+    @property
+    def non_credit_bearing(self) -> int:
+        return sum(1 for r in self.records if not r.scqf_credits)
+
+
+def candidate_records(skill_ids) -> list:
+    """Published micro-credentials teaching any of these skills, skills and provider loaded."""
+    from app.models import MicroCredential, RecordStatus, Skill
+
+    if not skill_ids:
+        return []
+    return list(db.session.scalars(
+        select(MicroCredential)
+        .where(MicroCredential.status == RecordStatus.PUBLISHED,
+               MicroCredential.skills.any(Skill.id.in_(list(skill_ids))))
+        .options(selectinload(MicroCredential.skills), joinedload(MicroCredential.provider))))
+
+
+def suggest_pathway(org, person, by: str = "cost") -> Pathway:
+    """The cheapest pathway (by "cost" or "hours") for a person's gaps (`gaps.PersonGaps`)."""
+    from app.services.skills_profile import held_credentials
+
+    by = parse_by(by)
+    needed = {gap.skill.id: gap.skill for gap in person.to_learn}
+    held = held_credentials(org, [person.membership.user_id]).get(person.membership.user_id, [])
+    already = {(h.micro_credential.provider_id, h.micro_credential.code) for h in held}
+    records = {r.id: r for r in candidate_records(needed)
+               if (r.provider_id, r.code) not in already}
+    primary, secondary = WEIGHTS[by]
+    cover = solve(needed, [Candidate(r.id, frozenset(s.id for s in r.skills), getattr(r, primary),
+                                     getattr(r, secondary)) for r in records.values()])
+    chosen = [records[c.key] for c in cover.chosen]
+    teaches = {r.id: [needed[s.id] for s in r.skills if s.id in needed] for r in chosen}
+    uncovered = sorted((needed[i] for i in cover.uncovered), key=lambda s: s.label)
+    return Pathway(by, chosen, teaches, uncovered, cover.method, cover.considered)
