@@ -8,6 +8,8 @@ BLUEPRINTS = [
     "app.blueprints.auth",
     "app.blueprints.organisation",
     "app.blueprints.api",
+    "app.blueprints.hub",
+    "app.blueprints.glossary",
     "app.blueprints.sso",
 ]
 

@@ -1,0 +1,1 @@
+"""The public micro-credential hub: search, record pages and their OB documents."""

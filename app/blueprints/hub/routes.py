@@ -1,0 +1,168 @@
+"""The public hub (no sign-in): search, a plain-language page per record, and the record as
+an Open Badges 3.0 Achievement and an OB 2.0 BadgeClass at stable, versioned URLs."""
+from __future__ import annotations
+
+import json
+
+from flask import (
+    Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.blueprints.htmx import render_partial_or_page
+from app.extensions import db
+from app.models import MicroCredential, Organisation, RecordStatus
+from app.security.policy import current_org
+from app.services import hub_documents, hub_search
+from app.services.catalogue import level_from_scqf
+
+bp = Blueprint("hub", __name__, url_prefix="/hub")
+
+PUBLIC_STATUSES = (RecordStatus.PUBLISHED, RecordStatus.RETIRED)
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute URL on the public base (stable whatever host served the request)."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+@bp.app_template_filter("iso_date")
+def iso_date(value: str) -> str:
+    """'2027-01-18' -> '18 January 2027' (start dates are stored as ISO strings)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).strftime("%-d %B %Y")
+    except (TypeError, ValueError):
+        return value or ""
+
+
+@bp.get("")
+def search():
+    filters = hub_search.HubFilters.from_args(request.args)
+    page = hub_search.search(filters)
+    response = make_response(render_partial_or_page(
+        "hub/search.html", "hub/_results.html", filters=filters, page=page,
+        options=hub_search.filter_options()))
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def _provider(slug: str) -> Organisation:
+    provider = db.session.scalar(select(Organisation).where(Organisation.slug == slug,
+                                                            Organisation.kind == "provider"))
+    if provider is None:
+        abort(404)
+    return provider
+
+
+def _versions(provider: Organisation, code: str, public_only: bool) -> list[MicroCredential]:
+    viewer = current_org() if getattr(current_user, "is_authenticated", False) else None
+    visible = (MicroCredential.status.in_(PUBLIC_STATUSES) if public_only
+               else MicroCredential.visible_to(viewer))
+    return list(db.session.scalars(
+        select(MicroCredential)
+        .where(MicroCredential.provider_id == provider.id, MicroCredential.code == code.upper(), visible)
+        .options(selectinload(MicroCredential.skills))
+        .order_by(MicroCredential.version.desc())))
+
+
+def _choose(versions: list[MicroCredential], version: int | None) -> MicroCredential:
+    if version is not None:
+        for record in versions:
+            if record.version == version:
+                return record
+        abort(404)
+    for record in versions:
+        if record.status == RecordStatus.PUBLISHED:
+            return record
+    if not versions:
+        abort(404)
+    return versions[0]
+
+
+def _links(record: MicroCredential) -> hub_documents.RecordLinks:
+    slug, code, v = record.provider.slug, record.code, record.version
+    return hub_documents.RecordLinks(
+        page=public_url("hub.record", slug=slug, code=code, version=v),
+        achievement=public_url("hub.achievement_version", slug=slug, code=code, version=v),
+        badge_class=public_url("hub.badge_class_version", slug=slug, code=code, version=v),
+        image=public_url("hub.image", slug=slug, code=code, version=v),
+        issuer=public_url("hub.issuer", slug=slug),
+        provider_page=public_url("hub.search", provider=slug),
+    )
+
+
+@bp.get("/<slug>/<code>")
+def record(slug: str, code: str):
+    provider = _provider(slug)
+    versions = _versions(provider, code, public_only=False)
+    chosen = _choose(versions, request.args.get("version", type=int))
+    chosen.provider = provider
+    return render_template("hub/record.html", record=chosen, provider=provider, versions=versions,
+                           links=_links(chosen), skill_level=level_from_scqf(chosen.scqf_level))
+
+
+def _document(slug: str, code: str, version: int | None) -> MicroCredential:
+    provider = _provider(slug)
+    chosen = _choose(_versions(provider, code, public_only=True), version)
+    if version is None and chosen.status != RecordStatus.PUBLISHED:
+        abort(404)  # the unversioned URL means "what is offered now"
+    chosen.provider = provider
+    return chosen
+
+
+def _json_ld(document: dict, content_type: str = "application/ld+json"):
+    # Key order kept as written (@context first), which jsonify would sort.
+    response = make_response(json.dumps(document, ensure_ascii=False, indent=2))
+    response.headers["Content-Type"] = f"{content_type}; charset=utf-8"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/<slug>/<code>/achievement.json")
+def achievement(slug: str, code: str):
+    record = _document(slug, code, None)
+    return _json_ld(hub_documents.achievement(record, _links(record)))
+
+
+@bp.get("/<slug>/<code>/v<int:version>/achievement.json")
+def achievement_version(slug: str, code: str, version: int):
+    record = _document(slug, code, version)
+    return _json_ld(hub_documents.achievement(record, _links(record)))
+
+
+@bp.get("/<slug>/<code>/badgeclass.json")
+def badge_class(slug: str, code: str):
+    record = _document(slug, code, None)
+    return _json_ld(hub_documents.badge_class(record, _links(record)))
+
+
+@bp.get("/<slug>/<code>/v<int:version>/badgeclass.json")
+def badge_class_version(slug: str, code: str, version: int):
+    record = _document(slug, code, version)
+    return _json_ld(hub_documents.badge_class(record, _links(record)))
+
+
+@bp.get("/<slug>/<code>/v<int:version>/image.svg")
+def image(slug: str, code: str, version: int):
+    record = _document(slug, code, version)
+    response = make_response(hub_documents.badge_image_svg(record))
+    response.headers["Content-Type"] = "image/svg+xml"
+    return response
+
+
+@bp.get("/<slug>/issuer.json")
+def issuer(slug: str):
+    provider = _provider(slug)
+    return _json_ld(hub_documents.issuer_profile(provider, public_url("hub.issuer", slug=slug),
+                                                 public_url("hub.search", provider=slug)))
+
+
+@bp.get("/<slug>")
+def provider_records(slug: str):
+    """A provider's hub listing is the search filtered by provider."""
+    _provider(slug)
+    return redirect(url_for("hub.search", provider=slug), code=303)
