@@ -1,8 +1,9 @@
-"""Credentials Credwork issues verify in Digital Bazaar's JavaScript VC libraries.
+"""Credentials Credwork issues verify in independent JavaScript implementations:
+Digital Bazaar's VC libraries (Data Integrity proofs) and panva's jose (VC-JWT).
 
-Runs tests/interop/verify-credential.mjs with node, offline: contexts come from our
-bundled set, DID documents from a JSON file this test writes. Install the JavaScript
-side with `npm ci --prefix tests/interop`.
+Runs tests/interop/verify-credential.mjs and verify-jwt.mjs with node, offline: contexts
+come from our bundled set, DID documents from a JSON file this test writes. Install the
+JavaScript side with `npm ci --prefix tests/interop`.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pytest
 
 from app.openbadges import issuing
 from app.openbadges.dids import build_did_document
-from app.openbadges.keys import generate_key_pair
+from app.openbadges.keys import generate_key_pair, public_jwk
 from app.openbadges.proofs import JCS
 
 HERE = Path(__file__).resolve().parent
@@ -85,3 +86,22 @@ def test_digital_bazaar_rejects_a_tampered_credential(tmp_path, issuer):
     outcome = _run_node(tmp_path, tampered, documents)
     assert not outcome["verified"]
     assert any("signature" in e.lower() for e in outcome["errors"])
+
+
+def test_our_vc_jwt_verifies_with_the_jose_library(tmp_path, issuer):
+    key_pair, _documents = issuer
+    token = issuing.issue_jwt(_credential(), key_pair, verification_method=f"{DID}#key-1")
+    (tmp_path / "token.txt").write_text(token)
+    (tmp_path / "jwk.json").write_text(json.dumps(public_jwk(key_pair.public_key)))
+
+    def run() -> dict:
+        done = subprocess.run(["node", str(HERE / "verify-jwt.mjs"), str(tmp_path / "token.txt"),
+                               str(tmp_path / "jwk.json")], capture_output=True, text=True, timeout=60, check=False)
+        assert done.stdout.strip(), done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    outcome = run()
+    assert outcome["verified"], outcome
+    assert outcome["header"]["typ"] == "vc+jwt" and outcome["issuer"] == DID
+    (tmp_path / "jwk.json").write_text(json.dumps(public_jwk(generate_key_pair().public_key)))
+    assert not run()["verified"]
