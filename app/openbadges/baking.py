@@ -188,6 +188,10 @@ def bake_png(png: bytes, payload: str) -> bytes:
     """
     if not png.startswith(PNG_SIGNATURE):
         raise BakingError("not a PNG image")
+    try:
+        encoded = payload.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BakingError("cannot bake: the payload is not valid Unicode text") from None
     out = [PNG_SIGNATURE]
     inserted = False
     for ctype, start, length in _png_chunks(png):
@@ -196,7 +200,7 @@ def bake_png(png: bytes, payload: str) -> bytes:
         if not is_badge:
             out.append(chunk)
         if ctype == b"IHDR" and not inserted:
-            body = KEYWORD + b"\x00\x00\x00\x00\x00" + payload.encode("utf-8")
+            body = KEYWORD + b"\x00\x00\x00\x00\x00" + encoded
             out.append(struct.pack(">I", len(body)) + b"iTXt" + body + struct.pack(">I", zlib.crc32(b"iTXt" + body)))
             inserted = True
     if not inserted:
@@ -248,7 +252,7 @@ def bake_svg(svg: str | bytes, payload: str, verify_url: str | None = None) -> b
     Any existing assertion element is removed first. The payload goes in CDATA unless it
     contains ``]]>``, in which case it is written as escaped text (read back the same way).
     """
-    if any((ord(c) < 32 and c not in "\t\n") or c in "\ufffe\uffff" for c in payload):
+    if any((ord(c) < 32 and c not in "\t\n") or c in "\ufffe\uffff" or 0xD800 <= ord(c) <= 0xDFFF for c in payload):
         # XML drops or rewrites these (\r becomes \n), so the badge would not read back intact
         raise BakingError("cannot bake: the payload contains characters an SVG cannot carry")
     try:

@@ -181,3 +181,22 @@ def test_bake_then_extract_round_trips_any_payload(payload):
         assert any(ord(c) < 32 and c not in "\t\n" for c in payload) or "\ufffe" in payload or "\uffff" in payload
         return
     assert extract(svg).payload == payload
+
+
+def test_baking_refuses_payloads_that_are_not_valid_unicode():
+    png = _png_with(b"tEXt", b"Software\x00test")
+    with pytest.raises(BakingError):
+        bake_png(png, "\ud800 broken")
+    with pytest.raises(BakingError):
+        bake_svg('<svg xmlns="http://www.w3.org/2000/svg"/>', "\ud800 broken", None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=512), st.text(max_size=50))
+def test_bake_png_on_arbitrary_bytes_only_raises_baking_error(data, payload):
+    try:
+        baked = bake_png(b"\x89PNG\r\n\x1a\n" + data, payload)
+    except BakingError:
+        return
+    if payload.strip():
+        assert extract(baked).payload == payload.strip()
