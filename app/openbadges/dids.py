@@ -218,6 +218,18 @@ def _from_override(vm_id: str, override: Any) -> VerificationMethod:
     return VerificationMethod(vm_id, controller, key, "override", {"assertionMethod"})
 
 
+def _controller_document(controller: str, fetcher: Fetcher | None) -> dict[str, Any]:
+    """The document that says what a method may be used for, when it is not the one
+    the method came from (a key published on its own page, for example)."""
+    if controller.startswith("did:"):
+        return resolve_did(controller, fetcher=fetcher)
+    if not controller.startswith("https://"):
+        raise KeyResolutionError(f"unsupported controller {controller[:80]}")
+    if fetcher is None:
+        raise KeyResolutionError("resolving an HTTPS controller needs network access")
+    return _fetch_json(controller, fetcher, accept="application/ld+json, application/json")
+
+
 def resolve_verification_method(vm_id: str, *, fetcher: Fetcher | None,
                                 key_overrides: dict[str, Any] | None = None) -> VerificationMethod:
     """Resolve a verification method id (DID URL or HTTPS URL) to its key and controller.
@@ -246,10 +258,6 @@ def resolve_verification_method(vm_id: str, *, fetcher: Fetcher | None,
     controller = method.get("controller")
     if not isinstance(controller, str):
         raise KeyResolutionError(f"{vm_id} has no controller")
-    controller_doc = doc
-    if controller != doc.get("id"):
-        controller_doc = (resolve_did(controller, fetcher=fetcher) if controller.startswith("did:")
-                          else _fetch_json(controller, fetcher, accept="application/ld+json, application/json")
-                          if fetcher is not None and controller.startswith("https://") else {})
+    controller_doc = doc if controller == doc.get("id") else _controller_document(controller, fetcher)
     return VerificationMethod(vm_id, controller, public_key_of(method), str(method.get("type", "")),
                               _purposes(controller_doc, vm_id))

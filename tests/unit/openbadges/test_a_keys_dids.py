@@ -128,3 +128,17 @@ def test_every_bundled_context_matches_its_manifest_hash():
 def test_unknown_context_is_refused_without_fetching():
     with pytest.raises(ContextNotBundled, match="is not bundled; cannot verify offline"):
         load_context("https://example.org/my-context.jsonld")
+
+
+def test_key_published_on_its_own_page_is_checked_against_its_controller():
+    pair = keys.generate_key_pair()
+    key_doc = {"id": "https://uni.example/keys/1", "type": "Multikey", "controller": "https://uni.example/issuer",
+               "publicKeyMultibase": pair.public_multibase}
+    profile = {"id": "https://uni.example/issuer", "assertionMethod": ["https://uni.example/keys/1"]}
+    fetcher = TableFetcher({"https://uni.example/keys/1": json.dumps(key_doc).encode(),
+                            "https://uni.example/issuer": json.dumps(profile).encode()})
+    method = dids.resolve_verification_method("https://uni.example/keys/1", fetcher=fetcher)
+    assert method.controller == "https://uni.example/issuer" and method.purposes == {"assertionMethod"}
+    del fetcher.table["https://uni.example/issuer"]
+    with pytest.raises(KeyResolutionError):
+        dids.resolve_verification_method("https://uni.example/keys/1", fetcher=fetcher)
