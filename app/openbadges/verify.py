@@ -44,6 +44,8 @@ def _proof_checks(outcomes: list[ProofOutcome | JwtOutcome], issuer: str | None)
     controllers = [o.method.controller for o in outcomes if o.verified and o.method]
     if proof.status is not CheckStatus.PASS:
         binding = Check("issuer_binding", CheckStatus.SKIP, "the proof did not verify")
+    elif not issuer:
+        binding = Check("issuer_binding", CheckStatus.FAIL, "the credential names no issuer")
     elif issuer and issuer in controllers:
         binding = Check("issuer_binding", CheckStatus.PASS, f"the signing key belongs to the issuer {issuer}")
     elif controllers and all(not c for c in controllers):

@@ -191,3 +191,14 @@ def test_bad_input_gives_a_result_not_an_exception(data):
 def test_now_defaults_to_the_present(issuer_keys, fetcher):
     credential = _issue(issuer_keys[0], valid_until=datetime.now(UTC) - timedelta(days=1))
     assert verify(credential, fetcher=fetcher).verdict is Verdict.EXPIRED
+
+
+def test_credential_without_an_issuer_is_invalid(issuer_keys, fetcher):
+    from app.openbadges.proofs import sign
+
+    credential = issuing.build_credential(*_parts())
+    del credential["issuer"]
+    signed = sign(credential, issuer_keys[0], verification_method=f"{DID}#key-2")
+    result = verify(signed, fetcher=fetcher, now=NOW)
+    assert result.check("issuer_binding").detail == "the credential names no issuer"
+    assert result.verdict is Verdict.INVALID
