@@ -4,15 +4,12 @@ An org admin configures the provider (issuer, client, allowed email domains); a 
 in by work email: we find the organisation whose enabled provider lists the domain, send them
 there with Authlib (authorization code, PKCE S256, state and nonce), and on return check the
 ID token and link it to an account. Linking is deliberately narrow: an SSO sign-in reaches
-only a member of that organisation, or someone it has invited; never an account that belongs
-to another organisation alone.
+only a member of that organisation, or someone it has invited who has no other organisation;
+never an account another organisation relies on. Settings live in app.services.sso_settings.
 """
 from __future__ import annotations
 
-import ipaddress
-import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
@@ -31,14 +28,13 @@ from app.services.sso_transport import TransportRefused, session_class
 SCOPES = "openid email profile"
 # Asymmetric algorithms only: "none" or HMAC (keyed with the client secret) never sign an ID token we accept.
 SIGNING_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"]
-DOMAIN_PATTERN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 class SsoError(ValueError):
     """Single sign-on cannot go ahead; the message is shown to the person."""
 
 
-# --- settings ---------------------------------------------------------------------------------
+# --- the organisation's provider -----------------------------------------------------------------------------
 
 def provider_for(org: Organisation) -> SsoProvider | None:
     """The organisation's SSO provider settings, if any."""
@@ -52,93 +48,6 @@ def redirect_uri() -> str:
 
 def discovery_url(issuer: str) -> str:
     return issuer.rstrip("/") + "/.well-known/openid-configuration"
-
-
-def check_issuer(url: str) -> str:
-    """The issuer URL, trimmed, or SsoError saying what is wrong with it."""
-    url = (url or "").strip()
-    allow_private = current_app.config["SSO_ALLOW_PRIVATE_NETWORKS"]
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (raises on a malformed port)
-    except ValueError:
-        raise SsoError("Enter the issuer URL in the correct format, like https://login.example.com") from None
-    if parts.scheme != "https" and not (parts.scheme == "http" and allow_private):
-        raise SsoError("The issuer URL must start with https://")
-    if not parts.hostname or parts.username or parts.password:
-        raise SsoError("Enter the issuer URL in the correct format, like https://login.example.com")
-    if parts.query or parts.fragment:
-        raise SsoError("The issuer URL cannot contain a query (?) or fragment (#)")
-    if not allow_private:
-        if parts.hostname == "localhost" or parts.hostname.endswith(".localhost"):
-            raise SsoError("The issuer URL must be a public address")
-        try:
-            literal = ipaddress.ip_address(parts.hostname)
-        except ValueError:
-            literal = None
-        if literal is not None and not literal.is_global:
-            raise SsoError("The issuer URL must be a public address")
-    return url
-
-
-def parse_domains(text: str) -> list[str]:
-    """Email domains from text separated by commas, spaces or new lines, checked and lower-cased."""
-    domains = []
-    for raw in re.split(r"[\s,;]+", (text or "").strip().lower()):
-        domain = raw.lstrip("@").rstrip(".")
-        if not domain:
-            continue
-        if not DOMAIN_PATTERN.match(domain):
-            raise SsoError(f"“{raw}” is not an email domain. Enter domains like example.co.uk")
-        if domain not in domains:
-            domains.append(domain)
-    if not domains:
-        raise SsoError("Enter at least one email domain")
-    return domains
-
-
-def save_settings(actor: User, org: Organisation, *, issuer_url: str, client_id: str,
-                  client_secret: str | None, allowed_domains: str, enabled: bool) -> SsoProvider:
-    """Create or update the organisation's provider. A blank secret keeps the stored one."""
-    if org.kind not in ("employer", "provider"):
-        raise SsoError("Only employers and providers can set up single sign-on")
-    issuer = check_issuer(issuer_url)
-    client_id = (client_id or "").strip()
-    if not client_id:
-        raise SsoError("Enter the client ID")
-    domains = parse_domains(allowed_domains)
-    _check_domains_unclaimed(org, domains)
-    provider = provider_for(org)
-    secret = (client_secret or "").strip()
-    if provider is None and not secret:
-        raise SsoError("Enter the client secret")
-    created = provider is None
-    if created:
-        provider = SsoProvider(organisation_id=org.id)
-        db.session.add(provider)
-    provider.issuer_url = issuer
-    provider.client_id = client_id
-    if secret:
-        provider.client_secret_encrypted = secrets.encrypt(secret)
-    provider.allowed_domains = ",".join(domains)
-    provider.enabled = bool(enabled)
-    db.session.flush()
-    state = "on" if provider.enabled else "off"
-    audit.record(actor, "sso.configured" if created else "sso.updated", provider,
-                 f"{'Set up' if created else 'Changed'} single sign-on with {issuer} for "
-                 f"{', '.join(domains)} (turned {state})", organisation=org, issuer=issuer,
-                 client_id=client_id, domains=domains, enabled=provider.enabled, secret_changed=bool(secret))
-    return provider
-
-
-def _check_domains_unclaimed(org: Organisation, domains: list[str]) -> None:
-    """One domain, one organisation: otherwise sign-in by email would be ambiguous."""
-    others = db.session.scalars(select(SsoProvider).where(SsoProvider.organisation_id != org.id))
-    for other in others:
-        taken = set(domains) & set(other.domain_list)
-        if taken:
-            raise SsoError(f"{sorted(taken)[0]} already signs in through another organisation's "
-                           "single sign-on. Contact Credwork support if it belongs to you.")
 
 
 # --- starting a sign-in -------------------------------------------------------------------------
@@ -267,6 +176,13 @@ def sign_in(provider: SsoProvider, claims: dict) -> SsoSignIn:
             _refuse(provider, user, email, why,
                     f"You do not have a Credwork account with {org.name}. Ask your organisation "
                     "admin for an invitation.")
+        if user is not None and _belongs_elsewhere(user, org):
+            # An admin chooses both the identity provider and who to invite, so linking here would
+            # let one organisation's IdP sign in to an account another organisation relies on.
+            _refuse(provider, user, email, "account in another organisation",
+                    f"You already use Credwork with another organisation. To join {org.name} too, "
+                    "open the invitation email and accept it while signed in with your password. "
+                    f"After that you can sign in through {org.name}'s single sign-on.")
         user = user or _create_user(email, claims, org)
         join(user, org, invitation.role_list, department=invitation.department)
         invitation.accepted_at = utcnow()
@@ -285,6 +201,12 @@ def _active_membership(user: User, org: Organisation) -> Membership | None:
     return db.session.scalar(select(Membership).where(
         Membership.user_id == user.id, Membership.organisation_id == org.id,
         Membership.status == MembershipStatus.ACTIVE))
+
+
+def _belongs_elsewhere(user: User, org: Organisation) -> bool:
+    return db.session.scalar(select(Membership.id).where(
+        Membership.user_id == user.id, Membership.organisation_id != org.id,
+        Membership.status == MembershipStatus.ACTIVE).limit(1)) is not None
 
 
 def _pending_invitation(org: Organisation, email: str) -> Invitation | None:

@@ -117,16 +117,33 @@ def test_invited_person_gets_an_account_and_joins(app, client, idp, acme, outbox
     assert "Welcome to Acme Engineering" in client.get("/dashboard").get_data(as_text=True)
 
 
-def test_invited_person_from_another_organisation_is_linked(app, client, idp, acme):
+def test_invited_person_with_an_account_elsewhere_must_accept_by_email(app, client, idp, acme):
     admin = member(acme, "org_admin")
     other = OrganisationFactory(name="Other Co")
     existing = member(other, "learner", email="bob@acme.example")
     invite(app, admin, acme, "bob@acme.example", ["line_manager"])
-    assert sso_sign_in(client, idp, "bob@acme.example").status_code == 303
+    response = sso_sign_in(client, idp, "bob@acme.example")
+    assert response.status_code == 403
+    assert "accept it while signed in with your password" in response.get_data(as_text=True)
+    assert not signed_in(client)
     orgs = {m.organisation_id for m in db.session.scalars(
         select(Membership).where(Membership.user_id == existing.id))}
-    assert orgs == {acme.id, other.id}
-    assert db.session.scalar(select(User).where(User.email == "bob@acme.example")).id == existing.id
+    assert orgs == {other.id}
+    assert db.session.scalar(select(Invitation).where(Invitation.organisation_id == acme.id)).state == "pending"
+    assert events("sso.refused")[0].details["reason"] == "account in another organisation"
+
+
+def test_invited_person_with_no_other_organisation_is_linked(app, client, idp, acme):
+    admin = member(acme, "org_admin")
+    former = OrganisationFactory(name="Former Employer")
+    existing = member(former, "learner", email="dee@acme.example")
+    db.session.scalar(select(Membership).where(Membership.user_id == existing.id)).status = "removed"
+    invite(app, admin, acme, "dee@acme.example", ["learner"])
+    assert sso_sign_in(client, idp, "dee@acme.example").status_code == 303
+    assert signed_in(client)
+    active = db.session.scalars(select(Membership).where(
+        Membership.user_id == existing.id, Membership.status == "active")).all()
+    assert [m.organisation_id for m in active] == [acme.id]
 
 
 def test_account_in_another_organisation_is_never_linked(client, idp, acme):

@@ -10,7 +10,7 @@ from app.extensions import db, limiter
 from app.models import SsoProvider
 from app.security.permissions import Permission
 from app.security.policy import current_org, require, switch_org
-from app.services import sso
+from app.services import sso, sso_settings
 from app.services.sso import SsoError, SsoRefused
 
 bp = Blueprint("sso", __name__)
@@ -33,7 +33,7 @@ def settings():
     error = None
     if form.validate_on_submit():
         try:
-            sso.save_settings(current_user, org, issuer_url=form.issuer_url.data, client_id=form.client_id.data,
+            sso_settings.save_settings(current_user, org, issuer_url=form.issuer_url.data, client_id=form.client_id.data,
                               client_secret=form.client_secret.data, allowed_domains=form.allowed_domains.data,
                               enabled=form.enabled.data)
         except SsoError as exc:
