@@ -95,9 +95,13 @@ def generate_key_pair() -> KeyPair:
 def key_pair_from_private_multibase(value: str) -> KeyPair:
     """Load a key pair from a Multikey secret (``z3u2...``) as published in test vectors."""
     raw = multibase_decode(value)
-    if raw[:2] != ED25519_PRIV_PREFIX or len(raw) != 34:
+    # Some publishers (the OB 3.0 spec among them) encode seed || public key (64 bytes).
+    if raw[:2] != ED25519_PRIV_PREFIX or len(raw) not in (34, 66):
         raise KeyFormatError("not an Ed25519 Multikey secret key")
-    return KeyPair(Ed25519PrivateKey.from_private_bytes(raw[2:]))
+    pair = KeyPair(Ed25519PrivateKey.from_private_bytes(raw[2:34]))
+    if len(raw) == 66 and multibase_decode(pair.public_multibase)[2:] != raw[34:]:
+        raise KeyFormatError("the secret key's embedded public key does not match its seed")
+    return pair
 
 
 def ed25519_public_multibase(public_key: Ed25519PublicKey) -> str:

@@ -187,3 +187,36 @@ def test_expired_proof_fails():
     assert before.verified
     [outcome] = proofs.verify_proofs(signed, fetcher=None, now=datetime(2026, 1, 1, tzinfo=UTC))
     assert not outcome.verified and "expired" in outcome.detail
+
+
+def test_ob3_published_canonical_forms_are_reproduced():
+    doc = load(OB3 / "ob3-spec-signed-eddsa-rdfc-2022.json")
+    proof = doc.pop("proof")
+    vectors = OB3 / "test-vectors"
+    assert canonical.rdfc(doc) == (vectors / "obv3p0-document-canon.txt").read_text().strip() + "\n"
+    config = {k: v for k, v in proof.items() if k != "proofValue"}
+    config["@context"] = doc["@context"]
+    assert canonical.rdfc(config) == (vectors / "obv3p0-proof-canon.txt").read_text().strip() + "\n"
+
+
+@pytest.mark.parametrize("folder,signed,suffix", [
+    ("eddsa-rdfc-2022", "signedDataInt.json", proofs.RDFC),
+    ("Ed25519Signature2020", "signedEdSig.json", proofs.ED25519_2020),
+])
+def test_signing_the_w3c_input_reproduces_the_published_signature(folder, signed, suffix):
+    key_pair = key_pair_from_private_multibase(load(EDDSA / "keyPair.json")["privateKeyMultibase"])
+    published = load(EDDSA / folder / signed)
+    proof = published.pop("proof")
+    resigned = proofs.sign(published, key_pair, verification_method=proof["verificationMethod"], suite=suffix,
+                           created=proof["created"])
+    assert resigned["proof"]["proofValue"] == proof["proofValue"]
+
+
+def test_ob3_published_signature_is_reproduced_with_the_spec_key():
+    key = load(OB3 / "ob3-spec-issuer-key.json")
+    key_pair = key_pair_from_private_multibase(key["secretKeyMultibase"])
+    assert key_pair.public_multibase == key["publicKeyMultibase"]
+    doc = load(OB3 / "ob3-spec-signed-eddsa-rdfc-2022.json")
+    proof = doc.pop("proof")
+    resigned = proofs.sign(doc, key_pair, verification_method=proof["verificationMethod"], created=proof["created"])
+    assert resigned["proof"]["proofValue"] == proof["proofValue"]
