@@ -159,6 +159,9 @@ def _bitstring_entry(entry: dict, fetcher: Fetcher, verify_list, now: datetime) 
     ):
         raise _CannotCheck(f"statusListIndex {raw_index!r} is not a non-negative integer")
     index = int(raw_index)
+    if entry.get("statusSize", 1) not in (1, "1"):
+        # Multi-bit entries carry messages, not revocation; reading one bit of them would lie.
+        raise _CannotCheck(f"statusSize {str(entry.get('statusSize'))[:20]} is not supported")
     purpose = entry.get("statusPurpose", "revocation")
     document = _fetch_json(fetcher, entry.get("statusListCredential"))
     if credential_type not in _types(document):

@@ -332,3 +332,23 @@ def test_baked_png_through_the_verify_entry_point():
     assert (result.verdict, result.format, result.achievement.name) == (Verdict.VALID, "ob1", "Heart")
     unreachable = verify(png, fetcher=TableFetcher({}), now=NOW)
     assert unreachable.verdict is Verdict.UNVERIFIABLE
+
+
+@pytest.mark.parametrize("algorithm", ["sha256", "sha512", "md5"])
+def test_recipient_hash_algorithms_and_salt(algorithm):
+    import hashlib
+
+    digest = hashlib.new(algorithm, b"Learner@Example.org" + b"pepper").hexdigest()
+    assertion = _json("validator-core-2_0_basic_assertion.json")
+    assertion["recipient"] = {"type": "email", "hashed": True, "salt": "pepper", "identity": f"{algorithm}${digest}"}
+    fetcher = TableFetcher(_ob2_table(assertion))
+    assert verify_ob2(ASSERTION_URL, fetcher=fetcher, recipient_email="Learner@Example.org", now=NOW).recipient_match is True
+    assert verify_ob2(ASSERTION_URL, fetcher=fetcher, recipient_email="other@example.org", now=NOW).recipient_match is False
+
+
+def test_plaintext_recipient_compares_without_case():
+    assertion = _json("validator-core-2_0_basic_assertion.json")
+    assertion["recipient"] = {"type": "email", "hashed": False, "identity": "Learner@Example.org"}
+    result = verify_ob2(ASSERTION_URL, fetcher=TableFetcher(_ob2_table(assertion)),
+                        recipient_email=" learner@example.org ", now=NOW)
+    assert result.recipient_match is True

@@ -285,3 +285,12 @@ def test_check_status_with_hostile_entries_and_lists_always_returns(entry, serve
     assert check.name == "status" and revoked in (True, False, None)
     if revoked is False:  # "not revoked" only ever comes from a list that passed every check
         assert check.status is CheckStatus.PASS
+
+
+def test_multi_bit_entries_are_not_read_as_one_bit():
+    fetcher = TableFetcher({"https://issuer.example/status/1": json.dumps(_own_list({4})).encode()})
+    credential = _entry(2)
+    credential["credentialStatus"]["statusSize"] = 2
+    check, revoked = check_status(credential, fetcher=fetcher, verify_list=lambda d: True, now=NOW)
+    assert (check.status, revoked) == (CheckStatus.WARN, None)
+    assert "statusSize" in check.detail
