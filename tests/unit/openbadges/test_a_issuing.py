@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from test_a_support import OB3, TableFetcher
 
@@ -202,3 +204,52 @@ def test_credential_without_an_issuer_is_invalid(issuer_keys, fetcher):
     result = verify(signed, fetcher=fetcher, now=NOW)
     assert result.check("issuer_binding").detail == "the credential names no issuer"
     assert result.verdict is Verdict.INVALID
+
+
+def _string_leaves(node, path=()):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key != "proof":
+                yield from _string_leaves(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _string_leaves(value, (*path, i))
+    elif isinstance(node, str) and path[0] != "@context":
+        yield path
+
+
+_SIGNED_ONCE = {}
+
+
+def _signed_once():
+    if not _SIGNED_ONCE:
+        pair = generate_key_pair()
+        did = "did:key:" + pair.public_multibase
+        issuer, achievement, award = _parts()
+        issuer.id = did
+        _SIGNED_ONCE["doc"] = issuing.issue(issuer, achievement, award, pair,
+                                            verification_method=f"{did}#{pair.public_multibase}")
+    return _SIGNED_ONCE["doc"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_changing_any_signed_string_breaks_the_proof(data):
+    from app.openbadges.proofs import verify_proofs
+
+    credential = copy.deepcopy(_signed_once())
+    path = data.draw(st.sampled_from(sorted(_string_leaves(credential), key=str)))
+    node = credential
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = node[path[-1]] + data.draw(st.text(min_size=1, max_size=3))
+    assert not verify_proofs(credential, fetcher=None)[0].verified, path
+
+
+def test_key_order_and_whitespace_do_not_matter():
+    from app.openbadges.proofs import verify_proofs
+
+    credential = _signed_once()
+    reordered = json.loads(json.dumps(credential, sort_keys=True, indent=4))
+    reordered = dict(reversed(list(reordered.items())))
+    assert verify_proofs(reordered, fetcher=None)[0].verified
