@@ -93,6 +93,8 @@ class _Verification:
             raise Stop(Check("parse", CheckStatus.FAIL, "an Open Badges assertion must be a JSON object"))
         kind, url = graph.verification_of(given)
         if kind == "signed":
+            version, self.assertion = self.upgrade(given, None)
+            self.format = "ob2-signed" if version == "2.0" else "ob1"
             raise Stop(Check("proof", CheckStatus.WARN,
                              "this is a signed assertion without its signature: verify the JWS it came in"))
         if url is None:
@@ -110,6 +112,7 @@ class _Verification:
     # --- hosted ---------------------------------------------------------------------------
 
     def hosted(self, url: str, given: dict | None) -> None:
+        self.format = "ob2-hosted"  # until the data says it is older
         if given is not None:
             version, self.assertion = self.upgrade(given, url)
             self.format = "ob2-hosted" if version == "2.0" else "ob1"

@@ -104,8 +104,10 @@ def test_issuer_allowed_origins_policy_is_honoured():
 def test_http_410_means_revoked():
     table = _ob2_table() | {ASSERTION_URL: (410, b"Gone")}
     result = verify_ob2(_json("validator-core-2_0_basic_assertion.json"), fetcher=TableFetcher(table), now=NOW)
-    assert result.verdict is Verdict.REVOKED
-    assert result.achievement.name is None or isinstance(result.achievement.name, str)
+    assert (result.verdict, result.format) == (Verdict.REVOKED, "ob2-hosted")
+    assert "410" in result.check("status").detail
+    from_url = verify_ob2(ASSERTION_URL, fetcher=TableFetcher(table), now=NOW)
+    assert (from_url.verdict, from_url.format) == (Verdict.REVOKED, "ob2-hosted")
 
 
 def test_revoked_true_means_revoked():
@@ -305,7 +307,8 @@ def test_unreachable_revocation_list_is_could_not_check_not_clear():
 
 def test_signed_json_without_its_jws_is_unverifiable():
     result = verify_ob2(_signed_assertion(), fetcher=TableFetcher(_signed_table()), now=NOW)
-    assert result.verdict is Verdict.UNVERIFIABLE
+    assert (result.verdict, result.format) == (Verdict.UNVERIFIABLE, "ob2-signed")
+    assert "without its signature" in result.check("proof").detail
 
 
 def test_shared_verdict_rule_needs_a_passing_proof_to_say_valid():
