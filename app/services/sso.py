@@ -31,7 +31,12 @@ SIGNING_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES2
 
 
 class SsoError(ValueError):
-    """Single sign-on cannot go ahead; the message is shown to the person."""
+    """Single sign-on cannot go ahead; the message is shown to the person. `field` names the
+    settings form field at fault, when there is one."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 # --- the organisation's provider -----------------------------------------------------------------------------

@@ -29,22 +29,22 @@ def check_issuer(url: str) -> str:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises on a malformed port)
     except ValueError:
-        raise SsoError("Enter the issuer URL in the correct format, like https://login.example.com") from None
+        raise SsoError("Enter the issuer URL in the correct format, like https://login.example.com", field="issuer_url") from None
     if parts.scheme != "https" and not (parts.scheme == "http" and allow_private):
-        raise SsoError("The issuer URL must start with https://")
+        raise SsoError("The issuer URL must start with https://", field="issuer_url")
     if not parts.hostname or parts.username or parts.password:
-        raise SsoError("Enter the issuer URL in the correct format, like https://login.example.com")
+        raise SsoError("Enter the issuer URL in the correct format, like https://login.example.com", field="issuer_url")
     if parts.query or parts.fragment:
-        raise SsoError("The issuer URL cannot contain a query (?) or fragment (#)")
+        raise SsoError("The issuer URL cannot contain a query (?) or fragment (#)", field="issuer_url")
     if not allow_private:
         if parts.hostname == "localhost" or parts.hostname.endswith(".localhost"):
-            raise SsoError("The issuer URL must be a public address")
+            raise SsoError("The issuer URL must be a public address", field="issuer_url")
         try:
             literal = ipaddress.ip_address(parts.hostname)
         except ValueError:
             literal = None
         if literal is not None and not literal.is_global:
-            raise SsoError("The issuer URL must be a public address")
+            raise SsoError("The issuer URL must be a public address", field="issuer_url")
     return url
 
 
@@ -56,11 +56,11 @@ def parse_domains(text: str) -> list[str]:
         if not domain:
             continue
         if not DOMAIN_PATTERN.match(domain):
-            raise SsoError(f"“{raw}” is not an email domain. Enter domains like example.co.uk")
+            raise SsoError(f"“{raw}” is not an email domain. Enter domains like example.co.uk", field="allowed_domains")
         if domain not in domains:
             domains.append(domain)
     if not domains:
-        raise SsoError("Enter at least one email domain")
+        raise SsoError("Enter at least one email domain", field="allowed_domains")
     return domains
 
 
@@ -72,13 +72,13 @@ def save_settings(actor: User, org: Organisation, *, issuer_url: str, client_id:
     issuer = check_issuer(issuer_url)
     client_id = (client_id or "").strip()
     if not client_id:
-        raise SsoError("Enter the client ID")
+        raise SsoError("Enter the client ID", field="client_id")
     domains = parse_domains(allowed_domains)
     _check_domains_unclaimed(org, domains)
     provider = provider_for(org)
     secret = (client_secret or "").strip()
     if provider is None and not secret:
-        raise SsoError("Enter the client secret")
+        raise SsoError("Enter the client secret", field="client_secret")
     created = provider is None
     if created:
         provider = SsoProvider(organisation_id=org.id)
@@ -105,4 +105,5 @@ def _check_domains_unclaimed(org: Organisation, domains: list[str]) -> None:
         taken = set(domains) & set(other.domain_list)
         if taken:
             raise SsoError(f"{sorted(taken)[0]} already signs in through another organisation's "
-                           "single sign-on. Contact Credwork support if it belongs to you.")
+                           "single sign-on. Contact Credwork support if it belongs to you.",
+                           field="allowed_domains")

@@ -108,6 +108,7 @@ def test_invalid_settings_are_refused_and_secret_not_echoed(admin_client, org, f
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert message in body
+    assert f'href="#{next(iter(fields))}"' in body  # the error summary links to the field at fault
     assert SECRET not in body
     assert stored(org) is None
 

@@ -37,7 +37,10 @@ def settings():
                               client_secret=form.client_secret.data, allowed_domains=form.allowed_domains.data,
                               enabled=form.enabled.data)
         except SsoError as exc:
-            error = str(exc)
+            if exc.field:  # shown beside the field, and linked to it from the error summary
+                form[exc.field].errors = [*form[exc.field].errors, str(exc)]
+            else:
+                error = str(exc)
         else:
             db.session.commit()
             flash("Single sign-on settings saved", "success")
