@@ -29,7 +29,10 @@ def _respond(code: int, detail: str | None = None):
         return jsonify({"error": {"status": code, "title": title, "detail": detail or body}}), code
     if request.headers.get("HX-Request"):
         response = render_template("errors/_alert.html", title=title, body=detail or body, code=code)
-        return response, code, {"HX-Retarget": "#alert-region", "HX-Reswap": "innerHTML"}
+        # htmx swaps error responses (responseHandling in base.html) into the alert region of
+        # the page the person is on, and leaves the address bar alone.
+        return response, code, {"HX-Retarget": "#alert-region", "HX-Reswap": "innerHTML",
+                                "HX-Push-Url": "false"}
     return render_template("errors/error.html", title=title, body=detail or body, code=code), code
 
 

@@ -8,7 +8,8 @@ from app.extensions import htmx
 
 
 def wants_partial() -> bool:
-    return bool(htmx) and not htmx.history_restore_request
+    # A boosted link or form (hx-boost on the body) swaps the whole body, so it needs the page.
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render_partial_or_page(page: str, partial: str, /, **context) -> str:
