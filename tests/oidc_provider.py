@@ -3,7 +3,7 @@
 It publishes a discovery document and a JWKS (RS256 key generated at start), runs the
 authorization code grant with OpenID Connect ID tokens and PKCE, and approves whoever
 `set_user` names without showing a page. Knobs let a test make it misbehave (sign with a key
-it does not publish, claim another issuer or audience).
+it does not publish, claim another issuer or audience, publish odd discovery fields).
 
     provider = start_provider(users=[{"email": "ann@acme.example"}])
     provider.issuer, provider.client_id, provider.client_secret
@@ -115,6 +115,7 @@ class OidcProvider:
         self.unpublished_key = RSAKey.generate_key(2048, parameters={"kid": SIGNING_KID, "use": "sig"})
         self.sign_with_unpublished_key = False
         self.id_token_overrides: dict = {}  # claims replaced in the next ID tokens (iss, aud, ...)
+        self.metadata_overrides: dict = {}  # fields replaced in the discovery document
         self.users = [IdpUser(**u) if isinstance(u, dict) else u for u in (users or [])]
         self.user: IdpUser | None = self.users[0] if self.users else None
         self.authorization_requests: list[dict] = []  # query strings seen at /authorize
@@ -169,6 +170,7 @@ class OidcProvider:
                 "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
                 "code_challenge_methods_supported": ["S256"],
                 "claims_supported": ["sub", "email", "email_verified", "name"],
+                **provider.metadata_overrides,
             })
 
         @app.get("/jwks")

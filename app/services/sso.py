@@ -10,6 +10,7 @@ never an account another organisation relies on. Settings live in app.services.s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
@@ -23,7 +24,7 @@ from app.models import Invitation, Membership, MembershipStatus, Organisation, S
 from app.security import secrets
 from app.services import audit
 from app.services.organisations import join
-from app.services.sso_transport import TransportRefused, session_class
+from app.services.sso_transport import session_class
 
 SCOPES = "openid email profile"
 # Asymmetric algorithms only: "none" or HMAC (keyed with the client secret) never sign an ID token we accept.
@@ -87,15 +88,16 @@ class _OidcApp(FlaskOAuth2App):
 def oidc_client(provider: SsoProvider) -> FlaskOAuth2App:
     """A fresh Authlib client for this provider (built per request: settings may change)."""
     name = f"org-{provider.organisation_id}"
-    client_class = type("OidcApp", (_OidcApp,), {
-        "client_cls": session_class(current_app.config["SSO_ALLOW_PRIVATE_NETWORKS"])})
-    return client_class(
+    client = _OidcApp(
         FlaskIntegration(name), name,
         client_id=provider.client_id,
         client_secret=secrets.decrypt(provider.client_secret_encrypted),
         server_metadata_url=discovery_url(provider.issuer_url),
         client_kwargs={"scope": SCOPES, "code_challenge_method": "S256",
                        "token_endpoint_auth_method": "client_secret_basic"})
+    # Every call Authlib makes (discovery, token, JWKS) goes through the guarded transport.
+    client.client_cls = session_class(current_app.config["SSO_ALLOW_PRIVATE_NETWORKS"])
+    return client
 
 
 def _load_metadata(client: FlaskOAuth2App, provider: SsoProvider) -> dict:
@@ -103,6 +105,12 @@ def _load_metadata(client: FlaskOAuth2App, provider: SsoProvider) -> dict:
     if metadata.get("issuer") != provider.issuer_url:
         raise SsoError("Your organisation's sign-in service describes itself with a different issuer "
                        "than the one configured. Ask your organisation admin to check the settings.")
+    plain_http_ok = current_app.config["SSO_ALLOW_PRIVATE_NETWORKS"]
+    for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
+        scheme = urlsplit(str(metadata.get(key) or "")).scheme
+        if scheme != "https" and not (scheme == "http" and plain_http_ok):
+            raise SsoError("Your organisation's sign-in service did not publish a secure "
+                           f"{key.replace('_', ' ')}. Ask your organisation admin to check the settings.")
     return metadata
 
 
@@ -149,7 +157,7 @@ def verified_claims(provider: SsoProvider) -> dict:
             raise
         raise SsoError("Your organisation's sign-in service sent an identity we could not verify. "
                        "Start again, and ask your organisation admin if it keeps happening.") from exc
-    except (RequestException, TransportRefused) as exc:
+    except RequestException as exc:  # includes TransportRefused
         raise SsoError("We could not reach your organisation's sign-in service. Try again later.") from exc
     claims = token.get("userinfo")
     if not claims:

@@ -156,6 +156,15 @@ def test_start_refuses_issuer_that_disagrees_with_discovery(app, client, org, id
     assert "different issuer" in response.get_data(as_text=True)
 
 
+def test_start_refuses_an_authorization_endpoint_that_is_not_a_web_address(app, client, org, idp, monkeypatch):
+    monkeypatch.setitem(app.config, "SSO_ALLOW_PRIVATE_NETWORKS", True)
+    monkeypatch.setattr(idp, "metadata_overrides", {"authorization_endpoint": "javascript:alert(1)"})
+    sso_provider(org, idp)
+    response = client.post("/login/sso", data={"email": "ann@acme.example"})
+    assert response.status_code == 422
+    assert "did not publish a secure authorization endpoint" in response.get_data(as_text=True)
+
+
 def test_start_refuses_loopback_idp_unless_configured(client, org, idp):
     sso_provider(org, idp)  # http://127.0.0.1:<port>; SSO_ALLOW_PRIVATE_NETWORKS is off
     response = client.post("/login/sso", data={"email": "ann@acme.example"})
