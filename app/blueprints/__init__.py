@@ -11,6 +11,7 @@ BLUEPRINTS = [
     "app.blueprints.hub",
     "app.blueprints.glossary",
     "app.blueprints.sso",
+    "app.blueprints.roles",
 ]
 
 

@@ -19,7 +19,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.extensions import db
 from app.models import Membership, MembershipStatus
 from app.models.roles import PROFICIENCY_LABELS, JobRole, JobRoleSkill
-from app.services.skills_profile import Profile, SkillLevel, profiles_for
+from app.models.records import HeldCredential
+from app.services.skills_profile import Profile, SkillLevel, held_credentials, profiles_for
 
 
 class GapState(StrEnum):
@@ -75,6 +76,7 @@ class PersonGaps:
     job_role: JobRole | None
     gaps: list[SkillGap] = field(default_factory=list)
     profile: Profile = field(default_factory=dict)
+    held: list[HeldCredential] = field(default_factory=list)  # newest first, micro-credential loaded
 
     def in_state(self, state: GapState) -> list[SkillGap]:
         return [g for g in self.gaps if g.state == state]
@@ -109,14 +111,15 @@ def gaps_for(org, memberships) -> list[PersonGaps]:
     """Gaps for each membership against its own job role (people without a role get no gaps)."""
     memberships = list(memberships)
     roles = roles_with_skills(org, [m.job_role_id for m in memberships])
-    profiles = profiles_for(org, memberships)
+    credentials = held_credentials(org, [m.user_id for m in memberships])
+    profiles = profiles_for(org, memberships, credentials)
     result = []
     for m in memberships:
         role = roles.get(m.job_role_id)
         profile = profiles[m.id]
         gaps = [SkillGap(rs.skill, rs.target_level, profile.get(rs.skill_id))
                 for rs in _sorted_requirements(role)] if role else []
-        result.append(PersonGaps(m, role, gaps, profile))
+        result.append(PersonGaps(m, role, gaps, profile, credentials.get(m.user_id, [])))
     return result
 
 
@@ -133,11 +136,11 @@ class TeamGrid:
     people: list[PersonGaps]
     skills: list  # Skill, in column order
 
+    def __post_init__(self):
+        self._cells = {(p.membership.id, g.skill.id): g for p in self.people for g in p.gaps}
+
     def cell(self, person: PersonGaps, skill) -> SkillGap | None:
-        for gap in person.gaps:
-            if gap.skill.id == skill.id:
-                return gap
-        return None
+        return self._cells.get((person.membership.id, skill.id))
 
     def summary(self, skill) -> dict[GapState, int]:
         """How many people are in each state for one skill (a column total)."""

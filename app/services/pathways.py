@@ -222,13 +222,14 @@ def candidate_records(skill_ids) -> list:
 
 
 def suggest_pathway(org, person, by: str = "cost") -> Pathway:
-    """The cheapest pathway (by "cost" or "hours") for a person's gaps (`gaps.PersonGaps`)."""
-    from app.services.skills_profile import held_credentials
+    """The cheapest pathway (by "cost" or "hours") for a person's gaps (`gaps.PersonGaps`).
 
+    `org` is the employer asking; every published record on the hub is a candidate today, and the
+    argument is where a rule such as "partner providers only" would apply.
+    """
     by = parse_by(by)
     needed = {gap.skill.id: gap.skill for gap in person.to_learn}
-    held = held_credentials(org, [person.membership.user_id]).get(person.membership.user_id, [])
-    already = {(h.micro_credential.provider_id, h.micro_credential.code) for h in held}
+    already = {(h.micro_credential.provider_id, h.micro_credential.code) for h in person.held}
     records = {r.id: r for r in candidate_records(needed)
                if (r.provider_id, r.code) not in already}
     primary, secondary = WEIGHTS[by]

@@ -91,12 +91,16 @@ def latest_assessments(org, membership_ids) -> dict[int, dict[int, AssessedSkill
     return latest
 
 
-def profiles_for(org, memberships) -> dict[int, Profile]:
-    """membership_id -> that person's skill profile, for every membership given (one org)."""
+def profiles_for(org, memberships, credentials: dict[int, list[HeldCredential]] | None = None) -> dict[int, Profile]:
+    """membership_id -> that person's skill profile, for every membership given (one org).
+
+    `credentials` (from `held_credentials`) may be passed in when the caller already has them.
+    """
     from app.services.catalogue import level_from_scqf
 
     memberships = list(memberships)
-    credentials = held_credentials(org, [m.user_id for m in memberships])
+    if credentials is None:
+        credentials = held_credentials(org, [m.user_id for m in memberships])
     assessments = latest_assessments(org, [m.id for m in memberships])
     profiles: dict[int, Profile] = {}
     for membership in memberships:

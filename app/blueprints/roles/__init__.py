@@ -1,0 +1,1 @@
+"""Job roles and skills gaps (employers)."""
