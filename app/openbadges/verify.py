@@ -86,7 +86,8 @@ def _schema_check(credential: dict[str, Any]) -> Check:
     return check_schema(credential)
 
 
-def _issuer_known_check(issuer_id: str | None, lookup: IssuerLookup | None) -> tuple[Check, str | None]:
+def issuer_known_check(issuer_id: str | None, lookup: IssuerLookup | None) -> tuple[Check, str | None]:
+    """The "issuer_known" check (never a failure) and the hub's name for the issuer."""
     if lookup is None or not issuer_id:
         return Check("issuer_known", CheckStatus.SKIP, "no issuer directory consulted"), None
     found = lookup(issuer_id)
@@ -117,7 +118,7 @@ def verify_credential(credential: dict[str, Any], *, fetcher: Fetcher, fmt: str 
     window, expired = claims.check_validity_window(credential, now)
     status, revoked = _status_check(credential, fetcher, now, key_overrides)
     recipient, match = claims.check_recipient(credential, recipient_email)
-    known, known_name = _issuer_known_check(issuer, issuer_lookup)
+    known, known_name = issuer_known_check(issuer, issuer_lookup)
     checks += [window, status, recipient, _schema_check(credential), known]
     result = VerificationResult(
         verdict=verdict_from_checks(checks, expired=expired, revoked=bool(revoked)),
