@@ -247,8 +247,9 @@ def _refuse(provider: SsoProvider, user: User | None, email: str, reason: str, m
 
 
 def record_failure(provider: SsoProvider, error: SsoError) -> None:
-    """Audit a sign-in that failed before we knew who it was (bad state, token, or network)."""
+    """Audit a sign-in that failed before we knew who it was (unreachable or misconfigured
+    provider, wrong state, untrustworthy ID token), so the org admin can see why."""
     cause = error.__cause__
-    audit.record(None, "sso.refused", provider, "Refused a single sign-on attempt: "
+    audit.record(None, "sso.failed", provider, "A single sign-on attempt failed: "
                  + (f"{type(cause).__name__}: {cause}" if cause else str(error))[:300],
                  organisation=provider.organisation_id, reason=type(cause).__name__ if cause else "error")

@@ -192,7 +192,7 @@ def test_wrong_state_is_refused(client, idp, acme):
     response = client.get(f"/login/sso/callback?code={query['code'][0]}&state=forged-state")
     assert response.status_code == 400
     assert not signed_in(client)
-    assert events("sso.refused") and not events("sso.signed_in")
+    assert events("sso.failed") and not events("sso.signed_in")
 
 
 def test_callback_cannot_be_replayed(client, idp, acme):
@@ -225,7 +225,7 @@ def test_untrustworthy_id_token_is_refused(client, idp, acme, tamper, why):
     assert response.status_code == 400
     assert "could not verify" in response.get_data(as_text=True)
     assert not signed_in(client)
-    [refusal] = events("sso.refused")
+    [refusal] = events("sso.failed")
     assert why in refusal.summary and not events("sso.signed_in")
 
 

@@ -170,6 +170,8 @@ def test_start_refuses_loopback_idp_unless_configured(client, org, idp):
     response = client.post("/login/sso", data={"email": "ann@acme.example"})
     assert response.status_code == 422
     assert "could not reach your organisation" in response.get_data(as_text=True)
+    [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "sso.failed"))
+    assert event.organisation_id == org.id and "TransportRefused" in event.summary
 
 
 @pytest.mark.parametrize("url, why", [("https://127.0.0.1:{port}/jwks", "loopback"),

@@ -64,12 +64,18 @@ def start():
     if form.validate_on_submit():
         try:
             provider = sso.provider_for_email(form.email.data)
-            response = sso.authorization_redirect(provider, form.email.data)
         except SsoError as exc:
             error, status = str(exc), 422
         else:
-            session[SESSION_PROVIDER_KEY] = provider.id
-            return response
+            try:
+                response = sso.authorization_redirect(provider, form.email.data)
+            except SsoError as exc:
+                sso.record_failure(provider, exc)
+                db.session.commit()
+                error, status = str(exc), 422
+            else:
+                session[SESSION_PROVIDER_KEY] = provider.id
+                return response
     elif form.errors:
         status = 422
     return render_template("sso/start.html", form=form, error=error), status
