@@ -5,6 +5,10 @@ the browser's trip to the provider is made with `requests`, the rest with the Fl
 """
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -234,3 +238,29 @@ def test_person_declining_at_the_provider_is_not_signed_in(client, idp, acme):
     assert "error=access_denied" in url
     assert follow_callback(client, url).status_code == 400
     assert not signed_in(client)
+
+
+def test_disabled_account_is_refused(client, idp, acme):
+    member(acme, "learner", email="ann@acme.example", is_active_account=False)
+    response = sso_sign_in(client, idp, "ann@acme.example")
+    assert response.status_code == 403
+    assert not signed_in(client)
+    assert events("sso.refused")[0].details["reason"] == "account disabled"
+
+
+def test_provider_runs_as_a_separate_process():
+    """Browser tests run the provider with `python -m tests.oidc_provider` and steer it over HTTP."""
+    root = Path(__file__).resolve().parents[2]
+    process = subprocess.Popen([sys.executable, "-m", "tests.oidc_provider", "--port", "0",
+                                "--client-secret", "fixed-secret"], cwd=root, stdout=subprocess.PIPE, text=True)
+    try:
+        settings = json.loads(process.stdout.readline())
+        assert settings["client_secret"] == "fixed-secret"
+        discovery = requests.get(f"{settings['issuer']}/.well-known/openid-configuration", timeout=5).json()
+        assert discovery["issuer"] == settings["issuer"]
+        changed = requests.post(f"{settings['issuer']}/_control/user", timeout=5,
+                                json={"email": "eve@acme.example", "verified": False})
+        assert changed.json() == {"email": "eve@acme.example", "verified": False}
+    finally:
+        process.terminate()
+        process.wait(timeout=5)
