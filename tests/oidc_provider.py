@@ -248,6 +248,12 @@ class OidcProvider:
             def get_encode_header(self, client):
                 return {"alg": "RS256", "kid": SIGNING_KID}
 
+            def get_authorization_code_claims(self, authorization_code):
+                # Applied last, so a test can also tamper with the nonce.
+                claims = super().get_authorization_code_claims(authorization_code)
+                claims.update({k: v for k, v in provider.id_token_overrides.items() if k == "nonce"})
+                return claims
+
             def get_client_claims(self, client):
                 now = int(time.time())
                 claims = {"iss": provider.issuer, "aud": [client.get_client_id()], "iat": now, "exp": now + 300}

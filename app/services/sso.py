@@ -105,6 +105,9 @@ def _load_metadata(client: FlaskOAuth2App, provider: SsoProvider) -> dict:
     if metadata.get("issuer") != provider.issuer_url:
         raise SsoError("Your organisation's sign-in service describes itself with a different issuer "
                        "than the one configured. Ask your organisation admin to check the settings.")
+    if not metadata["id_token_signing_alg_values_supported"]:
+        raise SsoError("Your organisation's sign-in service does not sign ID tokens in a way Credwork "
+                       "accepts (it must use public-key signatures such as RS256).")
     plain_http_ok = current_app.config["SSO_ALLOW_PRIVATE_NETWORKS"]
     for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
         scheme = urlsplit(str(metadata.get(key) or "")).scheme
@@ -152,7 +155,7 @@ def verified_claims(provider: SsoProvider) -> dict:
     except OAuthError as exc:
         raise SsoError("The sign-in could not be completed: it did not match a sign-in started here, "
                        "or your organisation's sign-in service turned it down. Start again.") from exc
-    except (JoseError, ValueError) as exc:
+    except (JoseError, ValueError, KeyError, TypeError) as exc:  # a bad signature, claim or reply
         if isinstance(exc, SsoError):
             raise
         raise SsoError("Your organisation's sign-in service sent an identity we could not verify. "

@@ -220,7 +220,8 @@ def test_callback_without_a_started_sign_in_is_refused(client):
     ({"id_token_overrides": {"iss": "https://idp.attacker.example"}}, "Invalid claim: 'iss'"),
     ({"id_token_overrides": {"aud": ["another-client"]}}, "Invalid claim: 'aud'"),
     ({"id_token_overrides": {"exp": 1_000_000}}, "ExpiredTokenError"),
-], ids=["foreign-key", "foreign-issuer", "other-audience", "expired"])
+    ({"id_token_overrides": {"nonce": "replayed-nonce"}}, "Invalid claim: 'nonce'"),
+], ids=["foreign-key", "foreign-issuer", "other-audience", "expired", "other-nonce"])
 def test_untrustworthy_id_token_is_refused(client, idp, acme, tamper, why):
     member(acme, "learner", email="ann@acme.example")
     for name, value in tamper.items():

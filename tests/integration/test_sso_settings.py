@@ -165,6 +165,15 @@ def test_start_refuses_an_authorization_endpoint_that_is_not_a_web_address(app, 
     assert "did not publish a secure authorization endpoint" in response.get_data(as_text=True)
 
 
+def test_start_refuses_a_provider_that_only_offers_shared_secret_signatures(app, client, org, idp, monkeypatch):
+    monkeypatch.setitem(app.config, "SSO_ALLOW_PRIVATE_NETWORKS", True)
+    monkeypatch.setattr(idp, "metadata_overrides", {"id_token_signing_alg_values_supported": ["HS256", "none"]})
+    sso_provider(org, idp)
+    response = client.post("/login/sso", data={"email": "ann@acme.example"})
+    assert response.status_code == 422
+    assert "does not sign ID tokens in a way Credwork accepts" in response.get_data(as_text=True)
+
+
 def test_start_refuses_loopback_idp_unless_configured(client, org, idp):
     sso_provider(org, idp)  # http://127.0.0.1:<port>; SSO_ALLOW_PRIVATE_NETWORKS is off
     response = client.post("/login/sso", data={"email": "ann@acme.example"})
