@@ -13,6 +13,7 @@ DEMO_STEPS = [
     "seeds.organisations",
     "seeds.skills",
     "seeds.catalogue",
+    "seeds.job_roles",
 ]
 
 
