@@ -12,6 +12,7 @@ BLUEPRINTS = [
     "app.blueprints.glossary",
     "app.blueprints.sso",
     "app.blueprints.roles",
+    "app.blueprints.cpd",
 ]
 
 

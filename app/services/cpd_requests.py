@@ -192,3 +192,26 @@ def reports_of(manager_membership: Membership) -> list[Membership]:
         select(Membership).join(User, Membership.user_id == User.id)
         .where(Membership.line_manager_id == manager_membership.id, Membership.status == MembershipStatus.ACTIVE)
         .options(db.joinedload(Membership.user)).order_by(User.name)))
+
+
+def hub_choices(q: str = "", include_id: int | None = None, limit: int = 80) -> list:
+    """Published hub micro-credentials to choose from, matching `q` in title or code.
+
+    `include_id` keeps an already chosen record in the list whatever the search says.
+    """
+    from sqlalchemy import func, or_
+
+    from app.models.catalogue import MicroCredential
+
+    stmt = (select(MicroCredential).where(MicroCredential.status == "published")
+            .options(db.joinedload(MicroCredential.provider)).order_by(MicroCredential.title).limit(limit))
+    if q:
+        needle = f"%{q.lower()}%"
+        stmt = stmt.where(or_(func.lower(MicroCredential.title).like(needle),
+                              func.lower(MicroCredential.code).like(needle)))
+    found = list(db.session.scalars(stmt))
+    if include_id and all(mc.id != include_id for mc in found):
+        chosen = db.session.get(MicroCredential, include_id)
+        if chosen is not None and chosen.status == "published":
+            found.insert(0, chosen)
+    return found

@@ -1,0 +1,1 @@
+"""CPD sponsorship: budgets, requests and approvals, CPD records, exports."""

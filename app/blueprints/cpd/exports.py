@@ -1,0 +1,81 @@
+"""CSV and PDF exports of CPD requests, spend and a person's CPD record."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, request
+from flask_login import login_required
+
+from app.blueprints.cpd.routes import bp
+from app.models import Membership
+from app.security.permissions import Permission
+from app.security.policy import current_membership, current_org, require
+from app.security.scoping import get_for
+from app.services import cpd_budgets, cpd_pdf, cpd_reports
+
+
+def _download(body: bytes | str, filename: str, mimetype: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _year() -> int:
+    return request.args.get("year", type=int) or cpd_budgets.financial_year_of(date.today())
+
+
+@bp.get("/export/requests.csv")
+@login_required
+def export_requests():
+    """The requests list as CSV, with the same filters as the page."""
+    mine = current_membership()
+    if not (cpd_reports.is_hr(mine) or Permission.CPD_ENDORSE in _perms()):
+        abort(403)
+    filters = cpd_reports.RequestFilters.from_args(request.args)
+    rows = cpd_reports.search(mine, filters, everything=True).items
+    return _download(cpd_reports.requests_csv(rows), "cpd-requests.csv", "text/csv")
+
+
+@bp.get("/export/spend.csv")
+@login_required
+def export_spend():
+    require(Permission.CPD_APPROVE)
+    year = _year()
+    return _download(cpd_reports.spend_csv(current_org(), year),
+                     f"cpd-spend-{cpd_budgets.financial_year_label(year)}.csv", "text/csv")
+
+
+@bp.get("/reports/spend.pdf")
+@login_required
+def spend_pdf():
+    """The CPD spend report for a financial year, for one department or all of them."""
+    require(Permission.CPD_APPROVE)
+    year, department = _year(), request.args.get("department", "").strip() or None
+    pdf = cpd_pdf.spend_report(current_org(), year, department)
+    slug = (department or "all-departments").lower().replace(" ", "-").replace("&", "and")
+    return _download(pdf, f"cpd-spend-{slug}-{cpd_budgets.financial_year_label(year)}.pdf", "application/pdf")
+
+
+@bp.get("/mine/record.pdf")
+@login_required
+def mine_pdf():
+    require(Permission.CPD_REQUEST)
+    return _download(cpd_pdf.person_record(cpd_reports.person_record(current_membership())),
+                     "my-cpd-record.pdf", "application/pdf")
+
+
+@bp.get("/people/<int:membership_id>/record.pdf")
+@login_required
+def person_pdf(membership_id: int):
+    membership = get_for(current_org(), Membership, membership_id)
+    if not cpd_reports.may_view_person(current_membership(), membership):
+        abort(404)
+    return _download(cpd_pdf.person_record(cpd_reports.person_record(membership)),
+                     f"cpd-record-{membership.id}.pdf", "application/pdf")
+
+
+def _perms():
+    from app.security.policy import permissions_of
+
+    return permissions_of(current_membership())

@@ -1,0 +1,144 @@
+"""Forms for CPD sponsorship: the request, a nomination, budgets and funding sources."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.models.cpd import FUNDING_KIND_LABELS
+from app.services.cpd_requests import CourseDetails
+
+_MONEY = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
+
+
+def pence_from(text: str | None) -> int | None:
+    """"£1,250.5" -> 125050; empty -> None; anything else -> ValueError."""
+    cleaned = (text or "").strip().replace("£", "").replace(",", "")
+    if not cleaned:
+        return None
+    if not _MONEY.match(cleaned):
+        raise ValueError(text)
+    pounds, _, pence = cleaned.partition(".")
+    return int(pounds) * 100 + int((pence + "00")[:2])
+
+
+class PoundsField(StringField):
+    """An amount in pounds, kept as integer pence in `.pence`."""
+
+    pence: int | None = None
+
+    def pre_validate(self, form):
+        try:
+            self.pence = pence_from(self.data)
+        except ValueError:
+            raise ValidationError(f"Enter {self.label.text.lower()} in pounds, like 450 or 450.50") from None
+
+
+class DayMonthYearField(DateField):
+    """GOV.UK's three-box date; empty is allowed (Optional) and partial input is an error."""
+
+    def process_formdata(self, valuelist):
+        if len(valuelist) != 3:
+            valuelist = ["", "", ""]
+        self.raw_data = list(valuelist)
+        if not any(v.strip() for v in valuelist):
+            self.data = None
+            return
+        try:
+            self.data = date(int(valuelist[2]), int(valuelist[1]), int(valuelist[0]))
+        except ValueError:
+            self.data = None
+            raise ValueError("Enter a real start date, for example 1 9 2026") from None
+
+
+class RequestForm(FlaskForm):
+    course_kind = RadioField("What do you want to study?", widget=GovRadioInput(), default="hub",
+                             choices=[("hub", "A micro-credential from the Credwork hub"),
+                                      ("external", "Another course (enter the details yourself)")])
+    micro_credential_id = SelectField("Micro-credential from the hub", widget=GovSelect(), coerce=str,
+                                      validators=[Optional()])
+    external_title = StringField("Course title", widget=GovTextInput(), validators=[Optional(), Length(max=300)])
+    external_provider = StringField("Provider name", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
+    external_url = StringField("Course web page (optional)", widget=GovTextInput(),
+                               validators=[Optional(), Length(max=500)])
+    cost = PoundsField("Cost", widget=GovTextInput(),
+                       description="In pounds. For a hub micro-credential, leave empty to use the hub price.")
+    hours = IntegerField("Hours of learning", widget=GovTextInput(), validators=[Optional(), NumberRange(0, 10_000)],
+                         description="Notional hours, including study and assessment. Taken from the hub record "
+                                     "for a hub micro-credential.")
+    scqf_credits = IntegerField("SCQF credit points (optional)", widget=GovTextInput(),
+                                validators=[Optional(), NumberRange(0, 1_000)],
+                                description="Only if the course is credit-rated. 1 credit point is 10 notional hours.")
+    start_date = DayMonthYearField("Start date", widget=GovDateInput(), format="%d %m %Y",
+                                   validators=[Optional()], description="For example, 1 9 2026")
+    reason = TextAreaField("Why would this help you in your work?", widget=GovTextArea(),
+                           validators=[InputRequired("Say why this learning would help in your work"),
+                                       Length(max=4000)])
+    submit = SubmitField("Send request", widget=GovSubmitInput())
+    save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
+
+    def details(self) -> CourseDetails:
+        hub = self.course_kind.data == "hub"
+        return CourseDetails(
+            reason=self.reason.data or "",
+            micro_credential_id=int(self.micro_credential_id.data) if hub and self.micro_credential_id.data else None,
+            external_title=None if hub else self.external_title.data,
+            external_provider=None if hub else self.external_provider.data,
+            external_url=None if hub else self.external_url.data,
+            cost_pence=self.cost.pence, hours=None if hub else self.hours.data,
+            scqf_credits=None if hub else self.scqf_credits.data, start_date=self.start_date.data)
+
+    def fill_from(self, s) -> None:
+        self.course_kind.data = "hub" if s.micro_credential_id else "external"
+        self.micro_credential_id.data = str(s.micro_credential_id or "")
+        self.external_title.data, self.external_provider.data = s.external_title, s.external_provider
+        self.external_url.data = s.external_url
+        self.cost.data = f"{s.cost_pence / 100:.2f}"
+        self.hours.data, self.scqf_credits.data = s.hours, s.scqf_credits
+        self.start_date.data, self.reason.data = s.start_date, s.reason
+
+
+class NominateForm(RequestForm):
+    person = SelectField("Who are you nominating?", widget=GovSelect(), coerce=int,
+                         validators=[InputRequired("Choose the person you are nominating")])
+    reason = TextAreaField("Why should they do this?", widget=GovTextArea(),
+                           validators=[InputRequired("Say why this learning would help them"), Length(max=4000)])
+    submit = SubmitField("Send nomination to HR", widget=GovSubmitInput())
+
+
+class BudgetForm(FlaskForm):
+    department = StringField("Department or cost centre", widget=GovTextInput(),
+                             validators=[InputRequired("Enter the department or cost centre"), Length(max=120)])
+    financial_year = SelectField("Financial year", widget=GovSelect(), coerce=int)
+    allocated = PoundsField("Budget", widget=GovTextInput(), description="In pounds, for the whole year",
+                            validators=[InputRequired("Enter the budget")])
+    submit = SubmitField("Save budget", widget=GovSubmitInput())
+
+
+class FundingSourceForm(FlaskForm):
+    name = StringField("Name", widget=GovTextInput(),
+                       validators=[InputRequired("Enter a name for the funding source"), Length(max=200)])
+    kind = RadioField("Kind of funding", widget=GovRadioInput(), default="employer",
+                      choices=[(k.value, label) for k, label in FUNDING_KIND_LABELS.items()])
+    notes = TextAreaField("Notes (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=1000)],
+                          description="For example: FWDF, up to £15,000 a year via a college.")
+    submit = SubmitField("Add funding source", widget=GovSubmitInput())
+
+
+class FundingCapForm(FlaskForm):
+    funding_source_id = SelectField("Funding source", widget=GovSelect(), coerce=int)
+    financial_year = SelectField("Financial year", widget=GovSelect(), coerce=int)
+    cap = PoundsField("Cap for the year", widget=GovTextInput(), description="In pounds",
+                      validators=[InputRequired("Enter the cap")])
+    submit = SubmitField("Save cap", widget=GovSubmitInput())

@@ -1,0 +1,273 @@
+"""CPD sponsorship pages: my CPD, requests and their workflow, the HR dashboard, bulk approval.
+
+Budgets and exports are in `budgets.py` and `exports.py`, registered on the same blueprint.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.blueprints.cpd.forms import NominateForm, RequestForm, pence_from
+from app.blueprints.htmx import render_partial_or_page
+from app.extensions import db
+from app.models import Membership
+from app.models.cpd import STATUS_LABELS, Sponsorship
+from app.security.permissions import Permission
+from app.security.policy import current_membership, current_org, require
+from app.security.scoping import get_for
+from app.services import cpd, cpd_budgets, cpd_reports, cpd_requests
+from app.services.cpd_budgets import CpdError
+
+bp = Blueprint("cpd", __name__, url_prefix="/cpd")
+
+
+def load_request(sponsorship_id: int) -> Sponsorship:
+    """The request if the signed-in person may see it (theirs, a report's, or HR); else 404."""
+    s = get_for(current_org(), Sponsorship, sponsorship_id)
+    mine = current_membership()
+    person = cpd.person_membership(s)
+    if person is None or not cpd_reports.may_view_person(mine, person):
+        abort(404)
+    return s
+
+
+def _year_arg() -> int:
+    try:
+        return int(request.args.get("year", ""))
+    except ValueError:
+        return cpd_budgets.financial_year_of(date.today())
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    require(Permission.CPD_APPROVE)
+    org, year = current_org(), _year_arg()
+    money = cpd_reports.money_by_department(org, year)
+    return render_template("cpd/dashboard.html", org=org, year=year, years=cpd_budgets.years_in_use(org),
+                           year_label=cpd_budgets.financial_year_label(year), money=money,
+                           chart=cpd_reports.budget_chart(money),
+                           funding=cpd_budgets.funding_years_for(org, year),
+                           waiting=cpd_reports.waiting_for(current_user, current_membership()),
+                           approvals=cpd_reports.approvals_this_month(org),
+                           label=cpd_budgets.financial_year_label)
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    require(Permission.CPD_REQUEST)
+    membership = current_membership()
+    waiting = cpd_reports.waiting_for(current_user, membership) if Permission.CPD_ENDORSE in _perms() else []
+    return render_template("cpd/record.html", record=cpd_reports.person_record(membership), own=True,
+                           waiting=waiting)
+
+
+@bp.get("/people/<int:membership_id>")
+@login_required
+def person(membership_id: int):
+    membership = get_for(current_org(), Membership, membership_id)
+    if not cpd_reports.may_view_person(current_membership(), membership):
+        abort(404)
+    return render_template("cpd/record.html", record=cpd_reports.person_record(membership),
+                           own=membership.user_id == current_user.id, waiting=[])
+
+
+@bp.get("/requests")
+@login_required
+def requests():
+    mine = current_membership()
+    if not (cpd_reports.is_hr(mine) or Permission.CPD_ENDORSE in _perms()):
+        abort(403)
+    filters = cpd_reports.RequestFilters.from_args(request.args)
+    page = cpd_reports.search(mine, filters)
+    org = current_org()
+    return render_partial_or_page("cpd/requests.html", "cpd/_requests_table.html", org=org, filters=filters,
+                                  page=page, statuses=STATUS_LABELS, departments=cpd_reports.departments(org),
+                                  years=cpd_budgets.years_in_use(org), hr=cpd_reports.is_hr(mine),
+                                  label=cpd_budgets.financial_year_label)
+
+
+def _request_form(form_class, obj=None):
+    form = form_class()
+    q = request.args.get("q", "").strip()[:100]
+    chosen = form.micro_credential_id.data or (str(obj.micro_credential_id) if obj and obj.micro_credential_id else "")
+    form.micro_credential_id.choices = [("", "Choose a micro-credential")] + [
+        (str(mc.id), f"{mc.title} ({mc.provider.name}, SCQF {mc.scqf_level}, £{mc.price_pence / 100:,.2f})")
+        for mc in cpd_requests.hub_choices(q, include_id=int(chosen) if chosen.isdigit() else None)]
+    return form, q
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@login_required
+def new_request():
+    require(Permission.CPD_REQUEST)
+    form, q = _request_form(RequestForm)
+    if request.args.get("micro_credential") and request.method == "GET":
+        form.micro_credential_id.data = request.args["micro_credential"]
+    if request.headers.get("HX-Target") == "hub-choices":
+        return render_template("cpd/_hub_choices.html", form=form, q=q)
+    error = None
+    if form.validate_on_submit():
+        try:
+            s = cpd_requests.create_request(current_user, current_org(), form.details(),
+                                            submit=not form.save_draft.data)
+        except CpdError as exc:
+            error = str(exc)
+        else:
+            db.session.commit()
+            flash("Your request has been saved as a draft" if form.save_draft.data
+                  else "Your request has been sent to your line manager", "success")
+            return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
+    status = 422 if (error or form.errors) else 200
+    return render_template("cpd/request_form.html", form=form, q=q, error=error, nominating=False,
+                           action=url_for("cpd.new_request")), status
+
+
+@bp.route("/nominate", methods=["GET", "POST"])
+@login_required
+def nominate():
+    require(Permission.CPD_NOMINATE)
+    form, q = _request_form(NominateForm)
+    mine, org = current_membership(), current_org()
+    people = (cpd_reports_people(org) if cpd_reports.is_hr(mine) else cpd_requests.reports_of(mine))
+    form.person.choices = [(m.id, f"{m.user.name} ({m.department or 'no department'})")
+                           for m in people if m.user_id != current_user.id]
+    if request.headers.get("HX-Target") == "hub-choices":
+        return render_template("cpd/_hub_choices.html", form=form, q=q)
+    error = None
+    if form.validate_on_submit():
+        try:
+            target = get_for(org, Membership, form.person.data)
+            s = cpd_requests.nominate(current_user, org, target, form.details())
+        except CpdError as exc:
+            error = str(exc)
+        else:
+            db.session.commit()
+            flash(f"{s.person.name} has been nominated; HR will decide on the funding", "success")
+            return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
+    status = 422 if (error or form.errors) else 200
+    return render_template("cpd/request_form.html", form=form, q=q, error=error, nominating=True,
+                           action=url_for("cpd.nominate")), status
+
+
+def cpd_reports_people(org) -> list[Membership]:
+    from app.services.organisations import members
+
+    return [m for m in members(org) if m.is_active]
+
+
+@bp.get("/requests/<int:sponsorship_id>")
+@login_required
+def show(sponsorship_id: int):
+    s = load_request(sponsorship_id)
+    actions = cpd.available_actions(current_user, s)
+    approving = any(t.action in cpd.APPROVALS for t in actions)
+    year = cpd_budgets.financial_year_of(s.start_date or date.today())
+    org = current_org()
+    return render_template("cpd/show.html", s=s, actions=actions,
+                           budgets=cpd_budgets.budgets_for(org, year) if approving else [],
+                           funding=cpd_budgets.funding_years_for(org, year) if approving else [],
+                           year_label=cpd_budgets.financial_year_label(year),
+                           hr=cpd.HR in cpd.relationships(current_user, s),
+                           editable=s.person_id == current_user.id and s.status in cpd_requests.EDITABLE)
+
+
+@bp.route("/requests/<int:sponsorship_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(sponsorship_id: int):
+    s = load_request(sponsorship_id)
+    if s.person_id != current_user.id or s.status not in cpd_requests.EDITABLE:
+        abort(403)
+    form, q = _request_form(RequestForm, s)
+    if request.method == "GET":
+        form.fill_from(s)
+    if request.headers.get("HX-Target") == "hub-choices":
+        return render_template("cpd/_hub_choices.html", form=form, q=q)
+    error = None
+    if form.validate_on_submit():
+        try:
+            cpd_requests.update_request(current_user, s, form.details())
+            if not form.save_draft.data:
+                cpd.act(current_user, s, "submit" if s.status == "draft" else "resubmit")
+        except CpdError as exc:
+            error = str(exc)
+        else:
+            db.session.commit()
+            flash("Your request has been updated", "success")
+            return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
+    status = 422 if (error or form.errors) else 200
+    return render_template("cpd/request_form.html", form=form, q=q, error=error, nominating=False, editing=s,
+                           action=url_for("cpd.edit", sponsorship_id=s.id)), status
+
+
+@bp.post("/requests/<int:sponsorship_id>/act/<action>")
+@login_required
+def transition(sponsorship_id: int, action: str):
+    s = load_request(sponsorship_id)
+    form = request.form
+    try:
+        actual = pence_from(form.get("actual_cost")) if form.get("actual_cost") else None
+        completed_on = date.fromisoformat(form["completed_on"]) if form.get("completed_on") else None
+    except ValueError:
+        flash("Enter the actual cost in pounds and the date as shown", "error")
+        return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
+    agreement = None
+    if form.get("agreement_text", "").strip():
+        agreement = {"text": form["agreement_text"], "repayment_months": form.get("repayment_months") or 0,
+                     "repayment_basis": form.get("repayment_basis", "pro_rata")}
+    try:
+        transition_row = cpd.check(current_user, s, action)
+        cpd.act(current_user, s, action, form.get("comment"), budget_id=form.get("budget_id", type=int),
+                funding_year_id=form.get("funding_year_id", type=int), actual_cost_pence=actual,
+                completed_on=completed_on, agreement=agreement)
+    except (CpdError, ValueError) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"{transition_row.label}: done. The request is now {s.status_label.lower()}.", "success")
+    return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
+
+
+@bp.post("/requests/<int:sponsorship_id>/agreement")
+@login_required
+def accept_agreement(sponsorship_id: int):
+    s = load_request(sponsorship_id)
+    try:
+        cpd_requests.accept_agreement(current_user, s)
+    except CpdError as exc:
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash("You have accepted the learning agreement", "success")
+    return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
+
+
+@bp.post("/requests/<int:sponsorship_id>/cost")
+@login_required
+def change_cost(sponsorship_id: int):
+    s = load_request(sponsorship_id)
+    try:
+        new_cost = pence_from(request.form.get("new_cost"))
+        if new_cost is None:
+            raise CpdError("Enter the new cost in pounds")
+        cpd_requests.change_cost(current_user, s, new_cost, request.form.get("comment", ""))
+    except (CpdError, ValueError) as exc:
+        db.session.rollback()
+        flash(str(exc) if isinstance(exc, CpdError) else "Enter the new cost in pounds, like 450.00", "error")
+    else:
+        db.session.commit()
+        flash("The cost has been updated", "success")
+    return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
+
+
+def _perms():
+    from app.security.policy import permissions_of
+
+    return permissions_of(current_membership())
+
+
+from app.blueprints.cpd import budgets, exports  # noqa: E402,F401 (registers their views on bp)
