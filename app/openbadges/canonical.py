@@ -7,12 +7,18 @@ document whose extra claims were never signed. Any such loss raises
 """
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import jcs
 from pyld import jsonld
+from pyld.canon import URDNA2015
 
 from .documents import ContextNotBundled, document_loader
+
+MAX_OBJECTS = 1000
+MAX_DEEP_ITERATIONS = 500
+_PYLD_LOCK = threading.Lock()
 
 
 class CanonicalizationError(Exception):
@@ -81,9 +87,26 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
         return expanded
 
 
+def _count_objects(node: Any, limit: int) -> int:
+    count, stack = 0, [node]
+    while stack and count <= limit:
+        item = stack.pop()
+        if isinstance(item, dict):
+            count += 1
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
+
+
 def _run(operation, document: dict[str, Any], options: dict[str, Any]):
+    # RDF canonicalisation can be driven into exponential work by crafted graphs of
+    # blank nodes; real credentials have a few dozen objects, so refuse huge ones.
+    if _count_objects(document, MAX_OBJECTS) > MAX_OBJECTS:
+        raise CanonicalizationError(f"the document has more than {MAX_OBJECTS} objects; refusing to canonicalise")
     try:
-        return operation(document, {**_options(), **options})
+        with _PYLD_LOCK:  # PyLD's shared context caches are not thread-safe
+            return operation(document, {**_options(), **options})
     except (jsonld.JsonLdError, ContextNotBundled, UndefinedTerm) as exc:
         cause = _unwrap(exc)
         if cause is exc and isinstance(exc, jsonld.JsonLdError):
@@ -98,10 +121,30 @@ def expand_safely(document: dict[str, Any]) -> list[Any]:
     return _run(_SafeProcessor().expand, document, {})
 
 
+class _BoundedURDNA2015(URDNA2015):
+    """URDNA2015 with a work budget: crafted graphs of look-alike blank nodes make the
+    n-degree hashing step explode (the "poison graph" attack); honest credentials need
+    a handful of such steps at most."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__()
+        self._budget = budget
+
+    def hash_n_degree_quads(self, id_, issuer):
+        self._budget -= 1
+        if self._budget < 0:
+            raise CanonicalizationError("the document is too complex to canonicalise (possible poison graph)")
+        return super().hash_n_degree_quads(id_, issuer)
+
+
+def _canonical_nquads(document: dict[str, Any], options: dict[str, Any]) -> str:
+    dataset = _SafeProcessor().to_rdf(document, {**options, "produceGeneralizedRdf": False})
+    return _BoundedURDNA2015(MAX_DEEP_ITERATIONS).main(dataset, {"format": "application/n-quads"})
+
+
 def rdfc(document: dict[str, Any]) -> str:
     """RDFC-1.0 / URDNA2015 canonical N-Quads of a JSON-LD document (safe mode)."""
-    return _run(_SafeProcessor().normalize, document,
-                {"algorithm": "URDNA2015", "format": "application/n-quads"})
+    return _run(_canonical_nquads, document, {})
 
 
 def jcs_bytes(value: Any) -> bytes:

@@ -220,3 +220,21 @@ def test_ob3_published_signature_is_reproduced_with_the_spec_key():
     proof = doc.pop("proof")
     resigned = proofs.sign(doc, key_pair, verification_method=proof["verificationMethod"], created=proof["created"])
     assert resigned["proof"]["proofValue"] == proof["proofValue"]
+
+
+def test_poison_graph_is_refused_quickly():
+    import time
+
+    size = 12
+    nodes = [{"@id": f"_:b{i}", "p": [{"@id": f"_:b{j}"} for j in range(size) if j != i]} for i in range(size)]
+    poison = {"@context": {"@vocab": "https://example.org/"}, "@graph": nodes}
+    start = time.perf_counter()
+    with pytest.raises(canonical.CanonicalizationError, match="too complex"):
+        canonical.rdfc(poison)
+    assert time.perf_counter() - start < 10
+
+
+def test_oversized_document_is_refused():
+    huge = {"@context": {"@vocab": "https://example.org/"}, "items": [{"n": i} for i in range(2000)]}
+    with pytest.raises(canonical.CanonicalizationError, match="more than"):
+        canonical.rdfc(huge)
