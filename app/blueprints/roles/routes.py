@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.blueprints.htmx import render_partial_or_page, wants_partial
 from app.blueprints.roles.forms import AssessForm, AssignForm, CredentialForm, RoleEditForm, RoleForm, SkillForm
 from app.extensions import db
-from app.models import Membership, MicroCredential, Occupation, Skill
+from app.models import Membership, MicroCredential, Occupation, Role, Skill
 from app.models.roles import PROFICIENCY_LABELS, JobRole, JobRoleMicroCredential, JobRoleSkill
 from app.security.permissions import Permission
 from app.security.policy import can, current_membership, current_org, require
@@ -185,8 +185,10 @@ def team():
     members = gaps.team_members(org, line_manager=None if everyone else current_membership(),
                                 department=department, job_role_id=role_id)
     grid = gaps.team_grid(org, members)
+    without_role = [m for m in members if m.job_role_id is None and Role.LEARNER in m.roles]
     return render_partial_or_page(
         "roles/team.html", "roles/_team_results.html", org=org, grid=grid, everyone=everyone,
+        without_role=without_role,
         department=department, role_id=role_id, departments=job_roles.departments_of(org),
         roles=job_roles.roles_of(org), states=list(gaps.GapState))
 

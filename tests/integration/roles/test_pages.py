@@ -9,7 +9,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Occupation
 from app.models.roles import AssessedSkill, JobRoleMicroCredential, JobRoleSkill
-from tests.integration.roles.builders import hold, record, skill
+from tests.factories import member
+from tests.integration.roles.builders import hold, membership, record
 
 
 def actions(org) -> list[str]:
@@ -177,3 +178,15 @@ def test_filters_return_a_partial_to_htmx_and_a_page_otherwise(client, login, wo
     by_cost = client.get(f"{person}?by=cost").get_data(as_text=True)
     assert "<html" in by_cost and "CAD cheap" in by_cost and "CAD quick" not in by_cost
     assert "read the sea" in by_cost  # taught by nothing: listed as not covered
+
+
+def test_hr_finds_people_without_a_job_role_on_the_team_page(client, login, world):
+    newcomer = member(world.org, "learner", name="Nina Newcomer")
+    login(world.hr)
+    page = client.get("/roles/team").get_data(as_text=True)
+    without = page.split("Without a job role")[1]
+    assert "Nina Newcomer" in without and "Hana HR" not in without
+    person = membership(newcomer, world.org)
+    assert f"/roles/people/{person.id}" in without
+    own_page = client.get(f"/roles/people/{person.id}").get_data(as_text=True)
+    assert "No job role yet" in own_page and "Save job role" in own_page
