@@ -10,6 +10,8 @@ BLUEPRINTS = [
     "app.blueprints.api",
     "app.blueprints.hub",
     "app.blueprints.glossary",
+    "app.blueprints.catalogue",
+    "app.blueprints.platform",
     "app.blueprints.sso",
     "app.blueprints.roles",
     "app.blueprints.cpd",

@@ -212,3 +212,50 @@ def _copy(value):
     if isinstance(value, list):
         return [dict(v) if isinstance(v, dict) else v for v in value]
     return value
+
+
+def own_record(provider: Organisation | None, record_id) -> MicroCredential | None:
+    """A version of one of `provider`'s own records (None for anyone else's: callers 404)."""
+    if provider is None:
+        return None
+    try:
+        key = int(record_id)
+    except (TypeError, ValueError):
+        return None
+    return db.session.scalar(select(MicroCredential).where(MicroCredential.id == key,
+                                                           MicroCredential.provider_id == provider.id))
+
+
+def all_skills() -> list[Skill]:
+    """The whole skills framework, for choosing a record's skills."""
+    return list(db.session.scalars(select(Skill).order_by(Skill.label)))
+
+
+REVIEW_PAGE_SIZE = 50
+
+
+def providers() -> list[Organisation]:
+    """Every provider organisation, by name (for the platform's quality-assurance page)."""
+    return list(db.session.scalars(select(Organisation).where(Organisation.kind == "provider")
+                                   .order_by(Organisation.name)))
+
+
+def provider_by_id(provider_id) -> Organisation | None:
+    try:
+        key = int(provider_id)
+    except (TypeError, ValueError):
+        return None
+    return db.session.scalar(select(Organisation).where(Organisation.id == key, Organisation.kind == "provider"))
+
+
+def published_for_review(assured: bool | None, page: int) -> tuple[list[MicroCredential], int]:
+    """Published versions for the platform to review, one page: (records, total)."""
+    stmt = published()
+    if assured is not None:
+        stmt = stmt.where(MicroCredential.quality_assured.is_(assured))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    records = db.session.scalars(
+        stmt.options(db.joinedload(MicroCredential.provider))
+        .order_by(MicroCredential.published_at.desc(), MicroCredential.id.desc())
+        .limit(REVIEW_PAGE_SIZE).offset((max(page, 1) - 1) * REVIEW_PAGE_SIZE)).all()
+    return list(records), total or 0

@@ -141,3 +141,31 @@ def clean(raw: dict) -> tuple[dict, list[str], dict[str, str]]:
 
     skill_uris = split_list(raw.get("skills"))
     return values, skill_uris, errors
+
+
+def as_form(record) -> dict:
+    """A version's fields as the form shows them (lists one item per line)."""
+    return {
+        "code": record.code, "title": record.title, "summary": record.summary,
+        "learning_outcomes": "\n".join(record.learning_outcomes or []),
+        "scqf_level": str(record.scqf_level or ""), "scqf_credits": str(record.scqf_credits or ""),
+        "notional_hours": "" if record.scqf_credits else str(record.notional_hours or ""),
+        "eqf_level": str(record.eqf_level or ""), "mode": record.mode,
+        "duration_weeks": str(record.duration_weeks or ""),
+        "price": f"{record.price_pence // 100}.{record.price_pence % 100:02d}",
+        "funding": list(record.funding or []), "start_dates": "\n".join(record.start_dates or []),
+        "entry_requirements": record.entry_requirements or "", "assessment_type": record.assessment_type,
+        "supervision": record.supervision or "", "grading": record.grading or "",
+        "qa_type": record.qa_type, "qa_body": record.qa_body or "",
+        "stackable_into": "\n".join(f"{s['qualification']}: {s['credits']}" for s in record.stackable_into or []),
+        "skills": [s.uri for s in record.skills], "further_information": record.further_information or "",
+        "language": record.language, "country": record.country,
+    }
+
+
+def from_request(form) -> dict:
+    """The raw field values from a submitted form (multi-value fields as lists)."""
+    raw = {key: form.get(key, "") for key in form.keys()}
+    raw["funding"] = form.getlist("funding")
+    raw["skills"] = form.getlist("skills")
+    return raw

@@ -27,7 +27,8 @@ EXAMPLE_ROW = {
     "entry_requirements": "Basic computer skills", "assessment_type": "Practical project",
     "supervision": "unsupervised-no-id", "grading": "Pass or fail", "qa_type": "credit-rated",
     "qa_body": "Forthside College", "stackable_into": "HNC Computing: 8",
-    "skills": "http://data.europa.eu/esco/skill/15d76317-c71a-4fa2-aadc-2ecc34e627b7",
+    "skills": ("http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be;"
+               "http://data.europa.eu/esco/skill/2b92a5b2-6758-4ee3-9fb4-b6387a55cc8f"),
     "further_information": "", "language": "en", "country": "GB-SCT",
 }
 

@@ -1,0 +1,1 @@
+"""A provider's own catalogue: create, edit, publish, retire, import and export."""

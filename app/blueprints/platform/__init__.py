@@ -1,0 +1,1 @@
+"""The platform operator's quality-assurance page."""
