@@ -18,8 +18,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Membership, MembershipStatus
-from app.models.roles import PROFICIENCY_LABELS, JobRole, JobRoleSkill
 from app.models.records import HeldCredential
+from app.models.roles import PROFICIENCY_LABELS, JobRole, JobRoleSkill
 from app.services.skills_profile import Profile, SkillLevel, held_credentials, profiles_for
 
 
@@ -87,18 +87,24 @@ class PersonGaps:
         return [g for g in self.gaps if g.state != GapState.COVERED]
 
     @property
+    def held_keys(self) -> set[tuple[int, str]]:
+        """(provider_id, code) of every micro-credential held, whatever the version."""
+        return {(h.micro_credential.provider_id, h.micro_credential.code) for h in self.held}
+
+    @property
     def counts(self) -> dict[GapState, int]:
         return {state: len(self.in_state(state)) for state in GapState}
 
 
 def roles_with_skills(org, role_ids) -> dict[int, JobRole]:
-    """Job roles by id with their required skills (and each skill) loaded, in two queries."""
+    """Job roles by id with their required skills (each skill loaded) and mappings, in three queries."""
     ids = [i for i in set(role_ids) if i]
     if not ids:
         return {}
     rows = db.session.scalars(
         select(JobRole).where(JobRole.visible_to(org), JobRole.id.in_(ids))
-        .options(selectinload(JobRole.skills).joinedload(JobRoleSkill.skill))
+        .options(selectinload(JobRole.skills).joinedload(JobRoleSkill.skill),
+                 selectinload(JobRole.micro_credentials))
     ).all()
     return {r.id: r for r in rows}
 

@@ -84,7 +84,7 @@ def _sort_key(c: Candidate) -> tuple:
 
 
 def _add(a: tuple, b: tuple) -> tuple:
-    return tuple(x + y for x, y in zip(a, b))
+    return tuple(x + y for x, y in zip(a, b, strict=True))
 
 
 def prune(wanted: frozenset, candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -147,13 +147,16 @@ def _branch_and_bound(target: frozenset, kept: list[Candidate]) -> list[Candidat
     return best[1]
 
 
+def _greedy_price(c: Candidate, left: frozenset) -> tuple:
+    """Weight per newly taught skill (lower is better), then more skills, then the usual order."""
+    gain = len(c.skills & left)
+    return (c.weight / gain if gain else math.inf, -gain, *_sort_key(c))
+
+
 def _greedy(target: frozenset, kept: list[Candidate]) -> list[Candidate]:
     left, chosen = set(target), []
     while left:
-        def price(c: Candidate) -> tuple:
-            gain = len(c.skills & left)
-            return (c.weight / gain if gain else math.inf, -gain, *_sort_key(c))
-        pick = min(kept, key=price)
+        pick = min(kept, key=lambda c, left=frozenset(left): _greedy_price(c, left))
         chosen.append(pick)
         left -= pick.skills
     # Reverse delete: drop the dearest credentials whose skills the others already teach.
@@ -229,7 +232,7 @@ def suggest_pathway(org, person, by: str = "cost") -> Pathway:
     """
     by = parse_by(by)
     needed = {gap.skill.id: gap.skill for gap in person.to_learn}
-    already = {(h.micro_credential.provider_id, h.micro_credential.code) for h in person.held}
+    already = person.held_keys
     records = {r.id: r for r in candidate_records(needed)
                if (r.provider_id, r.code) not in already}
     primary, secondary = WEIGHTS[by]

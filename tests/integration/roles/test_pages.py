@@ -64,6 +64,11 @@ def test_hr_sets_skills_maps_micro_credentials_and_assigns_people(client, login,
     assert manager.job_role_id == role.id
     page = client.get(f"/roles/{role.id}").get_data(as_text=True)
     assert "Welding inspection" in page and "Required" in page and "Mags Manager" in page
+    report_page = f"/roles/people/{world.m(world.report).id}"
+    assert "Welding inspection" in client.get(report_page).get_data(as_text=True).split("Not held")[0]
+    hold(world.report, world.org, published)
+    mapped_section = client.get(report_page).get_data(as_text=True).split("Micro-credentials for this job role")[1]
+    assert "Welding inspection" in mapped_section and "govuk-tag--green\">Held<" in mapped_section
 
     assert client.post(f"/roles/{role.id}/skills/{req.id}/remove").status_code == 303
     assert client.post(f"/roles/{role.id}/micro-credentials/{mapping.id}/remove").status_code == 303
@@ -190,3 +195,10 @@ def test_hr_finds_people_without_a_job_role_on_the_team_page(client, login, worl
     assert f"/roles/people/{person.id}" in without
     own_page = client.get(f"/roles/people/{person.id}").get_data(as_text=True)
     assert "No job role yet" in own_page and "Save job role" in own_page
+
+
+def test_job_roles_are_for_employers_only(client, login, world):
+    coordinator = member(world.provider, "provider_coordinator", "learner", name="Pat Provider")
+    login(coordinator)
+    assert client.get("/roles/me").status_code == 404
+    assert client.get("/roles/").status_code == 403

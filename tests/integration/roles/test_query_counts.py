@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.extensions import db
-from app.models.roles import JobRoleSkill
+from app.models.roles import JobRoleMicroCredential, JobRoleSkill
 from tests.factories import member
 from tests.integration.roles.builders import assess, hold, membership, record, skill
 
@@ -35,7 +35,9 @@ def baseline(world) -> None:
     for user in (world.report, world.colleague):
         hold(user, world.org, record(world.provider, f"Welding for {user.name}", [world.welding]))
         assess(membership(user, world.org), world.safety, 1, date(2025, 1, 1))
-    record(world.provider, "CAD on offer", [world.cad])
+    offered = record(world.provider, "CAD on offer", [world.cad])
+    db.session.add(JobRoleMicroCredential(job_role_id=world.role.id, provider_id=offered.provider_id,
+                                          code=offered.code, requirement="required"))
 
 
 def statements(client, count_queries, url: str) -> int:
