@@ -14,6 +14,7 @@ DEMO_STEPS = [
     "seeds.skills",
     "seeds.catalogue",
     "seeds.job_roles",
+    "seeds.cpd",
 ]
 
 

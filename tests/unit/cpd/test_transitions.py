@@ -90,7 +90,8 @@ def test_hr_manager_who_endorsed_may_not_also_approve():
     from app.models import RoleGrant
 
     # The line manager is also an HR manager.
-    e.membership(e.manager).role_grants.append(RoleGrant(role="hr_manager"))
+    manager_membership = e.membership(e.manager)
+    manager_membership.role_grants.append(RoleGrant(role="hr_manager"))
     db.session.flush()
     s = request(e, state=S.SUBMITTED)
     cpd.act(e.manager, s, "endorse")
