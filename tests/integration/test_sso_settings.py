@@ -1,6 +1,8 @@
 """The org admin's single sign-on settings, starting a sign-in, and the guarded transport."""
 from __future__ import annotations
 
+import socket
+
 import pytest
 from sqlalchemy import select
 
@@ -195,3 +197,17 @@ def test_transport_refuses_private_addresses_and_plain_http(idp, url, why):
 def test_transport_reaches_loopback_when_allowed(idp):
     response = session_class(True)().get(f"{idp.issuer}/jwks", withhold_token=True)
     assert response.status_code == 200 and response.json()["keys"]
+
+
+def test_transport_refuses_a_name_that_resolves_to_a_private_address(monkeypatch):
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host == "login.acme.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", 443))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    with pytest.raises(TransportRefused, match="10.1.2.3 is a private network address"):
+        session_class(False)().get("https://login.acme.example/.well-known/openid-configuration",
+                                   withhold_token=True)
