@@ -67,6 +67,10 @@ class Config:
     # Key that encrypts issuer signing keys and SSO client secrets at rest.
     DATA_ENCRYPTION_KEY = os.environ.get("DATA_ENCRYPTION_KEY", "dev-only-data-key")
     VERIFIER_ALLOW_PRIVATE_NETWORKS = _bool("VERIFIER_ALLOW_PRIVATE_NETWORKS", False)
+    # A directory of 1EdTech JSON Schema files to check credentials against (unset: the bundled copies).
+    OB_SCHEMA_DIR = os.environ.get("OB_SCHEMA_DIR") or None
+    VERIFY_API_RATE_LIMIT = os.environ.get("VERIFY_API_RATE_LIMIT", "60 per minute;1000 per day")
+    VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("VERIFY_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
     # SSO discovery/token calls normally need the public internet; tests use loopback.
     SSO_ALLOW_PRIVATE_NETWORKS = _bool("SSO_ALLOW_PRIVATE_NETWORKS", False)
     FINANCIAL_YEAR_START_MONTH = int(os.environ.get("FINANCIAL_YEAR_START_MONTH", 4))

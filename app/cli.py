@@ -30,6 +30,9 @@ def seed_demo():
 def init_app(app) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(skills)
+    from app.blueprints.verify.cli import verify_command
+
+    app.cli.add_command(verify_command)
 
 
 skills = AppGroup("skills", help="The skills framework (ESCO).")

@@ -15,6 +15,8 @@ BLUEPRINTS = [
     "app.blueprints.sso",
     "app.blueprints.roles",
     "app.blueprints.cpd",
+    "app.blueprints.verify",
+    "app.blueprints.api_keys",
 ]
 
 

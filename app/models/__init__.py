@@ -8,6 +8,7 @@ from app.models.orgs import Organisation, OrgKind, Partnership, PartnershipStatu
 from app.models.records import HeldCredential
 from app.models.roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
 from app.models.skills import Occupation, Skill, occupation_skills
+from app.models.verifications import ApiKey, Verification, VerificationBatch, VerificationBatchItem
 from app.models.people import (
     ROLE_LABELS,
     ROLES_BY_ORG_KIND,

@@ -14,3 +14,4 @@ csrf.exempt(bp)  # API clients authenticate with API keys, not cookies
 def health():
     db.session.execute(text("SELECT 1"))
     return jsonify({"status": "ok"})
+from app.blueprints.api import verifications  # noqa: E402,F401  (POST /api/v1/verifications)

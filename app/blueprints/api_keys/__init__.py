@@ -1,0 +1,1 @@
+"""API keys for the verification API (organisation admins)."""

@@ -1,0 +1,1 @@
+"""Verifying badges: the public page, recruiters' verifications and history, batches."""

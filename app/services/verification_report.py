@@ -1,0 +1,124 @@
+"""The PDF verification report (ReportLab): the verdict in words, what was achieved, who
+issued it, every check, and when and by whom it was verified."""
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from app.models.verifications import Verification
+from app.templating import london
+
+BRAND = colors.HexColor("#00594f")
+_styles = getSampleStyleSheet()
+H1 = ParagraphStyle("cw-v-h1", parent=_styles["Heading1"], textColor=BRAND, fontSize=18, leading=22)
+H2 = ParagraphStyle("cw-v-h2", parent=_styles["Heading2"], fontSize=13, leading=16, spaceBefore=10)
+BODY = ParagraphStyle("cw-v-body", parent=_styles["BodyText"], fontSize=9.5, leading=12.5)
+SMALL = ParagraphStyle("cw-v-small", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#505a5f"))
+CELL = ParagraphStyle("cw-v-cell", parent=BODY, fontSize=8.5, leading=10.5)
+VERDICT = ParagraphStyle("cw-v-verdict", parent=BODY, fontSize=15, leading=19, textColor=colors.white)
+
+# The verdict is always spelt out; the colour only repeats it.
+VERDICT_COLOURS = {"valid": "#00703c", "expired": "#505a5f", "revoked": "#d4351c", "invalid": "#d4351c",
+                   "unverifiable": "#1d70b8"}
+VERDICT_SENTENCES = {
+    "valid": "This badge is genuine: it was issued as shown and has not been changed, revoked or expired.",
+    "invalid": "This badge is not valid: it has been changed, or it was not issued by who it claims.",
+    "expired": "This badge was genuine but has expired.",
+    "revoked": "This badge was genuine but the issuer has revoked it.",
+    "unverifiable": "This badge could not be verified: something needed to check it was not available.",
+}
+CHECK_LABELS = {
+    "parse": "Format", "proof": "Signature or hosted copy", "issuer_binding": "Signed by the issuer",
+    "validity_window": "Dates", "status": "Revocation", "recipient": "Awarded to", "schema": "Structure (JSON Schema)",
+    "issuer_known": "Issuer known to the hub",
+}
+STATUS_LABELS = {"pass": "Passed", "fail": "Failed", "warn": "Warning", "skip": "Not checked"}
+
+
+def _p(text, style=CELL) -> Paragraph:
+    return Paragraph(escape(str(text if text is not None else "")), style)
+
+
+def _facts(rows: list[tuple[str, str | None]]) -> Table:
+    data = [[_p(label, ParagraphStyle("k", parent=CELL, fontName="Helvetica-Bold")), _p(value)]
+            for label, value in rows if value]
+    table = Table(data or [[_p("Nothing recorded"), _p("")]], colWidths=[45 * mm, 125 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
+                               ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+    return table
+
+
+def _checks(checks: list[dict]) -> Table:
+    data = [[_p("Check"), _p("Result"), _p("Detail")]]
+    for check in checks:
+        data.append([_p(CHECK_LABELS.get(check.get("name"), check.get("name"))),
+                     _p(STATUS_LABELS.get(check.get("status"), check.get("status"))), _p(check.get("detail"))])
+    table = Table(data, colWidths=[42 * mm, 22 * mm, 106 * mm], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f2f1")),
+        ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table
+
+
+def _verdict_box(verdict: str, label: str) -> Table:
+    box = Table([[Paragraph(f"<b>{escape(label)}</b>", VERDICT)],
+                 [Paragraph(escape(VERDICT_SENTENCES.get(verdict, "")), ParagraphStyle("vs", parent=BODY,
+                                                                                        textColor=colors.white))]],
+                colWidths=[170 * mm])
+    box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(VERDICT_COLOURS.get(verdict, "#505a5f"))),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 6),
+                             ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
+    return box
+
+
+def build_report(verification: Verification, *, verified_by: str) -> bytes:
+    """The report as PDF bytes. ``verified_by`` names the person and organisation (or says
+    the public verifier was used)."""
+    result = verification.result
+    achievement = result.get("achievement") or {}
+    issuer = result.get("issuer") or {}
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
+                            bottomMargin=18 * mm, title="Badge verification report", author="Credwork")
+    story = [
+        Paragraph("Badge verification report", H1),
+        _verdict_box(verification.verdict, f"Verdict: {verification.verdict_label}"),
+        Spacer(1, 4 * mm),
+        Paragraph("What was achieved", H2),
+        _facts([
+            ("Achievement", achievement.get("name")), ("Description", achievement.get("description")),
+            ("Level", achievement.get("level")), ("Credits", achievement.get("credits")),
+            ("Skills", ", ".join(achievement.get("skills") or [])), ("Criteria", achievement.get("criteria")),
+            ("Awarded on", result.get("issued_on")), ("Valid until", result.get("valid_until")),
+        ]),
+        Paragraph("Issuer", H2),
+        _facts([("Name", issuer.get("name") or "Not given"), ("Identifier", issuer.get("id")),
+                ("Website", issuer.get("url"))]),
+        Paragraph("Checks", H2),
+        _checks(result.get("checks") or []),
+        Paragraph("About this verification", H2),
+        _facts([
+            ("Verified at", london(verification.created_at)), ("Verified by", verified_by),
+            ("Candidate", verification.candidate_email),
+            ("Recipient check", {True: "matches the candidate's email", False: "does not match the email given",
+                                 None: "not checked"}[verification.recipient_match]),
+            ("Credential format", verification.format), ("Credential id", verification.credential_id),
+            ("Input", verification.input_label),
+        ]),
+        Spacer(1, 4 * mm),
+        _p("The checks above were made by Credwork at the time shown. A badge's status can change later: "
+           "the issuer may revoke it. Verify again for its current status.", SMALL),
+    ]
+    doc.build(story)
+    return buffer.getvalue()
