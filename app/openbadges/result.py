@@ -85,7 +85,8 @@ class VerificationResult:
 def verdict_from_checks(checks: list[Check], *, expired: bool, revoked: bool) -> Verdict:
     """One rule for every format: a failed proof/binding/recipient/schema makes it invalid;
     otherwise revoked beats expired; a check that could not run (warn on proof or binding)
-    makes it unverifiable, and so does the absence of a passing proof check."""
+    makes it unverifiable, and so do a status that could not be checked and the absence of a
+    passing proof check."""
     essential = {"proof", "issuer_binding", "parse"}
     if any(c.status is CheckStatus.FAIL and c.name not in {"validity_window", "status"} for c in checks):
         return Verdict.INVALID
@@ -94,6 +95,10 @@ def verdict_from_checks(checks: list[Check], *, expired: bool, revoked: bool) ->
     if expired:
         return Verdict.EXPIRED
     if any(c.status is not CheckStatus.PASS and c.name in essential for c in checks):
+        return Verdict.UNVERIFIABLE
+    # "Could not check revocation" must never read as "not revoked": without a status answer
+    # nobody can say the credential is valid today.
+    if any(c.name == "status" and c.status is CheckStatus.WARN for c in checks):
         return Verdict.UNVERIFIABLE
     # Nothing is valid unless a proof (signature, or the issuer's hosted copy) was checked.
     if not any(c.name == "proof" and c.status is CheckStatus.PASS for c in checks):

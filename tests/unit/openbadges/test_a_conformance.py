@@ -33,6 +33,9 @@ def _rows() -> list[tuple[str, str, str, str]]:
 ROWS = _rows()
 
 
+UNTRUSTWORTHY_LISTS = ("expired", "notYetValid", "missingBitStringType", "tampered")
+
+
 def _expected_verdict(signature: str, status: str, expiry: str) -> Verdict:
     if "INVALID-SIG" in signature:
         return Verdict.INVALID
@@ -44,6 +47,9 @@ def _expected_verdict(signature: str, status: str, expiry: str) -> Verdict:
         return Verdict.EXPIRED
     if "NOT-YET-VALID" in expiry:
         return Verdict.INVALID
+    if any(f"Entry:{bad}#" in status for bad in UNTRUSTWORTHY_LISTS):
+        # README: credentials using these lists get "cannot determine", never "not revoked".
+        return Verdict.UNVERIFIABLE
     return Verdict.VALID
 
 
