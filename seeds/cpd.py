@@ -9,7 +9,7 @@ requests by (employer, person, title); only what is missing is added.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -126,7 +126,31 @@ def _request(org, approver, item: dict, start: date, records: dict) -> int:
                 completed_on=start + timedelta(days=max(14, s.hours // 2)) if action == "complete" else None)
         if action in {"complete", "not_complete"} and item.get("actual") is not None:
             cpd_requests.change_cost(approver, s, item["actual"], comment or "Final invoice")
+    _backdate(s, start)
     return 1
+
+
+def _backdate(s: Sponsorship, start: date) -> None:
+    """Spread the request's history over the weeks before it started, as it would have happened
+    (the audit log keeps the real load time: it is append-only)."""
+    first = datetime.combine(start - timedelta(days=45), time(9, 30), tzinfo=UTC)
+    now = datetime.now(UTC)
+    for i, event in enumerate(s.events):
+        when = first + timedelta(days=4 * i)
+        if event.action in {"complete", "not_complete", "change_cost"} and s.completed_on:
+            when = datetime.combine(s.completed_on, time(16, 0), tzinfo=UTC)
+        elif event.action in {"complete", "not_complete", "change_cost"}:
+            when = datetime.combine(start + timedelta(days=30), time(16, 0), tzinfo=UTC)
+        event.occurred_at = min(when, now)
+        if event.action in {"submit", "resubmit"}:
+            s.submitted_at = event.occurred_at
+        if event.action in cpd.APPROVALS:
+            s.approved_at = event.occurred_at
+    if s.agreement is not None and s.approved_at is not None:
+        s.agreement.created_at = s.approved_at
+        if s.agreement.accepted_at is not None:
+            s.agreement.accepted_at = min(s.approved_at + timedelta(days=1), now)
+    db.session.flush()
 
 
 def _funding_year(org, name: str | None, start: date) -> FundingSourceYear | None:

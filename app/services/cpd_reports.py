@@ -165,6 +165,7 @@ class ChartBar:
     label: str
     segments: list[tuple[str, str, int, float, float]] = field(default_factory=list)  # kind, label, pence, x, w
     y: float = 0
+    allocated: int = 0
 
 
 def budget_chart(rows: list[DepartmentMoney], width: int = 560, bar_height: int = 28, gap: int = 22,
@@ -173,7 +174,7 @@ def budget_chart(rows: list[DepartmentMoney], width: int = 560, bar_height: int 
     scale_max = max([r.allocated for r in rows] + [1])
     bars = []
     for i, row in enumerate(rows):
-        bar = ChartBar(row.department, y=i * (bar_height + gap) + 24)
+        bar = ChartBar(row.department, y=i * (bar_height + gap) + 24, allocated=row.allocated)
         x = float(left)
         for kind, label, value in (("spent", "Spent", row.spent), ("committed", "Committed", row.committed),
                                    ("remaining", "Remaining", max(row.remaining, 0))):
