@@ -3,6 +3,7 @@ issued it, every check, and when and by whom it was verified."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -12,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.models.verifications import Verification
-from app.templating import london
+from app.templating import london, london_date
 
 BRAND = colors.HexColor("#00594f")
 _styles = getSampleStyleSheet()
@@ -41,6 +42,20 @@ CHECK_LABELS = {
 STATUS_LABELS = {"pass": "Passed", "fail": "Failed", "warn": "Warning", "skip": "Not checked"}
 
 
+def friendly_date(value: str | None) -> str | None:
+    """An ISO 8601 instant from a credential as a London date ("10 January 2025"); text that
+    is not a date is returned as it is."""
+    if not isinstance(value, str) or not value:
+        return value
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return london_date(moment)
+
+
 def _p(text, style=CELL) -> Paragraph:
     return Paragraph(escape(str(text if text is not None else "")), style)
 
@@ -56,7 +71,8 @@ def _facts(rows: list[tuple[str, str | None]]) -> Table:
 
 
 def _checks(checks: list[dict]) -> Table:
-    data = [[_p("Check"), _p("Result"), _p("Detail")]]
+    head = ParagraphStyle("cw-v-head", parent=CELL, fontName="Helvetica-Bold")
+    data = [[_p("Check", head), _p("Result", head), _p("Detail", head)]]
     for check in checks:
         data.append([_p(CHECK_LABELS.get(check.get("name"), check.get("name"))),
                      _p(STATUS_LABELS.get(check.get("status"), check.get("status"))), _p(check.get("detail"))])
@@ -100,7 +116,8 @@ def build_report(verification: Verification, *, verified_by: str) -> bytes:
             ("Achievement", achievement.get("name")), ("Description", achievement.get("description")),
             ("Level", achievement.get("level")), ("Credits", achievement.get("credits")),
             ("Skills", ", ".join(achievement.get("skills") or [])), ("Criteria", achievement.get("criteria")),
-            ("Awarded on", result.get("issued_on")), ("Valid until", result.get("valid_until")),
+            ("Awarded on", friendly_date(result.get("issued_on"))),
+            ("Valid until", friendly_date(result.get("valid_until"))),
         ]),
         Paragraph("Issuer", H2),
         _facts([("Name", issuer.get("name") or "Not given"), ("Identifier", issuer.get("id")),
