@@ -13,11 +13,12 @@ and code, any version) are never suggested again.
 The solver, `solve`, is pure (no database, no Flask). Minimum weighted set cover is NP-hard, so
 it works in two regimes:
 
-* **Exact** when, after pruning, at most ``EXACT_LIMIT`` candidates remain: branch and bound.
-  Each step takes the untaught skill with the fewest candidates and branches on every candidate
-  teaching it (every cover must contain one of them), cheapest first; a branch stops when its
-  weight plus a lower bound (the dearest "cheapest way to teach one remaining skill") cannot beat
-  the best cover found so far.
+* **Exact** when, after pruning, at most ``EXACT_LIMIT`` candidates remain: branch and bound,
+  starting from the greedy cover as the bound to beat. Each step takes the untaught skill with
+  the fewest candidates and branches on every candidate teaching it (every cover must contain one
+  of them), cheapest first; a branch stops when its weight plus a lower bound (the dearest
+  "cheapest way to teach one remaining skill") cannot beat the best cover found so far. If the
+  search exceeds ``NODE_BUDGET`` nodes it stops and the greedy cover stands (method "greedy").
 * **Greedy** otherwise: repeatedly take the candidate with the lowest weight per newly taught
   skill (Chvátal 1979). Its total is at most H(d) times the optimum, where d is the largest
   number of wanted skills one candidate teaches and H(d) = 1 + 1/2 + ... + 1/d <= ln(d) + 1
@@ -45,6 +46,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.extensions import db
 
 EXACT_LIMIT = 20
+# Search nodes the exact solver may visit before settling for the greedy cover (a few hundred ms).
+NODE_BUDGET = 200_000
 
 
 @dataclass(frozen=True)
@@ -113,29 +116,42 @@ def solve(wanted: Iterable, candidates: Iterable[Candidate], exact_limit: int = 
     uncovered = wanted - teachable
     if not teachable:
         return Cover([], uncovered, "empty", 0)
+    chosen, method = _greedy(teachable, kept), "greedy"
     if len(kept) <= exact_limit:
-        chosen, method = _branch_and_bound(teachable, kept), "exact"
-    else:
-        chosen, method = _greedy(teachable, kept), "greedy"
+        exact = _branch_and_bound(teachable, kept, chosen)
+        if exact is not None:
+            chosen, method = exact, "exact"
     chosen.sort(key=_sort_key)
     return Cover(chosen, uncovered, method, len(kept))
 
 
-def _branch_and_bound(target: frozenset, kept: list[Candidate]) -> list[Candidate]:
+class _OutOfBudget(Exception):
+    pass
+
+
+def _branch_and_bound(target: frozenset, kept: list[Candidate], start: list[Candidate]) -> list[Candidate] | None:
+    """The optimum, searching from the greedy cover `start` as the bound to beat; None if the
+    search visits more than NODE_BUDGET nodes (then the caller keeps the greedy answer)."""
     teaching = {s: [c for c in kept if s in c.skills] for s in target}  # kept is sorted cheapest first
     cheapest = {s: cs[0].rank() for s, cs in teaching.items()}
-    best: list = [None, None]  # [rank total, chosen]
     zero = (0, 0, 0)
+    best: list = [zero, list(start)]  # [rank total, chosen]
+    for c in start:
+        best[0] = _add(best[0], c.rank())
+    visits = [0]
 
     def lower_bound(left: frozenset) -> tuple:
         return max((cheapest[s] for s in left), default=zero)
 
     def search(left: frozenset, chosen: list[Candidate], total: tuple) -> None:
+        visits[0] += 1
+        if visits[0] > NODE_BUDGET:
+            raise _OutOfBudget
         if not left:
-            if best[0] is None or total < best[0]:
+            if total < best[0]:
                 best[0], best[1] = total, list(chosen)
             return
-        if best[0] is not None and _add(total, lower_bound(left)) >= best[0]:
+        if _add(total, lower_bound(left)) >= best[0]:
             return
         pivot = min(left, key=lambda s: (len(teaching[s]), repr(s)))
         for c in teaching[pivot]:
@@ -143,7 +159,10 @@ def _branch_and_bound(target: frozenset, kept: list[Candidate]) -> list[Candidat
             search(left - c.skills, chosen, _add(total, c.rank()))
             chosen.pop()
 
-    search(target, [], zero)
+    try:
+        search(target, [], zero)
+    except _OutOfBudget:
+        return None
     return best[1]
 
 

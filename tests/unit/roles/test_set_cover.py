@@ -6,6 +6,7 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.services import pathways
 from app.services.pathways import Candidate, harmonic, prune, solve
 
 
@@ -26,6 +27,12 @@ def test_exact_finds_the_optimum_greedy_misses():
     assert greedy.method == "greedy"
     assert greedy.weight == 11
     assert greedy.weight <= harmonic(3) * exact.weight
+
+
+def test_an_exact_search_over_budget_keeps_the_greedy_cover(monkeypatch):
+    monkeypatch.setattr(pathways, "NODE_BUDGET", 1)
+    cover = solve("1234", GREEDY_TRAP)
+    assert cover.method == "greedy" and cover.weight == 11
 
 
 def test_skills_no_candidate_teaches_are_reported_and_the_rest_still_covered():
