@@ -46,8 +46,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.extensions import db
 
 EXACT_LIMIT = 20
-# Search nodes the exact solver may visit before settling for the greedy cover (a few hundred ms).
-NODE_BUDGET = 200_000
+# Search nodes the exact solver may visit before settling for the greedy cover (well under a second).
+NODE_BUDGET = 50_000
 
 
 @dataclass(frozen=True)
