@@ -36,7 +36,7 @@ def _spec(name: str = "Data Analysis with Python") -> issuing.AchievementSpec:
     return issuing.AchievementSpec(
         id="https://hub.example/micro-credentials/42", name=name,
         description="Cleaning, exploring and presenting data.", criteria="Passed the assessed project.",
-        credits_available=10, level=issuing.Level("SCQF", "7"),
+        credits_available=10, level=issuing.Level("SCQF", "7", "https://scqf.org.uk/"),
         skills=[issuing.Skill("use spreadsheets software",
                               "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d")])
 
