@@ -20,8 +20,7 @@ from app.security.policy import current_org, require
 from app.security.scoping import get_for
 from app.services import verification as verifications
 from app.services.verification import VerificationInputError
-from app.services.verification_report import (CHECK_LABELS, STATUS_LABELS, VERDICT_SENTENCES, build_report,
-                                              friendly_date)
+from app.services.verification_report import CHECK_LABELS, STATUS_LABELS, VERDICT_SENTENCES, build_report, friendly_date
 
 bp = Blueprint("verify", __name__)
 

@@ -12,7 +12,7 @@ import pytest
 from app.extensions import db
 from app.models.verifications import VerificationBatch
 from tests.factories import OrganisationFactory, member
-from tests.factories_verify import BadgeServer, baked_png, issued_badge, issued_jwt, private_networks  # noqa: F401
+from tests.factories_verify import BadgeServer, baked_png, issued_badge, issued_jwt
 
 
 @pytest.fixture

@@ -5,8 +5,14 @@ import json
 
 import pytest
 
-from tests.factories_verify import (CANDIDATE, DCC_EXPIRED, BadgeServer, baked_png, issued_badge, needs_conformance,
-                                    private_networks)  # noqa: F401
+from tests.factories_verify import (
+    CANDIDATE,
+    DCC_EXPIRED,
+    BadgeServer,
+    baked_png,
+    issued_badge,
+    needs_conformance,
+)
 
 
 @pytest.fixture

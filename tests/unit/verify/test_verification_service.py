@@ -9,8 +9,15 @@ import pytest
 
 from app.openbadges import issuing
 from app.services import api_keys
-from app.services.verification import (VerificationInputError, input_from_text, input_from_upload, input_from_url,
-                                       lookup_issuer, run_verification, verify_data)
+from app.services.verification import (
+    VerificationInputError,
+    input_from_text,
+    input_from_upload,
+    input_from_url,
+    lookup_issuer,
+    run_verification,
+    verify_data,
+)
 from tests.factories import OrganisationFactory
 from tests.factories_verify import CONFORMANCE, ISSUER_DID, KEY, METHOD, _spec, issued_badge, needs_conformance
 
