@@ -255,6 +255,13 @@ def _hold_credential(s: Sponsorship) -> None:
     from app.models.records import HeldCredential, HeldCredentialSource
 
     exists = db.session.scalar(select(HeldCredential).where(HeldCredential.sponsorship_id == s.id))
+    if exists is None and s.issued_credential_id is not None:
+        # Issuing already recorded the badge in this employer's record: link it, no duplicate.
+        exists = db.session.scalar(select(HeldCredential).where(
+            HeldCredential.issued_credential_id == s.issued_credential_id,
+            HeldCredential.organisation_id == s.organisation_id, HeldCredential.user_id == s.person_id))
+        if exists is not None:
+            exists.sponsorship_id = s.id
     if exists is None:
         db.session.add(HeldCredential(
             user_id=s.person_id, organisation_id=s.organisation_id, micro_credential_id=s.micro_credential_id,

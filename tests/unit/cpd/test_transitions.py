@@ -184,8 +184,22 @@ def test_issued_badge_completes_the_enrolled_request_automatically(outbox):
     newer = micro_credential(code="UC-DATA1", version=2, provider=mc.provider)
     s = request(e, state=S.ENROLLED, details=CourseDetails(reason="Needed", micro_credential_id=mc.id))
     assert cpd.link_issued_credential(e.colleague, newer, 77) is None  # not their request
+    from datetime import date
+
+    from app.extensions import db
+
+    # Issuing has already put the badge in the employer's record before it calls us.
+    issued_row = HeldCredential(user_id=e.employee.id, organisation_id=e.org.id, micro_credential_id=newer.id,
+                                achieved_on=date.today(), source="issued", issued_credential_id=77)
+    db.session.add(issued_row)
+    db.session.flush()
     done = cpd.link_issued_credential(e.employee, newer, 77)
     assert done is s and s.status == S.COMPLETED and s.issued_credential_id == 77
+    assert issued_row.sponsorship_id == s.id  # linked, not duplicated
+    from sqlalchemy import func, select
+
+    assert db.session.scalar(select(func.count()).select_from(HeldCredential)
+                             .where(HeldCredential.user_id == e.employee.id)) == 1
     event = s.events[-1]
     assert event.actor_id is None and event.action == "complete"
     assert any("completed" in m.subject for m in outbox if m.to == e.hr.email)
