@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from app.extensions import db
 from app.models import Membership, User
@@ -15,7 +15,7 @@ from app.models.cpd import STATUS_LABELS, Sponsorship, SponsorshipStatus
 from app.models.cpd import SponsorshipStatus as S
 from app.security.permissions import Permission
 from app.security.policy import permissions_of
-from app.services import cpd, cpd_budgets
+from app.services import cpd_budgets
 
 PAGE_SIZE = 25
 FINISHED = {S.COMPLETED}
@@ -143,13 +143,38 @@ def money_by_department(org, year: int) -> list[DepartmentMoney]:
 
 
 def waiting_for(actor, membership: Membership) -> list[Sponsorship]:
-    """Requests where this person is the one who must act next (endorse or decide)."""
-    candidates = db.session.scalars(
-        visible_requests(membership).where(Sponsorship.status.in_([S.SUBMITTED, S.ENDORSED]))
-        .order_by(Sponsorship.submitted_at, Sponsorship.id).limit(200))
-    deciding = {"endorse", "approve", "approve_with_conditions"}
-    return [s for s in candidates if s.person_id != actor.id
-            and any(t.action in deciding for t in cpd.available_actions(actor, s))]
+    """Requests where this person is the one who must act next (endorse or decide), in one query.
+
+    The same rules as the transition table (see `cpd.available_actions`, which a test holds
+    this to): line managers endorse their reports' submitted requests; HR decides endorsed
+    requests they did not endorse or nominate, and submitted ones from people with no line
+    manager.
+    """
+    from app.models import MembershipStatus
+
+    org_id = membership.organisation_id
+    granted = permissions_of(membership)
+    wanted = []
+    if Permission.CPD_ENDORSE in granted:
+        reports = select(Membership.user_id).where(Membership.line_manager_id == membership.id,
+                                                   Membership.organisation_id == org_id)
+        wanted.append(and_(Sponsorship.status == S.SUBMITTED, Sponsorship.person_id.in_(reports)))
+    if Permission.CPD_APPROVE in granted:
+        inactive = select(Membership.id).where(Membership.organisation_id == org_id,
+                                               Membership.status != MembershipStatus.ACTIVE)
+        unmanaged = select(Membership.user_id).where(
+            Membership.organisation_id == org_id,
+            or_(Membership.line_manager_id.is_(None), Membership.line_manager_id.in_(inactive)))
+        wanted.append(and_(Sponsorship.status == S.ENDORSED,
+                           or_(Sponsorship.endorsed_by_id.is_(None), Sponsorship.endorsed_by_id != actor.id),
+                           or_(Sponsorship.nominated.is_(False), Sponsorship.created_by_id != actor.id)))
+        wanted.append(and_(Sponsorship.status == S.SUBMITTED, Sponsorship.person_id.in_(unmanaged)))
+    if not wanted:
+        return []
+    return list(db.session.scalars(
+        select(Sponsorship).where(Sponsorship.organisation_id == org_id, Sponsorship.person_id != actor.id,
+                                  or_(*wanted))
+        .order_by(Sponsorship.submitted_at, Sponsorship.id).limit(200)))
 
 
 def approvals_this_month(org, today: date | None = None) -> list[Sponsorship]:
@@ -157,7 +182,7 @@ def approvals_this_month(org, today: date | None = None) -> list[Sponsorship]:
     start = datetime(today.year, today.month, 1, tzinfo=UTC)
     return list(db.session.scalars(
         select(Sponsorship).where(Sponsorship.organisation_id == org.id, Sponsorship.approved_at >= start)
-        .order_by(Sponsorship.approved_at.desc())))
+        .options(db.joinedload(Sponsorship.approved_by)).order_by(Sponsorship.approved_at.desc())))
 
 
 @dataclass
