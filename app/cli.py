@@ -33,6 +33,9 @@ def init_app(app) -> None:
     from app.blueprints.verify.cli import verify_command
 
     app.cli.add_command(verify_command)
+    from app.blueprints.credentials.cli import credentials
+
+    app.cli.add_command(credentials)
 
 
 skills = AppGroup("skills", help="The skills framework (ESCO).")

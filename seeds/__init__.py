@@ -15,6 +15,7 @@ DEMO_STEPS = [
     "seeds.catalogue",
     "seeds.job_roles",
     "seeds.cpd",
+    "seeds.credentials",
 ]
 
 

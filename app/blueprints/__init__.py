@@ -17,6 +17,8 @@ BLUEPRINTS = [
     "app.blueprints.cpd",
     "app.blueprints.verify",
     "app.blueprints.api_keys",
+    "app.blueprints.credentials",
+    "app.blueprints.issuing",
 ]
 
 

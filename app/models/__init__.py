@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per domain. Importing this package registers them all."""
 from app.models.access import Invitation, PasswordResetToken, SsoProvider
 from app.models.audit import AuditEvent
+from app.models.badges import IssuedCredential, IssuerProfile, SigningKey, StatusList
 from app.models.base import utcnow
 from app.models.catalogue import MicroCredential, RecordStatus
 from app.models.cpd import CpdBudget, FundingSource, FundingSourceYear, LearningAgreement, Sponsorship, SponsorshipEvent

@@ -175,11 +175,26 @@ def team_members(org, *, line_manager: Membership | None = None, department: str
     return list(db.session.scalars(stmt).unique())
 
 
-def team_grid(org, memberships) -> TeamGrid:
-    """The heat map data for these people: only people with a job role appear."""
-    people = [p for p in gaps_for(org, memberships) if p.job_role is not None]
+def _grid(people: list[PersonGaps]) -> TeamGrid:
     columns: dict[int, object] = {}
     for person in people:
         for gap in person.gaps:
             columns.setdefault(gap.skill.id, gap.skill)
     return TeamGrid(people, sorted(columns.values(), key=lambda s: s.label))
+
+
+def team_grid(org, memberships) -> TeamGrid:
+    """One heat map for these people (columns: every skill any of their roles needs); people
+    without a job role are left out."""
+    return _grid([p for p in gaps_for(org, memberships) if p.job_role is not None])
+
+
+def team_grids(org, memberships) -> list[tuple[JobRole, TeamGrid]]:
+    """One heat map per job role, by department and title: people in a role share its columns,
+    so each table stays dense however many roles the team spans."""
+    by_role: dict[int, list[PersonGaps]] = {}
+    for person in gaps_for(org, memberships):
+        if person.job_role is not None:
+            by_role.setdefault(person.job_role.id, []).append(person)
+    grids = [(people[0].job_role, _grid(people)) for people in by_role.values()]
+    return sorted(grids, key=lambda pair: (pair[0].department or "", pair[0].title))

@@ -29,10 +29,10 @@ def team():
     role_id = request.args.get("job_role", type=int) or None
     members = gaps.team_members(org, line_manager=None if everyone else current_membership(),
                                 department=department, job_role_id=role_id)
-    grid = gaps.team_grid(org, members)
+    grids = gaps.team_grids(org, members)
     without_role = [m for m in members if m.job_role_id is None and Role.LEARNER in m.roles]
     return render_partial_or_page(
-        "roles/team.html", "roles/_team_results.html", org=org, grid=grid, everyone=everyone,
+        "roles/team.html", "roles/_team_results.html", org=org, grids=grids, everyone=everyone,
         without_role=without_role,
         department=department, role_id=role_id, departments=job_roles.departments_of(org),
         roles=job_roles.roles_of(org), states=list(gaps.GapState))

@@ -6,7 +6,7 @@ from datetime import date
 from app.services import gaps, pathways
 from app.services.gaps import GapState, gap_state
 from app.services.skills_profile import profile_for
-from tests.integration.roles.builders import assess, hold, record
+from tests.integration.roles.builders import assess, hold, job_role, record
 
 
 def test_gap_state_boundaries():
@@ -86,3 +86,15 @@ def test_team_grid_lists_people_with_roles_and_counts_each_skill(world):
     # A manager sees only their own reports.
     mine = gaps.team_members(world.org, line_manager=world.m(world.manager))
     assert [m.user.name for m in mine] == ["Rab Report"]
+
+
+def test_team_heat_maps_are_one_per_job_role_with_that_roles_skills(world):
+    welder = job_role(world.org, "Welder", {world.welding: 3}, department="Production")
+    world.m(world.colleague).job_role_id = welder.id
+    grids = gaps.team_grids(world.org, gaps.team_members(world.org))
+    assert [(role.title, [p.membership.user.name for p in grid.people], [s.label for s in grid.skills])
+            for role, grid in grids] == [
+        ("Fabricator", ["Rab Report"], sorted(s.label for s in (world.cad, world.welding, world.safety,
+                                                                 world.untaught))),
+        ("Welder", ["Cat Colleague"], ["weld metal"]),
+    ]

@@ -1,0 +1,1 @@
+"""Public pages of issued badges: credential pages and downloads, claim links, DID documents, status lists."""

@@ -1,0 +1,141 @@
+"""Public pages of issued badges (no sign-in): the credential page and its downloads, the
+claim link, issuers' DID documents and status lists.
+
+Everything here is reached by an unguessable id or a public issuer slug, and shows only what
+the credential itself already says (no recipient email, no admin details).
+"""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.extensions import db
+from app.models.badges import IssuedCredential
+from app.services import certificate_pdf, credential_files, issuer_keys, issuing, status_lists
+from app.services.issuing import IssuingError
+
+bp = Blueprint("credentials", __name__)
+
+
+def _issued(public_id) -> IssuedCredential:
+    issued = issuing.by_public_id(str(public_id))
+    if issued is None:
+        abort(404)
+    return issued
+
+
+def _document(body: str | dict, content_type: str, *, cache: str = "no-cache"):
+    text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, indent=2)
+    response = make_response(text)
+    response.headers["Content-Type"] = f"{content_type}; charset=utf-8"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    # Status changes must reach verifiers promptly: they may keep a copy but must revalidate.
+    response.headers["Cache-Control"] = cache
+    return response
+
+
+def _download(data: bytes, content_type: str, filename: str):
+    response = make_response(data)
+    response.headers["Content-Type"] = content_type
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _wants_json() -> bool:
+    """A verifier dereferencing the credential's id asks for JSON; a browser asks for HTML."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/ld+json", "application/vc+ld+json",
+                                                "application/json"])
+    return best is not None and best != "text/html" and "text/html" not in request.accept_mimetypes.values()
+
+
+@bp.get("/credentials/<uuid:public_id>")
+def show(public_id):
+    issued = _issued(public_id)
+    if _wants_json():
+        response = _document(issued.credential_text, "application/ld+json")
+        response.headers["Vary"] = "Accept"
+        return response
+    response = make_response(render_template("credentials/show.html", issued=issued, record=issued.micro_credential,
+                           credential_url=issuing.credential_url(issued.public_id),
+                           linkedin=credential_files.linkedin_url(issued)))
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.get("/credentials/<uuid:public_id>.json")
+def json_ld(public_id):
+    return _document(_issued(public_id).credential_text, "application/ld+json")
+
+
+@bp.get("/credentials/<uuid:public_id>.jwt")
+def jwt(public_id):
+    return _document(_issued(public_id).credential_jwt, "text/plain")
+
+
+@bp.get("/credentials/<uuid:public_id>.png")
+def png(public_id):
+    issued = _issued(public_id)
+    return _download(credential_files.baked_png(issued), "image/png", f"badge-{issued.public_id}.png")
+
+
+@bp.get("/credentials/<uuid:public_id>.svg")
+def svg(public_id):
+    issued = _issued(public_id)
+    return _download(credential_files.baked_svg(issued), "image/svg+xml", f"badge-{issued.public_id}.svg")
+
+
+@bp.get("/credentials/<uuid:public_id>.pdf")
+def pdf(public_id):
+    issued = _issued(public_id)
+    return _download(certificate_pdf.certificate_pdf(issued), "application/pdf",
+                     f"certificate-{issued.public_id}.pdf")
+
+
+@bp.get("/credentials/claim/<token>")
+def claim(token: str):
+    issued = issuing.find_claim(token)
+    if issued is None:
+        abort(404)
+    return render_template("credentials/claim.html", issued=issued, record=issued.micro_credential, token=token)
+
+
+@bp.post("/credentials/claim/<token>")
+def claim_post(token: str):
+    user = current_user if getattr(current_user, "is_authenticated", False) else None
+    try:
+        issued = issuing.claim(token, user)
+    except IssuingError as exc:
+        issued = issuing.find_claim(token)
+        if issued is None:
+            abort(404)
+        return render_template("credentials/claim.html", issued=issued, record=issued.micro_credential,
+                               token=token, error=str(exc)), 410
+    db.session.commit()
+    flash("Badge accepted. Share this page, or download the badge and certificate below.", "success")
+    return redirect(url_for("credentials.show", public_id=issued.public_id), code=303)
+
+
+@bp.get("/.well-known/did.json")
+def platform_did():
+    if issuer_keys.did_method() != "web":
+        abort(404)
+    return _document(issuer_keys.platform_did_document(), "application/did+json", cache="max-age=300")
+
+
+@bp.get("/issuers/<slug>/did.json")
+def issuer_did(slug: str):
+    profile = issuer_keys.profile_by_slug(slug)
+    if profile is None or profile.did_method != "web":
+        abort(404)
+    return _document(issuer_keys.did_document(profile), "application/did+json", cache="max-age=300")
+
+
+@bp.get("/issuers/<slug>/status/<list_id>")
+def status_list(slug: str, list_id: str):
+    found = status_lists.by_public_id(slug, list_id)
+    if found is None or not found.credential_text:
+        abort(404)
+    return _document(found.credential_text, "application/vc+ld+json")

@@ -1,0 +1,153 @@
+"""Issuing Open Badges: each provider's issuer profile and signing keys, the credentials it
+has awarded, and the status lists that publish their revocation.
+
+Private keys are only ever stored encrypted (app.services.issuer_keys). Credentials are
+reached from outside by an unguessable ``public_id`` (uuid4); the integer id is for the
+provider's own admin pages, which load rows through ``visible_to``.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import CreatedAtMixin, UTCDateTime, utcnow
+
+STATUS_LIST_SIZE = 131072  # the spec's 16 KB minimum, so no one index stands out
+
+
+class IssuerProfile(CreatedAtMixin, db.Model):
+    """A provider as an issuer: its DID (did:web on this deployment's domain, or did:key)."""
+
+    __tablename__ = "issuer_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The issuer id written into credentials; verifiers (and the hub's verify page) match on it.
+    did: Mapped[str] = mapped_column(String(500), unique=True)
+    did_method: Mapped[str] = mapped_column(String(10))  # "web" | "key"
+    url: Mapped[str | None] = mapped_column(String(500))
+
+    organisation = relationship("Organisation")
+    keys = relationship("SigningKey", back_populates="issuer", order_by="SigningKey.id.desc()",
+                        lazy="selectin")
+
+    @classmethod
+    def visible_to(cls, org):
+        return cls.organisation_id == org.id
+
+    @property
+    def current_key(self) -> SigningKey | None:
+        return next((k for k in self.keys if k.retired_at is None), None)
+
+    def __repr__(self) -> str:
+        return f"<IssuerProfile {self.slug} {self.did}>"
+
+
+class SigningKey(CreatedAtMixin, db.Model):
+    """One Ed25519 key of an issuer. Retired keys stay published so old credentials verify."""
+
+    __tablename__ = "signing_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_profile_id: Mapped[int] = mapped_column(ForeignKey("issuer_profiles.id"), index=True)
+    # Fragment of the verification method, and the encryption context of the private key.
+    key_id: Mapped[str] = mapped_column(String(64), unique=True)
+    # The DID this key signs as: the profile's did:web, or the key's own did:key.
+    controller: Mapped[str] = mapped_column(String(500))
+    verification_method: Mapped[str] = mapped_column(String(600))
+    public_multibase: Mapped[str] = mapped_column(String(100))
+    private_key_encrypted: Mapped[str] = mapped_column(String(400))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    issuer = relationship("IssuerProfile", back_populates="keys")
+
+
+class StatusList(CreatedAtMixin, db.Model):
+    """A BitstringStatusList (revocation) of one issuer DID, published as a signed credential."""
+
+    __tablename__ = "status_lists"
+    __table_args__ = (
+        CheckConstraint("next_index >= 0 AND next_index <= size", name="next_index"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issuer_profile_id: Mapped[int] = mapped_column(ForeignKey("issuer_profiles.id"), index=True)
+    list_id: Mapped[str] = mapped_column(String(40), unique=True)  # public, in the list's URL
+    issuer_did: Mapped[str] = mapped_column(String(500))
+    purpose: Mapped[str] = mapped_column(String(20), default="revocation")
+    size: Mapped[int] = mapped_column(default=STATUS_LIST_SIZE)
+    next_index: Mapped[int] = mapped_column(default=0)
+    # The signed BitstringStatusListCredential as served (regenerated on every change).
+    credential_text: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    issuer = relationship("IssuerProfile")
+
+
+class IssuedCredential(CreatedAtMixin, db.Model):
+    """One OpenBadgeCredential awarded to one learner (the signed JSON-LD and its VC-JWT)."""
+
+    __tablename__ = "issued_credentials"
+    __table_args__ = (
+        UniqueConstraint("status_list_id", "status_index"),
+        Index("ix_issued_credentials_org_issued", "organisation_id", "issued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))  # the provider
+    issuer_profile_id: Mapped[int] = mapped_column(ForeignKey("issuer_profiles.id"), index=True)
+    signing_key_id: Mapped[int] = mapped_column(ForeignKey("signing_keys.id"))
+    micro_credential_id: Mapped[int] = mapped_column(ForeignKey("micro_credentials.id"), index=True)
+    recipient_name: Mapped[str] = mapped_column(String(200))
+    recipient_email: Mapped[str] = mapped_column(String(320), index=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    evidence_url: Mapped[str | None] = mapped_column(String(2000))
+    credential_text: Mapped[str] = mapped_column(Text)
+    credential_jwt: Mapped[str] = mapped_column(Text)
+    status_list_id: Mapped[int] = mapped_column(ForeignKey("status_lists.id"))
+    status_index: Mapped[int] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revocation_reason: Mapped[str | None] = mapped_column(String(500))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reissue_of_id: Mapped[int | None] = mapped_column(ForeignKey("issued_credentials.id"))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The learner's account, once known (an existing user's email, or whoever claimed it).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    claim_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation = relationship("Organisation")
+    issuer = relationship("IssuerProfile")
+    micro_credential = relationship("MicroCredential")
+    status_list = relationship("StatusList")
+    reissue_of = relationship("IssuedCredential", remote_side=[id], foreign_keys=[reissue_of_id])
+    issued_by = relationship("User", foreign_keys=[issued_by_id])
+
+    @classmethod
+    def visible_to(cls, org):
+        return cls.organisation_id == org.id
+
+    @property
+    def credential(self) -> dict[str, Any]:
+        return json.loads(self.credential_text)
+
+    @property
+    def state(self) -> str:
+        """valid | revoked | expired (revoked wins: it is the issuer's latest word)."""
+        if self.revoked_at:
+            return "revoked"
+        if self.valid_until and self.valid_until <= utcnow():
+            return "expired"
+        return "valid"
+
+    def __repr__(self) -> str:
+        return f"<IssuedCredential {self.public_id} {self.state}>"
