@@ -52,6 +52,20 @@ PUBLIC_ENDPOINTS = {
     "hub.badge_class_version": "public Open Badges 2.0 badge class",
     "hub.image": "public badge image",
     "hub.issuer": "public issuer profile",
+    "verify.public": "public badge verifier",
+    "verify.public_result": "a shared result link: its random token is the credential",
+    "verify.public_result_json": "a shared result link: its random token is the credential",
+    "verify.public_result_pdf": "a shared result link: its random token is the credential",
+    "credentials.show": "a hosted credential: verifiers fetch it by its unguessable public id",
+    "credentials.json_ld": "a hosted credential: verifiers fetch it by its unguessable public id",
+    "credentials.jwt": "a hosted credential: verifiers fetch it by its unguessable public id",
+    "credentials.pdf": "a hosted credential: verifiers fetch it by its unguessable public id",
+    "credentials.png": "a hosted credential: verifiers fetch it by its unguessable public id",
+    "credentials.svg": "a hosted credential: verifiers fetch it by its unguessable public id",
+    "credentials.claim": "the emailed claim token is the credential",
+    "credentials.claim_post": "the emailed claim token is the credential",
+    "credentials.issuer_did": "public did:web document of an issuer",
+    "credentials.status_list": "public revocation status list",
 }
 
 # A platform admin works across every organisation on these (quality assurance), by design.
@@ -67,8 +81,8 @@ ROLES = [None, "org_admin", "hr_manager", "line_manager", "recruiter", "learner"
 MARK_EMPLOYER = "Zetland Hidden Shipwrights"
 MARK_EMPLOYER_PERSON = "Quillon Marker-Vasquez"
 MARK_PROVIDER_PERSON = "Ysolde Marker-Petrie"
-MARK_JOB_ROLE = "Secret Marker Harpooner"
-MARK_RECORD = "Secret Marker Draft Course"
+# Every record built for tenant B has a name or title starting with this.
+MARK_RECORDS = "Secret Marker"
 
 
 @dataclass
@@ -154,6 +168,37 @@ def _sponsorship(t: Tenant) -> int:
     return create_request(t.employer_person, t.employer, external(), submit=True).id
 
 
+def _api_key(t: Tenant) -> int:
+    from app.models.verifications import ApiKey
+
+    key = ApiKey(organisation_id=t.employer.id, name=f"{t.made.get('label', '')}Key", prefix="cw_test",
+                 key_hash=tokens.new_token()[1])
+    db.session.add(key)
+    db.session.flush()
+    return key.id
+
+
+def _verification(t: Tenant) -> int:
+    from app.models.verifications import Verification
+
+    verification = Verification(token=tokens.new_token()[0][:43], organisation_id=t.employer.id, source="paste",
+                                verdict="valid", format="ob3", result={},
+                                achievement_name=f"{t.made.get('label', '')}Verified Badge")
+    db.session.add(verification)
+    db.session.flush()
+    return verification.id
+
+
+def _batch(t: Tenant) -> int:
+    from app.models.verifications import VerificationBatch
+
+    batch = VerificationBatch(organisation_id=t.employer.id, kind="csv",
+                              filename=f"{t.made.get('label', '')}candidates.csv")
+    db.session.add(batch)
+    db.session.flush()
+    return batch.id
+
+
 BUILDERS = {
     "membership_id": lambda t: t.membership(t.employer_person, t.employer).id,
     "invitation_id": _invitation,
@@ -165,6 +210,9 @@ BUILDERS = {
     "mapping_id": _mapping,
     "sponsorship_id": _sponsorship,
     "action": lambda t: "approve",  # a CPD workflow step named in the URL
+    "key_id": _api_key,
+    "verification_id": _verification,
+    "batch_id": _batch,
 }
 
 
@@ -238,7 +286,7 @@ def test_no_route_leaks_another_organisations_records(app, client, login, role):
     builders = all_builders()
     home = _tenant("Harbour Home Fabricators", "Home Valley College", "Home Employee", "Home Tutor")
     other = _tenant(MARK_EMPLOYER, "Other Isles College", MARK_EMPLOYER_PERSON, MARK_PROVIDER_PERSON,
-                    label="Secret Marker ")
+                    label=MARK_RECORDS + " ")
     markers = [MARK_EMPLOYER, MARK_EMPLOYER_PERSON, MARK_PROVIDER_PERSON]
     if role is not None:
         org = {"provider_coordinator": home.provider, "assessor": home.provider}.get(role, home.employer)
@@ -267,7 +315,7 @@ def test_no_route_leaks_another_organisations_records(app, client, login, role):
                     allowed |= {200, 303, 422}
                 if status not in allowed:
                     failures.append(f"{where}: status not allowed")
-                leaked = [m for m in markers + [MARK_JOB_ROLE, MARK_RECORD] if m.encode() in body]
+                leaked = [m for m in markers + [MARK_RECORDS] if m.encode() in body]
                 if leaked:
                     failures.append(f"{where}: shows {leaked}")
                 if _b_audit_count(other) != before:
