@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -108,6 +108,25 @@ def update_role(actor, role: JobRole, *, title: str, department: str | None, des
     db.session.flush()
     audit.record(actor, "job_role.update", role, f"Updated the job role {title}", before=before,
                  after={"title": role.title, "department": role.department})
+
+
+def delete_role(actor, role: JobRole) -> None:
+    """Delete a job role nobody holds (its skills and mappings go with it)."""
+    holders = db.session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.job_role_id == role.id, Membership.status == MembershipStatus.ACTIVE))
+    if holders:
+        raise JobRoleError(f"{holders} {'person holds' if holders == 1 else 'people hold'} this job role: "
+                           "give them another role first")
+    title, org_id = role.title, role.organisation_id
+    audit.record(actor, "job_role.delete", role, f"Deleted the job role {title}", organisation=org_id)
+    # Removed members may still point at the role; nobody active does (checked above).
+    db.session.execute(update(Membership).where(Membership.job_role_id == role.id).values(job_role_id=None))
+    # Load the children so the ORM cascade deletes them on every database (lazy="raise" otherwise).
+    db.session.scalars(select(JobRole).where(JobRole.id == role.id).options(
+        selectinload(JobRole.skills), selectinload(JobRole.micro_credentials))
+        .execution_options(populate_existing=True)).one()
+    db.session.delete(role)
+    db.session.flush()
 
 
 def set_skill(actor, role: JobRole, skill: Skill, target_level: int) -> JobRoleSkill:

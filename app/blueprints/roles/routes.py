@@ -103,6 +103,22 @@ def _render_detail(org, role, *, edit=None, skill_form=None, credential_form=Non
         mapped=job_roles.mapped_credentials(role)), 422 if failed else 200
 
 
+@bp.post("/<int:role_id>/delete")
+@login_required
+def delete(role_id: int):
+    require(Permission.ROLES_MANAGE)
+    org = _employer()
+    role = _load_role(org, role_id)
+    try:
+        job_roles.delete_role(current_user, role)
+    except JobRoleError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("roles.detail", role_id=role.id), code=303)
+    db.session.commit()
+    flash(f"Job role {role.title} deleted", "success")
+    return redirect(url_for("roles.index"), code=303)
+
+
 @bp.post("/<int:role_id>/skills")
 @login_required
 def add_skill(role_id: int):

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.services import gaps, pathways
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.roles import JobRole, JobRoleSkill
+from app.services import gaps, job_roles, pathways
 from app.services.gaps import GapState, gap_state
 from app.services.skills_profile import profile_for
 from tests.integration.roles.builders import assess, hold, job_role, record
@@ -98,3 +102,10 @@ def test_team_heat_maps_are_one_per_job_role_with_that_roles_skills(world):
                                                                  world.untaught))),
         ("Welder", ["Cat Colleague"], ["weld metal"]),
     ]
+
+
+def test_deleting_a_role_deletes_its_requirements_even_when_not_loaded(world):
+    empty = job_role(world.org, "Short-lived", {world.cad: 2, world.welding: 1})
+    db.session.expire_all()
+    job_roles.delete_role(world.hr, db.session.get(JobRole, empty.id))
+    assert db.session.scalars(select(JobRoleSkill).where(JobRoleSkill.job_role_id == empty.id)).all() == []

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Occupation
-from app.models.roles import AssessedSkill, JobRoleMicroCredential, JobRoleSkill
+from app.models.roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
 from tests.factories import member
 from tests.integration.roles.builders import hold, membership, record
 
@@ -202,3 +202,18 @@ def test_job_roles_are_for_employers_only(client, login, world):
     login(coordinator)
     assert client.get("/roles/me").status_code == 404
     assert client.get("/roles/").status_code == 403
+
+
+def test_a_role_can_be_deleted_only_when_nobody_holds_it(client, login, world):
+    login(world.hr)
+    response = client.post(f"/roles/{world.role.id}/delete")
+    assert response.status_code == 303 and db.session.get(JobRole, world.role.id) is not None
+    assert "give them another role first" in client.get(response.headers["Location"]).get_data(as_text=True)
+    for user in (world.report, world.colleague):
+        world.m(user).job_role_id = None
+    db.session.flush()
+    assert client.post(f"/roles/{world.role.id}/delete").headers["Location"].endswith("/roles/")
+    db.session.expire_all()
+    assert db.session.get(JobRole, world.role.id) is None
+    assert db.session.scalar(select(JobRoleSkill).where(JobRoleSkill.job_role_id == world.role.id)) is None
+    assert "job_role.delete" in actions(world.org)
