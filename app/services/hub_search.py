@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 
 from sqlalchemy import String, cast, func, literal_column, select, text
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only
 
 from app.extensions import db
 from app.models import MicroCredential, Organisation, RecordStatus, Skill
@@ -108,8 +109,20 @@ def dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+# What a results page shows; loading only these keeps the sort narrow (it is most of the cost).
+LISTED_COLUMNS = (
+    MicroCredential.id, MicroCredential.provider_id, MicroCredential.code, MicroCredential.version,
+    MicroCredential.status, MicroCredential.title, MicroCredential.summary, MicroCredential.scqf_level,
+    MicroCredential.scqf_credits, MicroCredential.notional_hours, MicroCredential.mode,
+    MicroCredential.price_pence, MicroCredential.quality_assured, MicroCredential.qa_type,
+)
+
+
 def search(filters: HubFilters) -> HubPage:
-    """Published micro-credentials matching `filters`, one page, provider and skills loaded."""
+    """Published micro-credentials matching `filters`: one page, with their providers loaded.
+
+    Records carry only the columns a results list shows (LISTED_COLUMNS); load a record
+    itself for anything else."""
     stmt = select(MicroCredential).where(MicroCredential.status == RecordStatus.PUBLISHED)
     rank = None
     if filters.q:
@@ -123,7 +136,7 @@ def search(filters: HubFilters) -> HubPage:
         "level-desc": [MicroCredential.scqf_level.desc()],
     }[filters.effective_sort]
     records = db.session.scalars(
-        stmt.options(joinedload(MicroCredential.provider), selectinload(MicroCredential.skills))
+        stmt.options(load_only(*LISTED_COLUMNS), joinedload(MicroCredential.provider))
         .order_by(*order, MicroCredential.title, MicroCredential.id)
         .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)).unique().all()
     return HubPage(list(records), total or 0, filters.page)
@@ -138,9 +151,8 @@ def search_terms(q: str) -> list[str]:
 def _match(stmt, q: str):
     if dialect() == "postgresql":
         query = func.websearch_to_tsquery(literal_column("'english'::regconfig"), q)
-        document = literal_column(PG_SEARCH_DOCUMENT)
-        return (stmt.where(document.op("@@")(query)),
-                func.ts_rank_cd(document, query).desc())
+        vector = MicroCredential.search_vector
+        return stmt.where(vector.op("@@")(query)), func.ts_rank_cd(vector, query).desc()
     terms = search_terms(q)
     if not terms:
         return stmt.where(literal_column("1") == 0), None
@@ -189,26 +201,37 @@ def _filtered(stmt, f: HubFilters):
     return stmt
 
 
+@lru_cache(maxsize=1)
+def _option_statements():
+    # Built once: constructing these EXISTS statements costs more than running them.
+    # Correlated EXISTS probes (one index lookup per provider or skill) rather than collecting
+    # every published record's links: the cost follows the framework's size, not the catalogue's.
+    published = MicroCredential.status == RecordStatus.PUBLISHED
+    providers = (select(Organisation.slug, Organisation.name)
+                 .where(Organisation.kind == "provider",
+                        select(MicroCredential.id)
+                        .where(MicroCredential.provider_id == Organisation.id, published).exists())
+                 .order_by(Organisation.name))
+    skills = (select(Skill.id, Skill.label)
+              .where(select(micro_credential_skills.c.skill_id)
+                     .join(MicroCredential, MicroCredential.id == micro_credential_skills.c.micro_credential_id)
+                     .where(micro_credential_skills.c.skill_id == Skill.id, published).exists())
+              .order_by(Skill.label))
+    return providers, skills
+
+
 def filter_options() -> dict:
     """Providers and skills that appear on the hub, for the filter form (two queries)."""
-    providers = db.session.execute(
-        select(Organisation.slug, Organisation.name)
-        .where(Organisation.id.in_(select(MicroCredential.provider_id)
-                                   .where(MicroCredential.status == RecordStatus.PUBLISHED)))
-        .order_by(Organisation.name)).all()
-    skills = db.session.execute(
-        select(Skill.id, Skill.label)
-        .where(Skill.id.in_(select(micro_credential_skills.c.skill_id)
-                            .join(MicroCredential, MicroCredential.id == micro_credential_skills.c.micro_credential_id)
-                            .where(MicroCredential.status == RecordStatus.PUBLISHED)))
-        .order_by(Skill.label)).all()
-    return {"providers": providers, "skills": skills, "modes": MODES, "funding": FUNDING,
-            "qa": QA_FILTERS, "sorts": SORTS}
+    providers, skills = _option_statements()
+    return {"providers": db.session.execute(providers).all(), "skills": db.session.execute(skills).all(),
+            "modes": MODES, "funding": FUNDING, "qa": QA_FILTERS, "sorts": SORTS}
 
 
 def index_record(record: MicroCredential) -> None:
-    """Add or refresh a published version in the SQLite full-text index."""
-    if dialect() != "sqlite":
+    """Add or refresh a published version in the full-text index (FTS5 table or stored vector)."""
+    if dialect() == "postgresql":
+        db.session.execute(text(f"UPDATE micro_credentials SET search_vector = {PG_SEARCH_DOCUMENT} "
+                                "WHERE id = :id"), {"id": record.id})
         return
     unindex_record(record)
     db.session.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (:id, :title, :body)"),
@@ -216,17 +239,21 @@ def index_record(record: MicroCredential) -> None:
 
 
 def unindex_record(record: MicroCredential) -> None:
-    """Remove a version from the SQLite full-text index (retired or withdrawn)."""
-    if dialect() != "sqlite":
+    """Remove a version from the full-text index (retired or withdrawn)."""
+    if dialect() == "postgresql":
+        db.session.execute(text("UPDATE micro_credentials SET search_vector = NULL WHERE id = :id"),
+                           {"id": record.id})
         return
     db.session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": record.id})
 
 
 def rebuild_search_index() -> int:
-    """Rebuild the SQLite full-text index from the published versions; returns how many."""
-    if dialect() != "sqlite":
-        return db.session.scalar(select(func.count()).select_from(
-            select(MicroCredential.id).where(MicroCredential.status == RecordStatus.PUBLISHED).subquery()))
+    """Rebuild the full-text index from the published versions; returns how many."""
+    if dialect() == "postgresql":
+        db.session.execute(text(f"UPDATE micro_credentials SET search_vector = CASE WHEN status = 'published' "
+                                f"THEN {PG_SEARCH_DOCUMENT} END"))
+        return db.session.scalar(select(func.count()).select_from(MicroCredential)
+                                 .where(MicroCredential.status == RecordStatus.PUBLISHED))
     db.session.execute(text(f"DELETE FROM {FTS_TABLE}"))
     result = db.session.execute(text(
         f"INSERT INTO {FTS_TABLE} (rowid, title, body) SELECT id, title, search_text "

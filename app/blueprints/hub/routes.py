@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.blueprints.htmx import render_partial_or_page
+from app.blueprints.htmx import render_partial_or_page, wants_partial
 from app.extensions import db
 from app.models import MicroCredential, Organisation, RecordStatus
 from app.security.policy import current_org
@@ -43,9 +43,10 @@ def iso_date(value: str) -> str:
 def search():
     filters = hub_search.HubFilters.from_args(request.args)
     page = hub_search.search(filters)
+    # The results partial has no filter form, so an htmx request skips the option queries.
+    options = None if wants_partial() else hub_search.filter_options()
     response = make_response(render_partial_or_page(
-        "hub/search.html", "hub/_results.html", filters=filters, page=page,
-        options=hub_search.filter_options()))
+        "hub/search.html", "hub/_results.html", filters=filters, page=page, options=options))
     response.headers["Vary"] = "HX-Request"
     return response
 

@@ -122,3 +122,13 @@ def test_credit_and_ects_and_level():
     assert MicroCredential(scqf_credits=None).credit_bearing is False
     assert MicroCredential(scqf_credits=None).ects is None
     assert [catalogue.level_from_scqf(n) for n in (1, 5, 6, 7, 8, 9, 10, 12)] == [1, 1, 2, 2, 3, 3, 4, 4]
+
+
+def test_rebuilding_the_search_index_gives_the_same_answers(provider):
+    kept = micro_credential(provider, code="GB-R1", title="Marine Welding")
+    gone = micro_credential(provider, code="GB-R2", title="Welding Inspection")
+    catalogue.retire(None, gone)
+    before = [r.id for r in hub_search.search(hub_search.HubFilters(q="welding")).records]
+    assert before == [kept.id]
+    assert hub_search.rebuild_search_index() == 1
+    assert [r.id for r in hub_search.search(hub_search.HubFilters(q="welding")).records] == before
