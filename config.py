@@ -70,6 +70,7 @@ class Config:
     # A directory of 1EdTech JSON Schema files to check credentials against (unset: the bundled copies).
     OB_SCHEMA_DIR = os.environ.get("OB_SCHEMA_DIR") or None
     VERIFY_API_RATE_LIMIT = os.environ.get("VERIFY_API_RATE_LIMIT", "60 per minute;1000 per day")
+    VERIFY_PUBLIC_RATE_LIMIT = os.environ.get("VERIFY_PUBLIC_RATE_LIMIT", "30 per minute;300 per day")
     VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("VERIFY_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
     # SSO discovery/token calls normally need the public internet; tests use loopback.
     SSO_ALLOW_PRIVATE_NETWORKS = _bool("SSO_ALLOW_PRIVATE_NETWORKS", False)

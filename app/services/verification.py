@@ -31,6 +31,10 @@ class VerificationInputError(ValueError):
     """What the person handed in cannot be verified at all (empty, too large, not a URL...)."""
 
 
+class InputTooLarge(VerificationInputError):
+    """The upload or pasted text is over the configured limit (HTTP 413 for the API)."""
+
+
 def verifier_fetcher() -> SafeFetcher:
     """The SSRF-safe fetcher, allowed onto private networks only when configured."""
     return SafeFetcher(allow_private_networks=bool(current_app.config.get("VERIFIER_ALLOW_PRIVATE_NETWORKS")))
@@ -56,7 +60,7 @@ def input_from_upload(filename: str | None, content: bytes) -> VerificationInput
     if not content:
         raise VerificationInputError("The selected file is empty")
     if len(content) > max_upload_bytes():
-        raise VerificationInputError(f"The file must be smaller than {max_upload_bytes() // (1024 * 1024)} MB")
+        raise InputTooLarge(f"The file must be smaller than {max_upload_bytes() // (1024 * 1024)} MB")
     return VerificationInput(content, VerificationSource.UPLOAD, (filename or "upload")[:200])
 
 
@@ -66,7 +70,7 @@ def input_from_text(text: str) -> VerificationInput:
     if not text:
         raise VerificationInputError("Paste the badge's JSON or JWT")
     if len(text) > MAX_PASTE_CHARS:
-        raise VerificationInputError("The pasted text is too long (at most 1,000,000 characters)")
+        raise InputTooLarge("The pasted text is too long (at most 1,000,000 characters)")
     if text.startswith(("https://", "http://")) and not any(c.isspace() for c in text):
         return input_from_url(text)
     return VerificationInput(text, VerificationSource.PASTE, None)
@@ -216,7 +220,7 @@ def run_verification(data: bytes | str | dict[str, Any], *, recipient_email: str
         audit.record(actor, "verification.run", verification,
                      f"Verified {verification.achievement_name or 'a credential'}: {verification.verdict_label}",
                      organisation=organisation, verdict=verification.verdict, source=str(source),
-                     candidate=candidate)
+                     candidate=candidate, api_key=getattr(api_key, "prefix", None))
     return verification
 
 

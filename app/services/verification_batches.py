@@ -65,7 +65,10 @@ def _csv_items(content: bytes) -> list[VerificationBatchItem]:
         raise BatchError("The file must be a CSV (UTF-8 text) or a zip file") from None
     if "\x00" in text:
         raise BatchError("The file must be a CSV (UTF-8 text) or a zip file")
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
+    except csv.Error as exc:
+        raise BatchError(f"The CSV file cannot be read: {exc}") from None
     if rows and len(rows[0]) >= 2 and not rows[0][1].strip().lower().startswith(("http://", "https://")):
         rows = rows[1:]  # a header row
     if len(rows) > MAX_ITEMS:

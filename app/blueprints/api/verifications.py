@@ -17,7 +17,7 @@ from app.models import Organisation
 from app.models.verifications import VerificationSource
 from app.services import api_keys
 from app.services import verification as verifications
-from app.services.verification import VerificationInputError
+from app.services.verification import InputTooLarge, VerificationInputError
 
 
 def _rate_key() -> str:
@@ -88,7 +88,7 @@ def create_verification():
         recipient = _recipient()
     except VerificationInputError as exc:
         db.session.commit()  # the key's last use is still worth keeping
-        status = 413 if "smaller than" in str(exc) else 400
+        status = 413 if isinstance(exc, InputTooLarge) else 400
         return _error(status, "The file is too large" if status == 413 else "Bad request", str(exc))
     verification = verifications.run_verification(
         given.data, recipient_email=recipient, source=VerificationSource.API, organisation=org, actor=None,

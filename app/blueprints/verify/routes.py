@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 
 from app.blueprints.htmx import render_partial_or_page
 from app.blueprints.verify.forms import VerifyForm
-from app.extensions import db
+from app.extensions import db, limiter
 from app.models.verifications import VERDICT_LABELS, Verification
 from app.security.permissions import Permission
 from app.security.policy import current_org, require
@@ -79,8 +79,10 @@ def _run_form(form: VerifyForm, organisation=None):
 
 
 @bp.route("/verify", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config.get("VERIFY_PUBLIC_RATE_LIMIT", "30 per minute"), methods=["POST"])
 def public():
-    """Anyone with the link can verify a badge; the result is kept only behind a random URL."""
+    """Anyone with the link can verify a badge; the result is kept only behind a random URL.
+    Rate-limited per address: each verification may make outbound requests on someone's behalf."""
     form = VerifyForm()
     error = None
     if request.method == "POST":

@@ -165,3 +165,13 @@ def test_public_results_are_private_to_their_link(client, app):
     assert stored.organisation_id is None and stored.actor_id is None and stored.candidate_email is None
     page = client.get(location)
     assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_public_verifier_is_rate_limited_per_address(client, app):
+    app.config["VERIFY_PUBLIC_RATE_LIMIT"] = "2 per minute"
+    try:
+        codes = [_verify(client, credential_text="{}").status_code for _ in range(3)]
+    finally:
+        app.config["VERIFY_PUBLIC_RATE_LIMIT"] = "30 per minute;300 per day"
+    assert codes == [303, 303, 429]
+    assert client.get("/verify").status_code == 200  # reading the form is never limited
