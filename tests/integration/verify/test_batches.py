@@ -116,3 +116,13 @@ def test_another_organisations_batch_is_not_found(client, recruiter):
     theirs = create_batch(member(other, "recruiter"), other, "x.csv", b"a@example.org,https://example.org/b\n")
     assert client.get(f"/verifications/batches/{theirs.id}").status_code == 404
     assert client.get(f"/verifications/batches/{theirs.id}.csv").status_code == 404
+
+
+def test_each_poll_stops_at_its_time_budget_but_always_moves_on(recruiter):
+    from app.services.verification_batches import create_batch, process_next
+    org = OrganisationFactory()
+    content = _zip({f"b{n}.json": json.dumps(issued_badge()).encode() for n in range(3)})
+    batch = create_batch(recruiter, org, "three.zip", content)
+    assert process_next(recruiter, org, batch, count=3, time_budget=0) == 1
+    assert batch.processed == 1 and not batch.complete
+    assert process_next(recruiter, org, batch, count=3) == 2 and batch.complete

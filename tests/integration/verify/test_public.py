@@ -175,3 +175,10 @@ def test_public_verifier_is_rate_limited_per_address(client, app):
         app.config["VERIFY_PUBLIC_RATE_LIMIT"] = "30 per minute;300 per day"
     assert codes == [303, 303, 429]
     assert client.get("/verify").status_code == 200  # reading the form is never limited
+
+
+def test_badly_formed_candidate_email_is_shown_against_the_field(client):
+    response = _verify(client, credential_text="{}", recipient_email="not an email")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "There is a problem" in html
+    assert 'href="#recipient_email"' in html and "correct format" in html
