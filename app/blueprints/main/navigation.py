@@ -28,6 +28,7 @@ TASKS = [
     Task("Audit log", "Who did what to which record, and when.", "organisation.audit_log", P.ORG_VIEW_AUDIT),
     Task("Job roles and skills gaps", "Map job roles to micro-credentials and see gaps.", "roles.index", P.ROLES_MANAGE),
     Task("Team skills", "Your team's skills against their job roles.", "roles.team", P.SKILLS_VIEW_TEAM),
+    Task("My skills", "Your skills against your job role, and a suggested pathway.", "roles.mine", P.SKILLS_VIEW_OWN),
     Task("CPD sponsorship", "Budgets, requests and approvals.", "cpd.dashboard", P.CPD_APPROVE),
     Task("My CPD", "Ask to be sponsored and see your CPD record.", "cpd.mine", P.CPD_REQUEST),
     Task("Publish micro-credentials", "Your catalogue on the national hub.", "catalogue.index", P.HUB_PUBLISH),
