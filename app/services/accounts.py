@@ -85,11 +85,17 @@ def reset_token_user(token: str) -> PasswordResetToken | None:
 
 
 def reset_password(token: str, new_password: str) -> User:
+    """Set a new password through an emailed link; the link (and any other pending) is spent."""
     record = reset_token_user(token)
     if record is None:
         raise AccountError("This reset link has expired or has already been used")
     set_password(record.user, new_password)
-    record.used_at = utcnow()
+    # Every outstanding link for this person stops working, not only the one used: an older
+    # email left in an inbox must not be able to change the password again.
+    now = utcnow()
+    for pending in db.session.scalars(select(PasswordResetToken).where(
+            PasswordResetToken.user_id == record.user_id, PasswordResetToken.used_at.is_(None))):
+        pending.used_at = now
     audit.record(record.user, "user.password_reset", record.user, f"{record.user.email} reset their password")
     return record.user
 

@@ -90,3 +90,13 @@ def test_token_is_stored_only_as_a_digest(client, outbox, person):
     import hashlib
 
     assert hashlib.sha256(token.encode()).hexdigest() in rows
+
+
+def test_using_one_link_cancels_the_others(client, outbox, person):
+    first, _ = ask_for_link(client, outbox, person.email)
+    second, _ = ask_for_link(client, outbox, person.email)
+    assert first != second
+    assert client.post(second, data={"password": "newest-password-1", "confirm": "newest-password-1"}).status_code == 303
+    # An older email lying in the inbox must not be able to change the password again.
+    assert client.get(first).status_code == 410
+    assert client.post("/login", data={"email": person.email, "password": "newest-password-1"}).status_code == 303

@@ -152,3 +152,14 @@ def test_switching_to_an_organisation_you_do_not_belong_to_is_404(client, login,
     assert "Not Yours Ltd" not in response.get_data(as_text=True)
     assert client.post("/switch-organisation", data={"organisation_id": "abc"}).status_code == 400
     assert "Inverness Turbine Services" in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_a_removed_member_is_not_edited_through_old_links(client, login, org, admin):
+    gone = member(org, "hr_manager", name="Former Colleague")
+    m = membership_of(gone, org)
+    login(admin)
+    client.post(f"/organisation/people/{m.id}/remove")
+    assert client.get(f"/organisation/people/{m.id}/roles").status_code == 404
+    assert client.post(f"/organisation/people/{m.id}/roles", data={"roles": ["org_admin"]}).status_code == 404
+    db.session.expire_all()
+    assert membership_of(gone, org).roles == set()

@@ -1,7 +1,7 @@
 """Organisation admin: people and roles, invitations, partnerships, the audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.htmx import render_partial_or_page
@@ -54,12 +54,20 @@ def invite():
     return render_template("organisation/invite.html", form=form, org=org, error=error), status
 
 
+def _active_member(org, membership_id: int) -> Membership:
+    """A current member; someone already removed is rejoined by invitation, not by old links."""
+    membership = get_for(org, Membership, membership_id)
+    if not membership.is_active:
+        abort(404)
+    return membership
+
+
 @bp.route("/people/<int:membership_id>/roles", methods=["GET", "POST"])
 @login_required
 def edit_roles(membership_id: int):
     require(Permission.ORG_MANAGE_PEOPLE)
     org = current_org()
-    membership = get_for(org, Membership, membership_id)
+    membership = _active_member(org, membership_id)
     form = RolesForm()
     form.roles.choices = role_choices(org)
     if request.method == "GET":
@@ -84,7 +92,7 @@ def edit_roles(membership_id: int):
 def remove(membership_id: int):
     require(Permission.ORG_MANAGE_PEOPLE)
     org = current_org()
-    membership = get_for(org, Membership, membership_id)
+    membership = _active_member(org, membership_id)
     if ConfirmForm().validate_on_submit():
         try:
             organisations.remove_member(current_user, membership)
