@@ -106,3 +106,17 @@ def test_anonymous_results_keep_no_email(app):
                                     source="paste")
     assert verification.organisation_id is None and verification.candidate_email is None
     assert verification.recipient_match is True
+
+
+def test_credwork_issuer_profiles_are_known_by_their_did():
+    from app.extensions import db
+    from app.models.badges import IssuerProfile
+
+    provider = OrganisationFactory(provider=True, name="Tay College")
+    db.session.add(IssuerProfile(organisation_id=provider.id, slug="tay", name="Tay College", did=ISSUER_DID,
+                                 did_method="key"))
+    db.session.flush()
+    result = verify_data(issued_badge(), None)
+    check = result.check("issuer_known")
+    assert result.verdict == "valid" and check.status == "pass"
+    assert "Tay College is known to the hub (not quality-assured)" in check.detail
