@@ -1,0 +1,84 @@
+"""Journey (issue 2): an org admin points single sign-on at the organisation's OpenID Connect
+provider (a real Authlib provider started by the test), invites a person, and that person signs
+in through the provider; someone in the same email domain who was never invited is refused."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.steps import checkpoint, sign_in
+from tests.oidc_provider import start_provider
+
+pytestmark = pytest.mark.no_transaction
+
+ORG_ADMIN = "aileen.macleod@kelvinmarine.example"
+INVITEE = "skye.morrison@kelvinmarine.example"
+UNINVITED = "alasdair.munro@kelvinmarine.example"
+
+
+@pytest.fixture
+def idp():
+    provider = start_provider()
+    yield provider
+    provider.stop()
+
+
+def _configure_sso(page, idp) -> None:
+    page.get_by_role("link", name="Single sign-on").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Single sign-on")
+    checkpoint(page, "sso-02-settings")
+    page.get_by_label("Issuer URL").fill(idp.issuer)
+    page.get_by_label("Client ID").fill(idp.client_id)
+    page.get_by_label("Client secret", exact=True).fill(idp.client_secret)
+    page.get_by_label("Email domains").fill("kelvinmarine.example")
+    expect(page.get_by_label("Turn on single sign-on")).to_be_checked()
+    page.get_by_role("button", name="Save single sign-on settings").click()
+    expect(page.get_by_text("Single sign-on settings saved")).to_be_visible()
+    expect(page.locator("main .govuk-summary-list")).to_contain_text("On")
+    checkpoint(page, "sso-03-saved")
+
+
+def _invite(page, email: str) -> None:
+    page.goto("/organisation/people/invite")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Employee or apprentice (learner)").check()
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_text(f"Invitation sent to {email}")).to_be_visible()
+
+
+def _start_sso(page, email: str) -> None:
+    page.goto("/login")
+    page.get_by_role("link", name="sign in with your organisation account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in with your organisation account")
+    page.get_by_label("Work email address").fill(email)
+    page.get_by_role("button", name="Continue").click()
+
+
+def test_admin_configures_sso_and_an_invited_person_signs_in_with_it(new_context, idp):
+    admin = new_context().new_page()
+    sign_in(admin, ORG_ADMIN, name="sso-01")
+    _configure_sso(admin, idp)
+    _invite(admin, INVITEE)
+
+    idp.set_user(INVITEE, verified=True, name="Skye Morrison")
+    person = new_context().new_page()
+    _start_sso(person, INVITEE)
+    # The provider approved her and sent the browser back; she never typed a Credwork password.
+    expect(person).to_have_url(re.compile(r"/dashboard$"))
+    assert idp.last_authorization.get("code_challenge_method") in ("S256", ["S256"])
+    expect(person.get_by_text("Welcome to Kelvin Marine Engineering Ltd")).to_be_visible()
+    expect(person.get_by_role("heading", level=1)).to_have_text("Hello, Skye Morrison")
+    expect(person.locator("main .govuk-tag", has_text="Employee or apprentice (learner)")).to_be_visible()
+    checkpoint(person, "sso-04-dashboard")
+
+    # Same domain, verified by the provider, but never invited: refused, and not signed in.
+    idp.set_user(UNINVITED, verified=True, name="Alasdair Munro")
+    stranger = new_context().new_page()
+    _start_sso(stranger, UNINVITED)
+    expect(stranger.locator("main")).not_to_contain_text("Hello,")
+    expect(stranger.get_by_role("button", name="Sign out")).to_have_count(0)
+    checkpoint(stranger, "sso-05-refused")
+    stranger.goto("/dashboard")
+    expect(stranger).to_have_url(re.compile(r"/login"))
