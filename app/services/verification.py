@@ -6,6 +6,7 @@ SSRF-safe fetcher and the hub's issuer directory, then stores a :class:`Verifica
 """
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.models import Organisation
@@ -22,6 +24,7 @@ from app.openbadges.verify import verify
 from app.security.fetcher import SafeFetcher
 from app.services import audit
 
+logger = logging.getLogger(__name__)
 PAGE_SIZE = 25
 MAX_PASTE_CHARS = 1_000_000
 MAX_URL_CHARS = 2000
@@ -120,6 +123,16 @@ def lookup_issuer(issuer_id: str) -> dict[str, Any] | None:
     An exact DID or URL from an issuer profile wins; otherwise a did:web or https issuer
     is matched on its host against an organisation's website. Unknown is None (a warning).
     """
+    try:
+        return _lookup_issuer(issuer_id)
+    except SQLAlchemyError:
+        # The directory is a courtesy: without it (e.g. the CLI on an empty database) the
+        # issuer is simply unknown, which is a warning, never a reason to fail verification.
+        logger.warning("issuer directory unavailable", exc_info=True)
+        return None
+
+
+def _lookup_issuer(issuer_id: str) -> dict[str, Any] | None:
     profile_model = _issuer_profiles()
     if profile_model is not None:
         columns = [getattr(profile_model, name) for name in ("did", "url", "issuer_id") if hasattr(profile_model, name)]

@@ -46,6 +46,12 @@ def test_json_body_gives_the_verdict_and_every_check(client, org, key):
     assert stored.organisation_id == org.id and stored.source == "api" and stored.candidate_email == CANDIDATE
 
 
+def test_api_clients_need_no_csrf_token_or_cookie(app, key):
+    fresh = app.test_client()
+    response = fresh.post(URL, json={"credential": issued_badge()}, headers=_auth(key), no_csrf=True)
+    assert response.status_code == 201 and response.get_json()["verdict"] == "valid"
+
+
 def test_jwt_string_and_file_upload(client, key):
     data = client.post(URL, json={"credential": issued_jwt(), "recipient": "other@example.org"},
                        headers=_auth(key)).get_json()

@@ -120,3 +120,15 @@ def test_credwork_issuer_profiles_are_known_by_their_did():
     check = result.check("issuer_known")
     assert result.verdict == "valid" and check.status == "pass"
     assert "Tay College is known to the hub (not quality-assured)" in check.detail
+
+
+def test_an_unavailable_issuer_directory_only_makes_the_issuer_unknown(monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from app.services import verification
+
+    def broken(_issuer_id):
+        raise OperationalError("SELECT", {}, Exception("no such table: organisations"))
+    monkeypatch.setattr(verification, "_lookup_issuer", broken)
+    result = verify_data(issued_badge(), None)
+    assert result.verdict == "valid" and result.check("issuer_known").status == "warn"
