@@ -113,6 +113,15 @@ def search(membership: Membership, f: RequestFilters, *, everything: bool = Fals
     return RequestPage(list(db.session.scalars(stmt)), f.page, total)
 
 
+def membership_ids(org_id: int, requests: list[Sponsorship]) -> dict[int, int]:
+    """user id -> membership id in the employer, for linking names to CPD records (one query)."""
+    users = {s.person_id for s in requests}
+    if not users:
+        return {}
+    return dict(db.session.execute(select(Membership.user_id, Membership.id).where(
+        Membership.organisation_id == org_id, Membership.user_id.in_(users))).all())
+
+
 def departments(org) -> list[str]:
     """Departments with people, budgets or requests, for filters and forms."""
     from app.models.cpd import CpdBudget

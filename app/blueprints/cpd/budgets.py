@@ -11,7 +11,7 @@ from app.blueprints.cpd.routes import bp
 from app.extensions import db
 from app.models.cpd import FundingSource, Sponsorship
 from app.security.permissions import Permission
-from app.security.policy import current_membership, current_org, require
+from app.security.policy import current_org, require
 from app.security.scoping import get_for
 from app.services import cpd_budgets, cpd_bulk, cpd_reports
 from app.services.cpd_budgets import CpdError
@@ -114,4 +114,4 @@ def department():
     history = cpd_reports.department_history(org, name, year) if name else []
     return render_template("cpd/department.html", org=org, name=name, year=year, history=history,
                            departments=cpd_reports.departments(org), years=cpd_budgets.years_in_use(org),
-                           label=cpd_budgets.financial_year_label, membership=current_membership())
+                           label=cpd_budgets.financial_year_label, people=cpd_reports.membership_ids(org.id, history))

@@ -87,7 +87,8 @@ def requests():
     return render_partial_or_page("cpd/requests.html", "cpd/_requests_table.html", org=org, filters=filters,
                                   page=page, statuses=STATUS_LABELS, departments=cpd_reports.departments(org),
                                   years=cpd_budgets.years_in_use(org), hr=cpd_reports.is_hr(mine),
-                                  label=cpd_budgets.financial_year_label)
+                                  label=cpd_budgets.financial_year_label,
+                                  people=cpd_reports.membership_ids(org.id, page.items))
 
 
 def _request_form(form_class, obj=None):

@@ -102,6 +102,7 @@ def test_filtered_list_is_a_partial_for_htmx_and_a_page_otherwise(new_client, lo
     assert "<html" in full.get_data(as_text=True) and "<html" not in partial.get_data(as_text=True)
     body = partial.get_data(as_text=True)
     assert "1 request." in body and "Eilidh Employee" in body and "Colin Colleague" not in body
+    assert f'href="/cpd/people/{e.membership(e.employee).id}"' in body  # the name links to their CPD record
     assert 'selected>Endorsed by line manager' in full.get_data(as_text=True)  # the form keeps the filter
     assert "Vary" in partial.headers and "HX-Request" in partial.headers["Vary"]
 
