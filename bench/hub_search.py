@@ -10,7 +10,6 @@ so no existing data is touched. Goal: p95 under 50 ms.
 """
 from __future__ import annotations
 
-import json
 import os
 import random
 import statistics
@@ -54,9 +53,9 @@ def searches(skill_id: int) -> list[tuple[str, dict]]:
 
 
 def seed(db, providers, skills) -> None:
-    from app.models.catalogue import micro_credential_skills
     from app.models import MicroCredential
     from app.models.base import utcnow
+    from app.models.catalogue import micro_credential_skills
 
     rng = random.Random(2026)
     skill_labels = {s.id: s.label for s in skills}

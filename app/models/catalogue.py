@@ -12,8 +12,18 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
-    DDL, JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint,
-    event, inspect, text,
+    DDL,
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship

@@ -156,8 +156,8 @@ def _match(stmt, q: str):
     terms = search_terms(q)
     if not terms:
         return stmt.where(literal_column("1") == 0), None
-    # Every term quoted: user text never reaches FTS5's query syntax.
-    fts_query = " ".join('"%s"' % t.replace('"', "") for t in terms)
+    # Terms are \w+ words, each quoted: user text never reaches FTS5's query syntax.
+    fts_query = " ".join(f'"{t}"' for t in terms)
     hits = (select(literal_column("rowid").label("id"),
                    literal_column(f"bm25({FTS_TABLE}, 10.0, 1.0)").label("score"))
             .select_from(text(FTS_TABLE))

@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 
 from flask import (
-    Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for,
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
 from flask_login import current_user
 from sqlalchemy import select

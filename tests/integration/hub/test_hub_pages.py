@@ -32,9 +32,10 @@ def test_htmx_request_gets_only_the_results_and_the_url_is_pushed(client, demo):
 
 
 def test_filters_narrow_the_results(client, demo):
+    from sqlalchemy import select
+
     from app.extensions import db
     from app.models import MicroCredential
-    from sqlalchemy import select
 
     published = db.session.scalars(select(MicroCredential).where(MicroCredential.status == "published")).all()
 
@@ -63,9 +64,10 @@ def test_filters_narrow_the_results(client, demo):
 
 
 def test_skill_filter(client, demo):
-    from app.models import Skill
-    from app.extensions import db
     from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Skill
 
     analysis = db.session.scalar(select(Skill).where(Skill.label == "perform data analysis"))
     html = get(client, f"/hub?skill={analysis.id}", **{"HX-Request": "true"})
