@@ -107,3 +107,12 @@ def test_filter_form_remembers_choices(client, demo):
 
 def test_malformed_filters_are_ignored(client, demo):
     assert "micro-credentials" in get(client, "/hub?level_min=abc&page=-3&price_max=x&mode=teleport&sort=evil")
+
+
+def test_typing_a_search_after_browsing_sorts_by_relevance(client, demo):
+    browse = get(client, "/hub")
+    assert re.search(r'<option value="relevance" selected', browse)
+    # The form as first shown submits sort=relevance, so a later search is ranked, not A to Z.
+    ranked = get(client, "/hub?q=welding&sort=relevance")
+    assert result_codes(ranked)[0] == "FC-ENG304"
+    assert result_codes(get(client, "/hub?sort=relevance"))[:2] == result_codes(get(client, "/hub?sort=title"))[:2]
