@@ -19,7 +19,7 @@ from app.models import MicroCredential, Organisation, RecordStatus, Skill
 from app.models.catalogue import FTS_TABLE, FUNDING, MODES, PG_SEARCH_DOCUMENT, micro_credential_skills
 
 PAGE_SIZE = 20
-SORTS = {"relevance": "Best match (A to Z when not searching)", "title": "Title (A to Z)", "price": "Price (lowest first)",
+SORTS = {"relevance": "Best match", "title": "Title (A to Z)", "price": "Price (lowest first)",
          "price-desc": "Price (highest first)", "level": "SCQF level (lowest first)",
          "level-desc": "SCQF level (highest first)"}
 QA_FILTERS = {"assured": "Quality-assured by Credwork", "credit-rated": "Credit-rated",
