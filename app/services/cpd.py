@@ -73,6 +73,7 @@ TRANSITIONS: list[Transition] = [
 ]
 
 APPROVALS = {"approve", "approve_with_conditions"}
+ACTION_LABELS = {t.action: t.label for t in TRANSITIONS}
 # Actions where the actor must give a reason the requester will read.
 COMMENT_REQUIRED = {"reject", "request_information", "approve_with_conditions"}
 
@@ -144,8 +145,8 @@ def check(actor, sponsorship: Sponsorship, action: str) -> Transition:
     """The transition if the actor may take it now; CpdError saying why not otherwise."""
     transition = find_transition(sponsorship.status, action)
     if transition is None or not _condition_holds(transition.needs, sponsorship):
-        raise CpdError(f"A request that is {sponsorship.status_label.lower()} cannot be "
-                       f"{action.replace('_', ' ')}ed at this stage.")
+        label = ACTION_LABELS.get(action, action.replace("_", " "))
+        raise CpdError(f"This request is {sponsorship.status_label.lower()}: “{label}” is not possible now.")
     if actor is not None:
         if not (relationships(actor, sponsorship) & transition.who):
             allowed = " or ".join(WHO_LABELS[w] for w in sorted(transition.who))
