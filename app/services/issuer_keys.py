@@ -21,7 +21,11 @@ from app.models.badges import IssuerProfile, SigningKey
 from app.models.base import utcnow
 from app.openbadges.dids import build_did_document, did_key_for, did_key_verification_method, did_web_for
 from app.openbadges.keys import (
-    KeyPair, decrypt_private_key, ed25519_from_multibase, encrypt_private_key, generate_key_pair,
+    KeyPair,
+    decrypt_private_key,
+    ed25519_from_multibase,
+    encrypt_private_key,
+    generate_key_pair,
 )
 from app.services import audit
 
