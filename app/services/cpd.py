@@ -205,7 +205,7 @@ def act(actor, sponsorship: Sponsorship, action: str, comment: str | None = None
             raise CpdError("The employee must accept the learning agreement before enrolling.")
     elif action in {"complete", "not_complete"}:
         amount = _finish(actor, locked, action, actual_cost_pence, completed_on)
-    _record(actor, locked, transition, comment, amount)
+    record_transition(actor, locked, transition, comment, amount)
     cpd_notify.after_transition(actor, locked, transition, comment)
     return locked
 
@@ -271,7 +271,9 @@ def _hold_credential(s: Sponsorship) -> None:
         db.session.flush()
 
 
-def _record(actor, s: Sponsorship, transition: Transition, comment: str | None, amount: int | None) -> None:
+def record_transition(actor, s: Sponsorship, transition: Transition, comment: str | None,
+                      amount: int | None) -> None:
+    """Set the new state and keep the step twice: as history on the request and in the audit log."""
     s.status = transition.to_status
     s.events.append(SponsorshipEvent(
         organisation_id=s.organisation_id, actor_id=getattr(actor, "id", None),

@@ -73,7 +73,7 @@ def nominate(actor, org, person_membership: Membership, details: CourseDetails) 
     db.session.flush()
     s.submitted_at, s.endorsed_by_id = utcnow(), actor.id
     transition = cpd.Transition(S.DRAFT, "nominate", S.ENDORSED, frozenset({cpd.LINE_MANAGER, cpd.HR}), "Nominate")
-    cpd._record(actor, s, transition, details.reason, None)
+    cpd.record_transition(actor, s, transition, details.reason, None)
     cpd_notify.after_transition(actor, s, transition, details.reason)
     return s
 
