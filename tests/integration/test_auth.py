@@ -139,12 +139,23 @@ def test_a_protected_page_sends_you_to_sign_in_and_back(client, person):
     assert "/login?next=/organisation/people" in response.headers["Location"]
 
 
-def test_passwords_are_stored_as_argon2id(client):
-    from app.security.passwords import hash_password
+def test_passwords_are_stored_as_argon2id(client, person):
+    assert person.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in person.password_hash
 
+
+def test_outside_tests_the_hash_uses_real_argon2id_costs(app, monkeypatch):
+    from app.security.passwords import hash_password, verify_password
+
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_FAST", False)
     stored = hash_password("a-long-enough-password")
-    assert stored.startswith("$argon2id$")
-    assert "a-long-enough-password" not in stored
+    variant, version, costs, *_ = stored.split("$")[1:]
+    params = dict(item.split("=") for item in costs.split(","))
+    assert variant == "argon2id"
+    # OWASP's floor for Argon2id: 19 MiB of memory and two passes.
+    assert int(params["m"]) >= 19 * 1024 and int(params["t"]) >= 2
+    assert verify_password(stored, "a-long-enough-password")
+    assert not verify_password(stored, "a-long-enough-passwore")
 
 
 def test_password_change_signs_out_other_sessions(app, client, login, person, outbox):
@@ -163,3 +174,5 @@ def test_password_change_signs_out_other_sessions(app, client, login, person, ou
     assert other_browser.get("/dashboard").status_code == 302
     assert sign_in(client, person.email, PASSWORD).status_code == 422
     assert sign_in(client, person.email, "brand-new-password-1").status_code == 303
+    db.session.refresh(person)
+    assert person.password_hash.startswith("$argon2id$")

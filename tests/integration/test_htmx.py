@@ -55,8 +55,12 @@ def test_boosted_navigation_gets_the_full_page(client, login, admin):
 def test_plain_request_gets_the_full_page_and_vary(client, login, admin):
     login(admin)
     response = client.get("/organisation/audit")
-    assert "<html" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "<html" in page
     assert "HX-Request" in response.headers.get("Vary", "")
+    # The filter form is a real GET form that htmx enhances, pushing the filtered URL.
+    form = re.search(r'<form method="get" action="/organisation/audit"[^>]*>', page).group(0)
+    assert 'hx-get="/organisation/audit"' in form and 'hx-push-url="true"' in form
 
 
 def test_htmx_swaps_error_and_validation_responses(client):

@@ -85,20 +85,22 @@ def test_accept_needs_a_name_and_a_good_password(app, client, login, admin, outb
 
 
 def test_accept_while_signed_in_with_the_matching_account(app, client, login, admin, outbox):
-    other_org = OrganisationFactory(name="Perth Valve Company")
-    existing = member(other_org, "learner", name="Duncan Ferguson", email="duncan@perth.example")
+    # Aberdeen sorts first, so landing in Dundee afterwards shows the switch to the new organisation.
+    other_org = OrganisationFactory(name="Aberdeen Valve Company")
+    existing = member(other_org, "learner", name="Duncan Ferguson", email="duncan@aberdeen.example")
     login(admin)
-    invite(client, "Duncan@Perth.example", ["line_manager"])
+    invite(client, "Duncan@Aberdeen.example", ["line_manager"])
     path = invitation_path(outbox)
     browser = app.test_client()
     login(existing, c=browser)
     page = browser.get(path).get_data(as_text=True)
-    assert "You are signed in as duncan@perth.example" in page
+    assert "You are signed in as duncan@aberdeen.example" in page
     assert browser.post(path, data={}).status_code == 303
     dashboard = browser.get("/dashboard").get_data(as_text=True)
-    assert "Dundee Precision Castings" in dashboard
+    assert "Welcome to Dundee Precision Castings" in dashboard
+    assert '<span class="govuk-caption-l">Dundee Precision Castings</span>' in dashboard
     assert "Line manager" in dashboard
-    assert "Perth Valve Company" in dashboard  # the organisation switcher lists both
+    assert "Aberdeen Valve Company" in dashboard  # the organisation switcher lists both
 
 
 def test_a_different_signed_in_account_is_refused(app, client, login, admin, outbox):
