@@ -19,11 +19,25 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+_decoys: dict[int, str] = {}
+
+
 def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password. With no hash (no such account, or SSO only) a decoy hash is checked
+    anyway, so the time taken does not reveal whether the account exists."""
+    hasher = _hasher()
     if not password_hash:
+        decoy = _decoys.get(id(hasher))
+        if decoy is None:
+            decoy = _decoys[id(hasher)] = hasher.hash("decoy-password-never-matches")
+        _check(hasher, decoy, password)
         return False
+    return _check(hasher, password_hash, password)
+
+
+def _check(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
     try:
-        return _hasher().verify(password_hash, password)
+        return hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -176,3 +176,21 @@ def test_password_change_signs_out_other_sessions(app, client, login, person, ou
     assert sign_in(client, person.email, "brand-new-password-1").status_code == 303
     db.session.refresh(person)
     assert person.password_hash.startswith("$argon2id$")
+
+
+def test_an_unknown_email_costs_as_much_as_a_known_one(client, person, monkeypatch):
+    """Timing must not reveal which accounts exist: an unknown email still runs Argon2."""
+    from argon2 import PasswordHasher
+
+    checked = []
+    original = PasswordHasher.verify
+
+    def spy(self, hash, password):
+        checked.append(hash)
+        return original(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", spy)
+    assert sign_in(client, "nobody@clydebank.example", PASSWORD).status_code == 422
+    assert len(checked) == 1 and checked[0].startswith("$argon2id$")
+    assert sign_in(client, person.email, "wrong-password-x").status_code == 422
+    assert len(checked) == 2
