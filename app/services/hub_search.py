@@ -29,6 +29,7 @@ QA_FILTERS = {"assured": "Quality-assured by Credwork", "credit-rated": "Credit-
 STOP_WORDS = frozenset("a an and are as at be by for from in into is it of on or the to with "
                        "your you this that these those".split())
 _TERM = re.compile(r"\w+", re.UNICODE)
+_LAST_WORD = re.compile(r"(?:^|\s)(\w+)$", re.UNICODE)
 
 
 def _int(value, low=None, high=None):
@@ -148,16 +149,34 @@ def search_terms(q: str) -> list[str]:
     return [t for t in terms if t not in STOP_WORDS][:12]
 
 
+def prefix_term(q: str) -> str | None:
+    """The word being typed (the query's last word) when it should match as a prefix, so live
+    search finds "cyber" from "cyb". Stop words and single letters are not prefixes."""
+    match = None if '"' in q else _LAST_WORD.search(q)  # no prefixes inside phrase searches
+    if not match or len(match.group(1)) < 2 or match.group(1).lower() in STOP_WORDS:
+        return None
+    return match.group(1).lower()
+
+
 def _match(stmt, q: str):
+    prefix = prefix_term(q)
     if dialect() == "postgresql":
-        query = func.websearch_to_tsquery(literal_column("'english'::regconfig"), q)
+        english = literal_column("'english'::regconfig")
+        head = q[:_LAST_WORD.search(q).start(1)] if prefix else q
+        query = func.websearch_to_tsquery(english, head)
+        if prefix:
+            # The prefix is a \w+ word, so it cannot carry tsquery operators.
+            query = query.op("&&")(func.to_tsquery(english, prefix + ":*"))
         vector = MicroCredential.search_vector
         return stmt.where(vector.op("@@")(query)), func.ts_rank_cd(vector, query).desc()
     terms = search_terms(q)
     if not terms:
         return stmt.where(literal_column("1") == 0), None
     # Terms are \w+ words, each quoted: user text never reaches FTS5's query syntax.
-    fts_query = " ".join(f'"{t}"' for t in terms)
+    quoted = [f'"{t}"' for t in terms]
+    if prefix and terms[-1] == prefix:
+        quoted[-1] += "*"
+    fts_query = " ".join(quoted)
     hits = (select(literal_column("rowid").label("id"),
                    literal_column(f"bm25({FTS_TABLE}, 10.0, 1.0)").label("score"))
             .select_from(text(FTS_TABLE))

@@ -66,3 +66,18 @@ def test_query_syntax_in_user_text_is_harmless(demo):
 def test_all_words_must_match(demo):
     assert set(codes(q="cloud security")) >= {"UC-CLD906"}
     assert "FC-ENG304" not in codes(q="welding python")
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("cyb", "UC-CYB901"),            # live search: the word being typed matches as a prefix
+    ("ethical hack", "UC-CYB902"),
+    ("machine learn", "UC-DATA704"),
+])
+def test_the_last_word_matches_as_a_prefix_while_typing(demo, typed, expected):
+    assert expected in codes(q=typed)
+
+
+def test_only_the_last_word_is_a_prefix(demo):
+    assert "UC-CYB902" in codes(q="ethical pen")  # penetration testing
+    assert codes(q="pen ethical") == []  # "pen" is a whole word here, and no record says it
+    assert codes(q='"ethical pen"') == []  # nor inside quotes
