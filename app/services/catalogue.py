@@ -160,6 +160,18 @@ def retire(actor, record: MicroCredential) -> MicroCredential:
     return record
 
 
+def discard_draft(actor, record: MicroCredential) -> None:
+    """Delete a draft version. Published and retired versions are kept for ever (awards
+    point at them), so only drafts can go."""
+    if record.status != RecordStatus.DRAFT:
+        raise CatalogueError("Only a draft can be discarded; retire a published micro-credential instead")
+    audit.record(actor, "micro_credential.discard", record,
+                 f"Discarded draft {record.code} version {record.version}",
+                 organisation=record.provider_id, code=record.code, version=record.version)
+    db.session.delete(record)
+    db.session.flush()
+
+
 def set_quality_assured(actor, record: MicroCredential, assured: bool) -> MicroCredential:
     """The platform's quality-assurance mark on one published version."""
     if record.status != RecordStatus.PUBLISHED:

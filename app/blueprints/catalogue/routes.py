@@ -124,6 +124,22 @@ def change_status(record_id: int, action: str):
     return redirect(url_for("catalogue.show", record_id=record.id), code=303)
 
 
+@bp.post("/<int:record_id>/discard")
+@login_required
+def discard(record_id: int):
+    org = _provider()
+    record = _own(org, record_id)
+    code, version = record.code, record.version
+    try:
+        catalogue.discard_draft(current_user, record)
+    except CatalogueError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("catalogue.show", record_id=record.id), code=303)
+    db.session.commit()
+    flash(f"Draft version {version} of {code} discarded", "success")
+    return redirect(url_for("catalogue.index"), code=303)
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_csv():

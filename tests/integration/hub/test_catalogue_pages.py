@@ -80,7 +80,7 @@ def test_publish_then_edit_makes_version_two_and_publishing_it_retires_one(clien
 
 @pytest.mark.parametrize("method, path", [
     ("get", "/catalogue/{id}"), ("get", "/catalogue/{id}/edit"), ("post", "/catalogue/{id}/edit"),
-    ("post", "/catalogue/{id}/publish"), ("post", "/catalogue/{id}/retire"),
+    ("post", "/catalogue/{id}/publish"), ("post", "/catalogue/{id}/retire"), ("post", "/catalogue/{id}/discard"),
 ])
 def test_another_providers_record_is_404(client, login, provider, method, path):
     theirs = micro_credential(OrganisationFactory(provider=True), code="THEIRS-1")
@@ -135,3 +135,13 @@ def test_coordinators_cannot_mark_quality(client, login, provider):
 def test_dashboard_links_to_the_catalogue(client, coordinator):
     page = client.get("/dashboard").get_data(as_text=True)
     assert re.search(r'href="/catalogue"', page)
+
+
+def test_a_draft_can_be_discarded_but_a_published_version_cannot(client, provider, coordinator):
+    published = micro_credential(provider, code="GB-X1")
+    draft = micro_credential(provider, code="GB-X2", publish=False)
+    assert client.post(f"/catalogue/{draft.id}/discard").status_code == 303
+    assert db.session.get(MicroCredential, draft.id) is None
+    response = client.post(f"/catalogue/{published.id}/discard", follow_redirects=True)
+    assert "Only a draft can be discarded" in response.get_data(as_text=True)
+    assert db.session.get(MicroCredential, published.id).status == "published"
