@@ -70,6 +70,7 @@ def new():
             errors["micro_credential_id"] = "Choose one of your published micro-credentials"
         valid_until = _expiry(raw.get("valid_until"), errors)
         evidence = (raw.get("evidence_url") or "").strip() or None
+        _check_learner(raw, evidence, errors)
         if not errors:
             try:
                 issued = issuing.issue(current_user, org, record, Learner(raw.get("name", ""), raw.get("email", "")),
@@ -82,6 +83,18 @@ def new():
                 return redirect(url_for("issuing.show", credential_id=issued.id), code=303)
     return render_template("issuing/new.html", org=org, raw=raw, errors=errors,
                            records=issuing.awardable(org)), 422 if errors else 200
+
+
+def _check_learner(raw: dict, evidence: str | None, errors: dict) -> None:
+    """Every field's problem at once (the service re-checks, and stops at the first)."""
+    if not (raw.get("name") or "").strip():
+        errors["name"] = "Enter the learner's full name"
+    try:
+        issuing.check_email(raw.get("email", ""))
+    except IssuingError as exc:
+        errors["email"] = str(exc)
+    if evidence and not evidence.startswith(("https://", "http://")):
+        errors["evidence_url"] = "The evidence link must start with https://"
 
 
 def _field_of(message: str) -> str:

@@ -66,6 +66,7 @@ def test_form_errors_are_shown_with_422_and_nothing_is_issued(client, login):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "There is a problem" in page and "real date" in page
+    assert "Enter the learner&#39;s full name" in page and "correct format" in page
     assert _count(provider) == 0
 
 
