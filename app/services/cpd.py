@@ -64,9 +64,10 @@ TRANSITIONS: list[Transition] = [
     _t(S.ENDORSED, "request_information", S.MORE_INFORMATION_NEEDED, {HR}, "Ask for more information"),
     _t(S.ENDORSED, "reject", S.REJECTED, {HR}, "Reject"),
     _t(S.ENDORSED, "withdraw", S.WITHDRAWN, {REQUESTER}, "Withdraw"),
-    _t(S.APPROVED, "enrol", S.ENROLLED, {REQUESTER, HR}, "Record enrolment"),
+    _t(S.APPROVED, "enrol", S.ENROLLED, {REQUESTER, HR}, "Record enrolment", needs="agreement_settled"),
     _t(S.APPROVED, "withdraw", S.WITHDRAWN, {REQUESTER, HR}, "Withdraw"),
-    _t(S.APPROVED_WITH_CONDITIONS, "enrol", S.ENROLLED, {REQUESTER, HR}, "Record enrolment"),
+    _t(S.APPROVED_WITH_CONDITIONS, "enrol", S.ENROLLED, {REQUESTER, HR}, "Record enrolment",
+       needs="agreement_settled"),
     _t(S.APPROVED_WITH_CONDITIONS, "withdraw", S.WITHDRAWN, {REQUESTER, HR}, "Withdraw"),
     _t(S.ENROLLED, "complete", S.COMPLETED, {REQUESTER, HR}, "Record completion"),
     _t(S.ENROLLED, "not_complete", S.NOT_COMPLETED, {REQUESTER, HR}, "Record as not completed"),
@@ -138,12 +139,22 @@ def separation_problem(actor, sponsorship: Sponsorship, action: str) -> str | No
 def _condition_holds(needs: str | None, sponsorship: Sponsorship) -> bool:
     if needs == "no_line_manager":
         return line_manager_of(person_membership(sponsorship)) is None
+    if needs == "agreement_settled":
+        return sponsorship.agreement is None or sponsorship.agreement.accepted_at is not None
     return True
+
+
+CONDITION_MESSAGES = {
+    "agreement_settled": "The employee must accept the learning agreement before enrolling.",
+}
 
 
 def check(actor, sponsorship: Sponsorship, action: str) -> Transition:
     """The transition if the actor may take it now; CpdError saying why not otherwise."""
     transition = find_transition(sponsorship.status, action)
+    if transition is not None and not _condition_holds(transition.needs, sponsorship) \
+            and transition.needs in CONDITION_MESSAGES:
+        raise CpdError(CONDITION_MESSAGES[transition.needs])
     if transition is None or not _condition_holds(transition.needs, sponsorship):
         label = ACTION_LABELS.get(action, action.replace("_", " "))
         raise CpdError(f"This request is {sponsorship.status_label.lower()}: “{label}” is not possible now.")
@@ -200,9 +211,6 @@ def act(actor, sponsorship: Sponsorship, action: str, comment: str | None = None
         amount = -locked.committed_pence
         cpd_budgets.release(locked.budget_id, locked.funding_source_year_id, locked.committed_pence)
         locked.committed_pence = 0
-    elif action == "enrol":
-        if locked.agreement is not None and locked.agreement.accepted_at is None:
-            raise CpdError("The employee must accept the learning agreement before enrolling.")
     elif action in {"complete", "not_complete"}:
         amount = _finish(actor, locked, action, actual_cost_pence, completed_on)
     record_transition(actor, locked, transition, comment, amount)

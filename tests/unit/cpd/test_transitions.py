@@ -142,6 +142,7 @@ def test_enrolment_waits_for_the_learning_agreement():
                        "text": "Repay pro rata if you leave within 12 months."})
     with pytest.raises(CpdError, match="learning agreement"):
         cpd.act(e.employee, s, "enrol")
+    assert "enrol" not in {t.action for t in cpd.available_actions(e.employee, s)}
     with pytest.raises(CpdError):
         cpd_requests.accept_agreement(e.manager, s)
     cpd_requests.accept_agreement(e.employee, s)
