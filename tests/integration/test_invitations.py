@@ -184,3 +184,18 @@ def test_non_admins_cannot_invite(client, login, org, role, outbox):
     assert client.get("/organisation/people/invite").status_code == 403
     assert invite(client, "sneaky@dundee.example", ["org_admin"]).status_code == 403
     assert outbox == []
+
+
+def test_the_invitation_story_is_in_the_audit_log(app, client, login, admin, outbox):
+    login(admin)
+    invite(client, "audit.one@dundee.example", ["learner"])
+    app.test_client().post(invitation_path(outbox), data={"name": "Audit One", "password": "audit-one-password"})
+    invite(client, "audit.two@dundee.example", ["learner"])
+    second = db.session.scalar(select(Invitation).where(Invitation.email == "audit.two@dundee.example"))
+    client.post(f"/organisation/invitations/{second.id}/revoke")
+    log = client.get("/organisation/audit").get_data(as_text=True)
+    for action in ("invitation.sent", "user.registered", "invitation.accepted", "invitation.revoked"):
+        assert f"<code>{action}</code>" in log, action
+    assert "Invited audit.one@dundee.example as Employee or apprentice (learner)" in log
+    assert "audit.one@dundee.example joined Dundee Precision Castings" in log
+    assert "Withdrew the invitation to audit.two@dundee.example" in log

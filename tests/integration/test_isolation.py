@@ -17,6 +17,7 @@ import pkgutil
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import product
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
@@ -253,8 +254,9 @@ def _tenant(employer_name, provider_name, employer_person, provider_person, labe
 
 
 def _url_variants(rule, builders, home: Tenant, other: Tenant):
-    """(url, names B's records?) pairs: every parameter from B, and for routes with several
-    parameters each one from B with the rest from A (a child of B's under a parent of A's)."""
+    """(url, names B's records?, methods): every parameter from B, and for routes with several
+    parameters each one from B with the rest from A (a child of B's under a parent of A's); for
+    pages without parameters, also a GET whose query string names B's records."""
     names = [n for n, c in rule._converters.items() if not isinstance(c, AnyConverter)]
     choices = {n: sorted(c.items) for n, c in rule._converters.items() if isinstance(c, AnyConverter)}
     plans = [{n: other for n in names}]
@@ -263,7 +265,19 @@ def _url_variants(rule, builders, home: Tenant, other: Tenant):
     for plan, picks in product(plans, product(*choices.values()) if choices else [()]):
         values = {n: _built(builders, n, tenant) for n, tenant in plan.items()}
         values.update(dict(zip(choices, picks, strict=True)))
-        yield rule.build(values, append_unknown=False)[1], bool(names)
+        yield rule.build(values, append_unknown=False)[1], bool(names), rule.methods
+    if not names and not choices and "GET" in rule.methods:
+        yield rule.build({}, append_unknown=False)[1] + "?" + _query_with_b_ids(builders, other), False, {"GET"}
+
+
+def _query_with_b_ids(builders, other: Tenant) -> str:
+    """A query string naming B's records under every parameter name the matrix knows, plus the
+    names pages use for pre-filled choices, for GET pages that read ids from the query."""
+    values = {name: _built(builders, name, other) for name in BUILDERS if name != "action"}
+    record = values.get("record_id")
+    values.update(organisation_id=other.employer.id, provider=other.provider.id, record=record,
+                  micro_credential=record, person=values["membership_id"], membership=values["membership_id"])
+    return urlencode(values)
 
 
 def _built(builders, name, tenant: Tenant):
@@ -304,8 +318,8 @@ def test_no_route_leaks_another_organisations_records(app, client, login, role):
         if unbuilt:
             failures.append(f"{rule.endpoint}: no isolation builder for {unbuilt} (see the module docstring)")
             continue
-        for url, names_b_record in _url_variants(rule, builders, home, other):
-            for method in sorted(rule.methods & {"GET", "POST", "PUT", "PATCH", "DELETE"}):
+        for url, names_b_record, methods in _url_variants(rule, builders, home, other):
+            for method in sorted(methods & {"GET", "POST", "PUT", "PATCH", "DELETE"}):
                 before = _b_audit_count(other)
                 response = client.open(url, method=method, data=None if method == "GET" else dict(form))
                 status, body = response.status_code, response.get_data()
