@@ -24,9 +24,9 @@ _MONEY = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
 
 def pence_from(text: str | None) -> int | None:
     """"£1,250.5" -> 125050; empty -> None; anything else -> ValueError."""
-    cleaned = (text or "").strip().replace("£", "").replace(",", "")
-    if not cleaned:
+    if not (text or "").strip():
         return None
+    cleaned = text.strip().replace("£", "", 1).replace(",", "")
     if not _MONEY.match(cleaned):
         raise ValueError(text)
     pounds, _, pence = cleaned.partition(".")
