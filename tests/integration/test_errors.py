@@ -107,3 +107,10 @@ def test_htmx_404_and_500_retarget_the_alert_region(client, broken_page):
 
 def test_every_full_page_has_the_alert_region(client):
     assert '<div id="alert-region" aria-live="polite"></div>' in client.get("/login").get_data(as_text=True)
+
+
+def test_too_large_a_request_gets_the_413_page(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2000)
+    response = client.post("/password/forgot", data={"email": "a@example.org", "padding": "x" * 5000})
+    assert response.status_code == 413
+    assert "The file is too large" in response.get_data(as_text=True)

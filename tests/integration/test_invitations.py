@@ -199,3 +199,17 @@ def test_the_invitation_story_is_in_the_audit_log(app, client, login, admin, out
     assert "Invited audit.one@dundee.example as Employee or apprentice (learner)" in log
     assert "audit.one@dundee.example joined Dundee Precision Castings" in log
     assert "Withdrew the invitation to audit.two@dundee.example" in log
+
+
+def test_a_removed_member_can_be_invited_back(app, client, login, org, admin, outbox):
+    returner = member(org, "hr_manager", name="Returning Rona", email="rona@dundee.example")
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == returner.id))
+    login(admin)
+    client.post(f"/organisation/people/{membership.id}/remove")
+    assert invite(client, "rona@dundee.example", ["learner"]).status_code == 303
+    browser = login(returner, c=app.test_client())
+    assert browser.post(invitation_path(outbox), data={}).status_code == 303
+    db.session.expire_all()
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == returner.id))
+    assert membership.is_active and membership.roles == {"learner"}  # the old HR role is not restored
+    assert "Returning Rona" in client.get("/organisation/people").get_data(as_text=True)
