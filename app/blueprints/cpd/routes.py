@@ -219,9 +219,13 @@ def transition(sponsorship_id: int, action: str):
     if form.get("agreement_text", "").strip():
         agreement = {"text": form["agreement_text"], "repayment_months": form.get("repayment_months") or 0,
                      "repayment_basis": form.get("repayment_basis", "pro_rata")}
+    comment = form.get("comment")
+    if action == "approve" and form.get("conditions", "").strip():
+        # One approval form: conditions, when given, make it an approval with conditions.
+        action, comment = "approve_with_conditions", form["conditions"]
     try:
         transition_row = cpd.check(current_user, s, action)
-        cpd.act(current_user, s, action, form.get("comment"), budget_id=form.get("budget_id", type=int),
+        cpd.act(current_user, s, action, comment, budget_id=form.get("budget_id", type=int),
                 funding_year_id=form.get("funding_year_id", type=int), actual_cost_pence=actual,
                 completed_on=completed_on, agreement=agreement)
     except (CpdError, ValueError) as exc:

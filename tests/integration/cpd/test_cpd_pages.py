@@ -172,3 +172,16 @@ def test_budgets_page_saves_a_budget_and_refuses_shrinking(new_client, login):
     assert bad.status_code == 422 and "cannot be less than that" in bad.get_data(as_text=True)
     page = hr.get(f"/cpd/budgets?year={year}").get_data(as_text=True)
     assert "Sales" in page and "£2,500.00" in page
+
+
+def test_one_approval_form_with_optional_conditions(new_client, login, outbox):
+    e = employer()
+    s = request(e, state=S.ENDORSED)
+    hr = _as(new_client, login, e.hr)
+    page = hr.get(f"/cpd/requests/{s.id}").get_data(as_text=True)
+    assert page.count("<legend") == 3  # approve (with optional conditions), ask for information, reject
+    response = hr.post(f"/cpd/requests/{s.id}/act/approve", data={
+        "budget_id": e.budget.id, "funding_year_id": e.funding.id, "conditions": "Pass the exam first time"})
+    assert response.status_code == 303
+    assert s.status == S.APPROVED_WITH_CONDITIONS and s.conditions == "Pass the exam first time"
+    assert "Pass the exam first time" in next(m.body for m in outbox if m.to == e.employee.email)
