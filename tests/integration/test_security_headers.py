@@ -136,3 +136,35 @@ def test_htmx_post_without_the_header_is_refused_into_the_alert_region(client, l
 def test_the_page_gives_htmx_the_csrf_header(client):
     page = client.get("/login").get_data(as_text=True)
     assert 'hx-headers=\'{"X-CSRFToken": "' in page
+
+
+def test_login_limits_are_shared_through_redis_when_configured(tmp_path):
+    """With REDIS_URL set, every worker process counts sign-in attempts in the same place."""
+    import redis
+
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379 (CI provides it)")
+    code = (
+        "import uuid\n"
+        "from app import create_app\n"
+        "from app.extensions import db, limiter\n"
+        "app = create_app(RATELIMIT_KEY_PREFIX='credwork-test-' + uuid.uuid4().hex, WTF_CSRF_ENABLED=False,\n"
+        "                 LOGIN_RATE_LIMIT='2 per minute', PASSWORD_HASH_FAST=True)\n"
+        "with app.app_context():\n"
+        "    db.create_all()\n"
+        "print(type(limiter.storage).__name__)\n"
+        "client = app.test_client()\n"
+        "print([client.post('/login', data={'email': 'x@example.org', 'password': 'nope-nope-nope'}).status_code\n"
+        "       for _ in range(3)])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"TEST_DATABASE_URL", "DATABASE_URL"}}
+    env.update(CREDWORK_ENV="development", REDIS_URL="redis://127.0.0.1:6379/15",
+               DATABASE_URL=f"sqlite:///{tmp_path / 'redis.db'}")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    storage, statuses = result.stdout.strip().splitlines()[-2:]
+    assert storage == "RedisStorage"
+    assert statuses == "[422, 422, 429]"
