@@ -58,6 +58,11 @@ def current_version(provider_id: int, code: str) -> MicroCredential | None:
     return versions[0] if versions else None
 
 
+def open_draft(provider_id: int, code: str) -> MicroCredential | None:
+    """The record's draft version, if one is being prepared."""
+    return next((v for v in versions_of(provider_id, code) if v.status == RecordStatus.DRAFT), None)
+
+
 def latest_versions(provider: Organisation) -> list[MicroCredential]:
     """The provider's records, newest version of each code, ordered by code."""
     newest = (select(MicroCredential.code, func.max(MicroCredential.version).label("v"))

@@ -87,6 +87,11 @@ def show(record_id: int):
 def edit(record_id: int):
     org = _provider()
     record = _own(org, record_id)
+    draft = None if record.is_draft else catalogue.open_draft(org.id, record.code)
+    if draft is not None:
+        # Editing an old version while a newer draft exists would overwrite that draft's work.
+        flash(f"Version {draft.version} of {record.code} is already a draft: make your changes there", "success")
+        return redirect(url_for("catalogue.edit", record_id=draft.id), code=303)
     raw, errors = as_form(record), {}
     if request.method == "POST":
         raw = from_request(request.form)

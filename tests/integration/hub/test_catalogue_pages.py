@@ -145,3 +145,14 @@ def test_a_draft_can_be_discarded_but_a_published_version_cannot(client, provide
     response = client.post(f"/catalogue/{published.id}/discard", follow_redirects=True)
     assert "Only a draft can be discarded" in response.get_data(as_text=True)
     assert db.session.get(MicroCredential, published.id).status == "published"
+
+
+def test_editing_a_published_version_while_a_draft_exists_goes_to_the_draft(client, provider, coordinator):
+    from app.services import catalogue
+
+    v1 = micro_credential(provider, code="GB-D1", title="Published")
+    v2 = catalogue.new_version(None, v1)
+    response = client.post(f"/catalogue/{v1.id}/edit", data={**FORM, "title": "Overwrite?"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/catalogue/{v2.id}/edit")
+    db.session.refresh(v2)
+    assert v2.title == "Published"  # the draft was not overwritten from the old version's form
