@@ -38,11 +38,13 @@ def resolve(config: dict, status: int) -> dict:
 
 def test_filter_request_gets_the_partial(client, login, admin):
     login(admin)
-    response = client.get("/organisation/audit?action=user.signed_in", headers=FILTER_REQUEST)
+    client.post("/organisation/people/invite", data={"email": "htmx.person@oban.example", "roles": ["learner"]})
+    response = client.get("/organisation/audit?action=invitation.sent", headers=FILTER_REQUEST)
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in body
-    assert "entry" in body or "entries" in body
+    assert "1 entry" in body
+    assert "Invited htmx.person@oban.example" in body
 
 
 def test_boosted_navigation_gets_the_full_page(client, login, admin):
