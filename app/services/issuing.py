@@ -74,7 +74,8 @@ def achievement_spec(record: MicroCredential) -> engine.AchievementSpec:
         criteria=f"Passed the assessment ({record.assessment_type or 'as set by the provider'}).",
         criteria_url=links["page"], image=links["image"], achievement_type="MicroCredential",
         credits_available=float(record.scqf_credits) if record.scqf_credits else None,
-        level=engine.Level("SCQF", str(record.scqf_level)),
+        # The 1EdTech schema requires a targetUrl on every alignment: our glossary explains SCQF levels.
+        level=engine.Level("SCQF", str(record.scqf_level), url=f"{issuer_keys.public_base()}/glossary#scqf-level"),
         learning_outcomes=list(record.learning_outcomes or []),
         skills=[engine.Skill(name=s.label, url=s.uri, framework="ESCO", description=s.description)
                 for s in record.skills],
@@ -231,6 +232,10 @@ def claim(token: str, user=None) -> IssuedCredential:
         raise IssuingError("This link has already been used")
     issued.claimed_at = utcnow()
     if user is not None and getattr(user, "email", "").lower() == issued.recipient_email:
+        already = db.session.scalar(select(func.count(HeldCredential.id))
+                                    .where(HeldCredential.issued_credential_id == issued.id))
+        if not already and not issued.revoked_at:  # an account made after the award
+            _link_learner(issued, issued.micro_credential)
         issued.user_id = user.id
     db.session.flush()
     audit.record(user if getattr(user, "is_authenticated", False) else None, "credential.claim", issued,

@@ -8,6 +8,7 @@ import re
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.models import HeldCredential
 from app.models.badges import IssuedCredential
 from tests.factories import OrganisationFactory, member
 from tests.factories_issuing import award, provider_with_record
@@ -49,13 +50,16 @@ def test_coordinator_awards_a_badge_and_the_learner_claims_it_once(app, client, 
 
 def test_claiming_while_signed_in_with_that_email_links_the_account(app, client, login, outbox):
     provider, coordinator, record = provider_with_record()
-    learner = member(OrganisationFactory(provider=True), "learner", email="sam@learner.example")
     issued = award(provider, coordinator, record, name="Sam Learner", email="sam@learner.example")
-    issued.user_id = None  # as if the account were made after the award
+    assert issued.user_id is None
+    employer = OrganisationFactory()
+    learner = member(employer, "learner", email="sam@learner.example")  # signs up after the award
     link = CLAIM_LINK.search(outbox[-1].body).group(1)
     login(learner)
     assert client.post(link).status_code == 303
     assert issued.user_id == learner.id
+    held = db.session.scalars(select(HeldCredential).where(HeldCredential.user_id == learner.id)).all()
+    assert [(h.organisation_id, h.issued_credential_id) for h in held] == [(employer.id, issued.id)]
 
 
 def test_form_errors_are_shown_with_422_and_nothing_is_issued(client, login):
