@@ -170,7 +170,8 @@ def did_document(profile: IssuerProfile) -> dict:
     ordered = sorted(profile.keys, key=lambda k: (k.retired_at is not None, -k.id))
     keys = [(k.key_id, ed25519_from_multibase(k.public_multibase)) for k in ordered
             if k.controller == profile.did]
-    return build_did_document(profile.did, keys, also_known_as=[profile.url] if profile.url else None)
+    # No alsoKnownAs: the provider's website is not ours to vouch for.
+    return build_did_document(profile.did, keys)
 
 
 def platform_did_document() -> dict:
