@@ -1,8 +1,9 @@
 """Verifying the credentials candidates bring, and keeping the results.
 
 Every way in (the public page, a recruiter's page, a batch, the API, the CLI) ends in
-:func:`run_verification`, which asks the engine (`app.openbadges.verify`) with the one
-SSRF-safe fetcher and the hub's issuer directory, then stores a :class:`Verification`.
+:func:`run_verification`, which asks the engine (`app.openbadges.verify`) with the verifier's
+fetcher (this site's own URLs in-process, everything else through the SSRF-safe fetcher) and
+the hub's issuer directory, then stores a :class:`Verification`.
 """
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from app.models import Organisation
 from app.models.verifications import Verification, VerificationSource
 from app.openbadges.result import Check, CheckStatus, Verdict, VerificationResult, verdict_from_checks
 from app.openbadges.verify import verify
-from app.security.fetcher import SafeFetcher
 from app.services import audit
+from app.services.verification_fetching import verifier_fetcher
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 25
@@ -36,11 +37,6 @@ class VerificationInputError(ValueError):
 
 class InputTooLarge(VerificationInputError):
     """The upload or pasted text is over the configured limit (HTTP 413 for the API)."""
-
-
-def verifier_fetcher() -> SafeFetcher:
-    """The SSRF-safe fetcher, allowed onto private networks only when configured."""
-    return SafeFetcher(allow_private_networks=bool(current_app.config.get("VERIFIER_ALLOW_PRIVATE_NETWORKS")))
 
 
 def max_upload_bytes() -> int:
