@@ -29,7 +29,8 @@ VERDICT_COLOURS = {"valid": "#00703c", "expired": "#505a5f", "revoked": "#d4351c
                    "unverifiable": "#1d70b8"}
 VERDICT_SENTENCES = {
     "valid": "This badge is genuine: it was issued as shown and has not been changed, revoked or expired.",
-    "invalid": "This badge is not valid: it has been changed, or it was not issued by who it claims.",
+    "invalid": "This badge did not pass the checks: it may have been changed, not come from who it claims, "
+               "or belong to someone else.",
     "expired": "This badge was genuine but has expired.",
     "revoked": "This badge was genuine but the issuer has revoked it.",
     "unverifiable": "This badge could not be verified: something needed to check it was not available.",
@@ -87,15 +88,25 @@ def _checks(checks: list[dict]) -> Table:
     return table
 
 
-def _verdict_box(verdict: str, label: str) -> Table:
-    box = Table([[Paragraph(f"<b>{escape(label)}</b>", VERDICT)],
-                 [Paragraph(escape(VERDICT_SENTENCES.get(verdict, "")), ParagraphStyle("vs", parent=BODY,
-                                                                                        textColor=colors.white))]],
-                colWidths=[170 * mm])
+def _verdict_box(verdict: str, label: str, why: str | None) -> Table:
+    white = ParagraphStyle("vs", parent=BODY, textColor=colors.white)
+    rows = [[Paragraph(f"<b>{escape(label)}</b>", VERDICT)], [Paragraph(escape(VERDICT_SENTENCES.get(verdict, "")), white)]]
+    if why:
+        rows.append([Paragraph(escape(f"Why: {why}"), white)])
+    box = Table(rows, colWidths=[170 * mm])
     box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(VERDICT_COLOURS.get(verdict, "#505a5f"))),
                              ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 6),
                              ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
     return box
+
+
+def reason_of(result: dict) -> str | None:
+    """The failed check that explains the verdict: for "not valid" a failure other than the
+    dates or revocation (those alone give "expired" or "revoked")."""
+    failed = [c for c in result.get("checks") or [] if c.get("status") == "fail"]
+    decisive = [c for c in failed if c.get("name") not in ("validity_window", "status")]
+    chosen = (decisive or failed)[:1] if result.get("verdict") == "invalid" else failed[:1]
+    return str(chosen[0].get("detail")) if chosen else None
 
 
 def build_report(verification: Verification, *, verified_by: str) -> bytes:
@@ -109,7 +120,7 @@ def build_report(verification: Verification, *, verified_by: str) -> bytes:
                             bottomMargin=18 * mm, title="Badge verification report", author="Credwork")
     story = [
         Paragraph("Badge verification report", H1),
-        _verdict_box(verification.verdict, f"Verdict: {verification.verdict_label}"),
+        _verdict_box(verification.verdict, f"Verdict: {verification.verdict_label}", reason_of(result)),
         Spacer(1, 4 * mm),
         Paragraph("What was achieved", H2),
         _facts([

@@ -20,7 +20,14 @@ from app.security.policy import current_org, require
 from app.security.scoping import get_for
 from app.services import verification as verifications
 from app.services.verification import VerificationInputError
-from app.services.verification_report import CHECK_LABELS, STATUS_LABELS, VERDICT_SENTENCES, build_report, friendly_date
+from app.services.verification_report import (
+    CHECK_LABELS,
+    STATUS_LABELS,
+    VERDICT_SENTENCES,
+    build_report,
+    friendly_date,
+    reason_of,
+)
 
 bp = Blueprint("verify", __name__)
 
@@ -29,7 +36,7 @@ bp = Blueprint("verify", __name__)
 def _labels():
     return {"check_labels": CHECK_LABELS, "status_labels": STATUS_LABELS, "verdict_sentences": VERDICT_SENTENCES,
             "verdict_labels": VERDICT_LABELS, "shown_image": shown_image,
-            "friendly_date": friendly_date}
+            "friendly_date": friendly_date, "reason_of": reason_of}
 
 
 def shown_image(url: str | None) -> str | None:

@@ -116,3 +116,16 @@ def test_signature_by_a_key_that_is_not_the_issuers_is_not_valid(client, login, 
     response = _new(client, credential_file=(io.BytesIO(W3C_RDFC.read_bytes()), "w3c.json"))
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Not valid" in html and "not the issuer" in html
+
+
+def test_the_reason_given_is_the_one_that_decided_the_verdict(client, login, org, recruiter):
+    from datetime import UTC, datetime
+    expired_elsewhere = json.dumps(issued_badge(valid_until=datetime(2025, 6, 1, tzinfo=UTC)))
+    verification = run_verification(expired_elsewhere, recipient_email="other@example.org", source="paste",
+                                    organisation=org, actor=recruiter)
+    login(recruiter)
+    html = client.get(f"/verifications/{verification.id}").get_data(as_text=True)
+    assert "Not valid" in html and "Why: not issued to other@example.org" in html
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(
+        client.get(f"/verifications/{verification.id}.pdf").data)).pages)
+    assert "Why: not issued to other@example.org" in text
