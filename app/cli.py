@@ -30,9 +30,10 @@ def seed_demo():
 def init_app(app) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(skills)
-    from app.blueprints.verify.cli import verify_command
+    from app.blueprints.verify.cli import verifications_group, verify_command
 
     app.cli.add_command(verify_command)
+    app.cli.add_command(verifications_group)
     from app.blueprints.credentials.cli import credentials
 
     app.cli.add_command(credentials)

@@ -303,3 +303,17 @@ def public_verification(token: str) -> Verification | None:
         return None
     return db.session.scalars(select(Verification).where(Verification.token == token,
                                                          Verification.organisation_id.is_(None))).first()
+
+
+def purge_anonymous(older_than_days: int) -> int:
+    """Delete anonymous (public-page) verifications older than ``older_than_days``; their
+    links stop working. Returns how many went. Organisations' own results are kept."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import delete
+
+    cutoff = datetime.now(UTC) - timedelta(days=max(0, older_than_days))
+    result = db.session.execute(delete(Verification).where(Verification.organisation_id.is_(None),
+                                                           Verification.created_at < cutoff))
+    db.session.flush()
+    return result.rowcount or 0

@@ -70,3 +70,19 @@ def _summary(payload: dict) -> str:
     for check in payload.get("checks", []):
         lines.append(f"  [{STATUS_MARKS.get(check['status'], check['status'])}] {check['name']}: {check['detail']}")
     return "\n".join(lines)
+
+
+verifications_group = click.Group("verifications", help="Stored verification results.")
+
+
+@verifications_group.command("purge-anonymous")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(min=0),
+              help="Keep public-page results younger than this many days.")
+def purge_anonymous_command(days: int):
+    """Delete results of the public verifier older than --days (run it daily from cron)."""
+    from app.extensions import db
+    from app.services.verification import purge_anonymous
+
+    count = purge_anonymous(days)
+    db.session.commit()
+    click.echo(f"Deleted {count} anonymous verification result(s) older than {days} day(s)")

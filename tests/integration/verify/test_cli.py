@@ -81,3 +81,21 @@ def test_url_to_loopback_is_refused_by_default(run):
     data = json.loads(result.output)
     assert result.exit_code == 1 and data["verdict"] == "unverifiable"
     assert "loopback" in json.dumps(data["checks"])
+
+
+def test_purge_anonymous_results_keeps_organisations_and_recent_ones(app):
+    from datetime import UTC, datetime, timedelta
+
+    from app.extensions import db
+    from app.models.verifications import Verification
+    from tests.factories import OrganisationFactory
+    org = OrganisationFactory()
+    old = datetime.now(UTC) - timedelta(days=40)
+    for token, org_id, when in (("old-anon", None, old), ("new-anon", None, datetime.now(UTC)),
+                                ("old-org", org.id, old)):
+        db.session.add(Verification(token=token, organisation_id=org_id, source="paste", verdict="valid",
+                                    format="ob3-di", result={}, created_at=when))
+    db.session.flush()
+    result = app.test_cli_runner().invoke(args=["verifications", "purge-anonymous", "--days", "30"])
+    assert result.exit_code == 0 and "Deleted 1 anonymous" in result.output
+    assert {v.token for v in db.session.query(Verification)} == {"new-anon", "old-org"}
