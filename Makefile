@@ -51,6 +51,10 @@ test-postgres: install-dev
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 	  $(BIN)/python -m pytest -p no:cacheprovider --ignore=tests/e2e $(PYTEST_ARGS)
 
+# Only the browser journeys (Playwright + Debian's /usr/bin/chromium; screenshots in test-results/).
+test-e2e: install-dev
+	$(BIN)/python -m pytest -p no:cacheprovider tests/e2e $(PYTEST_ARGS)
+
 bench: install-dev
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 

@@ -23,7 +23,8 @@ def checkpoint(page: Page, name: str) -> None:
 
 
 def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD, name: str | None = None) -> None:
-    """Sign in through the real form and wait for the dashboard."""
+    """Sign in through the real form and wait for the dashboard; both pages are checked with axe
+    (and kept as screenshots when `name` is given)."""
     page.goto("/login")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to Credwork")
     if name:
@@ -33,6 +34,8 @@ def sign_in(page: Page, email: str, password: str = DEMO_PASSWORD, name: str | N
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/dashboard$"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello,")
+    # Each role has its own dashboard cards, so every signed-in dashboard is checked.
+    assert_accessible(page)
 
 
 def sign_out(page: Page) -> None:

@@ -52,6 +52,7 @@ def _start_sso(page, email: str) -> None:
     page.goto("/login")
     page.get_by_role("link", name="sign in with your organisation account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in with your organisation account")
+    checkpoint(page, "sso-start")
     page.get_by_label("Work email address").fill(email)
     page.get_by_role("button", name="Continue").click()
 
