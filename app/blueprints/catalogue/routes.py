@@ -58,7 +58,8 @@ def new():
         values, uris, errors = clean(raw)
         skills = catalogue.skills_by_uri(uris)
         if not (raw.get("code") or "").strip():
-            errors["code"] = "Enter a code, like FC-DATA150"
+            # First, as the code is the form's first field and the summary follows the form.
+            errors = {"code": "Enter a code, like FC-DATA150", **errors}
         if not errors:
             try:
                 record = catalogue.create_draft(current_user, org, raw["code"], values,
