@@ -248,11 +248,29 @@ def by_public_id(public_id: str) -> IssuedCredential | None:
     return db.session.scalar(select(IssuedCredential).where(IssuedCredential.public_id == str(public_id)))
 
 
-def issued_by(org: Organisation, page: int = 1, per_page: int = 50) -> tuple[list[IssuedCredential], int]:
-    """One page of the provider's awards, newest first, and the total count."""
-    total = db.session.scalar(select(func.count(IssuedCredential.id)).where(IssuedCredential.organisation_id == org.id))
+STATES = {"valid": "Valid", "revoked": "Revoked", "expired": "Expired"}
+
+
+def issued_by(org: Organisation, page: int = 1, per_page: int = 50, *, search: str = "",
+              state: str = "") -> tuple[list[IssuedCredential], int]:
+    """One page of the provider's awards, newest first, and the total count, filtered by the
+    learner's name or email (``search``) and by state (valid, revoked, expired)."""
+    now = utcnow()
+    where = [IssuedCredential.organisation_id == org.id]
+    if search.strip():
+        pattern = f"%{search.strip().lower()[:100]}%"
+        where.append(func.lower(IssuedCredential.recipient_name).like(pattern)
+                     | IssuedCredential.recipient_email.like(pattern))
+    if state == "revoked":
+        where.append(IssuedCredential.revoked_at.is_not(None))
+    elif state == "expired":
+        where += [IssuedCredential.revoked_at.is_(None), IssuedCredential.valid_until <= now]
+    elif state == "valid":
+        where += [IssuedCredential.revoked_at.is_(None),
+                  IssuedCredential.valid_until.is_(None) | (IssuedCredential.valid_until > now)]
+    total = db.session.scalar(select(func.count(IssuedCredential.id)).where(*where))
     rows = db.session.scalars(
-        select(IssuedCredential).where(IssuedCredential.organisation_id == org.id)
+        select(IssuedCredential).where(*where)
         .options(selectinload(IssuedCredential.micro_credential))
         .order_by(IssuedCredential.issued_at.desc(), IssuedCredential.id.desc())
         .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()

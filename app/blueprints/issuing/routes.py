@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.blueprints.htmx import render_partial_or_page
 from app.extensions import db
 from app.models.badges import IssuedCredential
 from app.security.permissions import Permission
@@ -54,9 +55,14 @@ def _expiry(raw: str | None, errors: dict) -> datetime | None:
 def index():
     org = _provider()
     page = max(request.args.get("page", 1, type=int), 1)
-    rows, total = issuing.issued_by(org, page)
-    return render_template("issuing/index.html", org=org, rows=rows, total=total, page=page,
-                           pages=max((total + 49) // 50, 1), profile=issuer_keys.profile_of(org))
+    search = request.args.get("q", "")[:100]
+    state = request.args.get("state", "") if request.args.get("state") in issuing.STATES else ""
+    rows, total = issuing.issued_by(org, page, search=search, state=state)
+    response = make_response(render_partial_or_page(
+        "issuing/index.html", "issuing/_list.html", org=org, rows=rows, total=total, page=page,
+        pages=max((total + 49) // 50, 1), search=search, state=state, states=issuing.STATES))
+    response.headers["Vary"] = "HX-Request"
+    return response
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import HeldCredential
 from app.models.badges import IssuedCredential
+from app.services import issuing
 from tests.factories import OrganisationFactory, member
 from tests.factories_issuing import award, provider_with_record
 
@@ -177,3 +178,18 @@ def test_issuer_page_creates_the_profile_and_rotates_keys(client, login):
     assert client.post("/issuing/issuer/keys").status_code == 303
     page = client.get("/issuing/issuer").get_data(as_text=True)
     assert page.count("In use") == 1 and "Retired" in page
+
+
+def test_issued_list_filters_by_learner_and_status_with_and_without_htmx(client, login):
+    provider, coordinator, record = provider_with_record()
+    award(provider, coordinator, record, name="Fiona Found", email="fiona@learner.example")
+    gone = award(provider, coordinator, record, name="Gordon Gone", email="gordon@learner.example")
+    issuing.revoke(coordinator, gone, "Awarded in error")
+    login(coordinator)
+    page = client.get("/issuing?q=FIONA").get_data(as_text=True)
+    assert "Fiona Found" in page and "Gordon Gone" not in page and "<html" in page
+    partial = client.get("/issuing?state=revoked", headers={"HX-Request": "true"})
+    body = partial.get_data(as_text=True)
+    assert "Gordon Gone" in body and "Fiona Found" not in body and "<html" not in body
+    assert "HX-Request" in partial.headers["Vary"]
+    assert "1 badge found" in client.get("/issuing?state=valid").get_data(as_text=True)
