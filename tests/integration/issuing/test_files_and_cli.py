@@ -75,3 +75,15 @@ def test_cli_lists_as_json_and_exports_json_and_jwt(app):
     assert jwt.output.strip() == first.credential_jwt and jwt.output.count(".") == 2
     missing = runner.invoke(args=["credentials", "export", "no-such-id"])
     assert missing.exit_code != 0 and "No issued credential" in missing.output
+
+
+def test_certificate_qr_code_opens_the_credential_page(app, monkeypatch):
+    from app.services import certificate_pdf
+
+    encoded = []
+    real_make = certificate_pdf.qrcode.make
+    monkeypatch.setattr(certificate_pdf.qrcode, "make", lambda data, **kw: encoded.append(data) or real_make(data, **kw))
+    provider, coordinator, record = provider_with_record()
+    issued = award(provider, coordinator, record)
+    certificate_pdf.certificate_pdf(issued)
+    assert encoded == [issuing.credential_url(issued.public_id)]
