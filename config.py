@@ -74,6 +74,9 @@ class Config:
     VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("VERIFY_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
     # SSO discovery/token calls normally need the public internet; tests use loopback.
     SSO_ALLOW_PRIVATE_NETWORKS = _bool("SSO_ALLOW_PRIVATE_NETWORKS", False)
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+    # (so rate limits and the audit log see the client's address, not the proxy's).
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", 0))
     FINANCIAL_YEAR_START_MONTH = int(os.environ.get("FINANCIAL_YEAR_START_MONTH", 4))
     DISPLAY_TIMEZONE = "Europe/London"
 

@@ -19,6 +19,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(config_class)
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config.get("PROXY_FIX_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     register_templates(app)
     register_extensions(app)

@@ -45,7 +45,7 @@ def init_app(app) -> None:
     def http_error(error: HTTPException):
         if error.code and error.code < 400:
             return error
-        return _respond(error.code or 500, error.description if error.code == 429 else None)
+        return _respond(error.code or 500)
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):

@@ -25,6 +25,7 @@ TASKS = [
     Task("People and roles", "Invite people, change their roles, remove access.", "organisation.people", P.ORG_MANAGE_PEOPLE),
     Task("Partnerships", "Employer-provider partnerships: request, accept, end.", "organisation.partnerships", P.ORG_MANAGE_PARTNERSHIPS),
     Task("Single sign-on", "Let staff sign in with your OpenID Connect provider.", "sso.settings", P.ORG_MANAGE_SSO),
+    Task("API keys", "Keys for your applicant tracking or HR system to verify badges.", "api_keys.index", P.API_KEYS_MANAGE),
     Task("Audit log", "Who did what to which record, and when.", "organisation.audit_log", P.ORG_VIEW_AUDIT),
     Task("Job roles and skills gaps", "Map job roles to micro-credentials and see gaps.", "roles.index", P.ROLES_MANAGE),
     Task("Team skills", "Your team's skills against their job roles.", "roles.team", P.SKILLS_VIEW_TEAM),
