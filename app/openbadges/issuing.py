@@ -131,12 +131,12 @@ def _image(url: str | None) -> dict[str, str] | None:
 
 def _alignments(spec: AchievementSpec) -> list[dict[str, Any]]:
     aligned = []
-    if spec.level:
-        level = {"type": ["Alignment"], "targetName": spec.level.label, "targetCode": spec.level.level,
-                 "targetFramework": spec.level.framework, "targetType": LEVEL_TARGET_TYPE}
-        if spec.level.url:
-            level["targetUrl"] = spec.level.url
-        aligned.append(level)
+    # The 1EdTech schema requires targetUrl on every alignment: a level without a URL to explain
+    # it is left out rather than making the credential fail schema validation.
+    if spec.level and spec.level.url:
+        aligned.append({"type": ["Alignment"], "targetName": spec.level.label, "targetCode": spec.level.level,
+                        "targetFramework": spec.level.framework, "targetType": LEVEL_TARGET_TYPE,
+                        "targetUrl": spec.level.url})
     for skill in spec.skills:
         entry = {"type": ["Alignment"], "targetName": skill.name, "targetUrl": skill.url,
                  "targetFramework": skill.framework, "targetType": SKILL_TARGET_TYPE}
