@@ -45,6 +45,17 @@ def test_sign_in_see_role_tasks_and_sign_out(page):
     _role_tasks_are_shown(page)
     checkpoint(page, "sign-in-04-dashboard")
 
+    # The error pages she might meet are accessible too: another role's page, a missing page.
+    response = page.goto("/organisation/people")
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("You do not have permission to see this page")
+    checkpoint(page, "sign-in-04a-forbidden")
+    response = page.goto("/no-such-page")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    checkpoint(page, "sign-in-04b-not-found")
+    page.goto("/dashboard")
+
     sign_out(page)
     checkpoint(page, "sign-in-05-signed-out")
     page.goto("/dashboard")
