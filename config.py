@@ -69,6 +69,8 @@ class Config:
     VERIFIER_ALLOW_PRIVATE_NETWORKS = _bool("VERIFIER_ALLOW_PRIVATE_NETWORKS", False)
     # A directory of 1EdTech JSON Schema files to check credentials against (unset: the bundled copies).
     OB_SCHEMA_DIR = os.environ.get("OB_SCHEMA_DIR") or None
+    # "web" or "key"; unset: did:web when PUBLIC_BASE_URL is https on a real host, else did:key.
+    ISSUER_DID_METHOD = os.environ.get("ISSUER_DID_METHOD") or None
     VERIFY_API_RATE_LIMIT = os.environ.get("VERIFY_API_RATE_LIMIT", "60 per minute;1000 per day")
     VERIFY_PUBLIC_RATE_LIMIT = os.environ.get("VERIFY_PUBLIC_RATE_LIMIT", "30 per minute;300 per day")
     VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("VERIFY_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 from app.models import Organisation
+from app.models.badges import IssuerProfile, SigningKey
 from app.models.verifications import Verification, VerificationSource
 from app.openbadges.result import Check, CheckStatus, Verdict, VerificationResult, verdict_from_checks
 from app.openbadges.verify import verify
@@ -104,15 +105,6 @@ def _issuer_host(issuer_id: str) -> str | None:
     return parts.netloc.lower() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def _issuer_profiles():
-    """The issuing side's profiles (app.models.badges), when that part of the hub exists."""
-    try:
-        from app.models import badges
-    except ImportError:
-        return None
-    return getattr(badges, "IssuerProfile", None)
-
-
 def lookup_issuer(issuer_id: str) -> dict[str, Any] | None:
     """The engine's issuer_lookup: is this issuer an organisation the hub knows?
 
@@ -129,13 +121,16 @@ def lookup_issuer(issuer_id: str) -> dict[str, Any] | None:
 
 
 def _lookup_issuer(issuer_id: str) -> dict[str, Any] | None:
-    profile_model = _issuer_profiles()
-    if profile_model is not None:
-        columns = [getattr(profile_model, name) for name in ("did", "url", "issuer_id") if hasattr(profile_model, name)]
-        if columns and hasattr(profile_model, "organisation"):
-            profile = db.session.scalars(select(profile_model).where(or_(*[c == issuer_id for c in columns]))).first()
-            if profile is not None and profile.organisation is not None:
-                return _known(profile.organisation)
+    # A key's controller covers DIDs an issuer signed with before a rotation (did:key changes
+    # with the key; did:web does not).
+    profile = db.session.scalars(
+        select(IssuerProfile)
+        .outerjoin(SigningKey, SigningKey.issuer_profile_id == IssuerProfile.id)
+        .where(or_(IssuerProfile.did == issuer_id, IssuerProfile.url == issuer_id,
+                   SigningKey.controller == issuer_id))
+        .options(db.joinedload(IssuerProfile.organisation))).first()
+    if profile is not None:
+        return _known(profile.organisation)
     host = _issuer_host(issuer_id)
     if not host:
         return None

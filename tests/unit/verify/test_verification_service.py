@@ -132,3 +132,19 @@ def test_an_unavailable_issuer_directory_only_makes_the_issuer_unknown(monkeypat
     monkeypatch.setattr(verification, "_lookup_issuer", broken)
     result = verify_data(issued_badge(), None)
     assert result.verdict == "valid" and result.check("issuer_known").status == "warn"
+
+
+def test_an_issuer_stays_known_by_the_did_it_used_before_a_key_rotation():
+    """With did:key the issuer's DID changes when its key rotates; badges signed before the
+    rotation must still be recognised as coming from the same provider."""
+    from app.services import issuer_keys
+    from tests.factories import member
+
+    provider = OrganisationFactory(provider=True, name="Rotating College", quality_assured=True)
+    coordinator = member(provider, "provider_coordinator")
+    profile = issuer_keys.ensure_profile(coordinator, provider)
+    old_did = profile.did
+    issuer_keys.rotate_key(coordinator, profile)
+    assert old_did.startswith("did:key:") and profile.did != old_did
+    for did in (old_did, profile.did):
+        assert lookup_issuer(did) == {"known": True, "quality_assured": True, "name": "Rotating College"}
