@@ -74,9 +74,12 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    """Debian's Chromium driven by Playwright (never a downloaded browser).
+
+    Module-scoped on purpose: while sync Playwright is open its event loop counts as running in
+    this thread, so a later test in the session calling asyncio.run() would fail."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests")
     from playwright.sync_api import sync_playwright
