@@ -53,14 +53,14 @@ def skills_import(files):
             click.echo(f"{path}: {import_file(path)}")
         except FrameworkFileError as exc:
             db.session.rollback()
-            raise click.ClickException(f"{path}: {exc}")
+            raise click.ClickException(f"{path}: {exc}") from exc
     db.session.commit()
 
 
 @skills.command("reindex-hub")
 def skills_reindex_hub():
-    """Rebuild the hub's full-text index (SQLite) from the published micro-credentials."""
-    from app.services.hub_search import rebuild_search_index
+    """Rebuild the hub's full-text index from the published micro-credentials."""
+    from app.services.hub_index import rebuild_search_index
 
     count = rebuild_search_index()
     db.session.commit()

@@ -49,6 +49,8 @@ def searches(skill_id: int) -> list[tuple[str, dict]]:
         ("text, page 3", {"q": "cyber security", "page": "3"}),
         ("htmx partial: cloud", {"q": "cloud", "_htmx": "1"}),
         ("common word: practical", {"q": "practical"}),
+        ("typing: weldin", {"q": "weldin", "_htmx": "1"}),
+        ("typing: project manag", {"q": "project manag", "_htmx": "1"}),
     ]
 
 
@@ -99,7 +101,7 @@ def run(url: str, label: str) -> None:
         db.drop_all()
         db.create_all()
         from app.models import Organisation, Skill
-        from app.services.hub_search import rebuild_search_index
+        from app.services.hub_index import rebuild_search_index
         from app.services.skills_framework import import_file
 
         import_file(Path(__file__).resolve().parents[1] / "seeds" / "esco" / "skills.csv")

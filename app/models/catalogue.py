@@ -56,12 +56,15 @@ micro_credential_skills = Table(
     Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
-# PostgreSQL full-text document, title weighted above everything else. It is stored in
-# search_vector (GIN-indexed) on publish, so ranking reads a stored vector instead of parsing
-# every matching row's text at query time.
+# PostgreSQL full-text document, title weighted above everything else, plus the unstemmed
+# words (weights C and D) so that a word still being typed ("weldin") matches as a prefix.
+# It is stored in search_vector (GIN-indexed) on publish, so ranking reads a stored vector
+# instead of parsing every matching row's text at query time.
 PG_SEARCH_DOCUMENT = (
     "(setweight(to_tsvector('english'::regconfig, coalesce(micro_credentials.title, '')), 'A') || "
-    "setweight(to_tsvector('english'::regconfig, coalesce(micro_credentials.search_text, '')), 'B'))"
+    "setweight(to_tsvector('english'::regconfig, coalesce(micro_credentials.search_text, '')), 'B') || "
+    "setweight(to_tsvector('simple'::regconfig, coalesce(micro_credentials.title, '')), 'C') || "
+    "setweight(to_tsvector('simple'::regconfig, coalesce(micro_credentials.search_text, '')), 'D'))"
 )
 
 
@@ -196,11 +199,15 @@ def _refuse_published_change(mapper, connection, target):
                 f"{target.code} version {target.version} is {was}; edit it as a new version.")
 
 
-# SQLite full-text index (FTS5), one row per *published* version, rowid = micro_credentials.id.
-# Maintained by app.services.hub_search on publish/retire and rebuilt by rebuild_search_index().
+# SQLite full-text index (FTS5), one row per *published* version, rowid = micro_credentials.id:
+# FTS_TABLE holds stemmed words (for whole-word matches) and FTS_WORDS_TABLE the words as
+# written (for the word still being typed). Maintained by app.services.hub_search on
+# publish/retire and rebuilt by rebuild_search_index().
 FTS_TABLE = "micro_credential_fts"
-event.listen(MicroCredential.__table__, "after_create", DDL(
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, body, "
-    "tokenize='porter unicode61')").execute_if(dialect="sqlite"))
-event.listen(MicroCredential.__table__, "before_drop", DDL(
-    f"DROP TABLE IF EXISTS {FTS_TABLE}").execute_if(dialect="sqlite"))
+FTS_WORDS_TABLE = "micro_credential_fts_words"
+for _table, _tokenizer in ((FTS_TABLE, "porter unicode61"), (FTS_WORDS_TABLE, "unicode61")):
+    event.listen(MicroCredential.__table__, "after_create", DDL(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {_table} USING fts5(title, body, "
+        f"tokenize='{_tokenizer}')").execute_if(dialect="sqlite"))
+    event.listen(MicroCredential.__table__, "before_drop", DDL(
+        f"DROP TABLE IF EXISTS {_table}").execute_if(dialect="sqlite"))

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import MicroCredential, Organisation, RecordStatus, Skill, utcnow
-from app.services import audit, hub_search
+from app.services import audit, hub_index
 
 # Content columns copied when a new version is made.
 CONTENT_FIELDS = (
@@ -147,7 +147,7 @@ def publish(actor, record: MicroCredential) -> MicroCredential:
     record.status = RecordStatus.PUBLISHED
     record.published_at = utcnow()
     db.session.flush()
-    hub_search.index_record(record)
+    hub_index.index_record(record)
     audit.record(actor, "micro_credential.publish", record,
                  f"Published {record.code} version {record.version}: {record.title}",
                  organisation=record.provider_id, code=record.code, version=record.version)
@@ -222,7 +222,7 @@ def _retire(record: MicroCredential) -> None:
     record.status = RecordStatus.RETIRED
     record.retired_at = utcnow()
     db.session.flush()
-    hub_search.unindex_record(record)
+    hub_index.unindex_record(record)
 
 
 def _copy(value):

@@ -1,9 +1,8 @@
 """Searching the public hub: one function, `search(filters)`, over SQLite FTS5 or PostgreSQL
 full-text search (chosen by the database dialect), with filters, sorting and pages.
 
-SQLite keeps a separate FTS5 table of published versions (rowid = micro_credentials.id) that
-index_record/unindex_record maintain on publish and retire; PostgreSQL reads a GIN expression
-index over the row itself, so it needs no upkeep. Each page costs a fixed number of queries.
+The index itself (SQLite FTS5 tables, PostgreSQL's stored tsvector) is kept by
+app.services.hub_index. Each page costs a fixed number of queries.
 """
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from sqlalchemy.orm import joinedload, load_only
 
 from app.extensions import db
 from app.models import MicroCredential, Organisation, RecordStatus, Skill
-from app.models.catalogue import FTS_TABLE, FUNDING, MODES, PG_SEARCH_DOCUMENT, micro_credential_skills
+from app.models.catalogue import FTS_TABLE, FTS_WORDS_TABLE, FUNDING, MODES, micro_credential_skills
 
 PAGE_SIZE = 20
 SORTS = {"relevance": "Best match", "title": "Title (A to Z)", "price": "Price (lowest first)",
@@ -165,23 +164,51 @@ def _match(stmt, q: str):
         head = q[:_LAST_WORD.search(q).start(1)] if prefix else q
         query = func.websearch_to_tsquery(english, head)
         if prefix:
-            # The prefix is a \w+ word, so it cannot carry tsquery operators.
-            query = query.op("&&")(func.to_tsquery(english, prefix + ":*"))
+            # The prefix is a \w+ word, so it cannot carry tsquery operators. Stemmed, it finds
+            # other forms of a finished word; unstemmed ('simple'), a word still being typed.
+            typed = func.to_tsquery(english, prefix + ":*").op("||")(
+                func.to_tsquery(literal_column("'simple'::regconfig"), prefix + ":*"))
+            query = query.op("&&")(typed)
         vector = MicroCredential.search_vector
         return stmt.where(vector.op("@@")(query)), func.ts_rank_cd(vector, query).desc()
+    return _sqlite_match(stmt, q, prefix)
+
+
+def _fts_hits(table: str, fts_query: str, name: str):
+    """(id, score) rows of one FTS5 table matching `fts_query`; lower scores rank higher."""
+    return (select(literal_column("rowid").label("id"),
+                   literal_column(f"bm25({table}, 10.0, 1.0)").label("score"))
+            .select_from(text(table))
+            .where(text(f"{table} MATCH :{name}").bindparams(**{name: fts_query})))
+
+
+def _materialized(stmt, name: str):
+    # FTS5 must answer each MATCH once: if SQLite pushed a join's rowid constraint into the
+    # virtual table it would re-run the MATCH for every candidate row.
+    return stmt.cte(name).prefix_with("MATERIALIZED")
+
+
+def _sqlite_match(stmt, q: str, prefix: str | None):
     terms = search_terms(q)
     if not terms:
         return stmt.where(literal_column("1") == 0), None
     # Terms are \w+ words, each quoted: user text never reaches FTS5's query syntax.
     quoted = [f'"{t}"' for t in terms]
-    if prefix and terms[-1] == prefix:
-        quoted[-1] += "*"
-    fts_query = " ".join(quoted)
-    hits = (select(literal_column("rowid").label("id"),
-                   literal_column(f"bm25({FTS_TABLE}, 10.0, 1.0)").label("score"))
-            .select_from(text(FTS_TABLE))
-            .where(text(f"{FTS_TABLE} MATCH :fts_query").bindparams(fts_query=fts_query))
-            .subquery())
+    if not (prefix and terms[-1] == prefix):
+        hits = _fts_hits(FTS_TABLE, " ".join(quoted), "whole_words").subquery()
+        return stmt.join(hits, hits.c.id == MicroCredential.id), hits.c.score.asc()
+    typed, whole = quoted[-1] + "*", quoted[:-1]
+    # Records whose stemmed words match the typed prefix, ranked on every term...
+    stemmed = _materialized(_fts_hits(FTS_TABLE, " ".join([*whole, typed]), "typed_stemmed"), "stemmed")
+    # ...and those where only the words as written match it ("weldin" -> "welding").
+    written = _materialized(_fts_hits(FTS_WORDS_TABLE, typed, "typed_written"), "written")
+    if whole:
+        rest = _materialized(_fts_hits(FTS_TABLE, " ".join(whole), "whole_words"), "whole_words")
+        written = select(rest.c.id, rest.c.score).join(written, written.c.id == rest.c.id)
+    else:
+        written = select(written.c.id, written.c.score)
+    either = select(stemmed.c.id, stemmed.c.score).union_all(written).subquery()
+    hits = select(either.c.id, func.min(either.c.score).label("score")).group_by(either.c.id).subquery()
     return stmt.join(hits, hits.c.id == MicroCredential.id), hits.c.score.asc()
 
 
@@ -244,37 +271,3 @@ def filter_options() -> dict:
     providers, skills = _option_statements()
     return {"providers": db.session.execute(providers).all(), "skills": db.session.execute(skills).all(),
             "modes": MODES, "funding": FUNDING, "qa": QA_FILTERS, "sorts": SORTS}
-
-
-def index_record(record: MicroCredential) -> None:
-    """Add or refresh a published version in the full-text index (FTS5 table or stored vector)."""
-    if dialect() == "postgresql":
-        db.session.execute(text(f"UPDATE micro_credentials SET search_vector = {PG_SEARCH_DOCUMENT} "
-                                "WHERE id = :id"), {"id": record.id})
-        return
-    unindex_record(record)
-    db.session.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, title, body) VALUES (:id, :title, :body)"),
-                       {"id": record.id, "title": record.title, "body": record.search_text or ""})
-
-
-def unindex_record(record: MicroCredential) -> None:
-    """Remove a version from the full-text index (retired or withdrawn)."""
-    if dialect() == "postgresql":
-        db.session.execute(text("UPDATE micro_credentials SET search_vector = NULL WHERE id = :id"),
-                           {"id": record.id})
-        return
-    db.session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id"), {"id": record.id})
-
-
-def rebuild_search_index() -> int:
-    """Rebuild the full-text index from the published versions; returns how many."""
-    if dialect() == "postgresql":
-        db.session.execute(text(f"UPDATE micro_credentials SET search_vector = CASE WHEN status = 'published' "
-                                f"THEN {PG_SEARCH_DOCUMENT} END"))
-        return db.session.scalar(select(func.count()).select_from(MicroCredential)
-                                 .where(MicroCredential.status == RecordStatus.PUBLISHED))
-    db.session.execute(text(f"DELETE FROM {FTS_TABLE}"))
-    result = db.session.execute(text(
-        f"INSERT INTO {FTS_TABLE} (rowid, title, body) SELECT id, title, search_text "
-        "FROM micro_credentials WHERE status = 'published'"))
-    return result.rowcount

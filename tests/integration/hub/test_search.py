@@ -72,6 +72,9 @@ def test_all_words_must_match(demo):
     ("cyb", "UC-CYB901"),            # live search: the word being typed matches as a prefix
     ("ethical hack", "UC-CYB902"),
     ("machine learn", "UC-DATA704"),
+    ("weldin", "FC-ENG304"),          # mid-word, where the stem ("weld") is shorter than the typing
+    ("data analys", "UC-DATA701"),
+    ("python for beg", "FC-IT205"),
 ])
 def test_the_last_word_matches_as_a_prefix_while_typing(demo, typed, expected):
     assert expected in codes(q=typed)
