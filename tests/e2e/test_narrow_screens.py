@@ -13,7 +13,7 @@ PUBLIC = ["/", "/login", "/hub", "/hub/forthside-college/FC-ENG301", "/glossary"
 SIGNED_IN = {
     "lorna.mcintyre@forthside.example": ["/dashboard", "/catalogue"],
     "aileen.macleod@kelvinmarine.example": ["/organisation/people", "/organisation/audit"],
-    "fiona.campbell@kelvinmarine.example": ["/roles/team"],
+    "fiona.campbell@kelvinmarine.example": ["/roles/", "/roles/team", "/cpd/", "/cpd/requests"],
 }
 
 
