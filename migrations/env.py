@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from app.models import migration_include_object
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -108,6 +110,7 @@ def run_migrations_online():
             connection=connection,
             target_metadata=get_metadata(),
             render_item=render_item,
+            include_object=migration_include_object,
             **conf_args
         )
 
