@@ -167,12 +167,22 @@ def _apply(s: Sponsorship, d: CourseDetails) -> None:
         s.micro_credential_id = None
         s.external_title = s.title = title[:300]
         s.external_provider = s.provider_name = provider[:200]
-        s.external_url = (d.external_url or "").strip() or None
+        s.external_url = _web_address(d.external_url)
         s.hours, s.scqf_level, s.scqf_credits = d.hours, None, d.scqf_credits
         s.cost_pence = d.cost_pence
     if s.cost_pence is None or s.cost_pence < 0 or (s.hours or 0) < 0:
         raise CpdError("The cost and the hours cannot be negative")
     s.start_date, s.reason = d.start_date, reason
+
+
+def _web_address(raw: str | None) -> str | None:
+    # Shown as a link to the manager and HR: a javascript: or data: URL would run in their session.
+    url = (raw or "").strip()
+    if not url:
+        return None
+    if not url.lower().startswith(("https://", "http://")) or len(url) > 500:
+        raise CpdError("Enter the course web page as a full address starting with https://")
+    return url
 
 
 def _provider_name(mc) -> str:
