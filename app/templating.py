@@ -42,6 +42,7 @@ PUBLIC_LINKS = [
 
 def init_app(app: Flask) -> None:
     from app.security import policy
+    from app.security.permissions import Permission
 
     app.jinja_env.filters["london"] = london
     app.jinja_env.filters["london_date"] = london_date
@@ -53,8 +54,15 @@ def init_app(app: Flask) -> None:
     def public_nav_links() -> list[dict]:
         from flask import url_for
 
-        return [{"url": url_for(endpoint), "title": title}
-                for endpoint, title in PUBLIC_LINKS if endpoint in app.view_functions]
+        links = []
+        for endpoint, title in PUBLIC_LINKS:
+            # A recruiter's checks belong in their organisation's history, not the anonymous verifier.
+            if endpoint == "verify.public" and getattr(current_user, "is_authenticated", False) \
+                    and policy.can(Permission.VERIFICATIONS_RUN):
+                endpoint = "verify.index"
+            if endpoint in app.view_functions:
+                links.append({"url": url_for(endpoint), "title": title})
+        return links
 
     @app.template_global()
     def role_label(value: str) -> str:

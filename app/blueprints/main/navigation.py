@@ -18,7 +18,13 @@ class Task:
     title: str
     description: str
     endpoint: str
-    permission: P | None = None
+    permission: P | tuple[P, ...] | None = None  # a tuple means any one of them
+
+    def allowed(self) -> bool:
+        if self.permission is None:
+            return True
+        wanted = self.permission if isinstance(self.permission, tuple) else (self.permission,)
+        return any(policy.can(p) for p in wanted)
 
 
 TASKS = [
@@ -34,6 +40,9 @@ TASKS = [
     Task("My CPD", "Ask to be sponsored and see your CPD record.", "cpd.mine", P.CPD_REQUEST),
     Task("Publish micro-credentials", "Your catalogue on the national hub.", "catalogue.index", P.HUB_PUBLISH),
     Task("Issue badges", "Award Open Badges to learners.", "issuing.index", P.CREDENTIALS_ISSUE),
+    Task("Work-based evidence", "Record apprentices' evidence and sign it off with partner providers.",
+         "evidence.index", (P.EVIDENCE_RECORD, P.EVIDENCE_SIGN_OFF)),
+    Task("Cohorts", "Apprentice and learner cohorts from programme templates.", "cohorts.index", P.COHORTS_MANAGE),
     Task("Verify badges", "Check a candidate's digital badges.", "verify.index", P.VERIFICATIONS_RUN),
     Task("Quality assurance", "Mark providers and records as quality-assured.", "platform.index", P.PLATFORM_MANAGE),
 ]
@@ -44,7 +53,7 @@ def tasks_for_current_user() -> tuple[list[Task], list[Task]]:
     ready, coming = [], []
     endpoints = current_app.view_functions
     for task in TASKS:
-        if task.permission and not policy.can(task.permission):
+        if not task.allowed():
             continue
         (ready if task.endpoint in endpoints else coming).append(task)
     return ready, coming
