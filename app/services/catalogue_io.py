@@ -81,6 +81,7 @@ def import_csv(actor, provider: Organisation, content: str, *, publish: bool = F
             break
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue  # blank line
+        row = {k: _from_spreadsheet(v) for k, v in row.items()}
         code = (row.get("code") or "").strip().upper()
         values, uris, errors = clean(row)
         if not code:
@@ -150,8 +151,24 @@ def export_csv(provider: Organisation) -> str:
     writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for record in catalogue.latest_versions(provider):
-        writer.writerow(record_to_row(record))
+        writer.writerow({k: _spreadsheet_safe(v) for k, v in record_to_row(record).items()})
     return out.getvalue()
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(value):
+    """The cell as text a spreadsheet shows rather than runs: a leading apostrophe."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def _from_spreadsheet(value):
+    """Undo `_spreadsheet_safe`, so an exported file imports back to the same text."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
 
 
 def record_to_json(record: MicroCredential) -> dict:
