@@ -278,8 +278,10 @@ def _csv(header: list[str], rows) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        # Spreadsheet formula injection: a cell starting with = + - @ is shown as text.
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
+        # Spreadsheet formula injection: a cell starting with = + - @ (or a tab or carriage
+        # return) is shown as text. Empty cells must not match (`"" in "=+-@"` is true).
+        writer.writerow(["'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@", "\t", "\r")) else v
+                         for v in row])
     return out.getvalue()
 
 
