@@ -5,10 +5,10 @@ and the published micro-credentials that teach them (each with a weight: its pri
 notional hours, as the user chooses), choose the cheapest set of micro-credentials that teaches
 every skill that can be taught at all.
 
-A micro-credential *covers* a skill when it lists the skill among those it develops, whatever
-its SCQF level: the pathway answers "where can this person learn this", and the gap view
-already shows how far below target they are. Records the person already holds (same provider
-and code, any version) are never suggested again.
+A micro-credential *covers* a skill when it lists the skill among those it develops and would
+lift the person above the level they have now (its SCQF level read through
+`catalogue.level_from_scqf`): a course at the level someone already has does not close their gap.
+Records the person already holds (same provider and code, any version) are never suggested again.
 
 The solver, `solve`, is pure (no database, no Flask). Minimum weighted set cover is NP-hard, so
 it works in two regimes:
@@ -44,6 +44,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
+from app.services.catalogue import level_from_scqf
 
 EXACT_LIMIT = 20
 # Search nodes the exact solver may visit before settling for the greedy cover (well under a second).
@@ -251,13 +252,21 @@ def suggest_pathway(org, person, by: str = "cost") -> Pathway:
     """
     by = parse_by(by)
     needed = {gap.skill.id: gap.skill for gap in person.to_learn}
+    current = {gap.skill.id: gap.level for gap in person.to_learn}
     already = person.held_keys
     records = {r.id: r for r in candidate_records(needed)
                if (r.provider_id, r.code) not in already}
+
+    def raises(record) -> frozenset[int]:
+        # A record helps with a skill only if it would lift the person above the level they
+        # already have (a level 5 course does not close a gap for someone already at level 2).
+        gives = level_from_scqf(record.scqf_level)
+        return frozenset(s.id for s in record.skills if s.id in needed and gives > current[s.id])
+
     primary, secondary = WEIGHTS[by]
-    cover = solve(needed, [Candidate(r.id, frozenset(s.id for s in r.skills), getattr(r, primary),
-                                     getattr(r, secondary)) for r in records.values()])
+    cover = solve(needed, [Candidate(r.id, raises(r), getattr(r, primary), getattr(r, secondary))
+                           for r in records.values()])
     chosen = [records[c.key] for c in cover.chosen]
-    teaches = {r.id: [needed[s.id] for s in r.skills if s.id in needed] for r in chosen}
+    teaches = {r.id: [needed[i] for i in sorted(raises(r), key=lambda i: needed[i].label)] for r in chosen}
     uncovered = sorted((needed[i] for i in cover.uncovered), key=lambda s: s.label)
     return Pathway(by, chosen, teaches, uncovered, cover.method, cover.considered)

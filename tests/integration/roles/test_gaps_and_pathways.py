@@ -60,8 +60,11 @@ def test_pathway_by_cost_or_hours_skips_held_drafts_and_retired_and_reports_unco
     record(world.provider, "Fabrication basics", [world.cad, world.welding], code="FAB1", version=2, price=100)
     hold(world.report, world.org, v1)
     assess(world.m(world.report), world.safety, 2, date(2026, 1, 1))
-    record(world.provider, "CAD, short and dear", [world.cad], price=30_000, hours=40)
-    record(world.provider, "CAD and safety, cheap and long", [world.cad, world.safety], price=20_000, hours=200)
+    # The person is at level 2 in CAD and safety: only records above that (SCQF 8+ gives level 3) help.
+    record(world.provider, "CAD, short and dear", [world.cad], price=30_000, hours=40, scqf_level=8)
+    record(world.provider, "CAD and safety, cheap and long", [world.cad, world.safety], price=20_000, hours=200,
+           scqf_level=8)
+    record(world.provider, "CAD at the level they have", [world.cad], price=10, hours=1, scqf_level=7)
     record(world.provider, "Draft CAD", [world.cad], price=1, hours=1, status="draft")
     record(world.provider, "Old CAD", [world.cad], price=1, hours=1, status="retired")
 
