@@ -1,6 +1,7 @@
 """CSV and PDF exports of CPD requests, spend and a person's CPD record."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import Response, abort, request
@@ -53,7 +54,9 @@ def spend_pdf():
     require(Permission.CPD_APPROVE)
     year, department = _year(), request.args.get("department", "").strip() or None
     pdf = cpd_pdf.spend_report(current_org(), year, department)
-    slug = (department or "all-departments").lower().replace(" ", "-").replace("&", "and")
+    # The name comes from the URL: only [a-z0-9-] may reach the Content-Disposition header.
+    slug = re.sub(r"[^a-z0-9]+", "-", (department or "all departments").lower().replace("&", "and")).strip("-") \
+        or "department"
     return _download(pdf, f"cpd-spend-{slug}-{cpd_budgets.financial_year_label(year)}.pdf", "application/pdf")
 
 
