@@ -67,6 +67,12 @@ def import_csv(actor, provider: Organisation, content: str, *, publish: bool = F
     Rows become drafts (a new version where the code is already published); `publish`
     publishes them too. Row numbers count the header as row 1, as a spreadsheet does."""
     reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
+    try:
+        records = list(reader)  # reads the header too; MAX_IMPORT_BYTES bounds the size
+    except csv.Error as exc:
+        # e.g. a quote never closed makes the rest of the file one field, past the csv limit
+        raise CatalogueImportError([(reader.line_num, f"The file cannot be read as CSV ({exc}): "
+                                                      "check for a quote that is not closed")]) from None
     missing = {"code", "title"} - set(reader.fieldnames or [])
     if missing:
         raise CatalogueImportError([(1, "The header row must include: " + ", ".join(CSV_COLUMNS))])
@@ -75,7 +81,7 @@ def import_csv(actor, provider: Organisation, content: str, *, publish: bool = F
     if unknown:
         problems.append((1, "Unknown column(s): " + ", ".join(sorted(unknown))))
     rows, seen = [], {}
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(records, start=2):
         if number - 1 > MAX_ROWS:
             problems.append((number, f"Too many rows: import at most {MAX_ROWS} at a time"))
             break

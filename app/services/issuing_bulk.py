@@ -35,7 +35,12 @@ def _decode(content: bytes) -> str:
 
 def parse(content: bytes) -> list[Learner]:
     """The learners in the file, or BulkAwardError listing every bad row."""
-    rows = list(csv.reader(io.StringIO(_decode(content))))
+    reader = csv.reader(io.StringIO(_decode(content)))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise BulkAwardError([(reader.line_num, f"The file cannot be read as CSV ({exc}): "
+                                                "check for a quote that is not closed")]) from None
     problems: list[tuple[int, str]] = []
     learners: list[Learner] = []
     seen: dict[str, int] = {}
