@@ -61,7 +61,7 @@ def test_plain_request_gets_the_full_page_and_vary(client, login, admin):
     assert "<html" in page
     assert "HX-Request" in response.headers.get("Vary", "")
     # The filter form is a real GET form that htmx enhances, pushing the filtered URL.
-    form = re.search(r'<form method="get" action="/organisation/audit"[^>]*>', page).group(0)
+    form = re.search(r'<form[^>]*method="get" action="/organisation/audit"[^>]*>', page).group(0)
     assert 'hx-get="/organisation/audit"' in form and 'hx-push-url="true"' in form
 
 
