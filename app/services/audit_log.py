@@ -32,7 +32,7 @@ class AuditFilters:
                 return None
 
         try:
-            page = max(1, int(args.get("page", 1)))
+            page = min(max(1, int(args.get("page", 1))), 100_000)  # the database's integers are finite
         except ValueError:
             page = 1
         return cls(action=args.get("action", "").strip()[:80], actor=args.get("actor", "").strip()[:200],

@@ -49,6 +49,8 @@ def financial_year_label(year: int, month: int | None = None) -> str:
 def financial_year_bounds(year: int, month: int | None = None) -> tuple[date, date]:
     """First day of the financial year and first day of the next one."""
     month = month or start_month()
+    # A year from a URL can be anything; outside date's range it simply matches nothing.
+    year = min(max(year, date.min.year), date.max.year - 1)
     return date(year, month, 1), date(year + 1, month, 1)
 
 

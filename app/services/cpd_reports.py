@@ -62,7 +62,7 @@ class RequestFilters:
         except ValueError:
             year = None
         try:
-            page = max(1, int(args.get("page", 1)))
+            page = min(max(1, int(args.get("page", 1))), 100_000)  # the database's integers are finite
         except ValueError:
             page = 1
         return cls(status=status if status in STATUS_LABELS else "",

@@ -54,7 +54,7 @@ def _expiry(raw: str | None, errors: dict) -> datetime | None:
 @login_required
 def index():
     org = _provider()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)  # the database's integers are finite
     search = request.args.get("q", "")[:100]
     state = request.args.get("state", "") if request.args.get("state") in issuing.STATES else ""
     rows, total = issuing.issued_by(org, page, search=search, state=state)

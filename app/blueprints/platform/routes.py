@@ -23,7 +23,7 @@ def index():
         require(Permission.PLATFORM_MANAGE)
     show = request.args.get("show", "waiting")
     show = show if show in REVIEW_FILTERS else "waiting"
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)  # the database's integers are finite
     records, total = catalogue.published_for_review(REVIEW_FILTERS[show], page)
     return render_template("platform/index.html", providers=catalogue.providers(), records=records,
                            total=total, page=page, pages=max(1, -(-total // REVIEW_PAGE_SIZE)), show=show)
