@@ -236,7 +236,7 @@ def _approve(actor, s: Sponsorship, action: str, budget_id, funding_year_id, com
     if agreement and (agreement.get("text") or "").strip():
         months = int(agreement.get("repayment_months") or 0)
         basis = agreement.get("repayment_basis") or "pro_rata"
-        if months < 0 or basis not in {"pro_rata", "full"}:
+        if not 0 <= months <= 600 or basis not in {"pro_rata", "full"}:  # 50 years: past that it is a typo
             raise CpdError("Enter the repayment period in whole months")
         s.agreement = LearningAgreement(organisation_id=s.organisation_id, repayment_months=months,
                                         repayment_basis=basis, text=agreement["text"].strip(),
