@@ -19,7 +19,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from app.models.cpd import FUNDING_KIND_LABELS
 from app.services.cpd_requests import CourseDetails
 
-_MONEY = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
+# At most £9,999,999.99: integer pence must fit a PostgreSQL integer column.
+_MONEY = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
 
 
 def pence_from(text: str | None) -> int | None:
