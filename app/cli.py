@@ -20,7 +20,7 @@ def seed_demo():
     load_demo(log=click.echo)
     db.session.commit()
     people = json.loads((SEEDS_DIR / "demo" / "organisations.json").read_text())["people"]
-    click.echo("\nDemo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD}):")
     for person in people:
         roles = "; ".join(f"{m['org']}: {', '.join(m['roles'])}" for m in person["memberships"])
         click.echo(f"  {person['email']:<45} {roles}")

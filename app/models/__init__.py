@@ -6,10 +6,6 @@ from app.models.base import utcnow
 from app.models.catalogue import MicroCredential, RecordStatus
 from app.models.cpd import CpdBudget, FundingSource, FundingSourceYear, LearningAgreement, Sponsorship, SponsorshipEvent
 from app.models.orgs import Organisation, OrgKind, Partnership, PartnershipStatus
-from app.models.records import HeldCredential
-from app.models.roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
-from app.models.skills import Occupation, Skill, occupation_skills
-from app.models.verifications import ApiKey, Verification, VerificationBatch, VerificationBatchItem
 from app.models.people import (
     ROLE_LABELS,
     ROLES_BY_ORG_KIND,
@@ -19,11 +15,19 @@ from app.models.people import (
     RoleGrant,
     User,
 )
+from app.models.records import HeldCredential
+from app.models.roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
+from app.models.skills import Occupation, Skill, occupation_skills
+from app.models.verifications import ApiKey, Verification, VerificationBatch, VerificationBatchItem
 
 __all__ = [
-    "AuditEvent", "Invitation", "Membership", "MembershipStatus", "OrgKind", "Organisation",
-    "PasswordResetToken", "Partnership", "PartnershipStatus", "ROLE_LABELS", "ROLES_BY_ORG_KIND",
-    "Role", "RoleGrant", "SsoProvider", "User", "utcnow",
+    "ApiKey", "AssessedSkill", "AuditEvent", "CpdBudget", "FundingSource", "FundingSourceYear",
+    "HeldCredential", "Invitation", "IssuedCredential", "IssuerProfile", "JobRole",
+    "JobRoleMicroCredential", "JobRoleSkill", "LearningAgreement", "Membership", "MembershipStatus",
+    "MicroCredential", "Occupation", "occupation_skills", "Organisation", "OrgKind", "Partnership",
+    "PartnershipStatus", "PasswordResetToken", "RecordStatus", "Role", "ROLE_LABELS", "RoleGrant",
+    "ROLES_BY_ORG_KIND", "SigningKey", "Skill", "Sponsorship", "SponsorshipEvent", "SsoProvider",
+    "StatusList", "User", "utcnow", "Verification", "VerificationBatch", "VerificationBatchItem",
 ]
 
 
