@@ -7,9 +7,10 @@ app.services.catalogue_fields so the form and the CSV import say exactly the sam
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import MicroCredential, Organisation, RecordStatus, Skill, utcnow
+from app.models import MicroCredential, Organisation, OrgKind, RecordStatus, Skill, utcnow
 from app.services import audit, hub_index
 
 # Content columns copied when a new version is made.
@@ -46,6 +47,23 @@ def versions_of(provider_id: int, code: str) -> list[MicroCredential]:
     return list(db.session.scalars(
         select(MicroCredential).where(MicroCredential.provider_id == provider_id,
                                       MicroCredential.code == code)
+        .order_by(MicroCredential.version.desc())))
+
+
+def provider_by_slug(slug: str) -> Organisation | None:
+    """A provider by its public slug (the hub's URLs name providers this way)."""
+    return db.session.scalar(select(Organisation).where(Organisation.slug == slug,
+                                                        Organisation.kind == OrgKind.PROVIDER))
+
+
+def versions_for_viewer(provider_id: int, code: str, viewer, *, public_only: bool) -> list[MicroCredential]:
+    """The versions of one record someone may see, newest first, skills loaded: published and
+    retired ones for everyone (only those when `public_only`), plus the viewer's own drafts."""
+    visible = MicroCredential.visible_to(None if public_only else viewer)
+    return list(db.session.scalars(
+        select(MicroCredential)
+        .where(MicroCredential.provider_id == provider_id, MicroCredential.code == code.upper(), visible)
+        .options(selectinload(MicroCredential.skills))
         .order_by(MicroCredential.version.desc())))
 
 

@@ -15,19 +15,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.blueprints.htmx import render_partial_or_page, wants_partial
-from app.extensions import db
 from app.models import MicroCredential, Organisation, RecordStatus
 from app.security.policy import current_org
-from app.services import hub_documents, hub_search
+from app.services import catalogue, hub_documents, hub_search
 from app.services.catalogue import level_from_scqf
 
 bp = Blueprint("hub", __name__, url_prefix="/hub")
-
-PUBLIC_STATUSES = (RecordStatus.PUBLISHED, RecordStatus.RETIRED)
 
 
 def public_url(endpoint: str, **values) -> str:
@@ -59,22 +54,12 @@ def search():
 
 
 def _provider(slug: str) -> Organisation:
-    provider = db.session.scalar(select(Organisation).where(Organisation.slug == slug,
-                                                            Organisation.kind == "provider"))
-    if provider is None:
-        abort(404)
-    return provider
+    return catalogue.provider_by_slug(slug) or abort(404)
 
 
 def _versions(provider: Organisation, code: str, public_only: bool) -> list[MicroCredential]:
     viewer = current_org() if getattr(current_user, "is_authenticated", False) else None
-    visible = (MicroCredential.status.in_(PUBLIC_STATUSES) if public_only
-               else MicroCredential.visible_to(viewer))
-    return list(db.session.scalars(
-        select(MicroCredential)
-        .where(MicroCredential.provider_id == provider.id, MicroCredential.code == code.upper(), visible)
-        .options(selectinload(MicroCredential.skills))
-        .order_by(MicroCredential.version.desc())))
+    return catalogue.versions_for_viewer(provider.id, code, viewer, public_only=public_only)
 
 
 def _choose(versions: list[MicroCredential], version: int | None) -> MicroCredential:
