@@ -73,6 +73,8 @@ class Config:
     ISSUER_DID_METHOD = os.environ.get("ISSUER_DID_METHOD") or None
     VERIFY_API_RATE_LIMIT = os.environ.get("VERIFY_API_RATE_LIMIT", "60 per minute;1000 per day")
     VERIFY_PUBLIC_RATE_LIMIT = os.environ.get("VERIFY_PUBLIC_RATE_LIMIT", "30 per minute;300 per day")
+    # Each person's checks through the signed-in verifier (every fetch it makes costs us too).
+    VERIFY_SIGNED_IN_RATE_LIMIT = os.environ.get("VERIFY_SIGNED_IN_RATE_LIMIT", "60 per minute;600 per day")
     VERIFY_MAX_UPLOAD_BYTES = int(os.environ.get("VERIFY_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
     # SSO discovery/token calls normally need the public internet; tests use loopback.
     SSO_ALLOW_PRIVATE_NETWORKS = _bool("SSO_ALLOW_PRIVATE_NETWORKS", False)

@@ -178,8 +178,14 @@ def index():
     return response
 
 
+def _signed_in_person() -> str:
+    return f"user:{current_user.get_id()}"
+
+
 @bp.route("/verifications/new", methods=["GET", "POST"])
 @login_required
+@limiter.limit(lambda: current_app.config["VERIFY_SIGNED_IN_RATE_LIMIT"], key_func=_signed_in_person,
+               methods=["POST"])
 def new():
     org = _org()
     form = VerifyForm()

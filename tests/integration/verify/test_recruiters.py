@@ -129,3 +129,14 @@ def test_the_reason_given_is_the_one_that_decided_the_verdict(client, login, org
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(
         client.get(f"/verifications/{verification.id}.pdf").data)).pages)
     assert "Why: not issued to other@example.org" in text
+
+
+def test_signed_in_verifier_is_rate_limited_per_person(app, client, login, recruiter):
+    login(recruiter)
+    app.config["VERIFY_SIGNED_IN_RATE_LIMIT"] = "2 per minute"
+    try:
+        codes = [_new(client, credential_text="{}").status_code for _ in range(3)]
+    finally:
+        app.config["VERIFY_SIGNED_IN_RATE_LIMIT"] = "60 per minute;600 per day"
+    assert 429 not in codes[:2] and codes[2] == 429
+    assert client.get("/verifications/new").status_code == 200  # reading the form is never limited
