@@ -78,12 +78,20 @@ def nominate(actor, org, person_membership: Membership, details: CourseDetails) 
     return s
 
 
+def edit_problem(actor, s: Sponsorship) -> str | None:
+    """Why `actor` may not change the request now, or None when they may."""
+    if actor.id != s.person_id:
+        return "Only the employee can change their request."
+    if s.status not in EDITABLE:
+        return "This request can no longer be changed."
+    return None
+
+
 def update_request(actor, s: Sponsorship, details: CourseDetails) -> Sponsorship:
     """The employee changes their draft, or answers a request for more information."""
-    if actor.id != s.person_id:
-        raise CpdError("Only the employee can change their request.")
-    if s.status not in EDITABLE:
-        raise CpdError("This request can no longer be changed.")
+    problem = edit_problem(actor, s)
+    if problem:
+        raise CpdError(problem)
     _apply(s, details)
     db.session.flush()
     audit.record(actor, "cpd.request_changed", s, f"{actor.name} changed the CPD request {s.title}",
@@ -91,17 +99,25 @@ def update_request(actor, s: Sponsorship, details: CourseDetails) -> Sponsorship
     return s
 
 
+def acceptance_problem(actor, s: Sponsorship) -> str | None:
+    """Why `actor` may not accept the learning agreement now, or None when they may."""
+    if actor.id != s.person_id:
+        return "Only the employee can accept their learning agreement."
+    if s.agreement is None:
+        return "There is no learning agreement to accept."
+    if s.agreement.accepted_at is not None:
+        return "You have already accepted this learning agreement."
+    if s.status not in {S.APPROVED, S.APPROVED_WITH_CONDITIONS}:
+        return "The learning agreement can only be accepted while the request is approved."
+    return None
+
+
 def accept_agreement(actor, s: Sponsorship) -> None:
     """The employee accepts the learning agreement (timestamped and audited)."""
-    if actor.id != s.person_id:
-        raise CpdError("Only the employee can accept their learning agreement.")
+    problem = acceptance_problem(actor, s)
+    if problem:
+        raise CpdError(problem)
     agreement = s.agreement
-    if agreement is None:
-        raise CpdError("There is no learning agreement to accept.")
-    if agreement.accepted_at is not None:
-        raise CpdError("You have already accepted this learning agreement.")
-    if s.status not in {S.APPROVED, S.APPROVED_WITH_CONDITIONS}:
-        raise CpdError("The learning agreement can only be accepted while the request is approved.")
     agreement.accepted_at, agreement.accepted_by_id = utcnow(), actor.id
     cpd.record_event(actor, s, "accept_agreement", "Accepted the learning agreement")
     audit.record(actor, "cpd.agreement_accepted", s, f"{actor.name} accepted the learning agreement for {s.title}",

@@ -173,14 +173,15 @@ def show(sponsorship_id: int):
                            funding=cpd_budgets.funding_years_for(org, year) if approving else [],
                            year_label=cpd_budgets.financial_year_label(year),
                            hr=cpd.HR in cpd.relationships(current_user, s),
-                           editable=s.person_id == current_user.id and s.status in cpd_requests.EDITABLE)
+                           editable=cpd_requests.edit_problem(current_user, s) is None,
+                           may_accept=cpd_requests.acceptance_problem(current_user, s) is None)
 
 
 @bp.route("/requests/<int:sponsorship_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(sponsorship_id: int):
     s = load_request(sponsorship_id)
-    if s.person_id != current_user.id or s.status not in cpd_requests.EDITABLE:
+    if cpd_requests.edit_problem(current_user, s):
         abort(403)
     form, q = _request_form(RequestForm, s)
     if request.method == "GET":

@@ -52,9 +52,12 @@ def test_request_endorse_approve_complete_journey(new_client, login, outbox):
     assert response.status_code == 303
     page = hr.get(sponsorship_url).get_data(as_text=True)
     assert "Approved" in page and "committed £450.00" in page
+    assert "I accept this learning agreement" not in page  # only the employee accepts it
     assert any(m.to == e.employee.email and "approved" in m.subject for m in outbox)
 
+    assert "I accept this learning agreement" in employee.get(sponsorship_url).get_data(as_text=True)
     assert employee.post(sponsorship_url + "/agreement").status_code == 303
+    assert "I accept this learning agreement" not in employee.get(sponsorship_url).get_data(as_text=True)
     assert employee.post(sponsorship_url + "/act/enrol", data={}).status_code == 303
     assert employee.post(sponsorship_url + "/act/complete", data={"completed_on": today.isoformat()}).status_code == 303
     record = employee.get("/cpd/mine").get_data(as_text=True)
