@@ -76,14 +76,14 @@ def _status_check(credential: dict[str, Any], fetcher: Fetcher, now: datetime,
     return check_status(credential, fetcher=fetcher, verify_list=list_is_trusted, now=now)
 
 
-def _schema_check(credential: dict[str, Any]) -> Check:
+def _schema_check(credential: dict[str, Any], schema_dir: Any = None) -> Check:
     if "credentialSchema" not in credential:
         return Check("schema", CheckStatus.SKIP, "the credential names no JSON Schema")
     try:
         from .schema import check_schema
     except ImportError:
         return Check("schema", CheckStatus.SKIP, "JSON Schema checking unavailable")
-    return check_schema(credential)
+    return check_schema(credential, schema_dir=schema_dir)
 
 
 def issuer_known_check(issuer_id: str | None, lookup: IssuerLookup | None) -> tuple[Check, str | None]:
@@ -102,8 +102,9 @@ def issuer_known_check(issuer_id: str | None, lookup: IssuerLookup | None) -> tu
 def verify_credential(credential: dict[str, Any], *, fetcher: Fetcher, fmt: str = _FORMAT_DI,
                       jwt_outcome: JwtOutcome | None = None, recipient_email: str | None = None,
                       now: datetime | None = None, issuer_lookup: IssuerLookup | None = None,
-                      key_overrides: dict[str, Any] | None = None) -> VerificationResult:
-    """Run every check on a parsed VC (embedded proofs, or the JWT outcome for a VC-JWT)."""
+                      key_overrides: dict[str, Any] | None = None, schema_dir: Any = None) -> VerificationResult:
+    """Run every check on a parsed VC (embedded proofs, or the JWT outcome for a VC-JWT).
+    ``schema_dir`` holds the 1EdTech JSON Schemas (see schema.check_schema)."""
     now = _aware(now)
     contexts = credential.get("@context")
     first = contexts[0] if isinstance(contexts, list) and contexts else contexts
@@ -119,7 +120,7 @@ def verify_credential(credential: dict[str, Any], *, fetcher: Fetcher, fmt: str 
     status, revoked = _status_check(credential, fetcher, now, key_overrides)
     recipient, match = claims.check_recipient(credential, recipient_email)
     known, known_name = issuer_known_check(issuer, issuer_lookup)
-    checks += [window, status, recipient, _schema_check(credential), known]
+    checks += [window, status, recipient, _schema_check(credential, schema_dir), known]
     result = VerificationResult(
         verdict=verdict_from_checks(checks, expired=expired, revoked=bool(revoked)),
         format=fmt, issuer=claims.issuer_of(credential), achievement=claims.achievement_of(credential),
@@ -167,7 +168,8 @@ def _from_url(url: str, **kwargs: Any) -> VerificationResult:
 
 
 def _dispatch(found: detect.Detected, **kwargs: Any) -> VerificationResult:
-    common = {k: kwargs[k] for k in ("fetcher", "recipient_email", "now", "issuer_lookup", "key_overrides")}
+    common = {k: kwargs[k] for k in ("fetcher", "recipient_email", "now", "issuer_lookup", "key_overrides",
+                                     "schema_dir")}
     if found.kind == detect.VC_JSON:
         return verify_credential(found.payload, fmt=_FORMAT_DI, **common)
     if found.kind == detect.VC_JWT:
@@ -186,18 +188,19 @@ def _dispatch(found: detect.Detected, **kwargs: Any) -> VerificationResult:
 
 def verify(data: bytes | str | dict[str, Any], *, fetcher: Fetcher, recipient_email: str | None = None,
            now: datetime | None = None, issuer_lookup: IssuerLookup | None = None,
-           key_overrides: dict[str, Any] | None = None) -> VerificationResult:
+           key_overrides: dict[str, Any] | None = None, schema_dir: Any = None) -> VerificationResult:
     """Verify a credential in any supported form (JSON VC, VC-JWT, baked PNG/SVG,
     OB 2.0 JSON, or a URL to any of these) and report every check.
 
     ``issuer_lookup(issuer_id)`` returns ``{"known", "quality_assured", "name"}`` or None;
-    ``key_overrides`` maps a verificationMethod id to a public key the caller vouches for.
+    ``key_overrides`` maps a verificationMethod id to a public key the caller vouches for;
+    ``schema_dir`` is the folder of 1EdTech JSON Schemas (None: the bundled default).
     Never raises on bad input: malformed data gives an ``invalid`` result with the reason.
     """
     try:
         found = detect.detect(data)
         result = _dispatch(found, fetcher=fetcher, recipient_email=recipient_email, now=_aware(now),
-                           issuer_lookup=issuer_lookup, key_overrides=key_overrides)
+                           issuer_lookup=issuer_lookup, key_overrides=key_overrides, schema_dir=schema_dir)
     except (RecursionError, MemoryError):
         return _unverifiable("the input is too deeply nested or too large to process")
     except Exception as exc:  # a bug must not become a 500 for the person verifying

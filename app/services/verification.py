@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import Organisation
 from app.models.badges import IssuerProfile, SigningKey
 from app.models.verifications import Verification, VerificationSource
-from app.openbadges.result import Check, CheckStatus, Verdict, VerificationResult, verdict_from_checks
+from app.openbadges.result import Check, CheckStatus, Verdict, VerificationResult
 from app.openbadges.verify import verify
 from app.services import audit
 from app.services.verification_fetching import verifier_fetcher
@@ -147,32 +147,10 @@ def _known(org: Organisation) -> dict[str, Any]:
 
 # ---- running the engine ---------------------------------------------------------------
 
-def _with_schema_dir(result: VerificationResult, schema_dir: str) -> VerificationResult:
-    """Re-check the JSON Schema against OB_SCHEMA_DIR (the engine's verify() takes no schema
-    directory) and re-derive the verdict with the engine's own rule."""
-    from app.openbadges.schema import check_schema
-
-    if not isinstance(result.credential, dict) or "credentialSchema" not in result.credential:
-        return result
-    if result.check("schema") is None:
-        return result
-    fresh = check_schema(result.credential, schema_dir=schema_dir)
-    result.checks = [fresh if c.name == "schema" else c for c in result.checks]
-    window, status = result.check("validity_window"), result.check("status")
-    expired = bool(window and window.status is CheckStatus.FAIL and window.detail.startswith("expired"))
-    revoked = bool(status and status.status is CheckStatus.FAIL)
-    result.verdict = verdict_from_checks(result.checks, expired=expired, revoked=revoked)
-    return result
-
-
 def verify_data(data: bytes | str | dict[str, Any], recipient_email: str | None) -> VerificationResult:
     """Run the engine with the application's fetcher, issuer directory and schema directory."""
-    result = verify(data, fetcher=verifier_fetcher(), recipient_email=recipient_email or None,
-                    issuer_lookup=_cached(lookup_issuer))
-    schema_dir = current_app.config.get("OB_SCHEMA_DIR")
-    if schema_dir:
-        result = _with_schema_dir(result, schema_dir)
-    return result
+    return verify(data, fetcher=verifier_fetcher(), recipient_email=recipient_email or None,
+                  issuer_lookup=_cached(lookup_issuer), schema_dir=current_app.config.get("OB_SCHEMA_DIR"))
 
 
 def _cached(lookup):
