@@ -30,7 +30,7 @@ def seed_demo():
 def init_app(app) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(skills)
-    from app.blueprints.verify.cli import verifications_group, verify_command
+    from app.blueprints.verification.cli import verifications_group, verify_command
 
     app.cli.add_command(verify_command)
     app.cli.add_command(verifications_group)
@@ -46,7 +46,7 @@ skills = AppGroup("skills", help="The skills framework (ESCO).")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def skills_import(files):
     """Load ESCO CSV files (skills, occupations, occupationSkillRelations); safe to run again."""
-    from app.services.skills_framework import FrameworkFileError, import_file
+    from app.services.skills.framework import FrameworkFileError, import_file
 
     for path in files:
         try:
@@ -60,7 +60,7 @@ def skills_import(files):
 @skills.command("reindex-hub")
 def skills_reindex_hub():
     """Rebuild the hub's full-text index from the published micro-credentials."""
-    from app.services.hub_index import rebuild_search_index
+    from app.services.catalogue.search_index import rebuild_search_index
 
     count = rebuild_search_index()
     db.session.commit()

@@ -36,7 +36,7 @@ def pounds(pence: int | None) -> str:
 PUBLIC_LINKS = [
     ("hub.search", "Micro-credential hub"),
     ("glossary.index", "Glossary"),
-    ("verify.public", "Verify a badge"),
+    ("verification.public", "Verify a badge"),
 ]
 
 
@@ -57,9 +57,9 @@ def init_app(app: Flask) -> None:
         links = []
         for endpoint, title in PUBLIC_LINKS:
             # A recruiter's checks belong in their organisation's history, not the anonymous verifier.
-            if endpoint == "verify.public" and getattr(current_user, "is_authenticated", False) \
+            if endpoint == "verification.public" and getattr(current_user, "is_authenticated", False) \
                     and policy.can(Permission.VERIFICATIONS_RUN):
-                endpoint = "verify.index"
+                endpoint = "verification.index"
             if endpoint in app.view_functions:
                 links.append({"url": url_for(endpoint), "title": title})
         return links

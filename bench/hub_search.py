@@ -101,8 +101,8 @@ def run(url: str, label: str) -> None:
         db.drop_all()
         db.create_all()
         from app.models import Organisation, Skill
-        from app.services.hub_index import rebuild_search_index
-        from app.services.skills_framework import import_file
+        from app.services.catalogue.search_index import rebuild_search_index
+        from app.services.skills.framework import import_file
 
         import_file(Path(__file__).resolve().parents[1] / "seeds" / "esco" / "skills.csv")
         providers = [Organisation(name=f"Bench Provider {i}", slug=f"bench-{i}", kind="provider") for i in range(8)]

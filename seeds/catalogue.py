@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Organisation
-from app.services import catalogue
-from app.services.catalogue_io import is_published_in, values_from_json
+from app.services.catalogue import lifecycle as catalogue
+from app.services.catalogue.import_export import is_published_in, values_from_json
 from seeds import SEEDS_DIR
 
 

@@ -1,7 +1,7 @@
 """Demo CPD sponsorship (seeds/demo/cpd.json): budgets, funding sources with yearly caps, and
 requests in every state for the two demo employers.
 
-Requests are walked through the real workflow (`app.services.cpd`), so their history, audit
+Requests are walked through the real workflow (`app.services.cpd.workflow`), so their history, audit
 log, budget commitments and held credentials are exactly what the app itself would produce.
 Idempotent: budgets by (employer, department, year), funding sources by (employer, name),
 requests by (employer, person, title); only what is missing is added.
@@ -16,8 +16,10 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import MicroCredential, Organisation, RecordStatus, User
 from app.models.cpd import CpdBudget, FundingSource, FundingSourceYear, Sponsorship
-from app.services import cpd, cpd_budgets, cpd_requests
-from app.services.cpd_requests import CourseDetails
+from app.services.cpd import budgets as cpd_budgets
+from app.services.cpd import requests as cpd_requests
+from app.services.cpd import workflow as cpd
+from app.services.cpd.requests import CourseDetails
 from seeds import SEEDS_DIR
 
 AGREEMENT_TEXT = (

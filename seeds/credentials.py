@@ -13,9 +13,11 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import MicroCredential, Organisation, User, utcnow
 from app.models.badges import IssuedCredential
-from app.services import catalogue, issuing
+from app.services.catalogue import (
+    lifecycle as catalogue,  # (provider slug, code, learner name, learner email, years valid or None, revocation reason or None)
+)
+from app.services.issuing import awards as issuing
 
-# (provider slug, code, learner name, learner email, years valid or None, revocation reason or None)
 AWARDS = [
     ("forthside-college", "FC-ENG301", "Callum Reid", "callum.reid@kelvinmarine.example", None, None),
     ("forthside-college", "FC-DIG104", "Priya Shah", "priya.shah@kelvinmarine.example", None, None),

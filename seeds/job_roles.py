@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import HeldCredential, Membership, MicroCredential, Occupation, Organisation, RecordStatus, User
+from app.models.job_roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
 from app.models.people import RoleGrant
-from app.models.roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
 from app.security.passwords import hash_password
-from app.services.catalogue import skills_by_uri
-from app.services.organisations import join
+from app.services.accounts.organisations import join
+from app.services.catalogue.lifecycle import skills_by_uri
 from seeds import DEMO_PASSWORD, SEEDS_DIR
 
 # The demo learners from seeds/demo/organisations.json get a job role, and a credential or two,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Membership, Organisation, Partnership, User, utcnow
 from app.security.passwords import hash_password
-from app.services.organisations import join
+from app.services.accounts.organisations import join
 from seeds import DEMO_PASSWORD, SEEDS_DIR
 
 

@@ -1,7 +1,7 @@
 """Skills framework reference data: the ESCO subset in seeds/esco/ (see ATTRIBUTION.md)."""
 from __future__ import annotations
 
-from app.services.skills_framework import import_file
+from app.services.skills.framework import import_file
 from seeds import SEEDS_DIR
 
 FILES = ["skills.csv", "occupations.csv", "occupationSkillRelations.csv"]

@@ -8,8 +8,10 @@ from datetime import date
 from app.extensions import db
 from app.models import Membership, MicroCredential, Organisation, User
 from app.models.cpd import SponsorshipStatus as S
-from app.services import cpd, cpd_budgets, cpd_requests
-from app.services.cpd_requests import CourseDetails
+from app.services.cpd import budgets as cpd_budgets
+from app.services.cpd import requests as cpd_requests
+from app.services.cpd import workflow as cpd
+from app.services.cpd.requests import CourseDetails
 from tests.factories import OrganisationFactory, member
 
 YEAR = cpd_budgets.financial_year_of(date.today(), 4)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Organisation, Skill
-from app.services import catalogue
+from app.services.catalogue import lifecycle as catalogue
 from tests.factories import OrganisationFactory
 
 _codes = itertools.count(1)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from app.models import utcnow
 from app.openbadges.fetching import FetchError, FetchResponse
-from app.services import issuing
+from app.services.issuing import awards as issuing
 from tests.factories import OrganisationFactory, member
 from tests.factories_hub import micro_credential, skill
 

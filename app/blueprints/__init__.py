@@ -1,7 +1,11 @@
-"""Feature blueprints. Each package exposes `bp`; this list is the one place they are registered."""
+"""Feature blueprints. Each package defines `bp` in its `__init__.py`; its other modules attach
+views to it. This list is the one place they are registered."""
 from __future__ import annotations
 
+import pkgutil
 from importlib import import_module
+
+from flask import Flask
 
 BLUEPRINTS = [
     "app.blueprints.main",
@@ -13,16 +17,19 @@ BLUEPRINTS = [
     "app.blueprints.catalogue",
     "app.blueprints.platform",
     "app.blueprints.sso",
-    "app.blueprints.roles",
+    "app.blueprints.job_roles",
     "app.blueprints.cpd",
-    "app.blueprints.verify",
+    "app.blueprints.verification",
     "app.blueprints.api_keys",
     "app.blueprints.credentials",
     "app.blueprints.issuing",
 ]
 
 
-def register_all(app) -> None:
+def register_all(app: Flask) -> None:
     for dotted in BLUEPRINTS:
-        module = import_module(f"{dotted}.routes")
-        app.register_blueprint(module.bp)
+        package = import_module(dotted)
+        # Importing every module of the package attaches its views (and commands) to `bp`.
+        for module in pkgutil.iter_modules(package.__path__):
+            import_module(f"{dotted}.{module.name}")
+        app.register_blueprint(package.bp)

@@ -5,6 +5,8 @@ from app.models.badges import IssuedCredential, IssuerProfile, SigningKey, Statu
 from app.models.base import utcnow
 from app.models.catalogue import MicroCredential, RecordStatus
 from app.models.cpd import CpdBudget, FundingSource, FundingSourceYear, LearningAgreement, Sponsorship, SponsorshipEvent
+from app.models.held_credentials import HeldCredential
+from app.models.job_roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
 from app.models.orgs import Organisation, OrgKind, Partnership, PartnershipStatus
 from app.models.people import (
     ROLE_LABELS,
@@ -15,8 +17,6 @@ from app.models.people import (
     RoleGrant,
     User,
 )
-from app.models.records import HeldCredential
-from app.models.roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
 from app.models.skills import Occupation, Skill, occupation_skills
 from app.models.verifications import ApiKey, Verification, VerificationBatch, VerificationBatchItem
 

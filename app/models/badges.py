@@ -1,7 +1,7 @@
 """Issuing Open Badges: each provider's issuer profile and signing keys, the credentials it
 has awarded, and the status lists that publish their revocation.
 
-Private keys are only ever stored encrypted (app.services.issuer_keys). Credentials are
+Private keys are only ever stored encrypted (app.services.issuing.issuers). Credentials are
 reached from outside by an unguessable ``public_id`` (uuid4); the integer id is for the
 provider's own admin pages, which load rows through ``visible_to``.
 """

@@ -121,7 +121,7 @@ class MicroCredential(CreatedAtMixin, db.Model):
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Denormalised text for full-text search (summary, outcomes, skills, provider, code),
-    # kept by app.services.catalogue whenever the record's content changes.
+    # kept by app.services.catalogue.lifecycle whenever the record's content changes.
     search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
     # PostgreSQL only (NULL elsewhere and on versions not published): the stored search document.
     search_vector: Mapped[str | None] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"),
@@ -202,7 +202,7 @@ def _refuse_published_change(mapper, connection, target):
 
 # SQLite full-text index (FTS5), one row per *published* version, rowid = micro_credentials.id:
 # FTS_TABLE holds stemmed words (for whole-word matches) and FTS_WORDS_TABLE the words as
-# written (for the word still being typed). Maintained by app.services.hub_search on
+# written (for the word still being typed). Maintained by app.services.catalogue.search on
 # publish/retire and rebuilt by rebuild_search_index().
 FTS_TABLE = "micro_credential_fts"
 FTS_WORDS_TABLE = "micro_credential_fts_words"

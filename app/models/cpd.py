@@ -3,7 +3,7 @@
 Money is integer pence. The invariants that protect money live in the database as CHECK
 constraints (a budget's and a funding source's committed + spent never exceed what was
 allocated), so even a code path that forgot its row lock cannot overspend. The workflow itself
-(who may move a request from which state to which) lives in `app.services.cpd`.
+(who may move a request from which state to which) lives in `app.services.cpd.workflow`.
 """
 from __future__ import annotations
 

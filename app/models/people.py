@@ -92,7 +92,7 @@ class Membership(CreatedAtMixin, db.Model):
     department: Mapped[str | None] = mapped_column(String(120))
     job_title: Mapped[str | None] = mapped_column(String(200))
     line_manager_id: Mapped[int | None] = mapped_column(ForeignKey("memberships.id"))
-    # The job role the person holds here (employers only); see app.models.roles.
+    # The job role the person holds here (employers only); see app.models.job_roles.
     job_role_id: Mapped[int | None] = mapped_column(ForeignKey("job_roles.id", ondelete="SET NULL"), index=True)
 
     user = relationship("User", back_populates="memberships", foreign_keys=[user_id])

@@ -53,10 +53,10 @@ PUBLIC_ENDPOINTS = {
     "hub.badge_class_version": "public Open Badges 2.0 badge class",
     "hub.image": "public badge image",
     "hub.issuer": "public issuer profile",
-    "verify.public": "public badge verifier",
-    "verify.public_result": "a shared result link: its random token is the credential",
-    "verify.public_result_json": "a shared result link: its random token is the credential",
-    "verify.public_result_pdf": "a shared result link: its random token is the credential",
+    "verification.public": "public badge verifier",
+    "verification.public_result": "a shared result link: its random token is the credential",
+    "verification.public_result_json": "a shared result link: its random token is the credential",
+    "verification.public_result_pdf": "a shared result link: its random token is the credential",
     "credentials.show": "a hosted credential: verifiers fetch it by its unguessable public id",
     "credentials.json_ld": "a hosted credential: verifiers fetch it by its unguessable public id",
     "credentials.jwt": "a hosted credential: verifiers fetch it by its unguessable public id",
@@ -125,7 +125,7 @@ def _partnership(t: Tenant) -> int:
 
 
 def _job_role(t: Tenant):
-    from app.models.roles import JobRole
+    from app.models.job_roles import JobRole
 
     def make():
         role = JobRole(organisation_id=t.employer.id, title=f"{t.made.get('label', '')}Harpooner")
@@ -136,7 +136,7 @@ def _job_role(t: Tenant):
 
 
 def _requirement(t: Tenant) -> int:
-    from app.models.roles import JobRoleSkill
+    from app.models.job_roles import JobRoleSkill
     from tests.factories_hub import skill
 
     requirement = JobRoleSkill(job_role_id=_job_role(t).id, skill_id=skill("Rope work").id, target_level=2)
@@ -153,7 +153,7 @@ def _record(t: Tenant):
 
 
 def _mapping(t: Tenant) -> int:
-    from app.models.roles import JobRoleMicroCredential
+    from app.models.job_roles import JobRoleMicroCredential
 
     record = _record(t)
     mapping = JobRoleMicroCredential(job_role_id=_job_role(t).id, provider_id=t.provider.id, code=record.code)
@@ -163,7 +163,7 @@ def _mapping(t: Tenant) -> int:
 
 
 def _sponsorship(t: Tenant) -> int:
-    from app.services.cpd_requests import create_request
+    from app.services.cpd.requests import create_request
     from tests.factories_cpd import external
 
     return create_request(t.employer_person, t.employer, external(), submit=True).id

@@ -123,7 +123,7 @@ def test_a_removed_admin_does_not_count_as_the_remaining_admin(client, login, or
 
 def test_switching_organisation_changes_dashboard_and_permissions(client, login, org, admin):
     college = OrganisationFactory(provider=True, name="Moray College")
-    from app.services.organisations import join
+    from app.services.accounts.organisations import join
 
     join(admin, college, ["assessor"])
     login(admin)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Invitation, Membership, User
-from app.services import organisations
+from app.services.accounts import organisations
 from tests.factories import OrganisationFactory, member
 from tests.factories_sso import sso_provider
 from tests.oidc_provider import start_provider

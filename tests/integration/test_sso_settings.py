@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, SsoProvider
 from app.security import secrets
-from app.services.sso_transport import TransportRefused, session_class
+from app.services.accounts.sso_transport import TransportRefused, session_class
 from tests.factories import OrganisationFactory, member
 from tests.factories_sso import sso_provider
 from tests.oidc_provider import start_provider

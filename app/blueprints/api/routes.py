@@ -1,12 +1,12 @@
 """The JSON API for integrations. Endpoints live under /api/v1; errors are JSON."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import jsonify
 from sqlalchemy import text
 
+from app.blueprints.api import bp
 from app.extensions import csrf, db
 
-bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)  # API clients authenticate with API keys, not cookies
 
 
@@ -14,4 +14,3 @@ csrf.exempt(bp)  # API clients authenticate with API keys, not cookies
 def health():
     db.session.execute(text("SELECT 1"))
     return jsonify({"status": "ok"})
-from app.blueprints.api import verifications  # noqa: E402,F401  (POST /api/v1/verifications)

@@ -11,13 +11,13 @@ import hashlib
 from flask import current_app, g, jsonify, request, url_for
 from flask_limiter.util import get_remote_address
 
-from app.blueprints.api.routes import bp
+from app.blueprints.api import bp
 from app.extensions import db, limiter
 from app.models import Organisation
 from app.models.verifications import VerificationSource
-from app.services import api_keys
-from app.services import verification as verifications
-from app.services.verification import InputTooLarge, VerificationInputError
+from app.services.verification import api_keys
+from app.services.verification import verifier as verifications
+from app.services.verification.verifier import InputTooLarge, VerificationInputError
 
 
 def _rate_key() -> str:
@@ -96,7 +96,7 @@ def create_verification():
     db.session.commit()
     payload = verifications.result_of(verification)
     payload["id"] = verification.id
-    payload["url"] = url_for("verify.result", verification_id=verification.id, _external=True)
+    payload["url"] = url_for("verification.result", verification_id=verification.id, _external=True)
     response = jsonify(payload)
     response.status_code = 201
     response.headers["Location"] = payload["url"]

@@ -1,22 +1,21 @@
 """API keys for the verification API: organisation admins create (shown once) and revoke them."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
+from app.blueprints.api_keys import bp
 from app.extensions import db
 from app.models.verifications import ApiKey
 from app.security.permissions import Permission
 from app.security.policy import current_org, require
 from app.security.scoping import get_for
-from app.services import api_keys
-from app.services.api_keys import ApiKeyError
-
-bp = Blueprint("api_keys", __name__, url_prefix="/organisation/api-keys")
+from app.services.verification import api_keys
+from app.services.verification.api_keys import ApiKeyError
 
 
 class ApiKeyForm(FlaskForm):

@@ -1,15 +1,16 @@
 """Signing in and out, password resets, accepting invitations."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.blueprints.auth import bp
 from app.blueprints.auth.forms import AcceptInvitationForm, ForgotPasswordForm, NewPasswordForm, SignInForm
 from app.blueprints.forms import next_param, safe_next
 from app.extensions import db, limiter
-from app.services import accounts, audit, organisations
-
-bp = Blueprint("auth", __name__)
+from app.services import audit
+from app.services.accounts import organisations
+from app.services.accounts import signin as accounts
 
 
 def _login_limit() -> str:

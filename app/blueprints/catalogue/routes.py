@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.blueprints.catalogue import bp
 from app.extensions import db
 from app.models.catalogue import FUNDING, MODES, QA_TYPES, SUPERVISION
 from app.security.permissions import Permission
 from app.security.policy import current_org, require
-from app.services import catalogue, catalogue_io
-from app.services.catalogue import CatalogueError
-from app.services.catalogue_fields import as_form, clean, from_request
+from app.services.catalogue import import_export as catalogue_io
+from app.services.catalogue import lifecycle as catalogue
+from app.services.catalogue.fields import as_form, clean, from_request
+from app.services.catalogue.lifecycle import CatalogueError
 
-bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 

@@ -1,1 +1,4 @@
 """CPD sponsorship: budgets, requests and approvals, CPD records, exports."""
+from flask import Blueprint
+
+bp = Blueprint("cpd", __name__, url_prefix="/cpd")

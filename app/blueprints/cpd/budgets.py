@@ -6,15 +6,17 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.blueprints.cpd import bp
 from app.blueprints.cpd.forms import BudgetForm, FundingCapForm, FundingSourceForm
-from app.blueprints.cpd.routes import bp
 from app.extensions import db
 from app.models.cpd import FundingSource, Sponsorship
 from app.security.permissions import Permission
 from app.security.policy import current_org, require
 from app.security.scoping import get_for
-from app.services import cpd_budgets, cpd_bulk, cpd_reports
-from app.services.cpd_budgets import CpdError
+from app.services.cpd import budgets as cpd_budgets
+from app.services.cpd import bulk as cpd_bulk
+from app.services.cpd import queries as cpd_reports
+from app.services.cpd.budgets import CpdError
 
 
 def _year_choices(org) -> list[tuple[int, str]]:

@@ -7,12 +7,14 @@ from datetime import date
 from flask import Response, abort, request
 from flask_login import login_required
 
-from app.blueprints.cpd.routes import bp
+from app.blueprints.cpd import bp
 from app.models import Membership
 from app.security.permissions import Permission
 from app.security.policy import current_membership, current_org, require
 from app.security.scoping import get_for
-from app.services import cpd_budgets, cpd_pdf, cpd_reports
+from app.services.cpd import budgets as cpd_budgets
+from app.services.cpd import pdf as cpd_pdf
+from app.services.cpd import queries as cpd_reports
 
 
 def _download(body: bytes | str, filename: str, mimetype: str) -> Response:

@@ -17,7 +17,7 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.models.cpd import FUNDING_KIND_LABELS
-from app.services.cpd_requests import CourseDetails
+from app.services.cpd.requests import CourseDetails
 
 # At most £9,999,999.99: integer pence must fit a PostgreSQL integer column.
 _MONEY = re.compile(r"^\d{1,7}(\.\d{1,2})?$")

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.blueprints.cpd import bp
 from app.blueprints.cpd.forms import NominateForm, RequestForm, pence_from
 from app.blueprints.htmx import render_partial_or_page
 from app.extensions import db
@@ -17,10 +18,11 @@ from app.models.cpd import STATUS_LABELS, Sponsorship
 from app.security.permissions import Permission
 from app.security.policy import current_membership, current_org, require
 from app.security.scoping import get_for
-from app.services import cpd, cpd_budgets, cpd_reports, cpd_requests
-from app.services.cpd_budgets import CpdError
-
-bp = Blueprint("cpd", __name__, url_prefix="/cpd")
+from app.services.cpd import budgets as cpd_budgets
+from app.services.cpd import queries as cpd_reports
+from app.services.cpd import requests as cpd_requests
+from app.services.cpd import workflow as cpd
+from app.services.cpd.budgets import CpdError
 
 
 def load_request(sponsorship_id: int) -> Sponsorship:
@@ -155,7 +157,7 @@ def nominate():
 
 
 def cpd_reports_people(org) -> list[Membership]:
-    from app.services.organisations import members
+    from app.services.accounts.organisations import members
 
     return [m for m in members(org) if m.is_active]
 
@@ -274,6 +276,3 @@ def _perms():
     from app.security.policy import permissions_of
 
     return permissions_of(current_membership())
-
-
-from app.blueprints.cpd import budgets, exports  # noqa: E402,F401 (registers their views on bp)

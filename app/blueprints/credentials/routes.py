@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.blueprints.credentials import bp
 from app.extensions import db
 from app.models.badges import IssuedCredential
-from app.services import certificate_pdf, credential_files, issuer_keys, issuing, status_lists
-from app.services.issuing import IssuingError
-
-bp = Blueprint("credentials", __name__)
+from app.services.issuing import awards as issuing
+from app.services.issuing import certificate as certificate_pdf
+from app.services.issuing import files as credential_files
+from app.services.issuing import issuers as issuer_keys
+from app.services.issuing import status_lists
+from app.services.issuing.awards import IssuingError
 
 
 def _issued(public_id) -> IssuedCredential:

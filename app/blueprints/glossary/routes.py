@@ -2,11 +2,10 @@
 licences of the reference data, including the ESCO acknowledgement)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 
-from app.services import glossary
-
-bp = Blueprint("glossary", __name__)
+from app.blueprints.glossary import bp
+from app.services.catalogue import glossary
 
 
 @bp.app_template_global()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     make_response,
@@ -17,12 +16,13 @@ from flask import (
 from flask_login import current_user
 
 from app.blueprints.htmx import render_partial_or_page, wants_partial
+from app.blueprints.hub import bp
 from app.models import MicroCredential, Organisation, RecordStatus
 from app.security.policy import current_org
-from app.services import catalogue, hub_documents, hub_search
-from app.services.catalogue import level_from_scqf
-
-bp = Blueprint("hub", __name__, url_prefix="/hub")
+from app.services.catalogue import documents as hub_documents
+from app.services.catalogue import lifecycle as catalogue
+from app.services.catalogue import search as hub_search
+from app.services.catalogue.lifecycle import level_from_scqf
 
 
 def public_url(endpoint: str, **values) -> str:

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.htmx import render_partial_or_page
+from app.blueprints.issuing import bp
 from app.extensions import db
 from app.models.badges import IssuedCredential
 from app.security.permissions import Permission
 from app.security.policy import current_org, require
 from app.security.scoping import get_for
-from app.services import issuer_keys, issuing, issuing_bulk
-from app.services.issuing import IssuingError, Learner
+from app.services.issuing import awards as issuing
+from app.services.issuing import bulk as issuing_bulk
+from app.services.issuing import issuers as issuer_keys
+from app.services.issuing.awards import IssuingError, Learner
 
-bp = Blueprint("issuing", __name__, url_prefix="/issuing")
 MAX_CSV_BYTES = 1024 * 1024
 
 

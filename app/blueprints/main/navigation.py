@@ -33,9 +33,9 @@ TASKS = [
     Task("Single sign-on", "Let staff sign in with your OpenID Connect provider.", "sso.settings", P.ORG_MANAGE_SSO),
     Task("API keys", "Keys for your applicant tracking or HR system to verify badges.", "api_keys.index", P.API_KEYS_MANAGE),
     Task("Audit log", "Who did what to which record, and when.", "organisation.audit_log", P.ORG_VIEW_AUDIT),
-    Task("Job roles and skills gaps", "Map job roles to micro-credentials and see gaps.", "roles.index", P.ROLES_MANAGE),
-    Task("Team skills", "Your team's skills against their job roles.", "roles.team", P.SKILLS_VIEW_TEAM),
-    Task("My skills", "Your skills against your job role, and a suggested pathway.", "roles.mine", P.SKILLS_VIEW_OWN),
+    Task("Job roles and skills gaps", "Map job roles to micro-credentials and see gaps.", "job_roles.index", P.ROLES_MANAGE),
+    Task("Team skills", "Your team's skills against their job roles.", "job_roles.team", P.SKILLS_VIEW_TEAM),
+    Task("My skills", "Your skills against your job role, and a suggested pathway.", "job_roles.mine", P.SKILLS_VIEW_OWN),
     Task("CPD sponsorship", "Budgets, requests and approvals.", "cpd.dashboard", P.CPD_APPROVE),
     Task("My CPD", "Ask to be sponsored and see your CPD record.", "cpd.mine", P.CPD_REQUEST),
     Task("Publish micro-credentials", "Your catalogue on the national hub.", "catalogue.index", P.HUB_PUBLISH),
@@ -43,7 +43,7 @@ TASKS = [
     Task("Work-based evidence", "Record apprentices' evidence and sign it off with partner providers.",
          "evidence.index", (P.EVIDENCE_RECORD, P.EVIDENCE_SIGN_OFF)),
     Task("Cohorts", "Apprentice and learner cohorts from programme templates.", "cohorts.index", P.COHORTS_MANAGE),
-    Task("Verify badges", "Check a candidate's digital badges.", "verify.index", P.VERIFICATIONS_RUN),
+    Task("Verify badges", "Check a candidate's digital badges.", "verification.index", P.VERIFICATIONS_RUN),
     Task("Quality assurance", "Mark providers and records as quality-assured.", "platform.index", P.PLATFORM_MANAGE),
 ]
 

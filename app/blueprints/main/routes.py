@@ -1,14 +1,13 @@
 """The public front page, the dashboard, and switching organisation."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.forms import safe_next
+from app.blueprints.main import bp
 from app.blueprints.main.navigation import task_url, tasks_for_current_user
 from app.security import policy
-
-bp = Blueprint("main", __name__)
 
 
 @bp.get("/")

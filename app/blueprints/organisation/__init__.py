@@ -1,0 +1,4 @@
+"""The organisation blueprint."""
+from flask import Blueprint
+
+bp = Blueprint("organisation", __name__, url_prefix="/organisation")

@@ -13,7 +13,7 @@ from app.models import ROLE_LABELS
 
 
 def role_choices(org):
-    from app.services.organisations import allowed_roles
+    from app.services.accounts.organisations import allowed_roles
 
     return [(role.value, ROLE_LABELS[role]) for role in allowed_roles(org)]
 

@@ -1,10 +1,11 @@
 """Organisation admin: people and roles, invitations, partnerships, the audit log."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.htmx import render_partial_or_page
+from app.blueprints.organisation import bp
 from app.blueprints.organisation.forms import (
     ConfirmForm,
     InviteForm,
@@ -17,11 +18,9 @@ from app.models import Invitation, Membership, Partnership
 from app.security.permissions import Permission
 from app.security.policy import current_org, require
 from app.security.scoping import get_for
-from app.services import audit_log as audit_log_service
-from app.services import organisations
-from app.services.organisations import OrganisationError
-
-bp = Blueprint("organisation", __name__, url_prefix="/organisation")
+from app.services.accounts import organisations
+from app.services.accounts.organisations import OrganisationError
+from app.services.audit import queries as audit_log_service
 
 
 @bp.get("/people")

@@ -1,18 +1,18 @@
 """Platform admins mark providers and published micro-credentials as quality-assured."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.blueprints.platform import bp
 from app.extensions import db
 from app.models import MicroCredential
 from app.security.permissions import Permission
 from app.security.policy import can, current_org, require
 from app.security.scoping import get_for
-from app.services import catalogue
-from app.services.catalogue import REVIEW_PAGE_SIZE, CatalogueError
+from app.services.catalogue import lifecycle as catalogue
+from app.services.catalogue.lifecycle import REVIEW_PAGE_SIZE, CatalogueError
 
-bp = Blueprint("platform", __name__, url_prefix="/platform")
 REVIEW_FILTERS = {"": None, "waiting": False, "assured": True}
 
 

@@ -1,0 +1,4 @@
+"""The sso blueprint."""
+from flask import Blueprint
+
+bp = Blueprint("sso", __name__)

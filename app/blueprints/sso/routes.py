@@ -2,18 +2,17 @@
 OpenID Connect provider."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user
 
+from app.blueprints.sso import bp
 from app.blueprints.sso.forms import SsoSettingsForm, SsoStartForm
 from app.extensions import db, limiter
 from app.models import SsoProvider
 from app.security.permissions import Permission
 from app.security.policy import current_org, require, switch_org
-from app.services import sso, sso_settings
-from app.services.sso import SsoError, SsoRefused
-
-bp = Blueprint("sso", __name__)
+from app.services.accounts import sso, sso_settings
+from app.services.accounts.sso import SsoError, SsoRefused
 
 # Which provider the sign-in in progress belongs to; Authlib keeps state, nonce and PKCE itself.
 SESSION_PROVIDER_KEY = "sso_provider_id"

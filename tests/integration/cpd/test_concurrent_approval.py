@@ -22,8 +22,9 @@ from app.models.cpd import (
     SponsorshipEvent,
 )
 from app.models.cpd import SponsorshipStatus as S
-from app.services import cpd, cpd_budgets
-from app.services.cpd_budgets import CpdError
+from app.services.cpd import budgets as cpd_budgets
+from app.services.cpd import workflow as cpd
+from app.services.cpd.budgets import CpdError
 from tests.factories_cpd import employer, request
 
 pytestmark = [

@@ -6,7 +6,9 @@ import io
 from pypdf import PdfReader
 
 from app.models.cpd import SponsorshipStatus as S
-from app.services import cpd, cpd_budgets, cpd_requests
+from app.services.cpd import budgets as cpd_budgets
+from app.services.cpd import requests as cpd_requests
+from app.services.cpd import workflow as cpd
 from tests.factories_cpd import employer, external, request
 
 

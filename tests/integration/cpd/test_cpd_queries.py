@@ -11,7 +11,8 @@ from app.extensions import db
 from app.models import Membership, Organisation
 from app.models.cpd import Sponsorship
 from app.models.cpd import SponsorshipStatus as S
-from app.services import cpd, cpd_reports
+from app.services.cpd import queries as cpd_reports
+from app.services.cpd import workflow as cpd
 from seeds import load_demo
 from tests.factories_cpd import employer, request
 

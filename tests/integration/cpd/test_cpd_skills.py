@@ -8,9 +8,12 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Membership, MicroCredential, Organisation, User
 from app.models.cpd import SponsorshipStatus as S
-from app.services import cpd, cpd_budgets, cpd_requests, gaps
-from app.services.cpd_requests import CourseDetails
-from app.services.gaps import GapState
+from app.services.cpd import budgets as cpd_budgets
+from app.services.cpd import requests as cpd_requests
+from app.services.cpd import workflow as cpd
+from app.services.cpd.requests import CourseDetails
+from app.services.skills import gaps
+from app.services.skills.gaps import GapState
 from seeds import load_demo
 
 

@@ -148,8 +148,7 @@ def test_a_draft_can_be_discarded_but_a_published_version_cannot(client, provide
 
 
 def test_editing_a_published_version_while_a_draft_exists_goes_to_the_draft(client, provider, coordinator):
-    from app.services import catalogue
-
+    from app.services.catalogue import lifecycle as catalogue
     v1 = micro_credential(provider, code="GB-D1", title="Published")
     v2 = catalogue.new_version(None, v1)
     response = client.post(f"/catalogue/{v1.id}/edit", data={**FORM, "title": "Overwrite?"})

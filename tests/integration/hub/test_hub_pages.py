@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from app.services.hub_search import PAGE_SIZE
+from app.services.catalogue.search import PAGE_SIZE
 
 
 def result_codes(html: str) -> list[str]:

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import MicroCredential
-from app.services import catalogue_io
-from app.services.catalogue_io import CSV_COLUMNS, CatalogueImportError, import_csv, template_csv
+from app.services.catalogue import import_export as catalogue_io
+from app.services.catalogue.import_export import CSV_COLUMNS, CatalogueImportError, import_csv, template_csv
 from tests.factories import OrganisationFactory, member
 from tests.factories_hub import micro_credential, skill
 
@@ -66,8 +66,7 @@ def test_bad_rows_are_reported_by_row_number_and_nothing_is_imported(provider):
 
 
 def test_an_unexpected_failure_part_way_undoes_earlier_rows(provider, monkeypatch):
-    from app.services import catalogue
-
+    from app.services.catalogue import lifecycle as catalogue
     real = catalogue.create_draft
     calls = []
 

@@ -7,8 +7,10 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, MicroCredential
 from app.models.catalogue import ImmutableRecordError
-from app.services import catalogue, hub_index, hub_search
-from app.services.catalogue import CatalogueError
+from app.services.catalogue import lifecycle as catalogue
+from app.services.catalogue import search as hub_search
+from app.services.catalogue import search_index as hub_index
+from app.services.catalogue.lifecycle import CatalogueError
 from tests.factories import OrganisationFactory, member
 from tests.factories_hub import micro_credential, skill, values
 

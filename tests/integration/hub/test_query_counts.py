@@ -1,7 +1,7 @@
 """The hub's pages run a fixed number of SQL queries whatever the size of the catalogue."""
 from __future__ import annotations
 
-from app.services import catalogue
+from app.services.catalogue import lifecycle as catalogue
 from tests.factories import OrganisationFactory
 from tests.factories_hub import micro_credential, skill, values
 

@@ -9,7 +9,7 @@ import pytest
 from pyld import jsonld
 
 from app.openbadges.documents import document_loader
-from app.services import catalogue
+from app.services.catalogue import lifecycle as catalogue
 from tests.factories import OrganisationFactory, member
 from tests.factories_hub import micro_credential, skill, values
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.hub_search import HubFilters, search
+from app.services.catalogue.search import HubFilters, search
 
 
 def codes(**filters) -> list[str]:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Occupation, Skill, occupation_skills
-from app.services.skills_framework import FrameworkFileError, import_text
+from app.services.skills.framework import FrameworkFileError, import_text
 
 ESCO = Path(__file__).resolve().parents[3] / "seeds" / "esco"
 SKILLS_HEADER = ("conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels,hiddenLabels,status,"

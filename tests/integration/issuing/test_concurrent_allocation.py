@@ -17,7 +17,7 @@ from app.models import Organisation
 from app.models.badges import IssuerProfile, SigningKey, StatusList
 from app.openbadges.dids import did_key_for
 from app.openbadges.keys import encrypt_private_key, generate_key_pair
-from app.services import status_lists
+from app.services.issuing import status_lists
 
 pytestmark = [
     pytest.mark.postgres,

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import HeldCredential
 from app.models.cpd import SponsorshipStatus as S
-from app.services.cpd_requests import CourseDetails
+from app.services.cpd.requests import CourseDetails
 from tests.factories_cpd import employer, request
 from tests.factories_issuing import award, provider_with_record
 

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from app.openbadges.baking import extract
 from app.openbadges.verify import verify
-from app.services import issuing
+from app.services.issuing import awards as issuing
 from tests.factories_issuing import ClientFetcher, award, provider_with_record
 
 
@@ -78,8 +78,7 @@ def test_cli_lists_as_json_and_exports_json_and_jwt(app):
 
 
 def test_certificate_qr_code_opens_the_credential_page(app, monkeypatch):
-    from app.services import certificate_pdf
-
+    from app.services.issuing import certificate as certificate_pdf
     encoded = []
     real_make = certificate_pdf.qrcode.make
     monkeypatch.setattr(certificate_pdf.qrcode, "make", lambda data, **kw: encoded.append(data) or real_make(data, **kw))

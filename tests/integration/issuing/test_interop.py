@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services import issuer_keys
+from app.services.issuing import issuers as issuer_keys
 from tests.factories_issuing import award, provider_with_record
 
 INTEROP = Path(__file__).resolve().parents[2] / "interop"

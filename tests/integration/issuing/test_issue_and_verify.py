@@ -14,7 +14,8 @@ from app.models import AuditEvent, HeldCredential, utcnow
 from app.models.badges import SigningKey
 from app.openbadges.keys import KeyDecryptionError, KeyPair, decrypt_private_key
 from app.openbadges.verify import verify
-from app.services import issuer_keys, issuing
+from app.services.issuing import awards as issuing
+from app.services.issuing import issuers as issuer_keys
 from tests.factories import OrganisationFactory, member
 from tests.factories_issuing import ClientFetcher, award, provider_with_record
 

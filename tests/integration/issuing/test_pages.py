@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import HeldCredential
 from app.models.badges import IssuedCredential
-from app.services import issuing
+from app.services.issuing import awards as issuing
 from tests.factories import OrganisationFactory, member
 from tests.factories_issuing import award, provider_with_record
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import HeldCredential, Membership, MicroCredential, Organisation, Skill, User
-from app.models.roles import AssessedSkill, JobRole, JobRoleSkill
+from app.models.job_roles import AssessedSkill, JobRole, JobRoleSkill
 from tests.factories import OrganisationFactory, member
 
 _seq = count(1)

@@ -5,10 +5,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import HeldCredential, Membership, User
-from app.models.roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
+from app.models.job_roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
 from app.security.passwords import verify_password
-from app.services import gaps, pathways
-from app.services.gaps import GapState
+from app.services.skills import gaps, pathways
+from app.services.skills.gaps import GapState
 from seeds import DEMO_PASSWORD, load_demo
 
 

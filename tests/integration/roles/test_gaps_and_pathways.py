@@ -6,10 +6,10 @@ from datetime import date
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models.roles import JobRole, JobRoleSkill
-from app.services import gaps, job_roles, pathways
-from app.services.gaps import GapState, gap_state
-from app.services.skills_profile import profile_for
+from app.models.job_roles import JobRole, JobRoleSkill
+from app.services.skills import gaps, job_roles, pathways
+from app.services.skills.gaps import GapState, gap_state
+from app.services.skills.profile import profile_for
 from tests.integration.roles.builders import assess, hold, job_role, record
 
 

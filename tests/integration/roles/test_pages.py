@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, Occupation
-from app.models.roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
+from app.models.job_roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
 from tests.factories import member
 from tests.integration.roles.builders import hold, membership, record
 

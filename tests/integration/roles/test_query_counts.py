@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.extensions import db
-from app.models.roles import JobRoleMicroCredential, JobRoleSkill
+from app.models.job_roles import JobRoleMicroCredential, JobRoleSkill
 from tests.factories import member
 from tests.integration.roles.builders import assess, hold, membership, record, skill
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import MicroCredential
-from app.services.catalogue_io import import_csv
+from app.services.catalogue.import_export import import_csv
 from tests.factories import OrganisationFactory, member
 from tests.factories_hub import micro_credential
 

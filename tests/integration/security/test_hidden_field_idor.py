@@ -54,8 +54,7 @@ def test_bulk_approval_with_another_employers_funding_source_is_refused(app, log
 
 
 def test_assigning_another_employers_job_role_is_refused(app, login):
-    from app.services import job_roles
-
+    from app.services.skills import job_roles
     e, other = employer(), employer()
     theirs = job_roles.create_role(other.hr, other.org, title="Secret role", department="X", description="",
                                    occupation=None, prefill_skills=False)

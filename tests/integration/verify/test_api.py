@@ -11,7 +11,7 @@ import pytest
 from app.extensions import db
 from app.models import AuditEvent
 from app.models.verifications import ApiKey, Verification
-from app.services import api_keys
+from app.services.verification import api_keys
 from tests.factories import OrganisationFactory, member
 from tests.factories_verify import CANDIDATE, baked_png, issued_badge, issued_jwt
 

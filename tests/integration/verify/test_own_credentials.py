@@ -2,7 +2,7 @@
 status lists and DID documents are read in-process, so revocation is seen at once."""
 from __future__ import annotations
 
-from app.services import issuing
+from app.services.issuing import awards as issuing
 from tests.factories_issuing import award, provider_with_record
 
 
@@ -46,8 +46,8 @@ def test_in_process_requests_are_anonymous(app):
 
     from flask_login import login_user
 
-    from app.services.verification import run_verification
-    from app.services.verification_fetching import verifier_fetcher
+    from app.services.verification.fetching import verifier_fetcher
+    from app.services.verification.verifier import run_verification
     from tests.factories import OrganisationFactory, member
     from tests.factories_verify import issued_badge
     org = OrganisationFactory()

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from app.extensions import db
 from app.models import AuditEvent
 from app.models.verifications import Verification
-from app.services.verification import run_verification
+from app.services.verification.verifier import run_verification
 from tests.factories import OrganisationFactory, member
 from tests.factories_verify import CANDIDATE, W3C_RDFC, issued_badge, needs_conformance
 

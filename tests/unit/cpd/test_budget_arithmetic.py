@@ -8,8 +8,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models.cpd import SponsorshipStatus as S
-from app.services import cpd, cpd_budgets, cpd_requests
-from app.services.cpd_budgets import CpdError, NotEnoughBudget
+from app.services.cpd import budgets as cpd_budgets
+from app.services.cpd import requests as cpd_requests
+from app.services.cpd import workflow as cpd
+from app.services.cpd.budgets import CpdError, NotEnoughBudget
 from tests.factories_cpd import employer, request
 
 

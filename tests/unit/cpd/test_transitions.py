@@ -6,8 +6,9 @@ import pytest
 from app.models import HeldCredential
 from app.models.cpd import SponsorshipEvent
 from app.models.cpd import SponsorshipStatus as S
-from app.services import cpd, cpd_requests
-from app.services.cpd_budgets import CpdError
+from app.services.cpd import requests as cpd_requests
+from app.services.cpd import workflow as cpd
+from app.services.cpd.budgets import CpdError
 from tests.factories_cpd import employer, micro_credential, request
 
 ROLES = ["requester", "line_manager", "hr_manager", "colleague"]
@@ -153,7 +154,7 @@ def test_enrolment_waits_for_the_learning_agreement():
 
 
 def test_completing_a_hub_micro_credential_makes_a_held_credential():
-    from app.services.cpd_requests import CourseDetails
+    from app.services.cpd.requests import CourseDetails
 
     e = employer()
     mc = micro_credential(price=45_000, hours=100, credits=10)
@@ -170,7 +171,7 @@ def test_completing_a_hub_micro_credential_makes_a_held_credential():
 
 
 def test_a_draft_micro_credential_cannot_be_requested():
-    from app.services.cpd_requests import CourseDetails
+    from app.services.cpd.requests import CourseDetails
 
     e = employer()
     mc = micro_credential(status="draft")
@@ -179,7 +180,7 @@ def test_a_draft_micro_credential_cannot_be_requested():
 
 
 def test_issued_badge_completes_the_enrolled_request_automatically(outbox):
-    from app.services.cpd_requests import CourseDetails
+    from app.services.cpd.requests import CourseDetails
 
     e = employer()
     mc = micro_credential(code="UC-DATA1")

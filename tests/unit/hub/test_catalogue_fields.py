@@ -1,7 +1,7 @@
 """Reading a record's fields from the form or a CSV row."""
 from __future__ import annotations
 
-from app.services.catalogue_fields import clean, pounds_to_pence, split_list
+from app.services.catalogue.fields import clean, pounds_to_pence, split_list
 
 GOOD = {"title": "Welding", "summary": "Weld safely.", "learning_outcomes": "Weld a joint\nInspect a weld",
         "scqf_level": "6", "scqf_credits": "12", "mode": "onsite", "price": "540", "assessment_type": "Practical",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from app.services import glossary
+from app.services.catalogue import glossary
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "app" / "templates"
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import issuer_keys
-from app.services.issuing_bulk import BulkAwardError, parse
+from app.services.issuing import issuers as issuer_keys
+from app.services.issuing.bulk import BulkAwardError, parse
 
 
 @pytest.mark.parametrize("base, method, did", [

@@ -6,8 +6,8 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.services import pathways
-from app.services.pathways import Candidate, harmonic, prune, solve
+from app.services.skills import pathways
+from app.services.skills.pathways import Candidate, harmonic, prune, solve
 
 
 def C(key, skills, weight, tiebreak=0):

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.extensions import db
-from app.services.verification_batches import BatchError, create_batch, results_csv
+from app.services.verification.batches import BatchError, create_batch, results_csv
 from tests.factories import OrganisationFactory
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

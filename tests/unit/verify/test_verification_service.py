@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from app.openbadges import issuing
-from app.services import api_keys
-from app.services.verification import (
+from app.services.verification import api_keys
+from app.services.verification.verifier import (
     VerificationInputError,
     input_from_text,
     input_from_upload,
@@ -125,8 +125,7 @@ def test_credwork_issuer_profiles_are_known_by_their_did():
 def test_an_unavailable_issuer_directory_only_makes_the_issuer_unknown(monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    from app.services import verification
-
+    from app.services.verification import verifier as verification
     def broken(_issuer_id):
         raise OperationalError("SELECT", {}, Exception("no such table: organisations"))
     monkeypatch.setattr(verification, "_lookup_issuer", broken)
@@ -137,7 +136,7 @@ def test_an_unavailable_issuer_directory_only_makes_the_issuer_unknown(monkeypat
 def test_an_issuer_stays_known_by_the_did_it_used_before_a_key_rotation():
     """With did:key the issuer's DID changes when its key rotates; badges signed before the
     rotation must still be recognised as coming from the same provider."""
-    from app.services import issuer_keys
+    from app.services.issuing import issuers as issuer_keys
     from tests.factories import member
 
     provider = OrganisationFactory(provider=True, name="Rotating College", quality_assured=True)

@@ -1,1 +1,0 @@
-"""Job roles and skills gaps (employers)."""

@@ -1,0 +1,88 @@
+"""`flask verify PATH_OR_URL [--recipient EMAIL] [--json]`: verify one badge from a terminal.
+
+Nothing is stored. With --json exactly one JSON object is printed; the exit status is 0
+only when the verdict is valid (1 otherwise, 2 when the input could not be read at all).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from app.services.verification.verifier import max_upload_bytes, verify_data
+
+STATUS_MARKS = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "skip": "SKIP"}
+
+
+def _read(target: str) -> bytes | str:
+    if target.startswith(("https://", "http://")):
+        return target
+    path = Path(target)
+    if target == "-":
+        data = sys.stdin.buffer.read(max_upload_bytes() + 1)
+    elif not path.is_file():
+        raise click.UsageError(f"{target} is neither a file nor an http(s) URL")
+    else:
+        if path.stat().st_size > max_upload_bytes():
+            raise click.UsageError(f"{target} is larger than {max_upload_bytes()} bytes")
+        data = path.read_bytes()
+    if len(data) > max_upload_bytes():
+        raise click.UsageError(f"the input is larger than {max_upload_bytes()} bytes")
+    return data
+
+
+@click.command("verify")
+@click.argument("target", metavar="PATH_OR_URL")
+@click.option("--recipient", "recipient", metavar="EMAIL", help="Check the badge was awarded to this email.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
+def verify_command(target: str, recipient: str | None, as_json: bool):
+    """Verify a badge file (JSON, JWT, baked PNG or SVG), '-' for standard input, or a URL."""
+    try:
+        data = _read(target)
+    except click.UsageError as exc:
+        if as_json:
+            click.echo(json.dumps({"verdict": "unverifiable", "format": "unknown", "issuer": {"id": None, "name": None},
+                                   "achievement": {"name": None}, "recipient_match": None,
+                                   "checks": [{"name": "input", "status": "fail", "detail": exc.message}]}))
+        else:
+            click.echo(f"Error: {exc.message}", err=True)
+        sys.exit(2)
+    result = verify_data(data, recipient)
+    payload = result.to_json()
+    if as_json:
+        click.echo(json.dumps(payload, sort_keys=True))
+    else:
+        click.echo(_summary(payload))
+    sys.exit(0 if payload["verdict"] == "valid" else 1)
+
+
+def _summary(payload: dict) -> str:
+    issuer = payload.get("issuer") or {}
+    achievement = payload.get("achievement") or {}
+    match = {True: "matches", False: "DOES NOT MATCH", None: "not checked"}[payload.get("recipient_match")]
+    lines = [f"Verdict:     {payload['verdict'].upper()}",
+             f"Achievement: {achievement.get('name') or '(not given)'}",
+             f"Issuer:      {issuer.get('name') or '(no name)'} <{issuer.get('id') or 'unknown'}>",
+             f"Format:      {payload.get('format')}",
+             f"Recipient:   {match}", "", "Checks:"]
+    for check in payload.get("checks", []):
+        lines.append(f"  [{STATUS_MARKS.get(check['status'], check['status'])}] {check['name']}: {check['detail']}")
+    return "\n".join(lines)
+
+
+verifications_group = click.Group("verifications", help="Stored verification results.")
+
+
+@verifications_group.command("purge-anonymous")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(min=0),
+              help="Keep public-page results younger than this many days.")
+def purge_anonymous_command(days: int):
+    """Delete results of the public verifier older than --days (run it daily from cron)."""
+    from app.extensions import db
+    from app.services.verification.verifier import purge_anonymous
+
+    count = purge_anonymous(days)
+    db.session.commit()
+    click.echo(f"Deleted {count} anonymous verification result(s) older than {days} day(s)")

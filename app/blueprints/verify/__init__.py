@@ -1,1 +1,0 @@
-"""Verifying badges: the public page, recruiters' verifications and history, batches."""

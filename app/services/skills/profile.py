@@ -1,0 +1,127 @@
+"""A person's skills, as their employer sees them: what their credentials evidence and what their
+line manager has assessed.
+
+The rule, applied per skill:
+
+* every micro-credential the person holds in this employer's context (`HeldCredential`) evidences
+  each skill it teaches at ``level_from_scqf(its SCQF level)`` (1-4);
+* only the *latest* assessment of a skill counts (a later judgement replaces an earlier one);
+* the person's level is the **maximum** of the best credential level and the latest assessment.
+  A credential is evidence that does not expire by someone's opinion, so an assessment can raise
+  a level above what credentials show but never lower it below them.
+
+Everything is loaded for many people at once in a fixed number of queries, so team views stay
+bounded however many people or skills they show.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models.held_credentials import HeldCredential
+from app.models.job_roles import AssessedSkill
+
+
+@dataclass
+class SkillLevel:
+    """One skill in a person's profile and where its level comes from."""
+
+    skill_id: int
+    credential_level: int | None = None
+    credential_titles: list[str] = field(default_factory=list)
+    assessed_level: int | None = None
+    assessed_on: date | None = None
+    assessed_note: str | None = None
+
+    @property
+    def level(self) -> int:
+        return max(self.credential_level or 0, self.assessed_level or 0)
+
+    @property
+    def evidence(self) -> str:
+        """Plain-English account of where the level comes from."""
+        parts = []
+        if self.credential_level:
+            parts.append(f"level {self.credential_level} from " + ", ".join(self.credential_titles))
+        if self.assessed_level:
+            parts.append(f"assessed at level {self.assessed_level} on {self.assessed_on:%d %B %Y}")
+        return "; ".join(parts)
+
+
+Profile = dict[int, SkillLevel]  # skill_id -> level and evidence
+
+
+def held_credentials(org, user_ids) -> dict[int, list[HeldCredential]]:
+    """Credentials held in `org`'s context by each of `user_ids`, micro-credential and skills loaded."""
+    from app.models.catalogue import MicroCredential
+
+    ids = list(set(user_ids))
+    found: dict[int, list[HeldCredential]] = defaultdict(list)
+    if not ids:
+        return found
+    rows = db.session.scalars(
+        select(HeldCredential)
+        .where(HeldCredential.visible_to(org), HeldCredential.user_id.in_(ids))
+        .options(selectinload(HeldCredential.micro_credential).selectinload(MicroCredential.skills))
+        .order_by(HeldCredential.achieved_on.desc(), HeldCredential.id.desc())
+    ).all()
+    for row in rows:
+        found[row.user_id].append(row)
+    return found
+
+
+def latest_assessments(org, membership_ids) -> dict[int, dict[int, AssessedSkill]]:
+    """membership_id -> skill_id -> the latest assessment (by date, then by when it was recorded)."""
+    ids = list(set(membership_ids))
+    latest: dict[int, dict[int, AssessedSkill]] = defaultdict(dict)
+    if not ids:
+        return latest
+    rows = db.session.scalars(
+        select(AssessedSkill)
+        .where(AssessedSkill.visible_to(org), AssessedSkill.membership_id.in_(ids))
+        .order_by(AssessedSkill.assessed_on, AssessedSkill.id)
+    ).all()
+    for row in rows:  # ascending, so the last one written wins
+        latest[row.membership_id][row.skill_id] = row
+    return latest
+
+
+def profiles_for(org, memberships, credentials: dict[int, list[HeldCredential]] | None = None) -> dict[int, Profile]:
+    """membership_id -> that person's skill profile, for every membership given (one org).
+
+    `credentials` (from `held_credentials`) may be passed in when the caller already has them.
+    """
+    from app.services.catalogue.lifecycle import level_from_scqf
+
+    memberships = list(memberships)
+    if credentials is None:
+        credentials = held_credentials(org, [m.user_id for m in memberships])
+    assessments = latest_assessments(org, [m.id for m in memberships])
+    profiles: dict[int, Profile] = {}
+    for membership in memberships:
+        profile: Profile = {}
+        for held in credentials.get(membership.user_id, []):
+            mc = held.micro_credential
+            level = level_from_scqf(mc.scqf_level)
+            for skill in mc.skills:
+                entry = profile.setdefault(skill.id, SkillLevel(skill.id))
+                entry.credential_level = max(entry.credential_level or 0, level)
+                if mc.title not in entry.credential_titles:
+                    entry.credential_titles.append(mc.title)
+        for skill_id, assessed in assessments.get(membership.id, {}).items():
+            entry = profile.setdefault(skill_id, SkillLevel(skill_id))
+            entry.assessed_level = assessed.level
+            entry.assessed_on = assessed.assessed_on
+            entry.assessed_note = assessed.note
+        profiles[membership.id] = profile
+    return profiles
+
+
+def profile_for(org, membership) -> Profile:
+    """One person's skill profile in `org`."""
+    return profiles_for(org, [membership])[membership.id]
