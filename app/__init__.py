@@ -77,9 +77,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from app.blueprints.errors import init_app
+    from app.blueprints import errors, outcomes
 
-    init_app(app)
+    outcomes.init_app(app)
+    errors.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -1,36 +1,11 @@
 """What templates can see: the policy helper, the current organisation, dates in Europe/London."""
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import Flask
 from flask_login import current_user
 
-LONDON = ZoneInfo("Europe/London")
-
-
-def london(value: datetime | None, fmt: str = "%-d %B %Y, %H:%M") -> str:
-    if value is None:
-        return ""
-    return value.astimezone(LONDON).strftime(fmt)
-
-
-def london_date(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(LONDON)
-    return value.strftime("%-d %B %Y")
-
-
-def pounds(pence: int | None) -> str:
-    if pence is None:
-        return ""
-    sign = "-" if pence < 0 else ""
-    pence = abs(pence)
-    return f"{sign}£{pence // 100:,}.{pence % 100:02d}"
-
+from app.domain.calendar import london, london_date
+from app.domain.money import format_pounds
 
 # Public pages linked from every page once the capability that serves them exists.
 PUBLIC_LINKS = [
@@ -46,7 +21,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["london"] = london
     app.jinja_env.filters["london_date"] = london_date
-    app.jinja_env.filters["pounds"] = pounds
+    app.jinja_env.filters["pounds"] = format_pounds
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

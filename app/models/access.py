@@ -11,14 +11,13 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import CreatedAtMixin, UTCDateTime, utcnow
+from app.models.base import CreatedAtMixin, TenantOwned, UTCDateTime, utcnow
 
 
-class Invitation(CreatedAtMixin, db.Model):
+class Invitation(TenantOwned, CreatedAtMixin, db.Model):
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     email: Mapped[str] = mapped_column(String(320), index=True)
     roles: Mapped[str] = mapped_column(String(300))  # comma-separated Role values
     department: Mapped[str | None] = mapped_column(String(120))
@@ -30,10 +29,6 @@ class Invitation(CreatedAtMixin, db.Model):
 
     organisation = relationship("Organisation")
     invited_by = relationship("User")
-
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id
 
     @property
     def role_list(self) -> list[str]:

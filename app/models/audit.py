@@ -8,10 +8,10 @@ from sqlalchemy import DDL, JSON, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import TenantOwned, UTCDateTime, utcnow
 
 
-class AuditEvent(db.Model):
+class AuditEvent(TenantOwned, db.Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,10 +26,6 @@ class AuditEvent(db.Model):
     ip_address: Mapped[str | None] = mapped_column(String(64))
 
     actor = relationship("User")
-
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id
 
 
 class AppendOnlyError(RuntimeError):

@@ -15,12 +15,12 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import CreatedAtMixin, UTCDateTime, utcnow
+from app.models.base import CreatedAtMixin, TenantOwned, UTCDateTime, utcnow
 
 STATUS_LIST_SIZE = 131072  # the spec's 16 KB minimum, so no one index stands out
 
 
-class IssuerProfile(CreatedAtMixin, db.Model):
+class IssuerProfile(TenantOwned, CreatedAtMixin, db.Model):
     """A provider as an issuer: its DID (did:web on this deployment's domain, or did:key)."""
 
     __tablename__ = "issuer_profiles"
@@ -37,10 +37,6 @@ class IssuerProfile(CreatedAtMixin, db.Model):
     organisation = relationship("Organisation")
     keys = relationship("SigningKey", back_populates="issuer", order_by="SigningKey.id.desc()",
                         lazy="selectin")
-
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id
 
     @property
     def current_key(self) -> SigningKey | None:
@@ -91,7 +87,7 @@ class StatusList(CreatedAtMixin, db.Model):
     issuer = relationship("IssuerProfile")
 
 
-class IssuedCredential(CreatedAtMixin, db.Model):
+class IssuedCredential(TenantOwned, CreatedAtMixin, db.Model):
     """One OpenBadgeCredential awarded to one learner (the signed JSON-LD and its VC-JWT)."""
 
     __tablename__ = "issued_credentials"
@@ -131,10 +127,6 @@ class IssuedCredential(CreatedAtMixin, db.Model):
     status_list = relationship("StatusList")
     reissue_of = relationship("IssuedCredential", remote_side=[id], foreign_keys=[reissue_of_id])
     issued_by = relationship("User", foreign_keys=[issued_by_id])
-
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id
 
     @property
     def credential(self) -> dict[str, Any]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, ForeignKey, TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -38,3 +38,18 @@ class UTCDateTime(TypeDecorator):
 
 class CreatedAtMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+class TenantOwned:
+    """A row that belongs to one organisation (an employer or a provider).
+
+    Views reach it only through `app.security.scoping` (`get_for`, `scoped`), which ask
+    `visible_to(org)`: by default, the rows of that organisation. A model whose rows are seen
+    more widely (both sides of a partnership, say) overrides it.
+    """
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+
+    @classmethod
+    def visible_to(cls, org):
+        return cls.organisation_id == org.id

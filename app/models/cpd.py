@@ -14,7 +14,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import CreatedAtMixin, UTCDateTime, utcnow
+from app.models.base import CreatedAtMixin, TenantOwned, UTCDateTime, utcnow
 
 
 class FundingKind(StrEnum):
@@ -61,7 +61,7 @@ STATUS_LABELS = {
 _STATUS_SQL = ", ".join(f"'{s.value}'" for s in SponsorshipStatus)
 
 
-class CpdBudget(CreatedAtMixin, db.Model):
+class CpdBudget(TenantOwned, CreatedAtMixin, db.Model):
     """What one department (or cost centre) of an employer may spend on CPD in a financial year."""
 
     __tablename__ = "cpd_budgets"
@@ -74,7 +74,6 @@ class CpdBudget(CreatedAtMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     department: Mapped[str] = mapped_column(String(120))
     # The calendar year in which the financial year starts: 2026 means 2026-27.
     financial_year: Mapped[int] = mapped_column()
@@ -86,12 +85,8 @@ class CpdBudget(CreatedAtMixin, db.Model):
     def remaining_pence(self) -> int:
         return self.allocated_pence - self.committed_pence - self.spent_pence
 
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id
 
-
-class FundingSource(CreatedAtMixin, db.Model):
+class FundingSource(TenantOwned, CreatedAtMixin, db.Model):
     """Where sponsorship money comes from: the employer's own budget, FWDF, another grant."""
 
     __tablename__ = "cpd_funding_sources"
@@ -101,7 +96,6 @@ class FundingSource(CreatedAtMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default=FundingKind.EMPLOYER)
     notes: Mapped[str | None] = mapped_column(String(1000))
@@ -114,12 +108,8 @@ class FundingSource(CreatedAtMixin, db.Model):
     def kind_label(self) -> str:
         return FUNDING_KIND_LABELS[FundingKind(self.kind)]
 
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id
 
-
-class FundingSourceYear(db.Model):
+class FundingSourceYear(TenantOwned, db.Model):
     """A funding source's cap for one financial year and what is committed and spent against it."""
 
     __tablename__ = "cpd_funding_source_years"
@@ -134,7 +124,6 @@ class FundingSourceYear(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     funding_source_id: Mapped[int] = mapped_column(ForeignKey("cpd_funding_sources.id"), index=True)
     # Denormalised so tenancy is one clause and a lock touches one row.
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     financial_year: Mapped[int] = mapped_column()
     cap_pence: Mapped[int] = mapped_column(default=0)
     committed_pence: Mapped[int] = mapped_column(default=0)
@@ -146,12 +135,8 @@ class FundingSourceYear(db.Model):
     def remaining_pence(self) -> int:
         return self.cap_pence - self.committed_pence - self.spent_pence
 
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id
 
-
-class Sponsorship(CreatedAtMixin, db.Model):
+class Sponsorship(TenantOwned, CreatedAtMixin, db.Model):
     """A request that the employer pays for one person's CPD, from draft to completion."""
 
     __tablename__ = "sponsorships"
@@ -227,22 +212,17 @@ class Sponsorship(CreatedAtMixin, db.Model):
     def is_hub(self) -> bool:
         return self.micro_credential_id is not None
 
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id
-
     def __repr__(self) -> str:
         return f"<Sponsorship {self.id} {self.status} {self.title!r}>"
 
 
-class SponsorshipEvent(db.Model):
+class SponsorshipEvent(TenantOwned, db.Model):
     """One step in a sponsorship's history: who moved it from which state to which, and why."""
 
     __tablename__ = "sponsorship_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sponsorship_id: Mapped[int] = mapped_column(ForeignKey("sponsorships.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(40))
@@ -254,12 +234,8 @@ class SponsorshipEvent(db.Model):
     sponsorship = relationship("Sponsorship", back_populates="events")
     actor = relationship("User", lazy="joined")
 
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id
 
-
-class LearningAgreement(db.Model):
+class LearningAgreement(TenantOwned, db.Model):
     """An optional agreement attached at approval: what the employee repays if they leave early."""
 
     __tablename__ = "learning_agreements"
@@ -270,7 +246,6 @@ class LearningAgreement(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sponsorship_id: Mapped[int] = mapped_column(ForeignKey("sponsorships.id", ondelete="CASCADE"), unique=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     repayment_months: Mapped[int] = mapped_column(default=0)
     repayment_basis: Mapped[str] = mapped_column(String(20), default="pro_rata")
     text: Mapped[str] = mapped_column(Text)
@@ -280,7 +255,3 @@ class LearningAgreement(db.Model):
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     sponsorship = relationship("Sponsorship", back_populates="agreement")
-
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id

@@ -17,7 +17,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import CreatedAtMixin
+from app.models.base import CreatedAtMixin, TenantOwned
 
 
 class HeldCredentialSource(StrEnum):
@@ -35,7 +35,7 @@ HELD_SOURCE_LABELS = {
 }
 
 
-class HeldCredential(CreatedAtMixin, db.Model):
+class HeldCredential(TenantOwned, CreatedAtMixin, db.Model):
     """One micro-credential (a specific published version) a person holds, in an employer's context."""
 
     __tablename__ = "held_credentials"
@@ -58,10 +58,6 @@ class HeldCredential(CreatedAtMixin, db.Model):
     user = relationship("User", lazy="raise")
     organisation = relationship("Organisation", lazy="raise")
     micro_credential = relationship("MicroCredential", lazy="raise")
-
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id
 
     @property
     def source_label(self) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import CreatedAtMixin
+from app.models.base import CreatedAtMixin, TenantOwned
 
 PROFICIENCY_LABELS = {1: "Awareness", 2: "Working", 3: "Practitioner", 4: "Expert"}
 
@@ -23,14 +23,13 @@ class Requirement(StrEnum):
     RECOMMENDED = "recommended"
 
 
-class JobRole(CreatedAtMixin, db.Model):
+class JobRole(TenantOwned, CreatedAtMixin, db.Model):
     """A job an employer has, e.g. "CAD Technician" in Design Engineering."""
 
     __tablename__ = "job_roles"
     __table_args__ = (UniqueConstraint("organisation_id", "title"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     department: Mapped[str | None] = mapped_column(String(120))
     esco_occupation_id: Mapped[int | None] = mapped_column(ForeignKey("occupations.id"))
@@ -42,10 +41,6 @@ class JobRole(CreatedAtMixin, db.Model):
                           lazy="raise")
     micro_credentials = relationship("JobRoleMicroCredential", back_populates="job_role",
                                      cascade="all, delete-orphan", lazy="raise")
-
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id
 
     def __repr__(self) -> str:
         return f"<JobRole {self.title!r}>"

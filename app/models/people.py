@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import CreatedAtMixin, UTCDateTime
+from app.models.base import CreatedAtMixin, TenantOwned, UTCDateTime
 
 
 class Role(StrEnum):
@@ -79,7 +79,7 @@ class User(UserMixin, CreatedAtMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class Membership(CreatedAtMixin, db.Model):
+class Membership(TenantOwned, CreatedAtMixin, db.Model):
     """A person's place in one organisation."""
 
     __tablename__ = "memberships"
@@ -87,7 +87,6 @@ class Membership(CreatedAtMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=MembershipStatus.ACTIVE)
     department: Mapped[str | None] = mapped_column(String(120))
     job_title: Mapped[str | None] = mapped_column(String(200))
@@ -100,10 +99,6 @@ class Membership(CreatedAtMixin, db.Model):
     role_grants = relationship("RoleGrant", back_populates="membership",
                                cascade="all, delete-orphan", lazy="selectin")
     line_manager = relationship("Membership", remote_side=[id])
-
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id
 
     @property
     def roles(self) -> set[Role]:

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import CreatedAtMixin, UTCDateTime
+from app.models.base import CreatedAtMixin, TenantOwned, UTCDateTime
 
 
 class VerificationSource(StrEnum):
@@ -35,7 +35,7 @@ VERDICT_LABELS = {
 }
 
 
-class Verification(CreatedAtMixin, db.Model):
+class Verification(TenantOwned, CreatedAtMixin, db.Model):
     """One run of the verifier on one credential."""
 
     __tablename__ = "verifications"
@@ -67,10 +67,6 @@ class Verification(CreatedAtMixin, db.Model):
     organisation = relationship("Organisation")
     actor = relationship("User")
 
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id
-
     @property
     def verdict_label(self) -> str:
         return VERDICT_LABELS.get(self.verdict, self.verdict)
@@ -81,14 +77,13 @@ class BatchKind(StrEnum):
     ZIP = "zip"
 
 
-class VerificationBatch(CreatedAtMixin, db.Model):
+class VerificationBatch(TenantOwned, CreatedAtMixin, db.Model):
     """A CSV of (candidate email, badge URL) rows or a zip of files, verified a few items at a time."""
 
     __tablename__ = "verification_batches"
     __table_args__ = (CheckConstraint("kind IN ('csv', 'zip')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(10))
     filename: Mapped[str] = mapped_column(String(255))
@@ -99,10 +94,6 @@ class VerificationBatch(CreatedAtMixin, db.Model):
     created_by = relationship("User")
     items: Mapped[list[VerificationBatchItem]] = relationship(
         back_populates="batch", order_by="VerificationBatchItem.position", lazy="raise")
-
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id
 
     @property
     def complete(self) -> bool:
@@ -132,13 +123,12 @@ class VerificationBatchItem(db.Model):
     verification = relationship("Verification")
 
 
-class ApiKey(CreatedAtMixin, db.Model):
+class ApiKey(TenantOwned, CreatedAtMixin, db.Model):
     """A per-organisation key for the verification API; only its sha256 is stored."""
 
     __tablename__ = "api_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     prefix: Mapped[str] = mapped_column(String(20))  # shown so people can tell keys apart
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -149,10 +139,6 @@ class ApiKey(CreatedAtMixin, db.Model):
 
     organisation = relationship("Organisation")
     created_by = relationship("User", foreign_keys=[created_by_id])
-
-    @classmethod
-    def visible_to(cls, org):
-        return cls.organisation_id == org.id
 
     @property
     def active(self) -> bool:

@@ -1,16 +1,26 @@
 """The one place that decides permissions.
 
-Routes call `require(...)`; templates call `can(...)` (exposed to Jinja). Both read the
-signed-in person's roles in their *current* organisation (see `current_org`).
+Routes are decorated with `@require(permission, org_kind=...)`; templates call `can(...)`
+(exposed to Jinja). Both read the signed-in person's roles in their *current* organisation (see
+`current_org`). Rules about particular records (may this person see that person's CPD, sign off
+this evidence) are named functions here too, so routes, services and templates ask one place.
+
+Refusals: a page or action the person's role or organisation does not allow is 403; a record
+in another organisation is 404 (its existence is not revealed), which the tenant-scoped loaders
+in `app.security.scoping` decide.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
 from flask import abort, g, session
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Membership, MembershipStatus, Organisation
+from app.models import Membership, MembershipStatus, Organisation, OrgKind
 from app.security.permissions import ROLE_PERMISSIONS, Permission
 
 SESSION_ORG_KEY = "org_id"
@@ -65,12 +75,37 @@ def can(permission: Permission | str) -> bool:
     return Permission(permission) in permissions_of(current_membership())
 
 
-def require(permission: Permission | str) -> None:
-    """Abort with 403 unless the signed-in person holds the permission."""
+def authorise(permission: Permission | str | None = None, *, org_kind: OrgKind | None = None) -> Organisation:
+    """The current organisation, if the signed-in person holds `permission` there and it is of
+    `org_kind`; else abort with 401 (not signed in) or 403."""
     if not getattr(current_user, "is_authenticated", False):
         abort(401)
-    if not can(permission):
+    org = current_org()
+    if org is None:
         abort(403)
+    if permission is not None and not can(permission):
+        abort(403)
+    if org_kind is not None and org.kind != org_kind:
+        abort(403)
+    return org
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def require(permission: Permission | str | None = None, *, org_kind: OrgKind | None = None) -> Callable[[F], F]:
+    """Route decorator: sign-in required (people are sent to the sign-in page), then
+    `authorise(permission, org_kind=...)`."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            authorise(permission, org_kind=org_kind)
+            return view(*args, **kwargs)
+
+        return login_required(guarded)  # type: ignore[return-value]
+
+    return decorator
 
 
 def switch_org(org_id: int) -> bool:

@@ -12,7 +12,7 @@ from app.blueprints.api_keys import bp
 from app.extensions import db
 from app.models.verifications import ApiKey
 from app.security.permissions import Permission
-from app.security.policy import current_org, require
+from app.security.policy import authorise, current_org
 from app.security.scoping import get_for
 from app.services.verification import api_keys
 from app.services.verification.api_keys import ApiKeyError
@@ -26,7 +26,7 @@ class ApiKeyForm(FlaskForm):
 
 
 def _org():
-    require(Permission.API_KEYS_MANAGE)
+    authorise(Permission.API_KEYS_MANAGE)
     org = current_org()
     if org is None:
         abort(404)

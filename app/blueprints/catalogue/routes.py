@@ -11,7 +11,7 @@ from app.blueprints.catalogue import bp
 from app.extensions import db
 from app.models.catalogue import FUNDING, MODES, QA_TYPES, SUPERVISION
 from app.security.permissions import Permission
-from app.security.policy import current_org, require
+from app.security.policy import authorise, current_org
 from app.services.catalogue import import_export as catalogue_io
 from app.services.catalogue import lifecycle as catalogue
 from app.services.catalogue.fields import as_form, clean, from_request
@@ -21,7 +21,7 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
 def _provider():
-    require(Permission.HUB_PUBLISH)
+    authorise(Permission.HUB_PUBLISH)
     org = current_org()
     if org is None or not org.is_provider:
         abort(403)

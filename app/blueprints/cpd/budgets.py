@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.blueprints.cpd import bp
 from app.blueprints.cpd.forms import BudgetForm, FundingCapForm, FundingSourceForm
@@ -26,9 +26,8 @@ def _year_choices(org) -> list[tuple[int, str]]:
 
 
 @bp.route("/budgets", methods=["GET", "POST"])
-@login_required
+@require(Permission.CPD_MANAGE_BUDGETS)
 def budgets():
-    require(Permission.CPD_MANAGE_BUDGETS)
     org = current_org()
     try:
         year = int(request.args.get("year", ""))
@@ -73,10 +72,9 @@ def budgets():
 
 
 @bp.get("/requests/bulk-approve")
-@login_required
+@require(Permission.CPD_APPROVE)
 def bulk_review():
     """The confirmation step: what will be approved, against which budget, and the impact."""
-    require(Permission.CPD_APPROVE)
     org = current_org()
     ids = request.args.getlist("id", type=int)
     chosen = [get_for(org, Sponsorship, i) for i in ids[:100]]
@@ -86,9 +84,8 @@ def bulk_review():
 
 
 @bp.post("/requests/bulk-approve")
-@login_required
+@require(Permission.CPD_APPROVE)
 def bulk_confirm():
-    require(Permission.CPD_APPROVE)
     org = current_org()
     ids = request.form.getlist("id", type=int)
     chosen = [get_for(org, Sponsorship, i) for i in ids[:100]]
@@ -106,10 +103,9 @@ def bulk_confirm():
 
 
 @bp.get("/departments")
-@login_required
+@require(Permission.CPD_APPROVE)
 def department():
     """A department's CPD history, by financial year."""
-    require(Permission.CPD_APPROVE)
     org = current_org()
     name = request.args.get("name", "").strip()
     year = request.args.get("year", type=int)

@@ -41,19 +41,17 @@ def export_requests():
 
 
 @bp.get("/export/spend.csv")
-@login_required
+@require(Permission.CPD_APPROVE)
 def export_spend():
-    require(Permission.CPD_APPROVE)
     year = _year()
     return _download(cpd_reports.spend_csv(current_org(), year),
                      f"cpd-spend-{cpd_budgets.financial_year_label(year)}.csv", "text/csv")
 
 
 @bp.get("/reports/spend.pdf")
-@login_required
+@require(Permission.CPD_APPROVE)
 def spend_pdf():
     """The CPD spend report for a financial year, for one department or all of them."""
-    require(Permission.CPD_APPROVE)
     year, department = _year(), request.args.get("department", "").strip() or None
     pdf = cpd_pdf.spend_report(current_org(), year, department)
     # The name comes from the URL: only [a-z0-9-] may reach the Content-Disposition header.
@@ -63,9 +61,8 @@ def spend_pdf():
 
 
 @bp.get("/mine/record.pdf")
-@login_required
+@require(Permission.CPD_REQUEST)
 def mine_pdf():
-    require(Permission.CPD_REQUEST)
     return _download(cpd_pdf.person_record(cpd_reports.person_record(current_membership())),
                      "my-cpd-record.pdf", "application/pdf")
 

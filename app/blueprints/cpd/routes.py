@@ -43,9 +43,8 @@ def _year_arg() -> int:
 
 
 @bp.get("/")
-@login_required
+@require(Permission.CPD_APPROVE)
 def dashboard():
-    require(Permission.CPD_APPROVE)
     org, year = current_org(), _year_arg()
     money = cpd_reports.money_by_department(org, year)
     return render_template("cpd/dashboard.html", org=org, year=year, years=cpd_budgets.years_in_use(org),
@@ -58,9 +57,8 @@ def dashboard():
 
 
 @bp.get("/mine")
-@login_required
+@require(Permission.CPD_REQUEST)
 def mine():
-    require(Permission.CPD_REQUEST)
     membership = current_membership()
     waiting = cpd_reports.waiting_for(current_user, membership) if Permission.CPD_ENDORSE in _perms() else []
     return render_template("cpd/record.html", record=cpd_reports.person_record(membership), own=True,
@@ -104,9 +102,8 @@ def _request_form(form_class, obj=None):
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
-@login_required
+@require(Permission.CPD_REQUEST)
 def new_request():
-    require(Permission.CPD_REQUEST)
     form, q = _request_form(RequestForm)
     if request.args.get("micro_credential") and request.method == "GET":
         form.micro_credential_id.data = request.args["micro_credential"]
@@ -130,9 +127,8 @@ def new_request():
 
 
 @bp.route("/nominate", methods=["GET", "POST"])
-@login_required
+@require(Permission.CPD_NOMINATE)
 def nominate():
-    require(Permission.CPD_NOMINATE)
     form, q = _request_form(NominateForm)
     mine, org = current_membership(), current_org()
     people = (cpd_reports_people(org) if cpd_reports.is_hr(mine) else cpd_requests.reports_of(mine))

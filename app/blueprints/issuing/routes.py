@@ -13,7 +13,7 @@ from app.blueprints.issuing import bp
 from app.extensions import db
 from app.models.badges import IssuedCredential
 from app.security.permissions import Permission
-from app.security.policy import current_org, require
+from app.security.policy import authorise, current_org
 from app.security.scoping import get_for
 from app.services.issuing import awards as issuing
 from app.services.issuing import bulk as issuing_bulk
@@ -24,7 +24,7 @@ MAX_CSV_BYTES = 1024 * 1024
 
 
 def _provider():
-    require(Permission.CREDENTIALS_ISSUE)
+    authorise(Permission.CREDENTIALS_ISSUE)
     org = current_org()
     if org is None or not org.is_provider:
         abort(403)

@@ -21,9 +21,8 @@ from app.services.skills.job_roles import JobRoleError
 
 
 @bp.get("/team")
-@login_required
+@require(Permission.SKILLS_VIEW_TEAM)
 def team():
-    require(Permission.SKILLS_VIEW_TEAM)
     org = _employer()
     everyone = can(Permission.ROLES_MANAGE)
     department = request.args.get("department") or None
@@ -94,9 +93,8 @@ def _render_person(org, member, *, assign=None, assess=None, error=None):
 
 
 @bp.post("/people/<int:membership_id>/job-role")
-@login_required
+@require(Permission.ROLES_MANAGE)
 def assign(membership_id: int):
-    require(Permission.ROLES_MANAGE)
     org = _employer()
     member = get_for(org, Membership, membership_id, joinedload(Membership.user))
     form = AssignForm(prefix="assign")
@@ -111,9 +109,8 @@ def assign(membership_id: int):
 
 
 @bp.post("/people/<int:membership_id>/assessments")
-@login_required
+@require(Permission.SKILLS_ASSESS)
 def assess(membership_id: int):
-    require(Permission.SKILLS_ASSESS)
     org = _employer()
     member = get_for(org, Membership, membership_id, joinedload(Membership.user))
     if not job_roles.may_assess(current_membership(), member):

@@ -3,7 +3,7 @@ a person's gaps and suggested pathway."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.blueprints.htmx import render_partial_or_page
@@ -38,9 +38,8 @@ def _load_role(org, role_id: int) -> JobRole:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@login_required
+@require(Permission.ROLES_MANAGE)
 def index():
-    require(Permission.ROLES_MANAGE)
     org = _employer()
     form = RoleForm()
     form.occupation.choices = [(0, "None")] + [(o.id, o.label) for o in job_roles.occupations()]
@@ -66,9 +65,8 @@ def index():
 
 
 @bp.route("/<int:role_id>", methods=["GET", "POST"])
-@login_required
+@require(Permission.ROLES_MANAGE)
 def detail(role_id: int):
-    require(Permission.ROLES_MANAGE)
     org = _employer()
     role = _load_role(org, role_id)
     edit = RoleEditForm(prefix="role", obj=role if request.method == "GET" else None)
@@ -103,9 +101,8 @@ def _render_detail(org, role, *, edit=None, skill_form=None, credential_form=Non
 
 
 @bp.post("/<int:role_id>/delete")
-@login_required
+@require(Permission.ROLES_MANAGE)
 def delete(role_id: int):
-    require(Permission.ROLES_MANAGE)
     org = _employer()
     role = _load_role(org, role_id)
     try:
@@ -119,9 +116,8 @@ def delete(role_id: int):
 
 
 @bp.post("/<int:role_id>/skills")
-@login_required
+@require(Permission.ROLES_MANAGE)
 def add_skill(role_id: int):
-    require(Permission.ROLES_MANAGE)
     org = _employer()
     role = _load_role(org, role_id)
     form = SkillForm(prefix="skill")
@@ -136,9 +132,8 @@ def add_skill(role_id: int):
 
 
 @bp.post("/<int:role_id>/skills/<int:requirement_id>/remove")
-@login_required
+@require(Permission.ROLES_MANAGE)
 def remove_skill(role_id: int, requirement_id: int):
-    require(Permission.ROLES_MANAGE)
     org = _employer()
     role = get_for(org, JobRole, role_id)
     requirement = get_for(org, JobRoleSkill, requirement_id)
@@ -152,9 +147,8 @@ def remove_skill(role_id: int, requirement_id: int):
 
 
 @bp.post("/<int:role_id>/micro-credentials")
-@login_required
+@require(Permission.ROLES_MANAGE)
 def map_credential(role_id: int):
-    require(Permission.ROLES_MANAGE)
     org = _employer()
     role = _load_role(org, role_id)
     form = CredentialForm(prefix="mc")
@@ -174,9 +168,8 @@ def map_credential(role_id: int):
 
 
 @bp.post("/<int:role_id>/micro-credentials/<int:mapping_id>/remove")
-@login_required
+@require(Permission.ROLES_MANAGE)
 def unmap_credential(role_id: int, mapping_id: int):
-    require(Permission.ROLES_MANAGE)
     org = _employer()
     role = get_for(org, JobRole, role_id)
     mapping = get_for(org, JobRoleMicroCredential, mapping_id)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.blueprints.htmx import render_partial_or_page
 from app.blueprints.organisation import bp
@@ -24,18 +24,16 @@ from app.services.audit import queries as audit_log_service
 
 
 @bp.get("/people")
-@login_required
+@require(Permission.ORG_MANAGE_PEOPLE)
 def people():
-    require(Permission.ORG_MANAGE_PEOPLE)
     org = current_org()
     return render_template("organisation/people.html", org=org, members=organisations.members(org),
                            invitations=organisations.pending_invitations(org), confirm=ConfirmForm())
 
 
 @bp.route("/people/invite", methods=["GET", "POST"])
-@login_required
+@require(Permission.ORG_MANAGE_PEOPLE)
 def invite():
-    require(Permission.ORG_MANAGE_PEOPLE)
     org = current_org()
     form = InviteForm()
     form.roles.choices = role_choices(org)
@@ -62,9 +60,8 @@ def _active_member(org, membership_id: int) -> Membership:
 
 
 @bp.route("/people/<int:membership_id>/roles", methods=["GET", "POST"])
-@login_required
+@require(Permission.ORG_MANAGE_PEOPLE)
 def edit_roles(membership_id: int):
-    require(Permission.ORG_MANAGE_PEOPLE)
     org = current_org()
     membership = _active_member(org, membership_id)
     form = RolesForm()
@@ -87,9 +84,8 @@ def edit_roles(membership_id: int):
 
 
 @bp.post("/people/<int:membership_id>/remove")
-@login_required
+@require(Permission.ORG_MANAGE_PEOPLE)
 def remove(membership_id: int):
-    require(Permission.ORG_MANAGE_PEOPLE)
     org = current_org()
     membership = _active_member(org, membership_id)
     if ConfirmForm().validate_on_submit():
@@ -104,9 +100,8 @@ def remove(membership_id: int):
 
 
 @bp.post("/invitations/<int:invitation_id>/revoke")
-@login_required
+@require(Permission.ORG_MANAGE_PEOPLE)
 def revoke_invitation(invitation_id: int):
-    require(Permission.ORG_MANAGE_PEOPLE)
     invitation = get_for(current_org(), Invitation, invitation_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -120,9 +115,8 @@ def revoke_invitation(invitation_id: int):
 
 
 @bp.route("/partnerships", methods=["GET", "POST"])
-@login_required
+@require(Permission.ORG_MANAGE_PARTNERSHIPS)
 def partnerships():
-    require(Permission.ORG_MANAGE_PARTNERSHIPS)
     org = current_org()
     form = PartnershipRequestForm()
     form.partner.choices = [(o.id, o.name) for o in organisations.possible_partners(org)]
@@ -142,9 +136,8 @@ def partnerships():
 
 
 @bp.post("/partnerships/<int:partnership_id>/<any(accept, decline, end):action>")
-@login_required
+@require(Permission.ORG_MANAGE_PARTNERSHIPS)
 def respond_partnership(partnership_id: int, action: str):
-    require(Permission.ORG_MANAGE_PARTNERSHIPS)
     org = current_org()
     partnership = get_for(org, Partnership, partnership_id)
     if ConfirmForm().validate_on_submit():
@@ -163,9 +156,8 @@ def respond_partnership(partnership_id: int, action: str):
 
 
 @bp.get("/audit")
-@login_required
+@require(Permission.ORG_VIEW_AUDIT)
 def audit_log():
-    require(Permission.ORG_VIEW_AUDIT)
     org = current_org()
     filters = audit_log_service.AuditFilters.from_args(request.args)
     page = audit_log_service.search(org, filters)

@@ -8,7 +8,7 @@ from app.blueprints.platform import bp
 from app.extensions import db
 from app.models import MicroCredential
 from app.security.permissions import Permission
-from app.security.policy import can, current_org, require
+from app.security.policy import authorise, can, current_org, require
 from app.security.scoping import get_for
 from app.services.catalogue import lifecycle as catalogue
 from app.services.catalogue.lifecycle import REVIEW_PAGE_SIZE, CatalogueError
@@ -20,7 +20,7 @@ REVIEW_FILTERS = {"": None, "waiting": False, "assured": True}
 @login_required
 def index():
     if not (can(Permission.PLATFORM_MANAGE) or can(Permission.HUB_QUALITY_ASSURE)):
-        require(Permission.PLATFORM_MANAGE)
+        authorise(Permission.PLATFORM_MANAGE)
     show = request.args.get("show", "waiting")
     show = show if show in REVIEW_FILTERS else "waiting"
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), 100_000)  # the database's integers are finite
@@ -37,9 +37,8 @@ def _assured() -> bool:
 
 
 @bp.post("/providers/<int:provider_id>/quality")
-@login_required
+@require(Permission.PLATFORM_MANAGE)
 def provider_quality(provider_id: int):
-    require(Permission.PLATFORM_MANAGE)
     provider = catalogue.provider_by_id(provider_id)
     if provider is None:
         abort(404)
@@ -50,9 +49,8 @@ def provider_quality(provider_id: int):
 
 
 @bp.post("/records/<int:record_id>/quality")
-@login_required
+@require(Permission.HUB_QUALITY_ASSURE)
 def record_quality(record_id: int):
-    require(Permission.HUB_QUALITY_ASSURE)
     record = get_for(current_org(), MicroCredential, record_id)
     try:
         catalogue.set_quality_assured(current_user, record, _assured())

@@ -3,7 +3,7 @@ OpenID Connect provider."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_user
 
 from app.blueprints.sso import bp
 from app.blueprints.sso.forms import SsoSettingsForm, SsoStartForm
@@ -19,9 +19,8 @@ SESSION_PROVIDER_KEY = "sso_provider_id"
 
 
 @bp.route("/organisation/sso", methods=["GET", "POST"])
-@login_required
+@require(Permission.ORG_MANAGE_SSO)
 def settings():
-    require(Permission.ORG_MANAGE_SSO)
     org = current_org()
     if org.kind not in ("employer", "provider"):
         abort(403)

@@ -17,7 +17,7 @@ from app.blueprints.verification.forms import VerifyForm
 from app.extensions import db, limiter
 from app.models.verifications import VERDICT_LABELS, Verification
 from app.security.permissions import Permission
-from app.security.policy import current_org, require
+from app.security.policy import authorise, current_org
 from app.security.scoping import get_for
 from app.services.verification import verifier as verifications
 from app.services.verification.report import (
@@ -151,7 +151,7 @@ def _pdf(verification: Verification, verified_by: str):
 # ---- recruiters -------------------------------------------------------------------------
 
 def _org():
-    require(Permission.VERIFICATIONS_RUN)
+    authorise(Permission.VERIFICATIONS_RUN)
     org = current_org()
     if org is None:
         abort(404)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from sqlalchemy import func, or_, select
 
+from app.domain import DomainError
 from app.extensions import db
 from app.models import (
     ROLES_BY_ORG_KIND,
@@ -26,7 +27,7 @@ from app.security.passwords import hash_password, password_problem
 from app.services import audit, mail
 
 
-class OrganisationError(ValueError):
+class OrganisationError(DomainError):
     """A request that breaks a rule; the message is shown to the person."""
 
 

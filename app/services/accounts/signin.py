@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
+from app.domain import DomainError
 from app.extensions import db
 from app.models import PasswordResetToken, User, utcnow
 from app.security import tokens
@@ -14,7 +15,7 @@ from app.security.passwords import hash_password, password_problem, verify_passw
 from app.services import audit, mail
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A problem the person can act on; the message is shown to them."""
 
 

@@ -19,6 +19,7 @@ from joserfc.errors import JoseError
 from requests.exceptions import RequestException
 from sqlalchemy import func, select
 
+from app.domain import DomainError
 from app.extensions import db
 from app.models import Invitation, Membership, MembershipStatus, Organisation, SsoProvider, User, utcnow
 from app.security import secrets
@@ -31,7 +32,7 @@ SCOPES = "openid email profile"
 SIGNING_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"]
 
 
-class SsoError(ValueError):
+class SsoError(DomainError):
     """Single sign-on cannot go ahead; the message is shown to the person. `field` names the
     settings form field at fault, when there is one."""
 

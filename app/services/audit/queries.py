@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from app.domain.calendar import LONDON
 from app.extensions import db
 from app.models import AuditEvent, User
 
 PAGE_SIZE = 50
-LONDON = ZoneInfo("Europe/London")
 
 
 @dataclass

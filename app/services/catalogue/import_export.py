@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from app.domain import DomainError
 from app.extensions import db
 from app.models import MicroCredential, Organisation, RecordStatus
 from app.services.catalogue import lifecycle as catalogue
@@ -33,7 +34,7 @@ EXAMPLE_ROW = {
 }
 
 
-class CatalogueImportError(ValueError):
+class CatalogueImportError(DomainError):
     """The file had problems; nothing was imported. `problems` is [(row number, message)]."""
 
     def __init__(self, problems: list[tuple[int, str]]):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.domain import DomainError
 from app.extensions import db
 from app.models import MicroCredential, Organisation, OrgKind, RecordStatus, Skill, utcnow
 from app.services import audit  # Content columns copied when a new version is made.
@@ -22,7 +23,7 @@ CONTENT_FIELDS = (
 )
 
 
-class CatalogueError(ValueError):
+class CatalogueError(DomainError):
     """A lifecycle rule was broken; the message is for the user."""
 
 

@@ -13,12 +13,14 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
+from app.domain import DomainError
+from app.domain.money import format_pounds
 from app.extensions import db
 from app.models.cpd import CpdBudget, FundingKind, FundingSource, FundingSourceYear
 from app.services import audit
 
 
-class CpdError(ValueError):
+class CpdError(DomainError):
     """A CPD request or budget operation that cannot be done; the message is for the user."""
 
 
@@ -68,7 +70,7 @@ def save_budget(actor, org, department: str, financial_year: int, allocated_penc
         CpdBudget.financial_year == financial_year))
     used = 0 if budget is None else budget.committed_pence + budget.spent_pence
     if allocated_pence < used:
-        raise CpdError(f"{department} has already committed or spent {_pounds(used)} in "
+        raise CpdError(f"{department} has already committed or spent {format_pounds(used)} in "
                        f"{financial_year_label(financial_year)}; the budget cannot be less than that")
     before = None if budget is None else budget.allocated_pence
     if budget is None:
@@ -79,7 +81,7 @@ def save_budget(actor, org, department: str, financial_year: int, allocated_penc
     db.session.flush()
     audit.record(actor, "cpd.budget_saved", budget,
                  f"Set the {department} CPD budget for {financial_year_label(financial_year)} to "
-                 f"{_pounds(allocated_pence)}", organisation=org, before_pence=before,
+                 f"{format_pounds(allocated_pence)}", organisation=org, before_pence=before,
                  after_pence=allocated_pence)
     return budget
 
@@ -115,7 +117,7 @@ def save_funding_cap(actor, source: FundingSource, financial_year: int, cap_penc
         FundingSourceYear.funding_source_id == source.id, FundingSourceYear.financial_year == financial_year))
     used = 0 if row is None else row.committed_pence + row.spent_pence
     if cap_pence < used:
-        raise CpdError(f"{source.name} has already committed or spent {_pounds(used)} in "
+        raise CpdError(f"{source.name} has already committed or spent {format_pounds(used)} in "
                        f"{financial_year_label(financial_year)}; the cap cannot be less than that")
     if row is None:
         row = FundingSourceYear(funding_source_id=source.id, organisation_id=source.organisation_id,
@@ -124,7 +126,7 @@ def save_funding_cap(actor, source: FundingSource, financial_year: int, cap_penc
     row.cap_pence = cap_pence
     db.session.flush()
     audit.record(actor, "cpd.funding_cap_saved", source,
-                 f"Set the {source.name} cap for {financial_year_label(financial_year)} to {_pounds(cap_pence)}",
+                 f"Set the {source.name} cap for {financial_year_label(financial_year)} to {format_pounds(cap_pence)}",
                  organisation=source.organisation_id, financial_year=financial_year, cap_pence=cap_pence)
     return row
 
@@ -190,12 +192,12 @@ def _move(budget_id: int, funding_year_id: int, *, committed: int, spent: int):
     growth = committed + spent
     if growth > 0 and growth > budget.remaining_pence:
         raise NotEnoughBudget(
-            f"Not enough budget: {budget.department} has {_pounds(budget.remaining_pence)} left in "
-            f"{financial_year_label(budget.financial_year)} and this needs {_pounds(growth)}")
+            f"Not enough budget: {budget.department} has {format_pounds(budget.remaining_pence)} left in "
+            f"{financial_year_label(budget.financial_year)} and this needs {format_pounds(growth)}")
     if growth > 0 and growth > funding.remaining_pence:
         raise NotEnoughBudget(
-            f"Not enough budget: {funding.funding_source.name} has {_pounds(funding.remaining_pence)} "
-            f"left of its {financial_year_label(funding.financial_year)} cap and this needs {_pounds(growth)}")
+            f"Not enough budget: {funding.funding_source.name} has {format_pounds(funding.remaining_pence)} "
+            f"left of its {financial_year_label(funding.financial_year)} cap and this needs {format_pounds(growth)}")
     for row in (budget, funding):
         row.committed_pence += committed
         row.spent_pence += spent
@@ -207,9 +209,3 @@ def _lock_one(stmt):
     """Load one row for update, refreshed from the database (the lock makes the read current)."""
     return db.session.scalars(stmt.with_for_update(of=stmt.column_descriptions[0]["entity"])
                               .execution_options(populate_existing=True)).first()
-
-
-def _pounds(pence: int) -> str:
-    from app.templating import pounds
-
-    return pounds(pence)

@@ -13,9 +13,10 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app.domain.calendar import london
+from app.domain.money import format_pounds as pounds
 from app.services.cpd import budgets as cpd_budgets
 from app.services.cpd import queries as cpd_reports
-from app.templating import london, pounds
 
 BRAND = colors.HexColor("#00594f")
 _styles = getSampleStyleSheet()

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from app.domain.money import format_pounds
 from app.extensions import db
 from app.models import Membership
 from app.models.base import utcnow
@@ -156,7 +157,7 @@ def change_cost(actor, s: Sponsorship, new_cost_pence: int, comment: str) -> Non
     db.session.flush()
     kind = "refund" if delta < 0 else "cost change"
     cpd.record_event(actor, s, "change_cost", comment, delta)
-    audit.record(actor, "cpd.cost_changed", s, f"{actor.name} recorded a {kind} of {cpd_budgets._pounds(abs(delta))} "
+    audit.record(actor, "cpd.cost_changed", s, f"{actor.name} recorded a {kind} of {format_pounds(abs(delta))} "
                  f"on {s.title}", organisation=s.organisation_id, delta_pence=delta, comment=comment)
 
 

@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
+from app.domain import DomainError
 from app.extensions import db
 from app.models import HeldCredential, Membership, MembershipStatus, MicroCredential, Organisation, RecordStatus, User
 from app.models.badges import IssuedCredential
@@ -29,7 +30,7 @@ from app.services.issuing import status_lists
 REISSUED = "re-issued"
 
 
-class IssuingError(ValueError):
+class IssuingError(DomainError):
     """The award cannot be made as asked (message is for the coordinator)."""
 
 

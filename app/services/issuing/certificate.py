@@ -15,10 +15,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from app.domain.calendar import london_date
 from app.models.badges import IssuedCredential
 from app.services.issuing.awards import credential_url
 from app.services.issuing.files import badge_png
-from app.templating import london_date
 
 BRAND = colors.HexColor("#00594f")
 GREY = colors.HexColor("#505a5f")

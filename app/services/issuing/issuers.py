@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import select
 
+from app.domain import DomainError
 from app.extensions import db
 from app.models import Organisation
 from app.models.badges import IssuerProfile, SigningKey
@@ -32,7 +33,7 @@ from app.services import audit
 _LOCAL_HOSTS = {"localhost", "localhost.localdomain"}
 
 
-class IssuerError(ValueError):
+class IssuerError(DomainError):
     """The organisation cannot issue (not a provider, or no usable key)."""
 
 

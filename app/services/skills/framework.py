@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.domain import DomainError
 from app.extensions import db
 from app.models import Occupation, Skill, occupation_skills
 
@@ -19,7 +20,7 @@ SKILL_COLUMNS = {"conceptUri", "preferredLabel"}
 RELATION_COLUMNS = {"occupationUri", "skillUri", "relationType"}
 
 
-class FrameworkFileError(ValueError):
+class FrameworkFileError(DomainError):
     """The file is not an ESCO CSV this importer understands."""
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.domain import DomainError
 from app.extensions import db
 from app.models import Membership, MembershipStatus, MicroCredential, Occupation, RecordStatus, Role, Skill
 from app.models.job_roles import (
@@ -25,7 +26,7 @@ from app.services import (
 PREFILL_LEVEL = 2
 
 
-class JobRoleError(ValueError):
+class JobRoleError(DomainError):
     """A job-role rule was broken; the message is for the user."""
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from app.domain import DomainError
 from app.extensions import db
 from app.models.verifications import ApiKey
 from app.services import audit
@@ -22,7 +23,7 @@ KEY_PREFIX = "cwk_"
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 
-class ApiKeyError(ValueError):
+class ApiKeyError(DomainError):
     """A user-facing problem with an API key request."""
 
 

@@ -12,8 +12,8 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from app.domain.calendar import london, london_date
 from app.models.verifications import Verification
-from app.templating import london, london_date
 
 BRAND = colors.HexColor("#00594f")
 _styles = getSampleStyleSheet()

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.domain import DomainError
 from app.extensions import db
 from app.models import Organisation
 from app.models.badges import IssuerProfile, SigningKey
@@ -32,7 +33,7 @@ MAX_PASTE_CHARS = 1_000_000
 MAX_URL_CHARS = 2000
 
 
-class VerificationInputError(ValueError):
+class VerificationInputError(DomainError):
     """What the person handed in cannot be verified at all (empty, too large, not a URL...)."""
 
 
