@@ -138,7 +138,7 @@ def outbox(app):
 @pytest.fixture
 def login(client):
     """Sign `user` in through the real sign-in form."""
-    from tests.factories import PASSWORD
+    from tests.factories.accounts import PASSWORD
 
     def _login(user, password: str = PASSWORD, c: CredworkClient | None = None):
         c = c or client

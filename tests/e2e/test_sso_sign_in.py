@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.steps import checkpoint, sign_in
-from tests.oidc_provider import start_provider
+from tests.support.oidc_provider import start_provider
 
 pytestmark = pytest.mark.no_transaction
 

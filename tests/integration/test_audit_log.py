@@ -10,7 +10,7 @@ from sqlalchemy.exc import DatabaseError
 from app.extensions import db
 from app.models import AuditEvent
 from app.models.audit import AppendOnlyError
-from tests.factories import OrganisationFactory, member
+from tests.factories.accounts import OrganisationFactory, member
 
 
 @pytest.fixture

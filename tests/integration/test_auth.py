@@ -7,7 +7,7 @@ import pytest
 
 from app.extensions import db
 from app.models import utcnow
-from tests.factories import PASSWORD, OrganisationFactory, member
+from tests.factories.accounts import PASSWORD, OrganisationFactory, member
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Membership
-from tests.factories import OrganisationFactory, member
+from tests.factories.accounts import OrganisationFactory, member
 
 FILTER_REQUEST = {"HX-Request": "true", "HX-Target": "audit-results", "HX-Trigger": "action"}
 BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Invitation, Membership, User, utcnow
-from tests.factories import OrganisationFactory, member
+from tests.factories.accounts import OrganisationFactory, member
 
 LINK = re.compile(r"http://localhost(/invitations/\S+)")
 

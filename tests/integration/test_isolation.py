@@ -2,7 +2,7 @@
 
 The matrix walks `app.url_map`, so a new route joins it automatically. Each URL parameter is
 filled by a builder that makes the record for a given tenant (BUILDERS below, plus any
-`ISOLATION_PARAMS` dict a `tests/factories_<feature>.py` module defines: parameter name ->
+`ISOLATION_PARAMS` dict a `tests/factories/<feature>.py` module defines: parameter name ->
 `callable(tenant) -> value`). A route whose parameter has no builder fails the suite with a
 message saying where to add one.
 
@@ -23,11 +23,11 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.routing.converters import AnyConverter
 
-import tests
+import tests.factories
 from app.extensions import db
 from app.models import AuditEvent, Invitation, Membership, Organisation, Partnership, User, utcnow
 from app.security import tokens
-from tests.factories import OrganisationFactory, member
+from tests.factories.accounts import OrganisationFactory, member
 
 # Reachable without signing in, or cross-tenant by nature (the public hub shows every provider's
 # published records). Each needs a reason: adding an endpoint here is a security decision.
@@ -137,7 +137,7 @@ def _job_role(t: Tenant):
 
 def _requirement(t: Tenant) -> int:
     from app.models.job_roles import JobRoleSkill
-    from tests.factories_hub import skill
+    from tests.factories.catalogue import skill
 
     requirement = JobRoleSkill(job_role_id=_job_role(t).id, skill_id=skill("Rope work").id, target_level=2)
     db.session.add(requirement)
@@ -146,7 +146,7 @@ def _requirement(t: Tenant) -> int:
 
 
 def _record(t: Tenant):
-    from tests.factories_hub import micro_credential
+    from tests.factories.catalogue import micro_credential
 
     return t.once("record", lambda: micro_credential(t.provider, publish=False,
                                                       title=f"{t.made.get('label', '')}Draft Course"))
@@ -164,7 +164,7 @@ def _mapping(t: Tenant) -> int:
 
 def _sponsorship(t: Tenant) -> int:
     from app.services.cpd.requests import create_request
-    from tests.factories_cpd import external
+    from tests.factories.cpd import external
 
     return create_request(t.employer_person, t.employer, external(), submit=True).id
 
@@ -218,12 +218,11 @@ BUILDERS = {
 
 
 def all_builders() -> dict:
-    """BUILDERS plus each `tests/factories_<feature>.py` module's ISOLATION_PARAMS."""
+    """BUILDERS plus each `tests/factories/<feature>.py` module's ISOLATION_PARAMS."""
     found = dict(BUILDERS)
-    for info in pkgutil.iter_modules(tests.__path__):
-        if info.name.startswith("factories_"):
-            module = importlib.import_module(f"tests.{info.name}")
-            found.update(getattr(module, "ISOLATION_PARAMS", {}))
+    for info in pkgutil.iter_modules(tests.factories.__path__):
+        module = importlib.import_module(f"tests.factories.{info.name}")
+        found.update(getattr(module, "ISOLATION_PARAMS", {}))
     return found
 
 
@@ -239,7 +238,7 @@ def test_every_route_parameter_has_an_isolation_builder(app):
                       if name not in builders and not isinstance(conv, AnyConverter)})
     assert not missing, (
         "These route parameters have no builder in the isolation matrix. Add one to "
-        "ISOLATION_PARAMS in tests/factories_<feature>.py (parameter -> callable(tenant) returning "
+        "ISOLATION_PARAMS in tests/factories/<feature>.py (parameter -> callable(tenant) returning "
         "the id of that tenant's record), or list a public endpoint in PUBLIC_ENDPOINTS in "
         "tests/integration/test_isolation.py with the reason:\n  " + "\n  ".join(missing))
 

@@ -1,5 +1,5 @@
 """The navigation sends each person to the right place."""
-from tests.factories import OrganisationFactory, member
+from tests.factories.accounts import OrganisationFactory, member
 
 
 def test_a_recruiters_verify_link_goes_to_their_organisations_verifications(client, login):

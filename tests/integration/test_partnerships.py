@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Partnership, PartnershipStatus
-from tests.factories import OrganisationFactory, member
+from tests.factories.accounts import OrganisationFactory, member
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 
 from app.extensions import db
 from app.models import PasswordResetToken, utcnow
-from tests.factories import PASSWORD, OrganisationFactory, member
+from tests.factories.accounts import PASSWORD, OrganisationFactory, member
 
 LINK = re.compile(r"http://localhost(/password/reset/(\S+))")
 

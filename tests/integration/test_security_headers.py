@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import OrganisationFactory, member
+from tests.factories.accounts import OrganisationFactory, member
 
 REPO = Path(__file__).resolve().parents[2]
 

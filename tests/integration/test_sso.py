@@ -18,9 +18,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, Invitation, Membership, User
 from app.services.accounts import organisations
-from tests.factories import OrganisationFactory, member
-from tests.factories_sso import sso_provider
-from tests.oidc_provider import start_provider
+from tests.factories.accounts import OrganisationFactory, member
+from tests.factories.sso import sso_provider
+from tests.support.oidc_provider import start_provider
 
 
 @pytest.fixture(scope="module")
@@ -250,9 +250,9 @@ def test_disabled_account_is_refused(client, idp, acme):
 
 
 def test_provider_runs_as_a_separate_process():
-    """Browser tests run the provider with `python -m tests.oidc_provider` and steer it over HTTP."""
+    """Browser tests run the provider with `python -m tests.support.oidc_provider` and steer it over HTTP."""
     root = Path(__file__).resolve().parents[2]
-    process = subprocess.Popen([sys.executable, "-m", "tests.oidc_provider", "--port", "0",
+    process = subprocess.Popen([sys.executable, "-m", "tests.support.oidc_provider", "--port", "0",
                                 "--client-secret", "fixed-secret"], cwd=root, stdout=subprocess.PIPE, text=True)
     try:
         settings = json.loads(process.stdout.readline())

@@ -10,9 +10,9 @@ from app.extensions import db
 from app.models import AuditEvent, SsoProvider
 from app.security import secrets
 from app.services.accounts.sso_transport import TransportRefused, session_class
-from tests.factories import OrganisationFactory, member
-from tests.factories_sso import sso_provider
-from tests.oidc_provider import start_provider
+from tests.factories.accounts import OrganisationFactory, member
+from tests.factories.sso import sso_provider
+from tests.support.oidc_provider import start_provider
 
 SECRET = "s3cret-value-never-shown"
 

@@ -9,7 +9,7 @@ from app.security.permissions import ROLE_PERMISSIONS, Permission
 from app.security.policy import permissions_of
 from app.security.scoping import get_for, scoped
 from app.security.tokens import digest, new_token
-from tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
+from tests.factories.accounts import MembershipFactory, OrganisationFactory, PartnershipFactory
 
 
 def test_every_role_has_a_permission_entry():

@@ -1,4 +1,4 @@
-from tests.factories import OrganisationFactory, member
+from tests.factories.accounts import OrganisationFactory, member
 
 
 def test_sign_in_shows_dashboard_with_roles(client, login):

@@ -25,7 +25,7 @@ from app.models.cpd import SponsorshipStatus as S
 from app.services.cpd import budgets as cpd_budgets
 from app.services.cpd import workflow as cpd
 from app.services.cpd.budgets import CpdError
-from tests.factories_cpd import employer, request
+from tests.factories.cpd import employer, request
 
 pytestmark = [
     pytest.mark.postgres,

@@ -8,7 +8,7 @@ import pytest
 from app.models.cpd import FundingSource
 from app.models.cpd import SponsorshipStatus as S
 from app.services.cpd import workflow as cpd
-from tests.factories_cpd import employer, micro_credential, request
+from tests.factories.cpd import employer, micro_credential, request
 
 
 @pytest.fixture

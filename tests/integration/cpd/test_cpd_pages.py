@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from app.models.cpd import SponsorshipStatus as S
-from tests.factories_cpd import employer, micro_credential, request
+from tests.factories.cpd import employer, micro_credential, request
 
 
 def _as(client_factory, login, user):

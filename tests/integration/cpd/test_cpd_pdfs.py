@@ -9,7 +9,7 @@ from app.models.cpd import SponsorshipStatus as S
 from app.services.cpd import budgets as cpd_budgets
 from app.services.cpd import requests as cpd_requests
 from app.services.cpd import workflow as cpd
-from tests.factories_cpd import employer, external, request
+from tests.factories.cpd import employer, external, request
 
 
 def _text(pdf: bytes) -> str:

@@ -14,7 +14,7 @@ from app.models.cpd import SponsorshipStatus as S
 from app.services.cpd import queries as cpd_reports
 from app.services.cpd import workflow as cpd
 from seeds import load_demo
-from tests.factories_cpd import employer, request
+from tests.factories.cpd import employer, request
 
 DECIDING = {"endorse", "approve", "approve_with_conditions"}
 

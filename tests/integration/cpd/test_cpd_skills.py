@@ -52,8 +52,8 @@ def test_completing_sponsored_cpd_shrinks_the_skills_gap():
 
 def test_a_badge_issued_on_credwork_completes_the_enrolled_sponsorship():
     from app.models import HeldCredential
-    from tests.factories_cpd import employer, request
-    from tests.factories_issuing import award, provider_with_record
+    from tests.factories.cpd import employer, request
+    from tests.factories.issuing import award, provider_with_record
 
     e = employer()
     provider, coordinator, record = provider_with_record(title="Data Analysis Basics")

@@ -38,6 +38,6 @@ def count_queries(app):
 
 @pytest.fixture
 def demo(app):
-    from tests.factories_hub import demo_catalogue
+    from tests.factories.catalogue import demo_catalogue
 
     demo_catalogue()

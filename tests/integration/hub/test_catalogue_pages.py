@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, MicroCredential
-from tests.factories import OrganisationFactory, member
-from tests.factories_hub import micro_credential, skill
+from tests.factories.accounts import OrganisationFactory, member
+from tests.factories.catalogue import micro_credential, skill
 
 FORM = {
     "code": "gb-new1", "title": "Spreadsheets at Work", "summary": "Use spreadsheets with confidence.",

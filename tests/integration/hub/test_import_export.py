@@ -12,8 +12,8 @@ from app.extensions import db
 from app.models import MicroCredential
 from app.services.catalogue import import_export as catalogue_io
 from app.services.catalogue.import_export import CSV_COLUMNS, CatalogueImportError, import_csv, template_csv
-from tests.factories import OrganisationFactory, member
-from tests.factories_hub import micro_credential, skill
+from tests.factories.accounts import OrganisationFactory, member
+from tests.factories.catalogue import micro_credential, skill
 
 SKILL_URIS = ["http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be",
               "http://data.europa.eu/esco/skill/2b92a5b2-6758-4ee3-9fb4-b6387a55cc8f"]

@@ -11,8 +11,8 @@ from app.services.catalogue import lifecycle as catalogue
 from app.services.catalogue import search as hub_search
 from app.services.catalogue import search_index as hub_index
 from app.services.catalogue.lifecycle import CatalogueError
-from tests.factories import OrganisationFactory, member
-from tests.factories_hub import micro_credential, skill, values
+from tests.factories.accounts import OrganisationFactory, member
+from tests.factories.catalogue import micro_credential, skill, values
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from tests.factories import OrganisationFactory, member
-from tests.factories_hub import micro_credential, skill
+from tests.factories.accounts import OrganisationFactory, member
+from tests.factories.catalogue import micro_credential, skill
 
 
 def check(html: str) -> None:

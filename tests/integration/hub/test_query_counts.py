@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from app.services.catalogue import lifecycle as catalogue
-from tests.factories import OrganisationFactory
-from tests.factories_hub import micro_credential, skill, values
+from tests.factories.accounts import OrganisationFactory
+from tests.factories.catalogue import micro_credential, skill, values
 
 
 def build(records_per_provider: int, versions: int):

@@ -10,8 +10,8 @@ from pyld import jsonld
 
 from app.openbadges.documents import document_loader
 from app.services.catalogue import lifecycle as catalogue
-from tests.factories import OrganisationFactory, member
-from tests.factories_hub import micro_credential, skill, values
+from tests.factories.accounts import OrganisationFactory, member
+from tests.factories.catalogue import micro_credential, skill, values
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from app.extensions import db
 from app.models import HeldCredential
 from app.models.cpd import SponsorshipStatus as S
 from app.services.cpd.requests import CourseDetails
-from tests.factories_cpd import employer, request
-from tests.factories_issuing import award, provider_with_record
+from tests.factories.cpd import employer, request
+from tests.factories.issuing import award, provider_with_record
 
 
 def test_award_completes_the_enrolled_sponsorship_once(app):

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from app.openbadges.baking import extract
 from app.openbadges.verify import verify
 from app.services.issuing import awards as issuing
-from tests.factories_issuing import ClientFetcher, award, provider_with_record
+from tests.factories.issuing import ClientFetcher, award, provider_with_record
 
 
 def test_baked_png_and_svg_carry_the_signed_credential_and_verify(app, client):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.services.issuing import issuers as issuer_keys
-from tests.factories_issuing import award, provider_with_record
+from tests.factories.issuing import award, provider_with_record
 
 INTEROP = Path(__file__).resolve().parents[2] / "interop"
 pytestmark = [

@@ -16,8 +16,8 @@ from app.openbadges.keys import KeyDecryptionError, KeyPair, decrypt_private_key
 from app.openbadges.verify import verify
 from app.services.issuing import awards as issuing
 from app.services.issuing import issuers as issuer_keys
-from tests.factories import OrganisationFactory, member
-from tests.factories_issuing import ClientFetcher, award, provider_with_record
+from tests.factories.accounts import OrganisationFactory, member
+from tests.factories.issuing import ClientFetcher, award, provider_with_record
 
 
 def _verify(app, client, data, **kwargs):

@@ -11,8 +11,8 @@ from app.extensions import db
 from app.models import HeldCredential
 from app.models.badges import IssuedCredential
 from app.services.issuing import awards as issuing
-from tests.factories import OrganisationFactory, member
-from tests.factories_issuing import award, provider_with_record
+from tests.factories.accounts import OrganisationFactory, member
+from tests.factories.issuing import award, provider_with_record
 
 CLAIM_LINK = re.compile(r"http://localhost(/credentials/claim/\S+)")
 

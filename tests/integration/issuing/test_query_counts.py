@@ -7,8 +7,8 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from app.extensions import db
-from tests.factories_hub import micro_credential
-from tests.factories_issuing import award, provider_with_record
+from tests.factories.catalogue import micro_credential
+from tests.factories.issuing import award, provider_with_record
 
 
 @contextmanager

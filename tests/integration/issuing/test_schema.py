@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.openbadges.schema import check_schema
-from tests.factories_issuing import award, provider_with_record
+from tests.factories.issuing import award, provider_with_record
 
 SCHEMAS = Path(__file__).resolve().parents[3] / ".." / "shared" / "conformance" / "1edtech-ob3"
 

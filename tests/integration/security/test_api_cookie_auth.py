@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.factories import OrganisationFactory, member
+from tests.factories.accounts import OrganisationFactory, member
 
 
 def _state_changing_api_rules(app):

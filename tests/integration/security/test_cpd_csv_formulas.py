@@ -6,7 +6,7 @@ import csv
 import io
 
 from app.extensions import db
-from tests.factories_cpd import employer, request
+from tests.factories.cpd import employer, request
 
 
 def _rows(app, login, user, url):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from tests.factories import OrganisationFactory, member
-from tests.factories_hub import micro_credential
+from tests.factories.accounts import OrganisationFactory, member
+from tests.factories.catalogue import micro_credential
 
 RUNAWAY = b'"' + b"a" * 200_000  # an opening quote never closed: the rest of the file is one field
 

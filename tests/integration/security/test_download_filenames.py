@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.factories_cpd import employer
+from tests.factories.cpd import employer
 
 
 @pytest.mark.parametrize("department", ["a%0d%0aSet-Cookie:%20stolen=1", 'Sales";%20filename="evil.exe',

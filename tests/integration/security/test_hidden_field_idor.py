@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from app.extensions import db
 from app.models.cpd import SponsorshipStatus as S
-from tests.factories import OrganisationFactory, member
-from tests.factories_cpd import employer, request
-from tests.factories_hub import micro_credential
+from tests.factories.accounts import OrganisationFactory, member
+from tests.factories.catalogue import micro_credential
+from tests.factories.cpd import employer, request
 
 
 def _as(app, login, user):

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.factories_cpd import employer
+from tests.factories.cpd import employer
 
 
 def _client(app, login, user):

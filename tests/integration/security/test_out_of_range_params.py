@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import OrganisationFactory, member
-from tests.factories_cpd import employer
+from tests.factories.accounts import OrganisationFactory, member
+from tests.factories.cpd import employer
 
 HUGE = "999999999999999999999"
 

@@ -12,7 +12,7 @@ from app.services.cpd import budgets as cpd_budgets
 from app.services.cpd import requests as cpd_requests
 from app.services.cpd import workflow as cpd
 from app.services.cpd.budgets import CpdError, NotEnoughBudget
-from tests.factories_cpd import employer, request
+from tests.factories.cpd import employer, request
 
 
 def _totals(row):

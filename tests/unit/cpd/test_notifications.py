@@ -4,7 +4,7 @@ from __future__ import annotations
 from app.models.cpd import SponsorshipStatus as S
 from app.services.cpd import requests as cpd_requests
 from app.services.cpd import workflow as cpd
-from tests.factories_cpd import employer, external, request
+from tests.factories.cpd import employer, external, request
 
 
 def _to(outbox, user) -> list[str]:

@@ -9,7 +9,7 @@ from app.models.cpd import SponsorshipStatus as S
 from app.services.cpd import requests as cpd_requests
 from app.services.cpd import workflow as cpd
 from app.services.cpd.budgets import CpdError
-from tests.factories_cpd import employer, micro_credential, request
+from tests.factories.cpd import employer, micro_credential, request
 
 ROLES = ["requester", "line_manager", "hr_manager", "colleague"]
 CASES = [(t, role) for t in cpd.TRANSITIONS for role in ROLES]
@@ -105,7 +105,7 @@ def test_hr_manager_who_endorsed_may_not_also_approve():
 
 
 def test_nominator_may_not_approve_the_nomination():
-    from tests.factories_cpd import external
+    from tests.factories.cpd import external
 
     e = employer()
     s = cpd_requests.nominate(e.hr, e.org, e.membership(e.colleague), external())
@@ -116,7 +116,7 @@ def test_nominator_may_not_approve_the_nomination():
 
 
 def test_line_manager_can_only_nominate_their_own_reports():
-    from tests.factories_cpd import external
+    from tests.factories.cpd import external
 
     e = employer()
     s = cpd_requests.nominate(e.manager, e.org, e.membership(e.employee), external())
@@ -126,7 +126,7 @@ def test_line_manager_can_only_nominate_their_own_reports():
 
 
 def test_learner_cannot_nominate():
-    from tests.factories_cpd import external
+    from tests.factories.cpd import external
 
     e = employer()
     with pytest.raises(CpdError):

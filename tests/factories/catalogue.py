@@ -1,0 +1,64 @@
+"""Builders for hub tests: skills, providers and micro-credentials made through the real
+services (so versions, audit and the search index behave as in production)."""
+from __future__ import annotations
+
+import itertools
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Organisation, Skill
+from app.services.catalogue import lifecycle as catalogue
+from tests.factories.accounts import OrganisationFactory
+
+_codes = itertools.count(1)
+
+
+def skill(label: str, uri: str | None = None) -> Skill:
+    found = db.session.scalar(select(Skill).where(Skill.label == label))
+    if found:
+        return found
+    made = Skill(uri=uri or f"http://data.europa.eu/esco/skill/test-{label.replace(' ', '-')}", label=label)
+    db.session.add(made)
+    db.session.flush()
+    return made
+
+
+def values(**overrides) -> dict:
+    """A valid record's service values (credit-bearing, SCQF 7, online)."""
+    base = {
+        "title": "Test Micro-credential", "summary": "A short test course.",
+        "learning_outcomes": ["Do a thing well"], "scqf_level": 7, "scqf_credits": 8,
+        "notional_hours": 80, "eqf_level": 5, "mode": "online", "duration_weeks": 6,
+        "price_pence": 25000, "funding": ["employer"], "start_dates": ["2027-03-01"],
+        "entry_requirements": "None", "assessment_type": "Project", "supervision": "supervised-no-id",
+        "qa_type": "credit-rated", "qa_body": "Test College", "stackable_into": [],
+        "language": "en", "country": "GB-SCT",
+    }
+    base.update(overrides)
+    if base.get("scqf_credits"):
+        base["notional_hours"] = base["scqf_credits"] * 10
+    return base
+
+
+def micro_credential(provider: Organisation, *, code: str | None = None, publish: bool = True,
+                     skills: list[Skill] | None = None, actor=None, **overrides):
+    record = catalogue.create_draft(actor, provider, code or f"T-{next(_codes):05d}", values(**overrides),
+                                    skills or [])
+    if publish:
+        catalogue.publish(actor, record)
+    return record
+
+
+def demo_catalogue():
+    """The demo providers and the 65-record demo catalogue, loaded by the real seed loaders."""
+    import seeds.catalogue
+    import seeds.skills
+
+    for slug, name in [("forthside-college", "Forthside College"),
+                       ("university-of-caledonia", "University of Caledonia")]:
+        if db.session.scalar(select(Organisation).where(Organisation.slug == slug)) is None:
+            OrganisationFactory(slug=slug, name=name, kind="provider")
+    seeds.skills.load(log=lambda *_: None)
+    seeds.catalogue.load(log=lambda *_: None)
+    db.session.flush()

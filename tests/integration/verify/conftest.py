@@ -1,2 +1,0 @@
-"""Fixtures shared by the verification tests."""
-from tests.factories_verify import private_networks  # noqa: F401  (a fixture: loopback allowed for one test)
