@@ -115,3 +115,20 @@ def switch_org(org_id: int) -> bool:
         g.pop("_memberships", None)
         return True
     return False
+
+
+# -- Rules about particular records ------------------------------------------------------------
+# Each rule is a named function of the acting person's membership (or user) and the record, so
+# routes, services and templates ask the same question in the same words.
+
+# -- accounts and organisations --
+
+
+# -- skills and job roles --
+
+
+# -- CPD --
+
+
+# -- issuing and verification --
+
