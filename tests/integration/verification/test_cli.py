@@ -11,8 +11,8 @@ from tests.factories.verification import (
     BadgeServer,
     baked_png,
     issued_badge,
-    needs_conformance,
 )
+from tests.support.openbadges import needs_conformance
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from tests.factories.verification import (
     baked_svg,
     issued_badge,
     issued_jwt,  # noqa: F401
-    needs_conformance,
 )
+from tests.support.openbadges import needs_conformance
 
 
 def _verify(client, **fields):
