@@ -18,6 +18,10 @@ from app.extensions import db
 from app.models.base import CreatedAtMixin, TenantOwned, UTCDateTime, utcnow
 
 STATUS_LIST_SIZE = 131072  # the spec's 16 KB minimum, so no one index stands out
+# The revocation reason written when a badge is replaced by a re-issued one.
+REISSUED_REASON = "re-issued"
+# state -> (label, GOV.UK tag colour); the label is always shown, the colour only repeats it.
+CREDENTIAL_STATES = {"valid": ("Valid", "green"), "revoked": ("Revoked", "red"), "expired": ("Expired", "grey")}
 
 
 class IssuerProfile(TenantOwned, CreatedAtMixin, db.Model):
@@ -140,6 +144,27 @@ class IssuedCredential(TenantOwned, CreatedAtMixin, db.Model):
         if self.valid_until and self.valid_until <= utcnow():
             return "expired"
         return "valid"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.state == "valid"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.state == "expired"
+
+    @property
+    def status_label(self) -> str:
+        return CREDENTIAL_STATES[self.state][0]
+
+    @property
+    def status_colour(self) -> str:
+        return CREDENTIAL_STATES[self.state][1]
+
+    @property
+    def replaced_on_reissue(self) -> bool:
+        """Revoked because a re-issued badge replaced it."""
+        return self.revoked_at is not None and self.revocation_reason == REISSUED_REASON
 
     def __repr__(self) -> str:
         return f"<IssuedCredential {self.public_id} {self.state}>"

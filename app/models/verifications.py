@@ -7,6 +7,7 @@ unguessable token; an organisation's verifications are loaded through `visible_t
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -33,6 +34,53 @@ VERDICT_LABELS = {
     "revoked": "Revoked",
     "unverifiable": "Could not verify",
 }
+# GOV.UK tag colours; the verdict is always spelt out, the colour only repeats it.
+VERDICT_COLOURS = {"valid": "green", "invalid": "red", "revoked": "red", "expired": "grey", "unverifiable": "yellow"}
+VERDICT_SENTENCES = {
+    "valid": "This badge is genuine: it was issued as shown and has not been changed, revoked or expired.",
+    "invalid": "This badge did not pass the checks: it may have been changed, not come from who it claims, "
+               "or belong to someone else.",
+    "expired": "This badge was genuine but has expired.",
+    "revoked": "This badge was genuine but the issuer has revoked it.",
+    "unverifiable": "This badge could not be verified: something needed to check it was not available.",
+}
+CHECK_LABELS = {
+    "parse": "Format", "proof": "Signature or hosted copy", "issuer_binding": "Signed by the issuer",
+    "validity_window": "Dates", "status": "Revocation", "recipient": "Awarded to", "schema": "Structure (JSON Schema)",
+    "issuer_known": "Issuer known to the hub",
+}
+CHECK_STATUSES = {"pass": ("Passed", "green"), "fail": ("Failed", "red"), "warn": ("Warning", "yellow"),
+                  "skip": ("Not checked", "grey")}
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One stored check of a verification, in words for people."""
+
+    name: str
+    status: str
+    detail: str
+
+    @property
+    def label(self) -> str:
+        return CHECK_LABELS.get(self.name, self.name)
+
+    @property
+    def status_label(self) -> str:
+        return CHECK_STATUSES.get(self.status, (self.status, ""))[0]
+
+    @property
+    def status_colour(self) -> str:
+        return CHECK_STATUSES.get(self.status, ("", ""))[1]
+
+
+def reason_of(result: dict[str, Any]) -> str | None:
+    """The failed check that explains the verdict: for "not valid" a failure other than the
+    dates or revocation (those alone give "expired" or "revoked")."""
+    failed = [c for c in result.get("checks") or [] if c.get("status") == "fail"]
+    decisive = [c for c in failed if c.get("name") not in ("validity_window", "status")]
+    chosen = (decisive or failed)[:1] if result.get("verdict") == "invalid" else failed[:1]
+    return str(chosen[0].get("detail")) if chosen else None
 
 
 class Verification(TenantOwned, CreatedAtMixin, db.Model):
@@ -71,6 +119,40 @@ class Verification(TenantOwned, CreatedAtMixin, db.Model):
     def verdict_label(self) -> str:
         return VERDICT_LABELS.get(self.verdict, self.verdict)
 
+    @property
+    def is_valid(self) -> bool:
+        return self.verdict == "valid"
+
+    @property
+    def status_label(self) -> str:
+        return self.verdict_label
+
+    @property
+    def status_colour(self) -> str:
+        return VERDICT_COLOURS.get(self.verdict, "")
+
+    @property
+    def verdict_sentence(self) -> str:
+        return VERDICT_SENTENCES.get(self.verdict, "")
+
+    @property
+    def reason(self) -> str | None:
+        """Why the verdict is what it is (the deciding failed check), if a check failed."""
+        return reason_of(self.result)
+
+    @property
+    def checks(self) -> list[CheckRow]:
+        return [CheckRow(str(c.get("name", "")), str(c.get("status", "")), str(c.get("detail", "")))
+                for c in self.result.get("checks") or []]
+
+    @property
+    def recipient_words(self) -> str | None:
+        """Whom the badge was awarded to, against the email given (None when not checked)."""
+        if self.recipient_match is None:
+            return None
+        return "the email address given" if self.recipient_match else \
+            "someone else: it does not match the email address given"
+
 
 class BatchKind(StrEnum):
     CSV = "csv"
@@ -103,6 +185,10 @@ class VerificationBatch(TenantOwned, CreatedAtMixin, db.Model):
     def percent(self) -> int:
         return 100 if not self.total else int(100 * self.processed / self.total)
 
+    @property
+    def progress_label(self) -> str:
+        return "Finished" if self.complete else f"{self.processed} of {self.total} checked"
+
 
 class VerificationBatchItem(db.Model):
     """One row or file of a batch; `verification_id` is set once it has been verified."""
@@ -121,6 +207,18 @@ class VerificationBatchItem(db.Model):
 
     batch: Mapped[VerificationBatch] = relationship(back_populates="items")
     verification = relationship("Verification")
+
+    @property
+    def status_label(self) -> str:
+        if self.verification is not None:
+            return self.verification.status_label
+        return "Error" if self.error else "Waiting"
+
+    @property
+    def status_colour(self) -> str:
+        if self.verification is not None:
+            return self.verification.status_colour
+        return "red" if self.error else "grey"
 
 
 class ApiKey(TenantOwned, CreatedAtMixin, db.Model):
@@ -143,3 +241,11 @@ class ApiKey(TenantOwned, CreatedAtMixin, db.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def status_label(self) -> str:
+        return "Active" if self.active else "Revoked"
+
+    @property
+    def status_colour(self) -> str:
+        return "green" if self.active else "grey"

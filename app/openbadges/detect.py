@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from . import baking
 from .keys import KeyFormatError, b64url_decode
 from .vc_jwt import looks_like_jwt
 
@@ -114,8 +115,6 @@ def detect(data: bytes | str | dict[str, Any]) -> Detected:
 
 
 def _detect_baked(data: bytes) -> Detected:
-    from . import baking  # helper B's module; imported late so detection works without it
-
     kind = "png" if data.startswith(PNG_SIGNATURE) else "svg"
     try:
         baked = baking.extract(data)

@@ -15,8 +15,11 @@ from typing import Any
 from . import claims, detect
 from .documents import CREDENTIALS_V1, CREDENTIALS_V2
 from .fetching import Fetcher, FetchError
+from .ob2 import verify_ob2
 from .proofs import ProofOutcome, verify_proofs
 from .result import Check, CheckStatus, Verdict, VerificationResult, verdict_from_checks
+from .schema import check_schema
+from .status import check_status
 from .vc_jwt import JwtOutcome, verify_jwt
 
 logger = logging.getLogger(__name__)
@@ -61,10 +64,6 @@ def _status_check(credential: dict[str, Any], fetcher: Fetcher, now: datetime,
                   key_overrides: dict[str, Any] | None) -> tuple[Check, bool | None]:
     if "credentialStatus" not in credential:
         return Check("status", CheckStatus.SKIP, "the credential has no status information"), None
-    try:
-        from .status import check_status
-    except ImportError:
-        return Check("status", CheckStatus.WARN, "could not check revocation: status checking unavailable"), None
 
     def list_is_trusted(status_list: dict[str, Any]) -> bool:
         # The list must be signed by a key that belongs to whoever issued the list.
@@ -79,10 +78,6 @@ def _status_check(credential: dict[str, Any], fetcher: Fetcher, now: datetime,
 def _schema_check(credential: dict[str, Any], schema_dir: Any = None) -> Check:
     if "credentialSchema" not in credential:
         return Check("schema", CheckStatus.SKIP, "the credential names no JSON Schema")
-    try:
-        from .schema import check_schema
-    except ImportError:
-        return Check("schema", CheckStatus.SKIP, "JSON Schema checking unavailable")
     return check_schema(credential, schema_dir=schema_dir)
 
 
@@ -141,15 +136,6 @@ def _aware(now: datetime | None) -> datetime:
     return now.replace(tzinfo=UTC) if now.tzinfo is None else now
 
 
-def _verify_ob2(payload: Any, *, fetcher: Fetcher, recipient_email: str | None, now: datetime) -> VerificationResult:
-    try:
-        from .ob2 import verify_ob2
-    except ImportError:
-        return _unverifiable("Open Badges 2.0 verification is not available", fmt="ob2-hosted",
-                             status=CheckStatus.WARN)
-    return verify_ob2(payload, fetcher=fetcher, recipient_email=recipient_email, now=now)
-
-
 def _from_url(url: str, **kwargs: Any) -> VerificationResult:
     """Fetch a URL; a VC or VC-JWT found there is verified here, anything else is OB 2.0's."""
     fetcher: Fetcher = kwargs["fetcher"]
@@ -164,7 +150,7 @@ def _from_url(url: str, **kwargs: Any) -> VerificationResult:
             found = detect.Detected(detect.UNKNOWN)
         if found.kind in (detect.VC_JSON, detect.VC_JWT):
             return _dispatch(found, **kwargs)
-    return _verify_ob2(url, fetcher=fetcher, recipient_email=kwargs["recipient_email"], now=kwargs["now"])
+    return verify_ob2(url, fetcher=fetcher, recipient_email=kwargs["recipient_email"], now=kwargs["now"])
 
 
 def _dispatch(found: detect.Detected, **kwargs: Any) -> VerificationResult:
@@ -179,7 +165,7 @@ def _dispatch(found: detect.Detected, **kwargs: Any) -> VerificationResult:
                                  status=CheckStatus.WARN if outcome.unverifiable else CheckStatus.FAIL)
         return verify_credential(outcome.decoded.credential, fmt=_FORMAT_JWT, jwt_outcome=outcome, **common)
     if found.kind in (detect.OB2_JSON, detect.OB2_JWS):
-        return _verify_ob2(found.payload, fetcher=kwargs["fetcher"], recipient_email=kwargs["recipient_email"],
+        return verify_ob2(found.payload, fetcher=kwargs["fetcher"], recipient_email=kwargs["recipient_email"],
                            now=kwargs["now"])
     if found.kind == detect.URL:
         return _from_url(found.payload, **kwargs)

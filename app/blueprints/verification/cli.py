@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from app.services.verification.verifier import max_upload_bytes, verify_data
+from app.extensions import db
+from app.services import verification
 
 STATUS_MARKS = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "skip": "SKIP"}
 
@@ -21,15 +22,15 @@ def _read(target: str) -> bytes | str:
         return target
     path = Path(target)
     if target == "-":
-        data = sys.stdin.buffer.read(max_upload_bytes() + 1)
+        data = sys.stdin.buffer.read(verification.max_upload_bytes() + 1)
     elif not path.is_file():
         raise click.UsageError(f"{target} is neither a file nor an http(s) URL")
     else:
-        if path.stat().st_size > max_upload_bytes():
-            raise click.UsageError(f"{target} is larger than {max_upload_bytes()} bytes")
+        if path.stat().st_size > verification.max_upload_bytes():
+            raise click.UsageError(f"{target} is larger than {verification.max_upload_bytes()} bytes")
         data = path.read_bytes()
-    if len(data) > max_upload_bytes():
-        raise click.UsageError(f"the input is larger than {max_upload_bytes()} bytes")
+    if len(data) > verification.max_upload_bytes():
+        raise click.UsageError(f"the input is larger than {verification.max_upload_bytes()} bytes")
     return data
 
 
@@ -49,7 +50,7 @@ def verify_command(target: str, recipient: str | None, as_json: bool):
         else:
             click.echo(f"Error: {exc.message}", err=True)
         sys.exit(2)
-    result = verify_data(data, recipient)
+    result = verification.verify_data(data, recipient)
     payload = result.to_json()
     if as_json:
         click.echo(json.dumps(payload, sort_keys=True))
@@ -80,9 +81,6 @@ verifications_group = click.Group("verifications", help="Stored verification res
               help="Keep public-page results younger than this many days.")
 def purge_anonymous_command(days: int):
     """Delete results of the public verifier older than --days (run it daily from cron)."""
-    from app.extensions import db
-    from app.services.verification.verifier import purge_anonymous
-
-    count = purge_anonymous(days)
+    count = verification.purge_anonymous(days)
     db.session.commit()
     click.echo(f"Deleted {count} anonymous verification result(s) older than {days} day(s)")

@@ -9,33 +9,23 @@ remote image would tell its host who is looking at the badge, so it is linked, n
 from __future__ import annotations
 
 from flask import abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.blueprints.htmx import render_partial_or_page
+from app.blueprints.outcomes import failures_on
 from app.blueprints.verification import bp
-from app.blueprints.verification.forms import VerifyForm
+from app.blueprints.verification.forms import HistoryFilters, VerifyForm
 from app.extensions import db, limiter
 from app.models.verifications import VERDICT_LABELS, Verification
 from app.security.permissions import Permission
-from app.security.policy import authorise, current_org
+from app.security.policy import current_org, require
 from app.security.scoping import get_for
-from app.services.verification import verifier as verifications
-from app.services.verification.report import (
-    CHECK_LABELS,
-    STATUS_LABELS,
-    VERDICT_SENTENCES,
-    build_report,
-    friendly_date,
-    reason_of,
-)
-from app.services.verification.verifier import VerificationInputError
+from app.services import links, verification
 
 
 @bp.context_processor
-def _labels():
-    return {"check_labels": CHECK_LABELS, "status_labels": STATUS_LABELS, "verdict_sentences": VERDICT_SENTENCES,
-            "verdict_labels": VERDICT_LABELS, "shown_image": shown_image,
-            "friendly_date": friendly_date, "reason_of": reason_of}
+def _helpers():
+    return {"shown_image": shown_image, "friendly_date": verification.friendly_date}
 
 
 def shown_image(url: str | None) -> str | None:
@@ -44,44 +34,18 @@ def shown_image(url: str | None) -> str | None:
         return None
     if url.startswith(("data:image/png;", "data:image/jpeg;", "data:image/gif;", "data:image/svg+xml;")):
         return url
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
+    base = links.public_base_url()
     if base and url.startswith(base + "/"):
         return url
     return None
 
 
-def _read_input(form: VerifyForm) -> verifications.VerificationInput:
-    """Exactly one of the three ways in; a clear error otherwise."""
-    upload = form.credential_file.data
-    has_file = bool(upload and getattr(upload, "filename", ""))
-    text = (form.credential_text.data or "").strip()
-    url = (form.credential_url.data or "").strip()
-    given = sum(bool(x) for x in (has_file, text, url))
-    if given == 0:
-        raise VerificationInputError("Upload a badge file, paste the badge, or give its web address")
-    if given > 1:
-        raise VerificationInputError("Give the badge one way only: upload a file, paste it, or give its web address")
-    if has_file:
-        content = upload.stream.read(verifications.max_upload_bytes() + 1)
-        return verifications.input_from_upload(upload.filename, content)
-    if text:
-        return verifications.input_from_text(text)
-    return verifications.input_from_url(url)
-
-
-def _run_form(form: VerifyForm, organisation=None):
-    """Validate and verify; returns (Verification or None, error message or None)."""
-    if not form.validate_on_submit():
-        return None, None
-    try:
-        given = _read_input(form)
-    except VerificationInputError as exc:
-        return None, str(exc)
-    verification = verifications.run_verification(
+def _verify(form: VerifyForm, organisation=None) -> Verification:
+    """Verify what the (validated) form was given; VerificationInputError if it cannot be read."""
+    given = form.given()
+    return verification.run_verification(
         given.data, recipient_email=form.recipient_email.data, source=given.source, organisation=organisation,
         actor=current_user if organisation is not None else None, input_label=given.label)
-    db.session.commit()
-    return verification, None
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -90,17 +54,15 @@ def public():
     """Anyone with the link can verify a badge; the result is kept only behind a random URL.
     Rate-limited per address: each verification may make outbound requests on someone's behalf."""
     form = VerifyForm()
-    error = None
-    if request.method == "POST":
-        verification, error = _run_form(form)
-        if verification is not None:
-            return redirect(url_for("verification.public_result", token=verification.token), code=303)
-    status = 422 if (error or form.errors) else 200
-    return render_template("verification/public.html", form=form, error=error), status
+    if form.validate_on_submit():
+        with failures_on(form):
+            found = _verify(form)
+            return redirect(url_for("verification.public_result", token=found.token), code=303)
+    return render_template("verification/public.html", form=form), 422 if form.errors else 200
 
 
 def _public(token: str) -> Verification:
-    found = verifications.public_verification(token)
+    found = verification.public_verification(token)
     if found is None:
         abort(404)
     return found
@@ -108,10 +70,10 @@ def _public(token: str) -> Verification:
 
 @bp.get("/verify/results/<token>")
 def public_result(token: str):
-    verification = _public(token)
+    found = _public(token)
     if request.args.get("format") == "json":
-        return _json(verification)
-    return _no_store(render_template("verification/result.html", v=verification, public=True,
+        return _json(found)
+    return _no_store(render_template("verification/result.html", v=found, public=True,
                                      json_url=url_for("verification.public_result_json", token=token),
                                      pdf_url=url_for("verification.public_result_pdf", token=token)))
 
@@ -134,47 +96,31 @@ def _no_store(body):
     return response
 
 
-def _json(verification: Verification):
-    response = jsonify(verifications.result_of(verification))
+def _json(found: Verification):
+    response = jsonify(verification.result_of(found))
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _pdf(verification: Verification, verified_by: str):
-    response = make_response(build_report(verification, verified_by=verified_by))
+def _pdf(found: Verification, verified_by: str):
+    response = make_response(verification.build_report(found, verified_by=verified_by))
     response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="verification-{verification.id}.pdf"'
+    response.headers["Content-Disposition"] = f'attachment; filename="verification-{found.id}.pdf"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 # ---- recruiters -------------------------------------------------------------------------
 
-def _org():
-    authorise(Permission.VERIFICATIONS_RUN)
-    org = current_org()
-    if org is None:
-        abort(404)
-    return org
-
-
 @bp.get("/verifications")
-@login_required
+@require(Permission.VERIFICATIONS_RUN)
 def index():
     """The organisation's verification history, filterable by candidate and verdict."""
-    org = _org()
-    candidate = request.args.get("candidate", "").strip()[:320]
-    verdict = request.args.get("verdict", "")
-    try:
-        page = int(request.args.get("page", 1))
-    except ValueError:
-        page = 1
-    found = verifications.history(org, candidate=candidate, verdict=verdict, page=page)
-    response = make_response(render_partial_or_page(
-        "verification/index.html", "verification/_history.html", org=org, history=found, candidate=candidate.lower(),
-        verdict=verdict if verdict in VERDICT_LABELS else ""))
-    response.headers["Vary"] = "HX-Request"
-    return response
+    org = current_org()
+    filters = HistoryFilters.from_args(request.args)
+    found = verification.history(org, candidate=filters.candidate, verdict=filters.verdict, page=filters.page)
+    return render_partial_or_page("verification/index.html", "verification/_history.html", org=org,
+                                  history=found, filters=filters, verdict_labels=VERDICT_LABELS)
 
 
 def _signed_in_person() -> str:
@@ -182,51 +128,49 @@ def _signed_in_person() -> str:
 
 
 @bp.route("/verifications/new", methods=["GET", "POST"])
-@login_required
+@require(Permission.VERIFICATIONS_RUN)
 @limiter.limit(lambda: current_app.config["VERIFY_SIGNED_IN_RATE_LIMIT"], key_func=_signed_in_person,
                methods=["POST"])
 def new():
-    org = _org()
+    org = current_org()
     form = VerifyForm()
-    error = None
-    if request.method == "POST":
-        verification, error = _run_form(form, organisation=org)
-        if verification is not None:
-            return redirect(url_for("verification.result", verification_id=verification.id), code=303)
-    status = 422 if (error or form.errors) else 200
-    return render_template("verification/new.html", form=form, error=error, org=org), status
+    if form.validate_on_submit():
+        with failures_on(form):
+            found = _verify(form, organisation=org)
+            return redirect(url_for("verification.result", verification_id=found.id), code=303)
+    return render_template("verification/new.html", form=form, org=org), 422 if form.errors else 200
 
 
 def _own(verification_id: int) -> Verification:
-    return get_for(_org(), Verification, verification_id, db.joinedload(Verification.actor))
+    return get_for(current_org(), Verification, verification_id, db.joinedload(Verification.actor))
 
 
 @bp.get("/verifications/<int:verification_id>")
-@login_required
+@require(Permission.VERIFICATIONS_RUN)
 def result(verification_id: int):
-    verification = _own(verification_id)
+    found = _own(verification_id)
     if request.args.get("format") == "json":
-        return _json(verification)
-    return render_template("verification/result.html", v=verification, public=False,
-                           json_url=url_for("verification.result_json", verification_id=verification.id),
-                           pdf_url=url_for("verification.result_pdf", verification_id=verification.id))
+        return _json(found)
+    return render_template("verification/result.html", v=found, public=False,
+                           json_url=url_for("verification.result_json", verification_id=found.id),
+                           pdf_url=url_for("verification.result_pdf", verification_id=found.id))
 
 
 @bp.get("/verifications/<int:verification_id>.json")
-@login_required
+@require(Permission.VERIFICATIONS_RUN)
 def result_json(verification_id: int):
     return _json(_own(verification_id))
 
 
 @bp.get("/verifications/<int:verification_id>.pdf")
-@login_required
+@require(Permission.VERIFICATIONS_RUN)
 def result_pdf(verification_id: int):
-    verification = _own(verification_id)
+    found = _own(verification_id)
     org = current_org()
-    if verification.actor is not None:
-        by = f"{verification.actor.name} ({verification.actor.email}), {org.name}"
-    elif verification.api_key_id:
+    if found.actor is not None:
+        by = f"{found.actor.name} ({found.actor.email}), {org.name}"
+    elif found.api_key_id:
         by = f"{org.name}, through the verification API"
     else:
         by = org.name
-    return _pdf(verification, by)
+    return _pdf(found, by)

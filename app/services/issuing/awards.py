@@ -18,16 +18,17 @@ from sqlalchemy.orm import selectinload
 from app.domain import DomainError
 from app.extensions import db
 from app.models import HeldCredential, Membership, MembershipStatus, MicroCredential, Organisation, RecordStatus, User
-from app.models.badges import IssuedCredential
+from app.models.badges import REISSUED_REASON, IssuedCredential
 from app.models.base import utcnow
 from app.models.held_credentials import HeldCredentialSource
 from app.openbadges import issuing as engine
 from app.security import tokens
-from app.services import audit, mail
-from app.services.issuing import issuers as issuer_keys
-from app.services.issuing import status_lists
+from app.services import audit, links, mail
+from app.services.cpd import workflow
+from app.services.issuing import issuers, status_lists
 
-REISSUED = "re-issued"
+# A replaced badge is revoked with this reason (its public page says a replacement exists).
+REISSUED = REISSUED_REASON
 
 
 class IssuingError(DomainError):
@@ -43,7 +44,8 @@ class Learner:
 
 
 def credential_url(public_id: str) -> str:
-    return f"{issuer_keys.public_base()}/credentials/{public_id}"
+    """The credential's public page (and its id inside the signed credential)."""
+    return links.public_url(f"/credentials/{public_id}")
 
 
 def check_email(email: str) -> str:
@@ -64,21 +66,21 @@ def awardable(org: Organisation) -> list[MicroCredential]:
 
 def _record_links(record: MicroCredential) -> dict[str, str]:
     # Paths of the hub's public routes (app.blueprints.hub) for this exact version.
-    hub = f"{issuer_keys.public_base()}/hub/{record.provider.slug}/{record.code}"
+    hub = links.public_url(f"/hub/{record.provider.slug}/{record.code}")
     return {"achievement": f"{hub}/v{record.version}/achievement.json", "page": f"{hub}?version={record.version}",
             "image": f"{hub}/v{record.version}/image.svg"}
 
 
 def achievement_spec(record: MicroCredential) -> engine.AchievementSpec:
     """The hub record as the engine's AchievementSpec (level, credits, outcomes, ESCO skills)."""
-    links = _record_links(record)
+    urls = _record_links(record)
     return engine.AchievementSpec(
-        id=links["achievement"], name=record.title, description=record.summary or record.title,
+        id=urls["achievement"], name=record.title, description=record.summary or record.title,
         criteria=f"Passed the assessment ({record.assessment_type or 'as set by the provider'}).",
-        criteria_url=links["page"], image=links["image"], achievement_type="MicroCredential",
+        criteria_url=urls["page"], image=urls["image"], achievement_type="MicroCredential",
         credits_available=float(record.scqf_credits) if record.scqf_credits else None,
         # The 1EdTech schema requires a targetUrl on every alignment: our glossary explains SCQF levels.
-        level=engine.Level("SCQF", str(record.scqf_level), url=f"{issuer_keys.public_base()}/glossary#scqf-level"),
+        level=engine.Level("SCQF", str(record.scqf_level), url=links.public_url("/glossary#scqf-level")),
         learning_outcomes=list(record.learning_outcomes or []),
         skills=[engine.Skill(name=s.label, url=s.uri, framework="ESCO", description=s.description)
                 for s in record.skills],
@@ -92,8 +94,8 @@ def _issuer_spec(profile) -> engine.IssuerProfile:
 
 def _sign(actor, org, record: MicroCredential, learner: Learner, *, valid_until: datetime | None,
           evidence_url: str | None) -> IssuedCredential:
-    profile = issuer_keys.ensure_profile(actor, org)
-    key = issuer_keys.current_key(profile)
+    profile = issuers.ensure_profile(actor, org)
+    key = issuers.current_key(profile)
     status_list, index = status_lists.allocate(profile)
     public_id = str(uuid.uuid4())
     now = utcnow()
@@ -102,7 +104,7 @@ def _sign(actor, org, record: MicroCredential, learner: Learner, *, valid_until:
         credential_id=credential_url(public_id),
         evidence=[engine.EvidenceLink(url=evidence_url, name="Evidence")] if evidence_url else [],
         status=engine.StatusEntry(status_lists.url_of(status_list), index))
-    pair = issuer_keys.key_pair(key)
+    pair = issuers.key_pair(key)
     signed = engine.issue(_issuer_spec(profile), achievement_spec(record), award, pair,
                           verification_method=key.verification_method)
     jwt = engine.issue_jwt(signed, pair, verification_method=key.verification_method)
@@ -131,11 +133,7 @@ def _link_learner(issued: IssuedCredential, record: MicroCredential) -> None:
         db.session.add(HeldCredential(user_id=user.id, organisation_id=org_id, micro_credential_id=record.id,
                                       achieved_on=issued.issued_at.date(), source=HeldCredentialSource.ISSUED,
                                       issued_credential_id=issued.id))
-    try:
-        from app.services.cpd.workflow import link_issued_credential
-    except ImportError:
-        return
-    link_issued_credential(user, record, issued.id)
+    workflow.link_issued_credential(user, record, issued.id)
 
 
 def send_claim(issued: IssuedCredential) -> None:
@@ -143,7 +141,7 @@ def send_claim(issued: IssuedCredential) -> None:
     record, org = issued.micro_credential, issued.organisation
     token, digest = tokens.new_token()
     issued.claim_token_hash = digest
-    link = f"{issuer_keys.public_base()}/credentials/claim/{token}"
+    link = links.public_url(f"/credentials/claim/{token}")
     mail.send(issued.recipient_email, f"Your badge from {org.name}: {record.title}",
               f"Dear {issued.recipient_name},\n\n{org.name} has awarded you the micro-credential "
               f"\"{record.title}\" as a digital badge (Open Badges 3.0).\n\nAccept it here (the link works once):\n"

@@ -14,7 +14,7 @@ from app.models.badges import IssuedCredential
 from app.services import audit
 from app.services.issuing.awards import IssuingError, Learner, check_email, issue, send_claim
 
-TEMPLATE = "name,email\nAlex Example,alex@example.com\n"
+CSV_TEMPLATE = "name,email\nAlex Example,alex@example.com\n"
 MAX_ROWS = 500
 
 

@@ -28,18 +28,13 @@ from app.openbadges.keys import (
     encrypt_private_key,
     generate_key_pair,
 )
-from app.services import audit
+from app.services import audit, links
 
 _LOCAL_HOSTS = {"localhost", "localhost.localdomain"}
 
 
 class IssuerError(DomainError):
     """The organisation cannot issue (not a provider, or no usable key)."""
-
-
-def public_base() -> str:
-    """PUBLIC_BASE_URL without a trailing slash: every URL written into a credential starts here."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
 
 
 def _has_real_domain(base: str) -> bool:
@@ -59,11 +54,11 @@ def did_method() -> str:
     configured = (current_app.config.get("ISSUER_DID_METHOD") or "").strip().lower()
     if configured in ("web", "key"):
         return configured
-    return "web" if _has_real_domain(public_base()) else "key"
+    return "web" if _has_real_domain(links.public_base_url()) else "key"
 
 
 def _web_did(*segments: str) -> str:
-    parts = urlsplit(public_base())
+    parts = urlsplit(links.public_base_url())
     host = parts.hostname or ""
     if parts.port:
         host = f"{host}:{parts.port}"
@@ -114,7 +109,7 @@ def ensure_profile(actor, org: Organisation) -> IssuerProfile:
         return profile
     method = did_method()
     profile = IssuerProfile(organisation=org, organisation_id=org.id, slug=org.slug, name=org.name,
-                            did_method=method, url=org.website or f"{public_base()}/hub?provider={org.slug}",
+                            did_method=method, url=org.website or links.public_url(f"/hub?provider={org.slug}"),
                             did=issuer_web_did(org.slug) if method == "web" else "pending")
     db.session.add(profile)
     key = _new_key(profile)
@@ -177,4 +172,4 @@ def did_document(profile: IssuerProfile) -> dict:
 
 def platform_did_document() -> dict:
     """The deployment's own DID document; it signs nothing, it names the host."""
-    return build_did_document(platform_did(), [], also_known_as=[public_base()])
+    return build_did_document(platform_did(), [], also_known_as=[links.public_base_url()])

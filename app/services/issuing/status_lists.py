@@ -17,11 +17,12 @@ from app.models.badges import IssuedCredential, IssuerProfile, StatusList
 from app.models.base import utcnow
 from app.openbadges.issuing import build_status_list_credential, sign_credential
 from app.openbadges.status import encode_status_list
-from app.services.issuing import issuers as issuer_keys
+from app.services import links
+from app.services.issuing import issuers
 
 
 def list_url(profile_slug: str, list_id: str) -> str:
-    return f"{issuer_keys.public_base()}/issuers/{profile_slug}/status/{list_id}"
+    return links.public_url(f"/issuers/{profile_slug}/status/{list_id}")
 
 
 def url_of(status_list: StatusList) -> str:
@@ -71,12 +72,12 @@ def revoked_indexes(status_list: StatusList) -> set[int]:
 def publish(status_list: StatusList) -> dict:
     """Rebuild and re-sign the list credential from the revoked credentials; store it."""
     profile = status_list.issuer
-    key = issuer_keys.newest_key_for(profile, status_list.issuer_did)
+    key = issuers.newest_key_for(profile, status_list.issuer_did)
     url = url_of(status_list)
     unsigned = build_status_list_credential(
         status_list.issuer_did, url, encode_status_list(revoked_indexes(status_list), status_list.size),
         purpose=status_list.purpose, valid_from=utcnow())
-    signed = sign_credential(unsigned, issuer_keys.key_pair(key), verification_method=key.verification_method)
+    signed = sign_credential(unsigned, issuers.key_pair(key), verification_method=key.verification_method)
     status_list.credential_text = json.dumps(signed, ensure_ascii=False)
     status_list.updated_at = utcnow()
     db.session.flush()

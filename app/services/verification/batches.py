@@ -24,7 +24,7 @@ from app.services.verification.verifier import VerificationInputError, max_uploa
 MAX_ITEMS = 200
 MAX_ZIP_TOTAL_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
-CHUNK = 5
+CHUNK = 5  # items verified per progress poll (VERIFY_BATCH_CHUNK overrides it)
 TIME_BUDGET_SECONDS = 3.0
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 

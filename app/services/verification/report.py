@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.domain.calendar import london, london_date
-from app.models.verifications import Verification
+from app.models.verifications import VERDICT_SENTENCES, CheckRow, Verification
 
 BRAND = colors.HexColor("#00594f")
 _styles = getSampleStyleSheet()
@@ -25,22 +25,8 @@ CELL = ParagraphStyle("cw-v-cell", parent=BODY, fontSize=8.5, leading=10.5)
 VERDICT = ParagraphStyle("cw-v-verdict", parent=BODY, fontSize=15, leading=19, textColor=colors.white)
 
 # The verdict is always spelt out; the colour only repeats it.
-VERDICT_COLOURS = {"valid": "#00703c", "expired": "#505a5f", "revoked": "#d4351c", "invalid": "#d4351c",
-                   "unverifiable": "#1d70b8"}
-VERDICT_SENTENCES = {
-    "valid": "This badge is genuine: it was issued as shown and has not been changed, revoked or expired.",
-    "invalid": "This badge did not pass the checks: it may have been changed, not come from who it claims, "
-               "or belong to someone else.",
-    "expired": "This badge was genuine but has expired.",
-    "revoked": "This badge was genuine but the issuer has revoked it.",
-    "unverifiable": "This badge could not be verified: something needed to check it was not available.",
-}
-CHECK_LABELS = {
-    "parse": "Format", "proof": "Signature or hosted copy", "issuer_binding": "Signed by the issuer",
-    "validity_window": "Dates", "status": "Revocation", "recipient": "Awarded to", "schema": "Structure (JSON Schema)",
-    "issuer_known": "Issuer known to the hub",
-}
-STATUS_LABELS = {"pass": "Passed", "fail": "Failed", "warn": "Warning", "skip": "Not checked"}
+VERDICT_HEX = {"valid": "#00703c", "expired": "#505a5f", "revoked": "#d4351c", "invalid": "#d4351c",
+               "unverifiable": "#1d70b8"}
 
 
 def friendly_date(value: str | None) -> str | None:
@@ -71,12 +57,11 @@ def _facts(rows: list[tuple[str, str | None]]) -> Table:
     return table
 
 
-def _checks(checks: list[dict]) -> Table:
+def _checks(checks: list[CheckRow]) -> Table:
     head = ParagraphStyle("cw-v-head", parent=CELL, fontName="Helvetica-Bold")
     data = [[_p("Check", head), _p("Result", head), _p("Detail", head)]]
     for check in checks:
-        data.append([_p(CHECK_LABELS.get(check.get("name"), check.get("name"))),
-                     _p(STATUS_LABELS.get(check.get("status"), check.get("status"))), _p(check.get("detail"))])
+        data.append([_p(check.label), _p(check.status_label), _p(check.detail)])
     table = Table(data, colWidths=[42 * mm, 22 * mm, 106 * mm], repeatRows=1)
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f2f1")),
@@ -94,19 +79,10 @@ def _verdict_box(verdict: str, label: str, why: str | None) -> Table:
     if why:
         rows.append([Paragraph(escape(f"Why: {why}"), white)])
     box = Table(rows, colWidths=[170 * mm])
-    box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(VERDICT_COLOURS.get(verdict, "#505a5f"))),
+    box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(VERDICT_HEX.get(verdict, "#505a5f"))),
                              ("LEFTPADDING", (0, 0), (-1, -1), 8), ("TOPPADDING", (0, 0), (-1, -1), 6),
                              ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
     return box
-
-
-def reason_of(result: dict) -> str | None:
-    """The failed check that explains the verdict: for "not valid" a failure other than the
-    dates or revocation (those alone give "expired" or "revoked")."""
-    failed = [c for c in result.get("checks") or [] if c.get("status") == "fail"]
-    decisive = [c for c in failed if c.get("name") not in ("validity_window", "status")]
-    chosen = (decisive or failed)[:1] if result.get("verdict") == "invalid" else failed[:1]
-    return str(chosen[0].get("detail")) if chosen else None
 
 
 def build_report(verification: Verification, *, verified_by: str) -> bytes:
@@ -120,7 +96,7 @@ def build_report(verification: Verification, *, verified_by: str) -> bytes:
                             bottomMargin=18 * mm, title="Badge verification report", author="Credwork")
     story = [
         Paragraph("Badge verification report", H1),
-        _verdict_box(verification.verdict, f"Verdict: {verification.verdict_label}", reason_of(result)),
+        _verdict_box(verification.verdict, f"Verdict: {verification.verdict_label}", verification.reason),
         Spacer(1, 4 * mm),
         Paragraph("What was achieved", H2),
         _facts([
@@ -134,7 +110,7 @@ def build_report(verification: Verification, *, verified_by: str) -> bytes:
         _facts([("Name", issuer.get("name") or "Not given"), ("Identifier", issuer.get("id")),
                 ("Website", issuer.get("url"))]),
         Paragraph("Checks", H2),
-        _checks(result.get("checks") or []),
+        _checks(verification.checks),
         Paragraph("About this verification", H2),
         _facts([
             ("Verified at", london(verification.created_at)), ("Verified by", verified_by),

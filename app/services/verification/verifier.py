@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain import DomainError
@@ -22,7 +23,7 @@ from app.extensions import db
 from app.models import Organisation
 from app.models.badges import IssuerProfile, SigningKey
 from app.models.verifications import Verification, VerificationSource
-from app.openbadges.result import Check, CheckStatus, Verdict, VerificationResult
+from app.openbadges.result import Verdict, VerificationResult
 from app.openbadges.verify import verify
 from app.services import audit
 from app.services.verification.fetching import verifier_fetcher
@@ -221,22 +222,6 @@ def result_of(verification: Verification) -> dict[str, Any]:
     return payload
 
 
-def checks_of(verification: Verification) -> list[Check]:
-    """The stored checks as engine Check objects (for templates and the PDF)."""
-    checks = []
-    for item in verification.result.get("checks", []):
-        try:
-            status = CheckStatus(item.get("status"))
-        except ValueError:
-            status = CheckStatus.WARN
-        checks.append(Check(str(item.get("name", "")), status, str(item.get("detail", ""))))
-    return checks
-
-
-def verdict_of(verification: Verification) -> Verdict:
-    return Verdict(verification.verdict)
-
-
 # ---- an organisation's history --------------------------------------------------------
 
 @dataclass
@@ -282,10 +267,6 @@ def public_verification(token: str) -> Verification | None:
 def purge_anonymous(older_than_days: int) -> int:
     """Delete anonymous (public-page) verifications older than ``older_than_days``; their
     links stop working. Returns how many went. Organisations' own results are kept."""
-    from datetime import UTC, datetime, timedelta
-
-    from sqlalchemy import delete
-
     cutoff = datetime.now(UTC) - timedelta(days=max(0, older_than_days))
     result = db.session.execute(delete(Verification).where(Verification.organisation_id.is_(None),
                                                            Verification.created_at < cutoff))
