@@ -13,10 +13,10 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import MicroCredential, Organisation, User, utcnow
 from app.models.badges import IssuedCredential
+from app.services import issuing
 from app.services.catalogue import (
     lifecycle as catalogue,  # (provider slug, code, learner name, learner email, years valid or None, revocation reason or None)
 )
-from app.services.issuing import awards as issuing
 
 AWARDS = [
     ("forthside-college", "FC-ENG301", "Callum Reid", "callum.reid@kelvinmarine.example", None, None),

@@ -21,6 +21,8 @@ STATUS_LIST_SIZE = 131072  # the spec's 16 KB minimum, so no one index stands ou
 # The revocation reason written when a badge is replaced by a re-issued one.
 REISSUED_REASON = "re-issued"
 # state -> (label, GOV.UK tag colour); the label is always shown, the colour only repeats it.
+# How new issuers' DIDs are made, in words for the coordinator.
+DID_METHODS = {"web": "did:web on this site's domain", "key": "did:key (this site has no public domain)"}
 CREDENTIAL_STATES = {"valid": ("Valid", "green"), "revoked": ("Revoked", "red"), "expired": ("Expired", "grey")}
 
 
@@ -41,6 +43,11 @@ class IssuerProfile(TenantOwned, CreatedAtMixin, db.Model):
     organisation = relationship("Organisation")
     keys = relationship("SigningKey", back_populates="issuer", order_by="SigningKey.id.desc()",
                         lazy="selectin")
+
+    @property
+    def uses_did_web(self) -> bool:
+        """Whether verifiers fetch the keys from this site's DID document (else did:key)."""
+        return self.did_method == "web"
 
     @property
     def current_key(self) -> SigningKey | None:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from app.models import utcnow
 from app.openbadges.fetching import FetchError, FetchResponse
-from app.services.issuing import awards as issuing
+from app.services import issuing
 from tests.factories.accounts import OrganisationFactory, member
 from tests.factories.catalogue import micro_credential, skill
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models.badges import IssuedCredential
-from app.services.issuing import awards as issuing
+from app.services import issuing
 
 credentials = AppGroup("credentials", help="Badges issued on this site.")
 

@@ -12,14 +12,11 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_login import current_user
 
 from app.blueprints.credentials import bp
-from app.extensions import db
+from app.blueprints.credentials.forms import ClaimForm
+from app.blueprints.outcomes import failures_on
 from app.models.badges import IssuedCredential
-from app.services.issuing import awards as issuing
-from app.services.issuing import certificate as certificate_pdf
-from app.services.issuing import files as credential_files
-from app.services.issuing import issuers as issuer_keys
+from app.services import issuing
 from app.services.issuing import status_lists
-from app.services.issuing.awards import IssuingError
 
 
 def _issued(public_id) -> IssuedCredential:
@@ -59,12 +56,11 @@ def show(public_id):
     issued = _issued(public_id)
     if _wants_json():
         response = _document(issued.credential_text, "application/ld+json")
-        response.headers["Vary"] = "Accept"
-        return response
-    response = make_response(render_template("credentials/show.html", issued=issued, record=issued.micro_credential,
-                           credential_url=issuing.credential_url(issued.public_id),
-                           linkedin=credential_files.linkedin_url(issued)))
-    response.headers["Vary"] = "Accept"
+    else:
+        response = make_response(render_template(
+            "credentials/show.html", issued=issued, record=issued.micro_credential,
+            credential_url=issuing.credential_url(issued.public_id), linkedin=issuing.linkedin_url(issued)))
+    response.vary.add("Accept")  # the same URL answers a browser and a verifier
     return response
 
 
@@ -81,19 +77,19 @@ def jwt(public_id):
 @bp.get("/credentials/<uuid:public_id>.png")
 def png(public_id):
     issued = _issued(public_id)
-    return _download(credential_files.baked_png(issued), "image/png", f"badge-{issued.public_id}.png")
+    return _download(issuing.baked_png(issued), "image/png", f"badge-{issued.public_id}.png")
 
 
 @bp.get("/credentials/<uuid:public_id>.svg")
 def svg(public_id):
     issued = _issued(public_id)
-    return _download(credential_files.baked_svg(issued), "image/svg+xml", f"badge-{issued.public_id}.svg")
+    return _download(issuing.baked_svg(issued), "image/svg+xml", f"badge-{issued.public_id}.svg")
 
 
 @bp.get("/credentials/<uuid:public_id>.pdf")
 def pdf(public_id):
     issued = _issued(public_id)
-    return _download(certificate_pdf.certificate_pdf(issued), "application/pdf",
+    return _download(issuing.certificate_pdf(issued), "application/pdf",
                      f"certificate-{issued.public_id}.pdf")
 
 
@@ -102,38 +98,40 @@ def claim(token: str):
     issued = issuing.find_claim(token)
     if issued is None:
         abort(404)
-    return render_template("credentials/claim.html", issued=issued, record=issued.micro_credential, token=token)
+    return render_template("credentials/claim.html", issued=issued, record=issued.micro_credential, token=token,
+                           form=ClaimForm(formdata=None))
 
 
 @bp.post("/credentials/claim/<token>")
 def claim_post(token: str):
     user = current_user if getattr(current_user, "is_authenticated", False) else None
-    try:
-        issued = issuing.claim(token, user)
-    except IssuingError as exc:
-        issued = issuing.find_claim(token)
-        if issued is None:
-            abort(404)
-        return render_template("credentials/claim.html", issued=issued, record=issued.micro_credential,
-                               token=token, error=str(exc)), 410
-    db.session.commit()
-    flash("Badge accepted. Share this page, or download the badge and certificate below.", "success")
-    return redirect(url_for("credentials.show", public_id=issued.public_id), code=303)
+    form = ClaimForm()
+    if form.validate_on_submit():
+        with failures_on(form):
+            issued = issuing.claim(token, user)
+            flash("Badge accepted. Share this page, or download the badge and certificate below.", "success")
+            return redirect(url_for("credentials.show", public_id=issued.public_id), code=303)
+    # An unknown link is not found; a used one is gone, and the page says so.
+    issued = issuing.find_claim(token)
+    if issued is None:
+        abort(404)
+    return render_template("credentials/claim.html", issued=issued, record=issued.micro_credential, token=token,
+                           form=form), 410
 
 
 @bp.get("/.well-known/did.json")
 def platform_did():
-    if issuer_keys.did_method() != "web":
+    if issuing.did_method() != "web":
         abort(404)
-    return _document(issuer_keys.platform_did_document(), "application/did+json", cache="max-age=300")
+    return _document(issuing.platform_did_document(), "application/did+json", cache="max-age=300")
 
 
 @bp.get("/issuers/<slug>/did.json")
 def issuer_did(slug: str):
-    profile = issuer_keys.profile_by_slug(slug)
-    if profile is None or profile.did_method != "web":
+    profile = issuing.profile_by_slug(slug)
+    if profile is None or not profile.uses_did_web:
         abort(404)
-    return _document(issuer_keys.did_document(profile), "application/did+json", cache="max-age=300")
+    return _document(issuing.did_document(profile), "application/did+json", cache="max-age=300")
 
 
 @bp.get("/issuers/<slug>/status/<list_id>")

@@ -13,6 +13,7 @@ from app.services.issuing.awards import (
     Learner,
     awardable,
     by_public_id,
+    check_email,
     claim,
     credential_url,
     find_claim,
@@ -38,7 +39,7 @@ from app.services.issuing.issuers import (
 
 __all__ = [
     "CSV_TEMPLATE", "REISSUED", "STATES", "BulkAwardError", "IssuerError", "IssuingError", "Learner",
-    "award_all", "awardable", "baked_png", "baked_svg", "by_public_id", "certificate_pdf", "claim",
+    "award_all", "awardable", "baked_png", "baked_svg", "by_public_id", "certificate_pdf", "check_email", "claim",
     "credential_url", "did_document", "did_method", "ensure_profile", "find_claim", "issue", "issued_by",
     "linkedin_url", "platform_did_document", "profile_by_slug", "profile_of", "reissue", "replacement_of",
     "revoke", "rotate_key",

@@ -53,7 +53,8 @@ def check_email(email: str) -> str:
     try:
         return validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise IssuingError("Enter an email address in the correct format, like name@example.com") from None
+        raise IssuingError("Enter an email address in the correct format, like name@example.com",
+                           field="email") from None
 
 
 def awardable(org: Organisation) -> list[MicroCredential]:
@@ -153,17 +154,19 @@ def issue(actor, org: Organisation, record: MicroCredential, learner: Learner, *
           reissue_of: IssuedCredential | None = None) -> IssuedCredential:
     """Award ``record`` (the provider's current published version) to ``learner``."""
     if record.provider_id != org.id:
-        raise IssuingError("You can only award your own organisation's micro-credentials")
+        raise IssuingError("You can only award your own organisation's micro-credentials",
+                           field="micro_credential_id")
     if record.status != RecordStatus.PUBLISHED:
-        raise IssuingError(f"{record.code} version {record.version} is not published: award the current version")
+        raise IssuingError(f"{record.code} version {record.version} is not published: award the current version",
+                           field="micro_credential_id")
     name = (learner.name or "").strip()
     if not name or len(name) > 200:
-        raise IssuingError("Enter the learner's full name (up to 200 characters)")
+        raise IssuingError("Enter the learner's full name (up to 200 characters)", field="name")
     email = check_email(learner.email)
     if evidence_url and not evidence_url.startswith(("https://", "http://")):
-        raise IssuingError("The evidence link must start with https://")
+        raise IssuingError("The evidence link must start with https://", field="evidence_url")
     if valid_until and valid_until <= utcnow():
-        raise IssuingError("The expiry date must be in the future")
+        raise IssuingError("The expiry date must be in the future", field="valid_until")
     issued = _sign(actor, org, record, Learner(name, email), valid_until=valid_until, evidence_url=evidence_url)
     issued.reissue_of_id = reissue_of.id if reissue_of else None
     _link_learner(issued, record)
@@ -180,7 +183,7 @@ def revoke(actor, issued: IssuedCredential, reason: str) -> IssuedCredential:
     """Revoke with a reason: sets the bit in the published status list (and drops HR records)."""
     reason = (reason or "").strip()
     if not reason:
-        raise IssuingError("Give a reason for revoking the badge")
+        raise IssuingError("Give a reason for revoking the badge", field="reason")
     if issued.revoked_at:
         raise IssuingError("This badge is already revoked")
     issued.revoked_at = utcnow()

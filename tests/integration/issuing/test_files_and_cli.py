@@ -9,7 +9,8 @@ from pypdf import PdfReader
 
 from app.openbadges.baking import extract
 from app.openbadges.verify import verify
-from app.services.issuing import awards as issuing
+from app.services import issuing
+from app.services.issuing import certificate
 from tests.factories.issuing import ClientFetcher, award, provider_with_record
 
 
@@ -78,11 +79,10 @@ def test_cli_lists_as_json_and_exports_json_and_jwt(app):
 
 
 def test_certificate_qr_code_opens_the_credential_page(app, monkeypatch):
-    from app.services.issuing import certificate as certificate_pdf
     encoded = []
-    real_make = certificate_pdf.qrcode.make
-    monkeypatch.setattr(certificate_pdf.qrcode, "make", lambda data, **kw: encoded.append(data) or real_make(data, **kw))
+    real_make = certificate.qrcode.make
+    monkeypatch.setattr(certificate.qrcode, "make", lambda data, **kw: encoded.append(data) or real_make(data, **kw))
     provider, coordinator, record = provider_with_record()
     issued = award(provider, coordinator, record)
-    certificate_pdf.certificate_pdf(issued)
+    certificate.certificate_pdf(issued)
     assert encoded == [issuing.credential_url(issued.public_id)]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services.issuing import issuers as issuer_keys
+from app.services.issuing import issuers
 from tests.factories.issuing import award, provider_with_record
 
 INTEROP = Path(__file__).resolve().parents[2] / "interop"
@@ -25,7 +25,7 @@ def test_issued_badges_verify_in_digital_bazaar_vc_before_and_after_rotation(app
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://credwork.test")
     provider, coordinator, record = provider_with_record()
     old = award(provider, coordinator, record, email="old@learner.example")
-    issuer_keys.rotate_key(coordinator, old.issuer)
+    issuers.rotate_key(coordinator, old.issuer)
     fresh = award(provider, coordinator, record, email="new@learner.example")
 
     did_doc = client.get(f"/issuers/{provider.slug}/did.json").get_json(force=True)

@@ -14,8 +14,8 @@ from app.models import AuditEvent, HeldCredential, utcnow
 from app.models.badges import SigningKey
 from app.openbadges.keys import KeyDecryptionError, KeyPair, decrypt_private_key
 from app.openbadges.verify import verify
-from app.services.issuing import awards as issuing
-from app.services.issuing import issuers as issuer_keys
+from app.services import issuing
+from app.services.issuing import issuers
 from tests.factories.accounts import OrganisationFactory, member
 from tests.factories.issuing import ClientFetcher, award, provider_with_record
 
@@ -93,7 +93,7 @@ def test_key_rotation_keeps_old_badges_verifying_on_did_web(app, client, monkeyp
     profile = old.issuer
     assert profile.did == f"did:web:credwork.test:issuers:{provider.slug}"
 
-    new_key = issuer_keys.rotate_key(coordinator, profile)
+    new_key = issuers.rotate_key(coordinator, profile)
     fresh = award(provider, coordinator, record, email="new@learner.example")
 
     assert fresh.signing_key_id == new_key.id != old.signing_key_id
@@ -119,7 +119,7 @@ def test_key_rotation_on_did_key_moves_the_identifier_and_old_badges_still_verif
     old = award(provider, coordinator, record, email="old@learner.example")
     old_did = old.issuer.did
     assert old_did.startswith("did:key:z6Mk")
-    issuer_keys.rotate_key(coordinator, old.issuer)
+    issuers.rotate_key(coordinator, old.issuer)
     fresh = award(provider, coordinator, record, email="new@learner.example")
     assert fresh.issuer.did != old_did and fresh.credential["issuer"]["id"] == fresh.issuer.did
     assert fresh.status_list_id != old.status_list_id  # a list belongs to one DID
@@ -139,7 +139,7 @@ def test_private_keys_are_stored_encrypted_bound_to_their_key_id(app):
     provider, coordinator, record = provider_with_record()
     issued = award(provider, coordinator, record)
     key = db.session.get(SigningKey, issued.signing_key_id)
-    pair = issuer_keys.key_pair(key)
+    pair = issuers.key_pair(key)
     stored = key.private_key_encrypted
     assert pair.private_multibase not in stored and pair.private_multibase[1:] not in stored
     raw = pair.private_key.private_bytes_raw()

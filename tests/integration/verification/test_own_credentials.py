@@ -2,7 +2,7 @@
 status lists and DID documents are read in-process, so revocation is seen at once."""
 from __future__ import annotations
 
-from app.services.issuing import awards as issuing
+from app.services import issuing
 from tests.factories.issuing import award, provider_with_record
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.issuing import issuers as issuer_keys
+from app.services.issuing import issuers
 from app.services.issuing.bulk import BulkAwardError, parse
 
 
@@ -19,16 +19,16 @@ from app.services.issuing.bulk import BulkAwardError, parse
 def test_did_web_only_on_an_https_domain(app, monkeypatch, base, method, did):
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", base)
     monkeypatch.setitem(app.config, "ISSUER_DID_METHOD", None)
-    assert issuer_keys.did_method() == method
+    assert issuers.did_method() == method
     if did:
-        assert issuer_keys.platform_did() == did
-        assert issuer_keys.issuer_web_did("forthside-college") == did + ":issuers:forthside-college"
+        assert issuers.platform_did() == did
+        assert issuers.issuer_web_did("forthside-college") == did + ":issuers:forthside-college"
 
 
 def test_configured_did_method_wins(app, monkeypatch):
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://badges.example.ac.uk")
     monkeypatch.setitem(app.config, "ISSUER_DID_METHOD", "key")
-    assert issuer_keys.did_method() == "key"
+    assert issuers.did_method() == "key"
 
 
 def test_csv_with_or_without_header_and_byte_order_mark(app):

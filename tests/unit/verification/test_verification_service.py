@@ -6,9 +6,13 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
+from app.extensions import db
+from app.models.badges import IssuerProfile
 from app.openbadges import issuing
-from app.services.verification import api_keys
+from app.services.issuing import issuers
+from app.services.verification import api_keys, verifier
 from app.services.verification.verifier import (
     VerificationInputError,
     input_from_text,
@@ -18,7 +22,7 @@ from app.services.verification.verifier import (
     run_verification,
     verify_data,
 )
-from tests.factories.accounts import OrganisationFactory
+from tests.factories.accounts import OrganisationFactory, member
 from tests.factories.verification import ISSUER_DID, KEY, METHOD, _spec, issued_badge
 from tests.support.openbadges import CONFORMANCE, needs_conformance
 
@@ -110,9 +114,6 @@ def test_anonymous_results_keep_no_email(app):
 
 
 def test_credwork_issuer_profiles_are_known_by_their_did():
-    from app.extensions import db
-    from app.models.badges import IssuerProfile
-
     provider = OrganisationFactory(provider=True, name="Tay College")
     db.session.add(IssuerProfile(organisation_id=provider.id, slug="tay", name="Tay College", did=ISSUER_DID,
                                  did_method="key"))
@@ -124,12 +125,9 @@ def test_credwork_issuer_profiles_are_known_by_their_did():
 
 
 def test_an_unavailable_issuer_directory_only_makes_the_issuer_unknown(monkeypatch):
-    from sqlalchemy.exc import OperationalError
-
-    from app.services.verification import verifier as verification
     def broken(_issuer_id):
         raise OperationalError("SELECT", {}, Exception("no such table: organisations"))
-    monkeypatch.setattr(verification, "_lookup_issuer", broken)
+    monkeypatch.setattr(verifier, "_lookup_issuer", broken)
     result = verify_data(issued_badge(), None)
     assert result.verdict == "valid" and result.check("issuer_known").status == "warn"
 
@@ -137,14 +135,11 @@ def test_an_unavailable_issuer_directory_only_makes_the_issuer_unknown(monkeypat
 def test_an_issuer_stays_known_by_the_did_it_used_before_a_key_rotation():
     """With did:key the issuer's DID changes when its key rotates; badges signed before the
     rotation must still be recognised as coming from the same provider."""
-    from app.services.issuing import issuers as issuer_keys
-    from tests.factories.accounts import member
-
     provider = OrganisationFactory(provider=True, name="Rotating College", quality_assured=True)
     coordinator = member(provider, "provider_coordinator")
-    profile = issuer_keys.ensure_profile(coordinator, provider)
+    profile = issuers.ensure_profile(coordinator, provider)
     old_did = profile.did
-    issuer_keys.rotate_key(coordinator, profile)
+    issuers.rotate_key(coordinator, profile)
     assert old_did.startswith("did:key:") and profile.did != old_did
     for did in (old_did, profile.did):
         assert lookup_issuer(did) == {"known": True, "quality_assured": True, "name": "Rotating College"}
