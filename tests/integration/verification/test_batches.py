@@ -11,6 +11,7 @@ import pytest
 
 from app.extensions import db
 from app.models.verifications import VerificationBatch
+from app.services.verification.batches import create_batch, process_next
 from tests.factories.accounts import OrganisationFactory, member
 from tests.factories.verification import BadgeServer, baked_png, issued_badge, issued_jwt
 
@@ -112,14 +113,12 @@ def test_damaged_or_binary_uploads_are_refused(client, recruiter):
 
 def test_another_organisations_batch_is_not_found(client, recruiter):
     other = OrganisationFactory()
-    from app.services.verification.batches import create_batch
     theirs = create_batch(member(other, "recruiter"), other, "x.csv", b"a@example.org,https://example.org/b\n")
     assert client.get(f"/verifications/batches/{theirs.id}").status_code == 404
     assert client.get(f"/verifications/batches/{theirs.id}.csv").status_code == 404
 
 
 def test_each_poll_stops_at_its_time_budget_but_always_moves_on(recruiter):
-    from app.services.verification.batches import create_batch, process_next
     org = OrganisationFactory()
     content = _zip({f"b{n}.json": json.dumps(issued_badge()).encode() for n in range(3)})
     batch = create_batch(recruiter, org, "three.zip", content)

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.extensions import db
+from app.models.verifications import Verification
+from tests.factories.accounts import OrganisationFactory
 from tests.factories.verification import (
     CANDIDATE,
     DCC_EXPIRED,
@@ -84,11 +88,6 @@ def test_url_to_loopback_is_refused_by_default(run):
 
 
 def test_purge_anonymous_results_keeps_organisations_and_recent_ones(app):
-    from datetime import UTC, datetime, timedelta
-
-    from app.extensions import db
-    from app.models.verifications import Verification
-    from tests.factories.accounts import OrganisationFactory
     org = OrganisationFactory()
     old = datetime.now(UTC) - timedelta(days=40)
     for token, org_id, when in (("old-anon", None, old), ("new-anon", None, datetime.now(UTC)),

@@ -2,8 +2,16 @@
 status lists and DID documents are read in-process, so revocation is seen at once."""
 from __future__ import annotations
 
+import json
+
+from flask_login import login_user
+
 from app.services import issuing
+from app.services.verification.fetching import verifier_fetcher
+from app.services.verification.verifier import run_verification
+from tests.factories.accounts import OrganisationFactory, member
 from tests.factories.issuing import award, provider_with_record
+from tests.factories.verification import issued_badge
 
 
 def _verify_text(client, text, email=""):
@@ -42,14 +50,6 @@ def test_hosted_credential_url_on_this_site_is_read_in_process(client):
 
 def test_in_process_requests_are_anonymous(app):
     """Inside a signed-in recruiter's request, a same-site URL is fetched as an anonymous visitor."""
-    import json
-
-    from flask_login import login_user
-
-    from app.services.verification.fetching import verifier_fetcher
-    from app.services.verification.verifier import run_verification
-    from tests.factories.accounts import OrganisationFactory, member
-    from tests.factories.verification import issued_badge
     org = OrganisationFactory()
     recruiter = member(org, "recruiter")
     mine = run_verification(json.dumps(issued_badge()), recipient_email="secret.candidate@example.org",

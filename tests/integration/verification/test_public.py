@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from app.extensions import db
+from app.models.verifications import Verification
 from tests.factories.verification import (
     CANDIDATE,
     DCC_VALID,
@@ -158,8 +160,6 @@ def test_public_results_are_private_to_their_link(client, app):
     assert len(token) >= 40  # 256 random bits
     altered = token[:-1] + ("B" if token.endswith("A") else "A")
     assert client.get("/verify/results/" + altered).status_code == 404
-    from app.extensions import db
-    from app.models.verifications import Verification
     stored = db.session.query(Verification).filter_by(token=token).one()
     # Nothing identifying is kept for an anonymous verification.
     assert stored.organisation_id is None and stored.actor_id is None and stored.candidate_email is None
