@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.domain import DomainError
 from app.extensions import db
-from app.models import Membership, MembershipStatus, MicroCredential, Occupation, RecordStatus, Role, Skill
+from app.models import Membership, MembershipStatus, MicroCredential, Occupation, RecordStatus, Skill
 from app.models.job_roles import (
     PROFICIENCY_LABELS,
     AssessedSkill,
@@ -19,10 +19,10 @@ from app.models.job_roles import (
     JobRoleSkill,
     Requirement,
 )
-from app.services import (
-    audit,  # Target level given to skills copied from an ESCO occupation; HR adjusts them afterwards.
-)
+from app.security.policy import may_assess_skills_of
+from app.services import audit
 
+# Target level given to skills copied from an ESCO occupation; HR adjusts them afterwards.
 PREFILL_LEVEL = 2
 
 
@@ -224,23 +224,10 @@ def assign_role(actor, membership: Membership, role: JobRole | None) -> None:
                  job_role_id=membership.job_role_id, previous_job_role_id=previous)
 
 
-def may_assess(actor_membership: Membership | None, membership: Membership) -> bool:
-    """HR may assess anyone in their organisation; a line manager only their own reports;
-    nobody assesses themselves."""
-    if actor_membership is None or actor_membership.organisation_id != membership.organisation_id:
-        return False
-    if actor_membership.id == membership.id:
-        return False
-    roles = actor_membership.roles
-    if Role.HR_MANAGER in roles:
-        return True
-    return Role.LINE_MANAGER in roles and membership.line_manager_id == actor_membership.id
-
-
 def record_assessment(actor, actor_membership: Membership, membership: Membership, skill: Skill, level: int,
                       assessed_on: date, note: str | None = None) -> AssessedSkill:
     """Record a line manager's (or HR's) assessed level of one skill for one person."""
-    if not may_assess(actor_membership, membership):
+    if not may_assess_skills_of(actor_membership, membership):
         raise JobRoleError("You can only assess the skills of people you manage")
     level = _check_level(level)
     if assessed_on > date.today():

@@ -44,6 +44,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
+from app.models import MicroCredential, RecordStatus, Skill
 from app.services.catalogue.lifecycle import level_from_scqf
 
 EXACT_LIMIT = 20
@@ -233,8 +234,6 @@ class Pathway:
 
 def candidate_records(skill_ids) -> list:
     """Published micro-credentials teaching any of these skills, skills and provider loaded."""
-    from app.models import MicroCredential, RecordStatus, Skill
-
     if not skill_ids:
         return []
     return list(db.session.scalars(
