@@ -216,6 +216,11 @@ class Pathway:
     considered: int
 
     @property
+    def is_approximate(self) -> bool:
+        """The greedy cover stood in for the optimum (too many choices to check them all)."""
+        return self.method == "greedy"
+
+    @property
     def total_pence(self) -> int:
         return sum(r.price_pence for r in self.records)
 
