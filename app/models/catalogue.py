@@ -38,6 +38,9 @@ class RecordStatus(StrEnum):
     RETIRED = "retired"
 
 
+STATUS_LABELS = {RecordStatus.DRAFT: "Draft", RecordStatus.PUBLISHED: "Published", RecordStatus.RETIRED: "Retired"}
+STATUS_COLOURS = {RecordStatus.DRAFT: "yellow", RecordStatus.PUBLISHED: "green", RecordStatus.RETIRED: "grey"}
+
 MODES = {"online": "Online", "onsite": "On site", "blended": "Blended (online and on site)",
          "work-based": "Work-based", "volunteering": "Volunteering"}
 SUPERVISION = {
@@ -155,6 +158,36 @@ class MicroCredential(CreatedAtMixin, db.Model):
     @property
     def is_published(self) -> bool:
         return self.status == RecordStatus.PUBLISHED
+
+    @property
+    def is_retired(self) -> bool:
+        return self.status == RecordStatus.RETIRED
+
+    @property
+    def status_label(self) -> str:
+        """The lifecycle status as the provider's own pages name it."""
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def status_colour(self) -> str:
+        return STATUS_COLOURS.get(self.status, "grey")
+
+    @property
+    def qa_mark_label(self) -> str:
+        """The platform's quality-assurance mark on this version, in words."""
+        return "Quality-assured" if self.quality_assured else "Not marked"
+
+    @property
+    def qa_mark_colour(self) -> str:
+        return "green" if self.quality_assured else "grey"
+
+    @property
+    def is_credit_rated(self) -> bool:
+        return self.qa_type == "credit-rated"
+
+    @property
+    def is_internally_assured(self) -> bool:
+        return self.qa_type == "internal"
 
     @property
     def mode_label(self) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import CreatedAtMixin, TenantOwned
+from app.models.people import Membership
 
 PROFICIENCY_LABELS = {1: "Awareness", 2: "Working", 3: "Practitioner", 4: "Expert"}
 
@@ -95,6 +96,18 @@ class JobRoleMicroCredential(CreatedAtMixin, db.Model):
     job_role = relationship("JobRole", back_populates="micro_credentials")
     provider = relationship("Organisation", lazy="raise")
 
+    @property
+    def is_required(self) -> bool:
+        return self.requirement == Requirement.REQUIRED
+
+    @property
+    def requirement_label(self) -> str:
+        return "Required" if self.is_required else "Recommended"
+
+    @property
+    def requirement_colour(self) -> str:
+        return "blue" if self.is_required else "grey"
+
     @classmethod
     def visible_to(cls, org):
         return cls.job_role_id.in_(_role_of_org(org))
@@ -126,6 +139,4 @@ class AssessedSkill(CreatedAtMixin, db.Model):
 
     @classmethod
     def visible_to(cls, org):
-        from app.models.people import Membership
-
         return cls.membership_id.in_(select(Membership.id).where(Membership.organisation_id == org.id))

@@ -126,6 +126,38 @@ def switch_org(org_id: int) -> bool:
 
 # -- skills and job roles --
 
+def may_view_skills_of(viewer: Membership | None, person: Membership) -> bool:
+    """A person's skills page: their own; anyone's in the organisation for HR (roles:manage);
+    their direct reports' for a line manager (skills:view_team)."""
+    if viewer is None or viewer.organisation_id != person.organisation_id:
+        return False
+    if viewer.id == person.id:
+        return True
+    granted = permissions_of(viewer)
+    if Permission.ROLES_MANAGE in granted:
+        return True
+    return Permission.SKILLS_VIEW_TEAM in granted and person.line_manager_id == viewer.id
+
+
+def may_assess_skills_of(assessor: Membership | None, person: Membership) -> bool:
+    """Recording an assessed skill level (skills:assess): HR (roles:manage) may assess anyone in
+    their organisation, a line manager only their own reports; nobody assesses themselves."""
+    if assessor is None or assessor.organisation_id != person.organisation_id:
+        return False
+    if assessor.id == person.id:
+        return False
+    granted = permissions_of(assessor)
+    if Permission.SKILLS_ASSESS not in granted:
+        return False
+    return Permission.ROLES_MANAGE in granted or person.line_manager_id == assessor.id
+
+
+def may_review_quality(membership: Membership | None) -> bool:
+    """The platform's quality-assurance page: platform managers (providers) and quality
+    assurers (published records)."""
+    granted = permissions_of(membership)
+    return Permission.PLATFORM_MANAGE in granted or Permission.HUB_QUALITY_ASSURE in granted
+
 
 # -- CPD --
 

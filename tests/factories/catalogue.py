@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Organisation, Skill
-from app.services.catalogue import lifecycle as catalogue
+from app.services.catalogue import lifecycle
 from tests.factories.accounts import OrganisationFactory
 
 _codes = itertools.count(1)
@@ -43,10 +43,10 @@ def values(**overrides) -> dict:
 
 def micro_credential(provider: Organisation, *, code: str | None = None, publish: bool = True,
                      skills: list[Skill] | None = None, actor=None, **overrides):
-    record = catalogue.create_draft(actor, provider, code or f"T-{next(_codes):05d}", values(**overrides),
+    record = lifecycle.create_draft(actor, provider, code or f"T-{next(_codes):05d}", values(**overrides),
                                     skills or [])
     if publish:
-        catalogue.publish(actor, record)
+        lifecycle.publish(actor, record)
     return record
 
 

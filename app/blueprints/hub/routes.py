@@ -3,38 +3,28 @@ an Open Badges 3.0 Achievement and an OB 2.0 BadgeClass at stable, versioned URL
 from __future__ import annotations
 
 import json
+from datetime import date
 
-from flask import (
-    abort,
-    current_app,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.blueprints.htmx import render_partial_or_page, wants_partial
 from app.blueprints.hub import bp
-from app.models import MicroCredential, Organisation, RecordStatus
+from app.models import MicroCredential, Organisation
 from app.security.policy import current_org
-from app.services.catalogue import documents as hub_documents
-from app.services.catalogue import lifecycle as catalogue
-from app.services.catalogue import search as hub_search
-from app.services.catalogue.lifecycle import level_from_scqf
+from app.services import catalogue
+from app.services.catalogue import documents, lifecycle
+from app.services.links import public_url
 
 
-def public_url(endpoint: str, **values) -> str:
+def _public(endpoint: str, **values) -> str:
     """An absolute URL on the public base (stable whatever host served the request)."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    return public_url(url_for(endpoint, **values))
 
 
 @bp.app_template_filter("iso_date")
 def iso_date(value: str) -> str:
     """'2027-01-18' -> '18 January 2027' (start dates are stored as ISO strings)."""
-    from datetime import date
-
     try:
         return date.fromisoformat(value).strftime("%-d %B %Y")
     except (TypeError, ValueError):
@@ -43,23 +33,21 @@ def iso_date(value: str) -> str:
 
 @bp.get("")
 def search():
-    filters = hub_search.HubFilters.from_args(request.args)
-    page = hub_search.search(filters)
+    filters = catalogue.search.HubFilters.from_args(request.args)
+    page = catalogue.search.search(filters)
     # The results partial has no filter form, so an htmx request skips the option queries.
-    options = None if wants_partial() else hub_search.filter_options()
-    response = make_response(render_partial_or_page(
-        "hub/search.html", "hub/_results.html", filters=filters, page=page, options=options))
-    response.headers["Vary"] = "HX-Request"
-    return response
+    options = None if wants_partial() else catalogue.search.filter_options()
+    return render_partial_or_page("hub/search.html", "hub/_results.html", filters=filters, page=page, options=options)
 
 
-def _provider(slug: str) -> Organisation:
-    return catalogue.provider_by_slug(slug) or abort(404)
+def _provider_or_404(slug: str) -> Organisation:
+    """The provider a public URL names (the hub is public: no organisation check)."""
+    return lifecycle.provider_by_slug(slug) or abort(404)
 
 
 def _versions(provider: Organisation, code: str, public_only: bool) -> list[MicroCredential]:
     viewer = current_org() if getattr(current_user, "is_authenticated", False) else None
-    return catalogue.versions_for_viewer(provider.id, code, viewer, public_only=public_only)
+    return lifecycle.versions_for_viewer(provider.id, code, viewer, public_only=public_only)
 
 
 def _choose(versions: list[MicroCredential], version: int | None) -> MicroCredential:
@@ -69,39 +57,39 @@ def _choose(versions: list[MicroCredential], version: int | None) -> MicroCreden
                 return record
         abort(404)
     for record in versions:
-        if record.status == RecordStatus.PUBLISHED:
+        if record.is_published:
             return record
     if not versions:
         abort(404)
     return versions[0]
 
 
-def _links(record: MicroCredential) -> hub_documents.RecordLinks:
+def _links(record: MicroCredential) -> documents.RecordLinks:
     slug, code, v = record.provider.slug, record.code, record.version
-    return hub_documents.RecordLinks(
-        page=public_url("hub.record", slug=slug, code=code, version=v),
-        achievement=public_url("hub.achievement_version", slug=slug, code=code, version=v),
-        badge_class=public_url("hub.badge_class_version", slug=slug, code=code, version=v),
-        image=public_url("hub.image", slug=slug, code=code, version=v),
-        issuer=public_url("hub.issuer", slug=slug),
-        provider_page=public_url("hub.search", provider=slug),
+    return documents.RecordLinks(
+        page=_public("hub.record", slug=slug, code=code, version=v),
+        achievement=_public("hub.achievement_version", slug=slug, code=code, version=v),
+        badge_class=_public("hub.badge_class_version", slug=slug, code=code, version=v),
+        image=_public("hub.image", slug=slug, code=code, version=v),
+        issuer=_public("hub.issuer", slug=slug),
+        provider_page=_public("hub.search", provider=slug),
     )
 
 
 @bp.get("/<slug>/<code>")
 def record(slug: str, code: str):
-    provider = _provider(slug)
+    provider = _provider_or_404(slug)
     versions = _versions(provider, code, public_only=False)
     chosen = _choose(versions, request.args.get("version", type=int))
     chosen.provider = provider
     return render_template("hub/record.html", record=chosen, provider=provider, versions=versions,
-                           links=_links(chosen), skill_level=level_from_scqf(chosen.scqf_level))
+                           links=_links(chosen), skill_level=lifecycle.level_from_scqf(chosen.scqf_level))
 
 
 def _document(slug: str, code: str, version: int | None) -> MicroCredential:
-    provider = _provider(slug)
+    provider = _provider_or_404(slug)
     chosen = _choose(_versions(provider, code, public_only=True), version)
-    if version is None and chosen.status != RecordStatus.PUBLISHED:
+    if version is None and not chosen.is_published:
         abort(404)  # the unversioned URL means "what is offered now"
     chosen.provider = provider
     return chosen
@@ -118,44 +106,44 @@ def _json_ld(document: dict, content_type: str = "application/ld+json"):
 @bp.get("/<slug>/<code>/achievement.json")
 def achievement(slug: str, code: str):
     record = _document(slug, code, None)
-    return _json_ld(hub_documents.achievement(record, _links(record)))
+    return _json_ld(documents.achievement(record, _links(record)))
 
 
 @bp.get("/<slug>/<code>/v<int:version>/achievement.json")
 def achievement_version(slug: str, code: str, version: int):
     record = _document(slug, code, version)
-    return _json_ld(hub_documents.achievement(record, _links(record)))
+    return _json_ld(documents.achievement(record, _links(record)))
 
 
 @bp.get("/<slug>/<code>/badgeclass.json")
 def badge_class(slug: str, code: str):
     record = _document(slug, code, None)
-    return _json_ld(hub_documents.badge_class(record, _links(record)))
+    return _json_ld(documents.badge_class(record, _links(record)))
 
 
 @bp.get("/<slug>/<code>/v<int:version>/badgeclass.json")
 def badge_class_version(slug: str, code: str, version: int):
     record = _document(slug, code, version)
-    return _json_ld(hub_documents.badge_class(record, _links(record)))
+    return _json_ld(documents.badge_class(record, _links(record)))
 
 
 @bp.get("/<slug>/<code>/v<int:version>/image.svg")
 def image(slug: str, code: str, version: int):
     record = _document(slug, code, version)
-    response = make_response(hub_documents.badge_image_svg(record))
+    response = make_response(documents.badge_image_svg(record))
     response.headers["Content-Type"] = "image/svg+xml"
     return response
 
 
 @bp.get("/<slug>/issuer.json")
 def issuer(slug: str):
-    provider = _provider(slug)
-    return _json_ld(hub_documents.issuer_profile(provider, public_url("hub.issuer", slug=slug),
-                                                 public_url("hub.search", provider=slug)))
+    provider = _provider_or_404(slug)
+    return _json_ld(documents.issuer_profile(provider, _public("hub.issuer", slug=slug),
+                                             _public("hub.search", provider=slug)))
 
 
 @bp.get("/<slug>")
 def provider_records(slug: str):
     """A provider's hub listing is the search filtered by provider."""
-    _provider(slug)
+    _provider_or_404(slug)
     return redirect(url_for("hub.search", provider=slug), code=303)

@@ -9,27 +9,21 @@ from sqlalchemy.orm import selectinload
 from app.blueprints.htmx import render_partial_or_page
 from app.blueprints.job_roles import bp
 from app.blueprints.job_roles.forms import CredentialForm, RoleEditForm, RoleForm, SkillForm
-from app.extensions import db
-from app.models import MicroCredential, Occupation, Skill
+from app.blueprints.outcomes import failures_flashed, failures_on
+from app.models import MicroCredential, OrgKind
 from app.models.job_roles import PROFICIENCY_LABELS, JobRole, JobRoleMicroCredential, JobRoleSkill
 from app.security.permissions import Permission
 from app.security.policy import current_org, require
 from app.security.scoping import get_for
 from app.services.skills import gaps, job_roles
-from app.services.skills.job_roles import JobRoleError
+
+# Job roles are an employer's: anyone else is refused (403) before a record is looked at.
+managing_roles = require(Permission.ROLES_MANAGE, org_kind=OrgKind.EMPLOYER)
 
 
 @bp.context_processor
 def _proficiency():
     return {"level_labels": PROFICIENCY_LABELS}
-
-
-def _employer():
-    """The current organisation, which must be an employer (job roles are employer-only)."""
-    org = current_org()
-    if org is None or not org.is_employer:
-        abort(404)
-    return org
 
 
 def _load_role(org, role_id: int) -> JobRole:
@@ -38,53 +32,42 @@ def _load_role(org, role_id: int) -> JobRole:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@require(Permission.ROLES_MANAGE)
+@managing_roles
 def index():
-    org = _employer()
+    org = current_org()
     form = RoleForm()
     form.occupation.choices = [(0, "None")] + [(o.id, o.label) for o in job_roles.occupations()]
-    error = None
-    if request.method == "POST" and form.validate_on_submit():
-        occupation = db.session.get(Occupation, form.occupation.data) if form.occupation.data else None
-        try:
+    if form.validate_on_submit():
+        with failures_on(form):
             role = job_roles.create_role(current_user, org, title=form.title.data, department=form.department.data,
-                                         description=form.description.data, occupation=occupation,
+                                         description=form.description.data,
+                                         occupation=job_roles.occupation(form.occupation.data),
                                          prefill_skills=form.prefill.data)
-        except JobRoleError as exc:
-            error = str(exc)
-        else:
-            db.session.commit()
             flash(f"Job role {role.title} created", "success")
             return redirect(url_for("job_roles.detail", role_id=role.id), code=303)
     department = request.args.get("department") or None
-    status = 422 if (error or form.errors) else 200
     return render_partial_or_page(
-        "job_roles/index.html", "job_roles/_roles_list.html", org=org, form=form, error=error, department=department,
+        "job_roles/index.html", "job_roles/_roles_list.html", org=org, form=form, department=department,
         roles=job_roles.roles_of(org, department), departments=job_roles.departments_of(org),
-        holders=job_roles.holders_count(org)), status
+        holders=job_roles.holders_count(org)), 422 if form.errors else 200
 
 
 @bp.route("/<int:role_id>", methods=["GET", "POST"])
-@require(Permission.ROLES_MANAGE)
+@managing_roles
 def detail(role_id: int):
-    org = _employer()
+    org = current_org()
     role = _load_role(org, role_id)
     edit = RoleEditForm(prefix="role", obj=role if request.method == "GET" else None)
-    error = None
-    if request.method == "POST" and edit.validate_on_submit():
-        try:
+    if edit.validate_on_submit():
+        with failures_on(edit):
             job_roles.update_role(current_user, role, title=edit.title.data, department=edit.department.data,
                                   description=edit.description.data)
-        except JobRoleError as exc:
-            error = str(exc)
-        else:
-            db.session.commit()
             flash("Job role updated", "success")
             return redirect(url_for("job_roles.detail", role_id=role.id), code=303)
-    return _render_detail(org, role, edit=edit, error=error)
+    return _render_detail(org, role, edit=edit)
 
 
-def _render_detail(org, role, *, edit=None, skill_form=None, credential_form=None, error=None):
+def _render_detail(org, role, *, edit=None, skill_form=None, credential_form=None):
     edit = edit or RoleEditForm(prefix="role", obj=role)
     skill_form = skill_form or SkillForm(prefix="skill", formdata=None)
     skill_form.skill.choices = [(s.id, s.label) for s in job_roles.skills_framework()]
@@ -92,94 +75,79 @@ def _render_detail(org, role, *, edit=None, skill_form=None, credential_form=Non
     credential_form.record.choices = [(r.id, f"{r.code}: {r.title} ({r.provider.name})")
                                       for r in job_roles.published_records()]
     holders = gaps.team_members(org, job_role_id=role.id)
-    failed = error or edit.errors or skill_form.errors or credential_form.errors
+    failed = edit.errors or skill_form.errors or credential_form.errors
     return render_template(
         "job_roles/detail.html", org=org, role=role, edit=edit, skill_form=skill_form,
-        credential_form=credential_form, error=error, holders=holders,
+        credential_form=credential_form, holders=holders,
         requirements=sorted(role.skills, key=lambda rs: (-rs.target_level, rs.skill.label)),
         mapped=job_roles.mapped_credentials(role)), 422 if failed else 200
 
 
 @bp.post("/<int:role_id>/delete")
-@require(Permission.ROLES_MANAGE)
+@managing_roles
 def delete(role_id: int):
-    org = _employer()
-    role = _load_role(org, role_id)
-    try:
+    role = _load_role(current_org(), role_id)
+    title, role_id = role.title, role.id
+    with failures_flashed():
         job_roles.delete_role(current_user, role)
-    except JobRoleError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("job_roles.detail", role_id=role.id), code=303)
-    db.session.commit()
-    flash(f"Job role {role.title} deleted", "success")
-    return redirect(url_for("job_roles.index"), code=303)
+        flash(f"Job role {title} deleted", "success")
+        return redirect(url_for("job_roles.index"), code=303)
+    return redirect(url_for("job_roles.detail", role_id=role_id), code=303)
 
 
 @bp.post("/<int:role_id>/skills")
-@require(Permission.ROLES_MANAGE)
+@managing_roles
 def add_skill(role_id: int):
-    org = _employer()
+    org = current_org()
     role = _load_role(org, role_id)
     form = SkillForm(prefix="skill")
     form.skill.choices = [(s.id, s.label) for s in job_roles.skills_framework()]
     if form.validate_on_submit():
-        skill = db.session.get(Skill, form.skill.data)
-        job_roles.set_skill(current_user, role, skill, form.target_level.data)
-        db.session.commit()
-        flash(f"{skill.label} is now required at level {form.target_level.data}", "success")
-        return redirect(url_for("job_roles.detail", role_id=role.id), code=303)
+        with failures_on(form):
+            skill = job_roles.skill(form.skill.data)
+            job_roles.set_skill(current_user, role, skill, form.target_level.data)
+            flash(f"{skill.label} is now required at level {form.target_level.data}", "success")
+            return redirect(url_for("job_roles.detail", role_id=role.id), code=303)
     return _render_detail(org, role, skill_form=form)
 
 
 @bp.post("/<int:role_id>/skills/<int:requirement_id>/remove")
-@require(Permission.ROLES_MANAGE)
+@managing_roles
 def remove_skill(role_id: int, requirement_id: int):
-    org = _employer()
+    org = current_org()
     role = get_for(org, JobRole, role_id)
     requirement = get_for(org, JobRoleSkill, requirement_id)
-    try:
-        job_roles.remove_skill(current_user, role, requirement)
-    except JobRoleError:
-        abort(404)
-    db.session.commit()
+    if requirement.job_role_id != role.id:
+        abort(404)  # another of the organisation's roles: not found under this one
+    job_roles.remove_skill(current_user, role, requirement)
     flash("Skill removed from the job role", "success")
     return redirect(url_for("job_roles.detail", role_id=role.id), code=303)
 
 
 @bp.post("/<int:role_id>/micro-credentials")
-@require(Permission.ROLES_MANAGE)
+@managing_roles
 def map_credential(role_id: int):
-    org = _employer()
+    org = current_org()
     role = _load_role(org, role_id)
     form = CredentialForm(prefix="mc")
     form.record.choices = [(r.id, r.title) for r in job_roles.published_records()]
-    error = None
     if form.validate_on_submit():
         record = get_for(org, MicroCredential, form.record.data)
-        try:
+        with failures_on(form):
             job_roles.map_micro_credential(current_user, role, record, form.requirement.data)
-        except JobRoleError as exc:
-            error = str(exc)
-        else:
-            db.session.commit()
             flash(f"{record.title} mapped as {form.requirement.data}", "success")
             return redirect(url_for("job_roles.detail", role_id=role.id), code=303)
-    return _render_detail(org, role, credential_form=form, error=error)
+    return _render_detail(org, role, credential_form=form)
 
 
 @bp.post("/<int:role_id>/micro-credentials/<int:mapping_id>/remove")
-@require(Permission.ROLES_MANAGE)
+@managing_roles
 def unmap_credential(role_id: int, mapping_id: int):
-    org = _employer()
+    org = current_org()
     role = get_for(org, JobRole, role_id)
     mapping = get_for(org, JobRoleMicroCredential, mapping_id)
-    try:
-        job_roles.unmap_micro_credential(current_user, role, mapping)
-    except JobRoleError:
-        abort(404)
-    db.session.commit()
+    if mapping.job_role_id != role.id:
+        abort(404)  # mapped to another of the organisation's roles: not found under this one
+    job_roles.unmap_micro_credential(current_user, role, mapping)
     flash("Micro-credential removed from the job role", "success")
     return redirect(url_for("job_roles.detail", role_id=role.id), code=303)
-
-
-# The people pages (team, person, assignment, assessments) register themselves on `bp`.

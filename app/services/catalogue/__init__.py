@@ -1,1 +1,23 @@
-"""TODO"""
+"""The micro-credential catalogue: providers' records and their lifecycle (draft -> published ->
+retired, one row per version), the fields people enter, CSV/JSON import and export, the hub's
+search and full-text index, the Open Badges documents of a record, and the glossary.
+
+Outside the package, import a named submodule (`from app.services.catalogue import lifecycle`)
+or the names below.
+"""
+from app.services.catalogue import (
+    documents,
+    fields,
+    glossary,
+    import_export,
+    lifecycle,
+    search,
+    search_index,
+)
+from app.services.catalogue.import_export import CatalogueImportError
+from app.services.catalogue.lifecycle import CatalogueError, level_from_scqf
+
+__all__ = [
+    "CatalogueError", "CatalogueImportError", "documents", "fields", "glossary", "import_export",
+    "level_from_scqf", "lifecycle", "search", "search_index",
+]

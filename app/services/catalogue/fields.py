@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from app.domain.money import parse_pence
 from app.models.catalogue import FUNDING, MODES, QA_TYPES, SUPERVISION
 
 # EQF level suggested for each SCQF level (SCQF Partnership's referencing to the EQF).
@@ -16,7 +17,6 @@ EQF_FROM_SCQF = {1: 1, 2: 1, 3: 1, 4: 2, 5: 3, 6: 4, 7: 5, 8: 5, 9: 6, 10: 6, 11
 HOURS_PER_CREDIT = 10
 _SPLIT = re.compile(r"\s*(?:\r?\n|;|\|)\s*")
 _SPLIT_SENTENCES = re.compile(r"\s*(?:\r?\n|\|)\s*")  # outcomes may contain ";"
-_PRICE = re.compile(r"^£?\s*(\d{1,7})(?:\.(\d{1,2}))?$")
 
 
 def split_list(value, sentences: bool = False) -> list[str]:
@@ -29,12 +29,9 @@ def split_list(value, sentences: bool = False) -> list[str]:
     return [str(v).strip() for v in items if str(v).strip()]
 
 
-def pounds_to_pence(text: str) -> int | None:
-    """'1,250.50' or '£95' -> pence; None when it is not a price."""
-    match = _PRICE.match((text or "").replace(",", "").strip())
-    if not match:
-        return None
-    return int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+def format_price(pence: int) -> str:
+    """A price as the form and the CSV show it: pounds with two decimals, no sign ("1250.50")."""
+    return f"{pence // 100}.{pence % 100:02d}"
 
 
 def clean(raw: dict) -> tuple[dict, list[str], dict[str, str]]:
@@ -88,8 +85,10 @@ def clean(raw: dict) -> tuple[dict, list[str], dict[str, str]]:
     values["mode"] = mode
     values["duration_weeks"] = whole("duration_weeks", "duration in weeks", 1, 520)
 
-    price = pounds_to_pence(str(raw.get("price") or "0"))
-    if price is None:
+    try:
+        price = parse_pence(str(raw.get("price") or ""))
+    except ValueError:
+        price = None
         errors["price"] = "Enter the price in pounds, like 95 or 1250.50"
     values["price_pence"] = price or 0
 
@@ -152,7 +151,7 @@ def as_form(record) -> dict:
         "notional_hours": "" if record.scqf_credits else str(record.notional_hours or ""),
         "eqf_level": str(record.eqf_level or ""), "mode": record.mode,
         "duration_weeks": str(record.duration_weeks or ""),
-        "price": f"{record.price_pence // 100}.{record.price_pence % 100:02d}",
+        "price": format_price(record.price_pence),
         "funding": list(record.funding or []), "start_dates": "\n".join(record.start_dates or []),
         "entry_requirements": record.entry_requirements or "", "assessment_type": record.assessment_type,
         "supervision": record.supervision or "", "grading": record.grading or "",
@@ -161,11 +160,3 @@ def as_form(record) -> dict:
         "skills": [s.uri for s in record.skills], "further_information": record.further_information or "",
         "language": record.language, "country": record.country,
     }
-
-
-def from_request(form) -> dict:
-    """The raw field values from a submitted form (multi-value fields as lists)."""
-    raw = {key: form.get(key, "") for key in form.keys()}
-    raw["funding"] = form.getlist("funding")
-    raw["skills"] = form.getlist("skills")
-    return raw

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from app.domain import DomainError
 from app.extensions import db
 from app.models import MicroCredential, Organisation, RecordStatus
-from app.services.catalogue import lifecycle as catalogue
-from app.services.catalogue.fields import clean
+from app.services import audit
+from app.services.catalogue import lifecycle
+from app.services.catalogue.fields import clean, format_price
 
 CSV_COLUMNS = [
     "code", "title", "summary", "learning_outcomes", "scqf_level", "scqf_credits", "notional_hours",
@@ -96,7 +97,7 @@ def import_csv(actor, provider: Organisation, content: str, *, publish: bool = F
         elif code in seen:
             errors["code"] = f"Code {code} is also on row {seen[code]}"
         seen.setdefault(code, number)
-        skills = catalogue.skills_by_uri(uris)
+        skills = lifecycle.skills_by_uri(uris)
         unknown_skills = [u for u in uris if u not in skills]
         if unknown_skills:
             errors["skills"] = "Unknown skill(s), not in the skills framework: " + ", ".join(unknown_skills)
@@ -112,18 +113,17 @@ def import_csv(actor, provider: Organisation, content: str, *, publish: bool = F
     # A savepoint: if anything fails part-way, the rows already written are undone too.
     with db.session.begin_nested():
         for code, values, skills in rows:
-            current = catalogue.current_version(provider.id, code)
+            current = lifecycle.current_version(provider.id, code)
             if current is None:
-                record = catalogue.create_draft(actor, provider, code, values, skills)
+                record = lifecycle.create_draft(actor, provider, code, values, skills)
                 outcome.created.append(code)
             else:
-                draft = catalogue.new_version(actor, current)
+                draft = lifecycle.new_version(actor, current)
                 (outcome.updated if draft.version == current.version else outcome.new_versions).append(code)
-                record = catalogue.update_draft(actor, draft, values, skills)
+                record = lifecycle.update_draft(actor, draft, values, skills)
             if publish:
-                catalogue.publish(actor, record)
+                lifecycle.publish(actor, record)
                 outcome.published.append(code)
-    from app.services import audit
     audit.record(actor, "catalogue.import", provider,
                  f"Imported {outcome.total} micro-credential(s) from CSV", organisation=provider,
                  created=outcome.created, new_versions=outcome.new_versions, updated=outcome.updated,
@@ -139,7 +139,7 @@ def record_to_row(record: MicroCredential) -> dict:
         "scqf_level": record.scqf_level, "scqf_credits": record.scqf_credits or "",
         "notional_hours": record.notional_hours, "eqf_level": record.eqf_level or "",
         "mode": record.mode, "duration_weeks": record.duration_weeks or "",
-        "price": f"{record.price_pence // 100}.{record.price_pence % 100:02d}",
+        "price": format_price(record.price_pence),
         "funding": ";".join(record.funding or []), "start_dates": ";".join(record.start_dates or []),
         "entry_requirements": record.entry_requirements or "", "assessment_type": record.assessment_type,
         "supervision": record.supervision or "", "grading": record.grading or "",
@@ -156,7 +156,7 @@ def export_csv(provider: Organisation) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    for record in catalogue.latest_versions(provider):
+    for record in lifecycle.latest_versions(provider):
         writer.writerow({k: _spreadsheet_safe(v) for k, v in record_to_row(record).items()})
     return out.getvalue()
 
@@ -200,13 +200,13 @@ def record_to_json(record: MicroCredential) -> dict:
 def export_json(provider: Organisation) -> dict:
     """The provider's catalogue (newest version of each record) as JSON."""
     return {"providers": [{"slug": provider.slug, "name": provider.name}],
-            "micro_credentials": [record_to_json(r) for r in catalogue.latest_versions(provider)]}
+            "micro_credentials": [record_to_json(r) for r in lifecycle.latest_versions(provider)]}
 
 
 def values_from_json(item: dict) -> dict:
     """Service values from one seeds/demo/catalogue.json entry."""
     qa = item.get("quality_assurance") or {}
-    values = {k: item.get(k) for k in catalogue.CONTENT_FIELDS if k in item}
+    values = {k: item.get(k) for k in lifecycle.CONTENT_FIELDS if k in item}
     values.update(qa_type=qa.get("type", "none"), qa_body=qa.get("body"))
     values.setdefault("learning_outcomes", [])
     return values

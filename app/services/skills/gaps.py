@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import Membership, MembershipStatus
+from app.models import Membership, MembershipStatus, User
 from app.models.held_credentials import HeldCredential
 from app.models.job_roles import PROFICIENCY_LABELS, JobRole, JobRoleSkill
 from app.services.skills.profile import Profile, SkillLevel, held_credentials, profiles_for
@@ -33,10 +33,9 @@ class GapState(StrEnum):
         return {"covered": "Covered", "partly": "Partly covered", "missing": "Missing"}[self.value]
 
     @property
-    def tag_class(self) -> str:
-        """GOV.UK tag modifier: green, yellow, red, always shown with the label."""
-        return {"covered": "govuk-tag--green", "partly": "govuk-tag--yellow",
-                "missing": "govuk-tag--red"}[self.value]
+    def colour(self) -> str:
+        """GOV.UK tag colour: green, yellow, red, always shown with the label."""
+        return {"covered": "green", "partly": "yellow", "missing": "red"}[self.value]
 
 
 def gap_state(level: int | None, target: int) -> GapState:
@@ -161,8 +160,6 @@ class TeamGrid:
 def team_members(org, *, line_manager: Membership | None = None, department: str | None = None,
                  job_role_id: int | None = None) -> list[Membership]:
     """Active members of `org` (with user loaded): one manager's reports, or everyone, filtered."""
-    from app.models import User
-
     stmt = (select(Membership).join(User, Membership.user_id == User.id)
             .where(Membership.visible_to(org), Membership.status == MembershipStatus.ACTIVE)
             .options(joinedload(Membership.user)).order_by(User.name))

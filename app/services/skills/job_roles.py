@@ -3,14 +3,15 @@ them; line managers and HR record assessed skill levels. Every change is audited
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.domain import DomainError
+from app.domain.calendar import LONDON
 from app.extensions import db
-from app.models import Membership, MembershipStatus, MicroCredential, Occupation, RecordStatus, Role, Skill
+from app.models import Membership, MembershipStatus, MicroCredential, Occupation, RecordStatus, Skill
 from app.models.job_roles import (
     PROFICIENCY_LABELS,
     AssessedSkill,
@@ -19,10 +20,10 @@ from app.models.job_roles import (
     JobRoleSkill,
     Requirement,
 )
-from app.services import (
-    audit,  # Target level given to skills copied from an ESCO occupation; HR adjusts them afterwards.
-)
+from app.security.policy import may_assess_skills_of
+from app.services import audit
 
+# Target level given to skills copied from an ESCO occupation; HR adjusts them afterwards.
 PREFILL_LEVEL = 2
 
 
@@ -224,26 +225,13 @@ def assign_role(actor, membership: Membership, role: JobRole | None) -> None:
                  job_role_id=membership.job_role_id, previous_job_role_id=previous)
 
 
-def may_assess(actor_membership: Membership | None, membership: Membership) -> bool:
-    """HR may assess anyone in their organisation; a line manager only their own reports;
-    nobody assesses themselves."""
-    if actor_membership is None or actor_membership.organisation_id != membership.organisation_id:
-        return False
-    if actor_membership.id == membership.id:
-        return False
-    roles = actor_membership.roles
-    if Role.HR_MANAGER in roles:
-        return True
-    return Role.LINE_MANAGER in roles and membership.line_manager_id == actor_membership.id
-
-
 def record_assessment(actor, actor_membership: Membership, membership: Membership, skill: Skill, level: int,
                       assessed_on: date, note: str | None = None) -> AssessedSkill:
     """Record a line manager's (or HR's) assessed level of one skill for one person."""
-    if not may_assess(actor_membership, membership):
+    if not may_assess_skills_of(actor_membership, membership):
         raise JobRoleError("You can only assess the skills of people you manage")
     level = _check_level(level)
-    if assessed_on > date.today():
+    if assessed_on > datetime.now(LONDON).date():
         raise JobRoleError("The assessment date must be today or in the past")
     row = AssessedSkill(membership_id=membership.id, skill_id=skill.id, level=level, assessed_by_id=actor.id,
                         assessed_on=assessed_on, note=(note or "").strip() or None)
@@ -262,6 +250,16 @@ def assessment_history(org, membership: Membership, limit: int = 50) -> list[Ass
         select(AssessedSkill).where(AssessedSkill.visible_to(org), AssessedSkill.membership_id == membership.id)
         .options(joinedload(AssessedSkill.skill), joinedload(AssessedSkill.assessed_by))
         .order_by(AssessedSkill.assessed_on.desc(), AssessedSkill.id.desc()).limit(limit)))
+
+
+def occupation(occupation_id: int | None) -> Occupation | None:
+    """A framework occupation by id (None for none chosen or unknown)."""
+    return db.session.get(Occupation, occupation_id) if occupation_id else None
+
+
+def skill(skill_id: int) -> Skill | None:
+    """A framework skill by id."""
+    return db.session.get(Skill, skill_id)
 
 
 def occupations() -> list[Occupation]:

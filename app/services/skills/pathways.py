@@ -44,6 +44,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
+from app.models import MicroCredential, RecordStatus, Skill
 from app.services.catalogue.lifecycle import level_from_scqf
 
 EXACT_LIMIT = 20
@@ -215,6 +216,11 @@ class Pathway:
     considered: int
 
     @property
+    def is_approximate(self) -> bool:
+        """The greedy cover stood in for the optimum (too many choices to check them all)."""
+        return self.method == "greedy"
+
+    @property
     def total_pence(self) -> int:
         return sum(r.price_pence for r in self.records)
 
@@ -233,8 +239,6 @@ class Pathway:
 
 def candidate_records(skill_ids) -> list:
     """Published micro-credentials teaching any of these skills, skills and provider loaded."""
-    from app.models import MicroCredential, RecordStatus, Skill
-
     if not skill_ids:
         return []
     return list(db.session.scalars(

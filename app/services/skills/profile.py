@@ -23,8 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.models.catalogue import MicroCredential
 from app.models.held_credentials import HeldCredential
 from app.models.job_roles import AssessedSkill
+from app.services.catalogue.lifecycle import level_from_scqf
 
 
 @dataclass
@@ -58,8 +60,6 @@ Profile = dict[int, SkillLevel]  # skill_id -> level and evidence
 
 def held_credentials(org, user_ids) -> dict[int, list[HeldCredential]]:
     """Credentials held in `org`'s context by each of `user_ids`, micro-credential and skills loaded."""
-    from app.models.catalogue import MicroCredential
-
     ids = list(set(user_ids))
     found: dict[int, list[HeldCredential]] = defaultdict(list)
     if not ids:
@@ -96,8 +96,6 @@ def profiles_for(org, memberships, credentials: dict[int, list[HeldCredential]] 
 
     `credentials` (from `held_credentials`) may be passed in when the caller already has them.
     """
-    from app.services.catalogue.lifecycle import level_from_scqf
-
     memberships = list(memberships)
     if credentials is None:
         credentials = held_credentials(org, [m.user_id for m in memberships])

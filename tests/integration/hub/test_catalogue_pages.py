@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditEvent, MicroCredential
+from app.services.catalogue import lifecycle
 from tests.factories.accounts import OrganisationFactory, member
 from tests.factories.catalogue import micro_credential, skill
 
@@ -148,9 +149,8 @@ def test_a_draft_can_be_discarded_but_a_published_version_cannot(client, provide
 
 
 def test_editing_a_published_version_while_a_draft_exists_goes_to_the_draft(client, provider, coordinator):
-    from app.services.catalogue import lifecycle as catalogue
     v1 = micro_credential(provider, code="GB-D1", title="Published")
-    v2 = catalogue.new_version(None, v1)
+    v2 = lifecycle.new_version(None, v1)
     response = client.post(f"/catalogue/{v1.id}/edit", data={**FORM, "title": "Overwrite?"})
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/catalogue/{v2.id}/edit")
     db.session.refresh(v2)

@@ -7,9 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditEvent, MicroCredential
 from app.models.catalogue import ImmutableRecordError
-from app.services.catalogue import lifecycle as catalogue
-from app.services.catalogue import search as hub_search
-from app.services.catalogue import search_index as hub_index
+from app.services.catalogue import lifecycle, search, search_index
 from app.services.catalogue.lifecycle import CatalogueError
 from tests.factories.accounts import OrganisationFactory, member
 from tests.factories.catalogue import micro_credential, skill, values
@@ -23,35 +21,35 @@ def provider():
 def test_editing_a_published_version_makes_a_new_draft_and_leaves_it_untouched(provider):
     coordinator = member(provider, "provider_coordinator")
     v1 = micro_credential(provider, code="GB-1", title="Welding Basics", actor=coordinator)
-    v2 = catalogue.new_version(coordinator, v1)
-    catalogue.update_draft(coordinator, v2, values(title="Welding Basics (2027)", price_pence=30000), [])
+    v2 = lifecycle.new_version(coordinator, v1)
+    lifecycle.update_draft(coordinator, v2, values(title="Welding Basics (2027)", price_pence=30000), [])
 
     assert (v2.version, v2.status, v2.id != v1.id) == (2, "draft", True)
     db.session.expire_all()
     v1 = db.session.get(MicroCredential, v1.id)
     assert (v1.title, v1.price_pence, v1.status) == ("Welding Basics", 25000, "published")
     # The hub still offers version 1 while version 2 is a draft.
-    assert [r.id for r in hub_search.search(hub_search.HubFilters(q="welding")).records] == [v1.id]
+    assert [r.id for r in search.search(search.HubFilters(q="welding")).records] == [v1.id]
 
 
 def test_publishing_a_new_version_retires_the_previous_one(provider):
     v1 = micro_credential(provider, code="GB-2", title="Cloud Basics")
-    v2 = catalogue.new_version(None, v1)
-    catalogue.update_draft(None, v2, values(title="Cloud Essentials"), [])
-    catalogue.publish(None, v2)
+    v2 = lifecycle.new_version(None, v1)
+    lifecycle.update_draft(None, v2, values(title="Cloud Essentials"), [])
+    lifecycle.publish(None, v2)
 
     assert (v1.status, v2.status) == ("retired", "published")
     assert v1.retired_at is not None
-    assert catalogue.current_version(provider.id, "GB-2").id == v2.id
-    found = hub_search.search(hub_search.HubFilters(q="cloud")).records
+    assert lifecycle.current_version(provider.id, "GB-2").id == v2.id
+    found = search.search(search.HubFilters(q="cloud")).records
     assert [r.title for r in found] == ["Cloud Essentials"]
 
 
 def test_a_second_edit_reuses_the_open_draft(provider):
     v1 = micro_credential(provider, code="GB-3")
-    first = catalogue.new_version(None, v1)
-    assert catalogue.new_version(None, v1).id == first.id
-    assert [v.version for v in catalogue.versions_of(provider.id, "GB-3")] == [2, 1]
+    first = lifecycle.new_version(None, v1)
+    assert lifecycle.new_version(None, v1).id == first.id
+    assert [v.version for v in lifecycle.versions_of(provider.id, "GB-3")] == [2, 1]
 
 
 def test_published_content_cannot_be_changed_even_directly(provider):
@@ -73,19 +71,19 @@ def test_published_skills_cannot_be_changed_directly(provider):
 def test_update_draft_refuses_a_published_version(provider):
     record = micro_credential(provider, code="GB-6")
     with pytest.raises(CatalogueError):
-        catalogue.update_draft(None, record, values(title="Changed"), [])
+        lifecycle.update_draft(None, record, values(title="Changed"), [])
 
 
 def test_only_drafts_publish_and_only_published_retire(provider):
     draft = micro_credential(provider, code="GB-7", publish=False)
     with pytest.raises(CatalogueError):
-        catalogue.retire(None, draft)
-    catalogue.publish(None, draft)
+        lifecycle.retire(None, draft)
+    lifecycle.publish(None, draft)
     with pytest.raises(CatalogueError):
-        catalogue.publish(None, draft)
-    catalogue.retire(None, draft)
+        lifecycle.publish(None, draft)
+    lifecycle.retire(None, draft)
     assert draft.status == "retired"
-    assert hub_search.search(hub_search.HubFilters()).total == 0
+    assert search.search(search.HubFilters()).total == 0
 
 
 def test_codes_are_unique_per_provider_not_globally(provider):
@@ -99,10 +97,10 @@ def test_codes_are_unique_per_provider_not_globally(provider):
 def test_every_change_is_audited(provider):
     coordinator = member(provider, "provider_coordinator")
     v1 = micro_credential(provider, code="GB-8", actor=coordinator)
-    v2 = catalogue.new_version(coordinator, v1)
-    catalogue.update_draft(coordinator, v2, values(), [])
-    catalogue.publish(coordinator, v2)
-    catalogue.set_quality_assured(None, v2, True)
+    v2 = lifecycle.new_version(coordinator, v1)
+    lifecycle.update_draft(coordinator, v2, values(), [])
+    lifecycle.publish(coordinator, v2)
+    lifecycle.set_quality_assured(None, v2, True)
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.organisation_id == provider.id)
                                  .order_by(AuditEvent.id)).all()
     assert actions == ["micro_credential.create", "micro_credential.publish", "micro_credential.new_version",
@@ -112,10 +110,10 @@ def test_every_change_is_audited(provider):
 
 def test_quality_mark_is_allowed_on_a_published_version(provider):
     record = micro_credential(provider, code="GB-9")
-    catalogue.set_quality_assured(None, record, True)
+    lifecycle.set_quality_assured(None, record, True)
     db.session.flush()
     assert record.quality_assured is True
-    assert hub_search.search(hub_search.HubFilters(qa="assured")).total == 1
+    assert search.search(search.HubFilters(qa="assured")).total == 1
 
 
 def test_credit_and_ects_and_level():
@@ -123,14 +121,14 @@ def test_credit_and_ects_and_level():
     assert record.credit_bearing and record.ects == 7.5
     assert MicroCredential(scqf_credits=None).credit_bearing is False
     assert MicroCredential(scqf_credits=None).ects is None
-    assert [catalogue.level_from_scqf(n) for n in (1, 5, 6, 7, 8, 9, 10, 12)] == [1, 1, 2, 2, 3, 3, 4, 4]
+    assert [lifecycle.level_from_scqf(n) for n in (1, 5, 6, 7, 8, 9, 10, 12)] == [1, 1, 2, 2, 3, 3, 4, 4]
 
 
 def test_rebuilding_the_search_index_gives_the_same_answers(provider):
     kept = micro_credential(provider, code="GB-R1", title="Marine Welding")
     gone = micro_credential(provider, code="GB-R2", title="Welding Inspection")
-    catalogue.retire(None, gone)
-    before = [r.id for r in hub_search.search(hub_search.HubFilters(q="welding")).records]
+    lifecycle.retire(None, gone)
+    before = [r.id for r in search.search(search.HubFilters(q="welding")).records]
     assert before == [kept.id]
-    assert hub_index.rebuild_search_index() == 1
-    assert [r.id for r in hub_search.search(hub_search.HubFilters(q="welding")).records] == before
+    assert search_index.rebuild_search_index() == 1
+    assert [r.id for r in search.search(search.HubFilters(q="welding")).records] == before

@@ -1,7 +1,7 @@
 """The hub's pages run a fixed number of SQL queries whatever the size of the catalogue."""
 from __future__ import annotations
 
-from app.services.catalogue import lifecycle as catalogue
+from app.services.catalogue import lifecycle
 from tests.factories.accounts import OrganisationFactory
 from tests.factories.catalogue import micro_credential, skill, values
 
@@ -15,9 +15,9 @@ def build(records_per_provider: int, versions: int):
                              skills=skills[n % 3: n % 3 + 3], funding=["fwdf"], mode="online")
     record = micro_credential(provider, code="QC-MANY", title="Many versions", skills=skills)
     for _ in range(versions):
-        draft = catalogue.new_version(None, record)
-        catalogue.update_draft(None, draft, values(title="Many versions"), skills)
-        catalogue.publish(None, draft)
+        draft = lifecycle.new_version(None, record)
+        lifecycle.update_draft(None, draft, values(title="Many versions"), skills)
+        lifecycle.publish(None, draft)
         record = draft
     return provider.slug
 

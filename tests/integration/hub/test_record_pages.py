@@ -9,7 +9,7 @@ import pytest
 from pyld import jsonld
 
 from app.openbadges.documents import document_loader
-from app.services.catalogue import lifecycle as catalogue
+from app.services.catalogue import lifecycle
 from tests.factories.accounts import OrganisationFactory, member
 from tests.factories.catalogue import micro_credential, skill, values
 
@@ -54,9 +54,9 @@ def test_record_page_explains_a_non_credit_bearing_record(client, provider):
 
 def test_old_versions_stay_reachable_and_marked(client, provider):
     v1 = micro_credential(provider, code="GB-V", title="First Title")
-    v2 = catalogue.new_version(None, v1)
-    catalogue.update_draft(None, v2, values(title="Second Title"), [])
-    catalogue.publish(None, v2)
+    v2 = lifecycle.new_version(None, v1)
+    lifecycle.update_draft(None, v2, values(title="Second Title"), [])
+    lifecycle.publish(None, v2)
     assert "Second Title" in text(client.get("/hub/glenbrae/GB-V"))
     old = text(client.get("/hub/glenbrae/GB-V?version=1"))
     assert "First Title" in old and "no longer offered" in old

@@ -200,7 +200,7 @@ def test_hr_finds_people_without_a_job_role_on_the_team_page(client, login, worl
 def test_job_roles_are_for_employers_only(client, login, world):
     coordinator = member(world.provider, "provider_coordinator", "learner", name="Pat Provider")
     login(coordinator)
-    assert client.get("/roles/me").status_code == 404
+    assert client.get("/roles/me").status_code == 403  # an organisation-kind refusal (was 404)
     assert client.get("/roles/").status_code == 403
 
 

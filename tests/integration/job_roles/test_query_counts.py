@@ -1,6 +1,7 @@
 """Pages run a bounded number of SQL statements, however many people, skills and credentials."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from app.extensions import db
@@ -65,7 +66,7 @@ def test_pages_do_not_run_more_queries_for_more_data(client, login, world, count
     # They really were on the page: 14 people in the heat map, each with 12 skills in the list.
     heat_map, listing = page.split("The same information as a list")
     assert heat_map.count("Extra Person") == 12 and "extra skill 7" in heat_map
-    assert listing.count("<td class=\"govuk-table__cell\">Extra Person 11</td>") == 4 + 8
+    assert len(re.findall(r'<td class="govuk-table__cell\s*">Extra Person 11</td>', listing)) == 4 + 8
 
 
 def test_a_managers_team_view_is_bounded_too(client, login, world, count_queries):

@@ -1,7 +1,7 @@
 """Reading a record's fields from the form or a CSV row."""
 from __future__ import annotations
 
-from app.services.catalogue.fields import clean, pounds_to_pence, split_list
+from app.services.catalogue.fields import clean, format_price, split_list
 
 GOOD = {"title": "Welding", "summary": "Weld safely.", "learning_outcomes": "Weld a joint\nInspect a weld",
         "scqf_level": "6", "scqf_credits": "12", "mode": "onsite", "price": "540", "assessment_type": "Practical",
@@ -43,7 +43,10 @@ def test_bad_values_each_get_a_message():
 def test_list_fields_and_prices():
     assert split_list("a; b|c\n\nd") == ["a", "b", "c", "d"]
     assert split_list("Plan; then do\nReview", sentences=True) == ["Plan; then do", "Review"]
-    assert [pounds_to_pence(t) for t in ("95", "£1,250.5", "0.99", "ten", "-3")] == [9500, 125050, 99, None, None]
+    prices = [clean({**GOOD, "price": t}) for t in ("95", "£1,250.5", "0.99", "", "ten", "-3")]
+    assert [values["price_pence"] for values, _, _ in prices[:4]] == [9500, 125050, 99, 0]
+    assert [errors.get("price") for _, _, errors in prices[4:]] == ["Enter the price in pounds, like 95 or 1250.50"] * 2
+    assert format_price(125050) == "1250.50" and format_price(5) == "0.05"
     values, _, _ = clean({**GOOD, "stackable_into": "HNC Computing: 12\nBSc Software: 12",
                           "start_dates": "2027-09-06;2027-01-18;2027-01-18"})
     assert values["stackable_into"][1] == {"qualification": "BSc Software", "credits": 12}
