@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test test-postgres test-e2e assets install install-dev db seed bench clean
+.PHONY: run test test-fast test-postgres test-e2e lint format typecheck check assets install install-dev db seed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,17 +43,41 @@ seed: db
 run: seed
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# The whole suite: unit, integration and browser tests, on SQLite (TEST_DATABASE_URL selects PostgreSQL).
+# The whole suite: unit, integration and browser tests, on SQLite (TEST_DATABASE_URL selects
+# PostgreSQL), in parallel on every core (pytest-xdist).
 test: install-dev
-	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:cacheprovider -n auto $(PYTEST_ARGS)
 
+# While you work: everything but the slow tests (browsers, Hypothesis, concurrency, migrations).
+test-fast: install-dev
+	$(BIN)/python -m pytest -p no:cacheprovider -n auto -m "not slow" $(PYTEST_ARGS)
+
+# The suite on PostgreSQL; each parallel worker gets its own database (tests/support/databases.py).
 test-postgres: install-dev
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
-	  $(BIN)/python -m pytest -p no:cacheprovider --ignore=tests/e2e $(PYTEST_ARGS)
+	  $(BIN)/python -m pytest -p no:cacheprovider -n auto --ignore=tests/e2e $(PYTEST_ARGS)
 
 # Only the browser journeys (Playwright + Debian's /usr/bin/chromium; screenshots in test-results/).
 test-e2e: install-dev
 	$(BIN)/python -m pytest -p no:cacheprovider tests/e2e $(PYTEST_ARGS)
+
+# ruff's lint rules and formatting, and the import-linter layer contracts (pyproject.toml).
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+# Rewrite files to the project's format and fix what ruff can fix by itself.
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# mypy: strict on app/openbadges and app/domain, the defaults on the rest of app (pyproject.toml).
+typecheck: install-dev
+	$(BIN)/mypy
+
+# What CI checks before the tests.
+check: lint typecheck
 
 bench: install-dev
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done

@@ -14,16 +14,30 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import scoped_session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from app import create_app
-from app.extensions import db, limiter
+from tests.support.databases import use_own_database_per_worker
+
+use_own_database_per_worker()  # before the app's config reads TEST_DATABASE_URL
+
+from app import create_app  # noqa: E402  (the line above must run first)
+from app.extensions import db, limiter  # noqa: E402
 
 TOKEN_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 
+# Modules whose tests start processes, browsers or real concurrent transactions. With the
+# property-based (Hypothesis) tests they carry the `slow` marker: `make test-fast` leaves them
+# out while you work; `make test` and CI run everything.
+SLOW_MODULES = ("test_concurrent_", "test_migrations", "test_interop", "test_digitalbazaar", "test_seed")
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if "/e2e/" in str(item.fspath):
+        path = str(item.fspath)
+        if "/e2e/" in path:
             item.add_marker(pytest.mark.e2e)
+        if ("/e2e/" in path or getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+                or any(f"/{name}" in path for name in SLOW_MODULES)):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.hookimpl(hookwrapper=True)
