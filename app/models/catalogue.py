@@ -38,8 +38,8 @@ class RecordStatus(StrEnum):
     RETIRED = "retired"
 
 
-STATUS_LABELS = {RecordStatus.DRAFT: "Draft", RecordStatus.PUBLISHED: "Published", RecordStatus.RETIRED: "Retired"}
-STATUS_COLOURS = {RecordStatus.DRAFT: "yellow", RecordStatus.PUBLISHED: "green", RecordStatus.RETIRED: "grey"}
+STATUS_LABELS: dict[str, str] = {RecordStatus.DRAFT: "Draft", RecordStatus.PUBLISHED: "Published", RecordStatus.RETIRED: "Retired"}
+STATUS_COLOURS: dict[str, str] = {RecordStatus.DRAFT: "yellow", RecordStatus.PUBLISHED: "green", RecordStatus.RETIRED: "grey"}
 
 MODES = {"online": "Online", "onsite": "On site", "blended": "Blended (online and on site)",
          "work-based": "Work-based", "volunteering": "Volunteering"}

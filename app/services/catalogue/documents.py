@@ -4,6 +4,7 @@ issuer Profile and a plain SVG badge image. Pure functions of the record and its
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from app.models import MicroCredential, Organisation
@@ -47,7 +48,7 @@ def criteria_narrative(record: MicroCredential) -> str:
 
 def achievement(record: MicroCredential, links: RecordLinks) -> dict:
     """The OB 3.0 Achievement (achievementType MicroCredential) for this version."""
-    doc = {
+    doc: dict[str, Any] = {
         "@context": OB3_CONTEXT,
         "id": links.achievement,
         "type": ["Achievement"],
@@ -71,7 +72,7 @@ def achievement(record: MicroCredential, links: RecordLinks) -> dict:
     }
     if record.credit_bearing:
         # SCQF credit points; ECTS appears only as a displayed conversion in `tag`.
-        doc["creditsAvailable"] = float(record.scqf_credits)
+        doc["creditsAvailable"] = float(record.scqf_credits or 0)
     return doc
 
 

@@ -82,7 +82,8 @@ def import_csv(actor, provider: Organisation, content: str, *, publish: bool = F
     problems: list[tuple[int, str]] = []
     if unknown:
         problems.append((1, "Unknown column(s): " + ", ".join(sorted(unknown))))
-    rows, seen = [], {}
+    rows: list[tuple[str, dict, list]] = []
+    seen: dict[str, int] = {}
     for number, row in enumerate(records, start=2):
         if number - 1 > MAX_ROWS:
             problems.append((number, f"Too many rows: import at most {MAX_ROWS} at a time"))
@@ -112,15 +113,15 @@ def import_csv(actor, provider: Organisation, content: str, *, publish: bool = F
     outcome = ImportOutcome()
     # A savepoint: if anything fails part-way, the rows already written are undone too.
     with db.session.begin_nested():
-        for code, values, skills in rows:
+        for code, values, chosen in rows:
             current = lifecycle.current_version(provider.id, code)
             if current is None:
-                record = lifecycle.create_draft(actor, provider, code, values, skills)
+                record = lifecycle.create_draft(actor, provider, code, values, chosen)
                 outcome.created.append(code)
             else:
                 draft = lifecycle.new_version(actor, current)
                 (outcome.updated if draft.version == current.version else outcome.new_versions).append(code)
-                record = lifecycle.update_draft(actor, draft, values, skills)
+                record = lifecycle.update_draft(actor, draft, values, chosen)
             if publish:
                 lifecycle.publish(actor, record)
                 outcome.published.append(code)

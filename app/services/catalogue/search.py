@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import String, cast, func, literal_column, select, text
 from sqlalchemy.orm import joinedload, load_only
@@ -129,12 +130,13 @@ def search(filters: HubFilters) -> HubPage:
         stmt, rank = _match(stmt, filters.q)
     stmt = _filtered(stmt, filters)
     total = db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(MicroCredential.id).subquery()))
-    order = {
+    orders: dict[str, list[Any]] = {
         "relevance": [rank] if rank is not None else [MicroCredential.title],
         "title": [MicroCredential.title], "price": [MicroCredential.price_pence],
         "price-desc": [MicroCredential.price_pence.desc()], "level": [MicroCredential.scqf_level],
         "level-desc": [MicroCredential.scqf_level.desc()],
-    }[filters.effective_sort]
+    }
+    order = orders[filters.effective_sort]
     records = db.session.scalars(
         stmt.options(load_only(*LISTED_COLUMNS), joinedload(MicroCredential.provider))
         .order_by(*order, MicroCredential.title, MicroCredential.id)
@@ -160,9 +162,10 @@ def prefix_term(q: str) -> str | None:
 def _match(stmt, q: str):
     prefix = prefix_term(q)
     if dialect() == "postgresql":
-        english = literal_column("'english'::regconfig")
-        head = q[:_LAST_WORD.search(q).start(1)] if prefix else q
-        query = func.websearch_to_tsquery(english, head)
+        english: Any = literal_column("'english'::regconfig")
+        last_word = _LAST_WORD.search(q)
+        head = q[:last_word.start(1)] if prefix and last_word else q
+        query: Any = func.websearch_to_tsquery(english, head)
         if prefix:
             # The prefix is a \w+ word, so it cannot carry tsquery operators. Stemmed, it finds
             # other forms of a finished word; unstemmed ('simple'), a word still being typed.

@@ -44,11 +44,10 @@ def rebuild_search_index() -> int:
     if dialect() == "postgresql":
         db.session.execute(text(f"UPDATE micro_credentials SET search_vector = CASE WHEN status = 'published' "
                                 f"THEN {PG_SEARCH_DOCUMENT} END"))
-        return db.session.scalar(select(func.count()).select_from(MicroCredential)
-                                 .where(MicroCredential.status == RecordStatus.PUBLISHED))
-    for table in (FTS_TABLE, FTS_WORDS_TABLE):
-        db.session.execute(text(f"DELETE FROM {table}"))
-        result = db.session.execute(text(
-            f"INSERT INTO {table} (rowid, title, body) SELECT id, title, search_text "
-            "FROM micro_credentials WHERE status = 'published'"))
-    return result.rowcount
+    else:
+        for table in (FTS_TABLE, FTS_WORDS_TABLE):
+            db.session.execute(text(f"DELETE FROM {table}"))
+            db.session.execute(text(f"INSERT INTO {table} (rowid, title, body) SELECT id, title, search_text "
+                                    "FROM micro_credentials WHERE status = 'published'"))
+    return db.session.scalar(select(func.count()).select_from(MicroCredential)
+                             .where(MicroCredential.status == RecordStatus.PUBLISHED)) or 0

@@ -209,7 +209,7 @@ def reissue(actor, issued: IssuedCredential, *, valid_until: datetime | None = N
                                       MicroCredential.status == RecordStatus.PUBLISHED))
     if record is None:
         raise IssuingError(f"{old_record.code} has no published version to award")
-    org = db.session.get(Organisation, issued.organisation_id)
+    org = db.session.get_one(Organisation, issued.organisation_id)
     fresh = issue(actor, org, record, Learner(issued.recipient_name, issued.recipient_email),
                   valid_until=valid_until, evidence_url=evidence_url or issued.evidence_url, notify=notify,
                   reissue_of=issued)

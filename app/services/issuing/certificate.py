@@ -39,7 +39,7 @@ def _fonts() -> tuple[str, str]:
 def _qr_png(url: str) -> ImageReader:
     image = qrcode.make(url, box_size=6, border=2)
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    image.save(out, format="PNG")  # type: ignore[call-arg]  # qrcode.make gives a PIL image here
     out.seek(0)
     return ImageReader(out)
 

@@ -23,6 +23,7 @@ from app.models.base import utcnow
 from app.openbadges.dids import build_did_document, did_key_for, did_key_verification_method, did_web_for
 from app.openbadges.keys import (
     KeyPair,
+    PublicKey,
     decrypt_private_key,
     ed25519_from_multibase,
     encrypt_private_key,
@@ -164,7 +165,7 @@ def newest_key_for(profile: IssuerProfile, controller: str) -> SigningKey:
 def did_document(profile: IssuerProfile) -> dict:
     """The issuer's did:web document: every key, current first, for assertionMethod."""
     ordered = sorted(profile.keys, key=lambda k: (k.retired_at is not None, -k.id))
-    keys = [(k.key_id, ed25519_from_multibase(k.public_multibase)) for k in ordered
+    keys: list[tuple[str, PublicKey]] = [(k.key_id, ed25519_from_multibase(k.public_multibase)) for k in ordered
             if k.controller == profile.did]
     # No alsoKnownAs: the provider's website is not ours to vouch for.
     return build_did_document(profile.did, keys)

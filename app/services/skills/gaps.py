@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import Membership, MembershipStatus, User
 from app.models.held_credentials import HeldCredential
 from app.models.job_roles import PROFICIENCY_LABELS, JobRole, JobRoleSkill
+from app.models.skills import Skill
 from app.services.skills.profile import Profile, SkillLevel, held_credentials, profiles_for
 
 
@@ -47,7 +48,7 @@ def gap_state(level: int | None, target: int) -> GapState:
 
 @dataclass
 class SkillGap:
-    skill: object  # app.models.skills.Skill
+    skill: Skill
     target: int
     evidence: SkillLevel | None
 
@@ -173,7 +174,7 @@ def team_members(org, *, line_manager: Membership | None = None, department: str
 
 
 def _grid(people: list[PersonGaps]) -> TeamGrid:
-    columns: dict[int, object] = {}
+    columns: dict[int, Skill] = {}
     for person in people:
         for gap in person.gaps:
             columns.setdefault(gap.skill.id, gap.skill)
@@ -193,5 +194,5 @@ def team_grids(org, memberships) -> list[tuple[JobRole, TeamGrid]]:
     for person in gaps_for(org, memberships):
         if person.job_role is not None:
             by_role.setdefault(person.job_role.id, []).append(person)
-    grids = [(people[0].job_role, _grid(people)) for people in by_role.values()]
+    grids = [(role, _grid(people)) for people in by_role.values() if (role := people[0].job_role) is not None]
     return sorted(grids, key=lambda pair: (pair[0].department or "", pair[0].title))

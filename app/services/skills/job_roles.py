@@ -65,7 +65,7 @@ def holders_count(org) -> dict[int, int]:
         select(Membership.job_role_id, func.count()).where(
             Membership.visible_to(org), Membership.status == MembershipStatus.ACTIVE,
             Membership.job_role_id.is_not(None)).group_by(Membership.job_role_id))
-    return dict(rows.all())
+    return {role_id: count for role_id, count in rows.all() if role_id is not None}
 
 
 def create_role(actor, org, *, title: str, department: str | None = None, description: str | None = None,
@@ -89,7 +89,7 @@ def create_role(actor, org, *, title: str, department: str | None = None, descri
             copied.append(skill.label)
         db.session.flush()
     summary = f"Created the job role {title}"
-    if copied:
+    if copied and occupation is not None:
         summary += f" with {len(copied)} skills from the ESCO occupation {occupation.label}"
     audit.record(actor, "job_role.create", role, summary, organisation=org, department=role.department,
                  occupation=occupation.uri if occupation else None, skills=copied)
@@ -154,7 +154,7 @@ def remove_skill(actor, role: JobRole, requirement: JobRoleSkill) -> None:
     """Stop requiring a skill for the role."""
     if requirement.job_role_id != role.id:
         raise JobRoleError("That skill is not part of this job role")
-    label = db.session.get(Skill, requirement.skill_id).label
+    label = db.session.get_one(Skill, requirement.skill_id).label
     db.session.delete(requirement)
     db.session.flush()
     audit.record(actor, "job_role.skill_remove", role, f"Removed {label} from {role.title}")

@@ -177,7 +177,8 @@ def _greedy_price(c: Candidate, left: frozenset) -> tuple:
 def _greedy(target: frozenset, kept: list[Candidate]) -> list[Candidate]:
     left, chosen = set(target), []
     while left:
-        pick = min(kept, key=lambda c, left=frozenset(left): _greedy_price(c, left))
+        remaining = frozenset(left)
+        pick = min(kept, key=lambda c: _greedy_price(c, remaining))
         chosen.append(pick)
         left -= pick.skills
     # Reverse delete: drop the dearest credentials whose skills the others already teach.

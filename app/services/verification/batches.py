@@ -162,7 +162,7 @@ def process_next(actor, org, batch: VerificationBatch, *, count: int = CHUNK,
                                          input_label=item.label, batch=batch)
         item.verification_id = verification.id
         item.content = None  # the result is kept; the uploaded bytes need not be
-    batch.processed = db.session.scalar(
+    batch.processed = db.session.scalar(  # type: ignore[assignment]  # a count is never NULL
         select(db.func.count()).select_from(VerificationBatchItem)
         .where(VerificationBatchItem.batch_id == batch.id,
                (VerificationBatchItem.verification_id.is_not(None)) | (VerificationBatchItem.error.is_not(None))))

@@ -40,7 +40,7 @@ class HubFetcher:
             return self.outbound.get(url, accept=accept)
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        if has_app_context() and current_app._get_current_object() is self.app:
+        if has_app_context() and current_app._get_current_object() is self.app:  # type: ignore[attr-defined]  # LocalProxy's own method
             # Same database session (so a list changed earlier in this transaction reads as
             # changed), but an empty `g`: the inner request is an anonymous visitor.
             saved = dict(g.__dict__)
@@ -69,6 +69,6 @@ class HubFetcher:
 def verifier_fetcher() -> HubFetcher:
     """The verifier's fetcher: in-process for this site, SafeFetcher (private networks only
     when VERIFIER_ALLOW_PRIVATE_NETWORKS is set) for everything else."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # LocalProxy's own method
     outbound = SafeFetcher(allow_private_networks=bool(app.config.get("VERIFIER_ALLOW_PRIVATE_NETWORKS")))
     return HubFetcher(app, outbound)

@@ -137,7 +137,8 @@ def _lookup_issuer(issuer_id: str) -> dict[str, Any] | None:
     if not host:
         return None
     for org in db.session.scalars(select(Organisation).where(Organisation.website.is_not(None))):
-        site = _issuer_host(org.website if "://" in org.website else f"https://{org.website}")
+        website = org.website or ""
+        site = _issuer_host(website if "://" in website else f"https://{website}")
         if site and (site == host or site == f"www.{host}" or host == f"www.{site}"):
             return _known(org)
     return None
@@ -190,7 +191,7 @@ def run_verification(data: bytes | str | dict[str, Any], *, recipient_email: str
     anonymous = organisation is None
     candidate = None if anonymous else ((candidate_email or recipient_email or "").strip().lower() or None)
     verification = Verification(
-        token=secrets.token_urlsafe(32), organisation_id=None if anonymous else organisation.id,
+        token=secrets.token_urlsafe(32), organisation_id=organisation.id if organisation is not None else None,
         actor_id=None if anonymous else getattr(actor, "id", None), api_key_id=getattr(api_key, "id", None),
         batch_id=getattr(batch, "id", None), source=str(source), verdict=str(result.verdict),
         format=result.format[:30], issuer_id=_clip(result.issuer.id, 500), issuer_name=_clip(result.issuer.name, 300),
@@ -245,7 +246,7 @@ def history(org: Organisation, *, candidate: str = "", verdict: str = "", page: 
         stmt = stmt.where(Verification.candidate_email == candidate)
     if verdict in {str(v) for v in Verdict}:
         stmt = stmt.where(Verification.verdict == verdict)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
     rows = db.session.scalars(stmt.order_by(Verification.created_at.desc(), Verification.id.desc())
                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
@@ -253,7 +254,7 @@ def history(org: Organisation, *, candidate: str = "", verdict: str = "", page: 
         select(Verification.candidate_email, func.count()).where(Verification.visible_to(org),
                                                                  Verification.candidate_email.is_not(None))
         .group_by(Verification.candidate_email).order_by(Verification.candidate_email)).all()
-    return HistoryPage(list(rows), page, total, [(c, n) for c, n in candidates])
+    return HistoryPage(list(rows), page, total, [(c, n) for c, n in candidates if c is not None])
 
 
 def public_verification(token: str) -> Verification | None:
@@ -268,7 +269,7 @@ def purge_anonymous(older_than_days: int) -> int:
     """Delete anonymous (public-page) verifications older than ``older_than_days``; their
     links stop working. Returns how many went. Organisations' own results are kept."""
     cutoff = datetime.now(UTC) - timedelta(days=max(0, older_than_days))
-    result = db.session.execute(delete(Verification).where(Verification.organisation_id.is_(None),
+    result: Any = db.session.execute(delete(Verification).where(Verification.organisation_id.is_(None),
                                                            Verification.created_at < cutoff))
     db.session.flush()
     return result.rowcount or 0
