@@ -10,11 +10,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.models.base import CreatedAtMixin, TenantOwned, UTCDateTime, utcnow
+from app.models.base import CreatedAtMixin, Model, TenantOwned, UTCDateTime, utcnow
 
 
-class Invitation(TenantOwned, CreatedAtMixin, db.Model):
+class Invitation(TenantOwned, CreatedAtMixin, Model):
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,7 +44,7 @@ class Invitation(TenantOwned, CreatedAtMixin, db.Model):
         return "pending"
 
 
-class PasswordResetToken(CreatedAtMixin, db.Model):
+class PasswordResetToken(CreatedAtMixin, Model):
     __tablename__ = "password_reset_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,7 +56,7 @@ class PasswordResetToken(CreatedAtMixin, db.Model):
     user = relationship("User")
 
 
-class SsoProvider(CreatedAtMixin, db.Model):
+class SsoProvider(CreatedAtMixin, Model):
     """An employer's OpenID Connect identity provider."""
 
     __tablename__ = "sso_providers"

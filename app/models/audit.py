@@ -7,17 +7,16 @@ from typing import Any
 from sqlalchemy import DDL, JSON, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.models.base import TenantOwned, UTCDateTime, utcnow
+from app.models.base import Model, TenantOwned, UTCDateTime, utcnow
 
 
-class AuditEvent(TenantOwned, db.Model):
+class AuditEvent(TenantOwned, Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)  # type: ignore[assignment]  # platform events belong to no organisation
     action: Mapped[str] = mapped_column(String(80), index=True)
     subject_type: Mapped[str] = mapped_column(String(80))
     subject_id: Mapped[str | None] = mapped_column(String(80))

@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.models.base import CreatedAtMixin, TenantOwned, UTCDateTime, utcnow
+from app.models.base import CreatedAtMixin, Model, TenantOwned, UTCDateTime, utcnow
 
 STATUS_LIST_SIZE = 131072  # the spec's 16 KB minimum, so no one index stands out
 # The revocation reason written when a badge is replaced by a re-issued one.
@@ -26,7 +25,7 @@ DID_METHODS = {"web": "did:web on this site's domain", "key": "did:key (this sit
 CREDENTIAL_STATES = {"valid": ("Valid", "green"), "revoked": ("Revoked", "red"), "expired": ("Expired", "grey")}
 
 
-class IssuerProfile(TenantOwned, CreatedAtMixin, db.Model):
+class IssuerProfile(TenantOwned, CreatedAtMixin, Model):
     """A provider as an issuer: its DID (did:web on this deployment's domain, or did:key)."""
 
     __tablename__ = "issuer_profiles"
@@ -57,7 +56,7 @@ class IssuerProfile(TenantOwned, CreatedAtMixin, db.Model):
         return f"<IssuerProfile {self.slug} {self.did}>"
 
 
-class SigningKey(CreatedAtMixin, db.Model):
+class SigningKey(CreatedAtMixin, Model):
     """One Ed25519 key of an issuer. Retired keys stay published so old credentials verify."""
 
     __tablename__ = "signing_keys"
@@ -76,7 +75,7 @@ class SigningKey(CreatedAtMixin, db.Model):
     issuer = relationship("IssuerProfile", back_populates="keys")
 
 
-class StatusList(CreatedAtMixin, db.Model):
+class StatusList(CreatedAtMixin, Model):
     """A BitstringStatusList (revocation) of one issuer DID, published as a signed credential."""
 
     __tablename__ = "status_lists"
@@ -98,7 +97,7 @@ class StatusList(CreatedAtMixin, db.Model):
     issuer = relationship("IssuerProfile")
 
 
-class IssuedCredential(TenantOwned, CreatedAtMixin, db.Model):
+class IssuedCredential(TenantOwned, CreatedAtMixin, Model):
     """One OpenBadgeCredential awarded to one learner (the signed JSON-LD and its VC-JWT)."""
 
     __tablename__ = "issued_credentials"

@@ -29,7 +29,7 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import CreatedAtMixin, UTCDateTime
+from app.models.base import CreatedAtMixin, Model, UTCDateTime
 
 
 class RecordStatus(StrEnum):
@@ -71,7 +71,7 @@ PG_SEARCH_DOCUMENT = (
 )
 
 
-class MicroCredential(CreatedAtMixin, db.Model):
+class MicroCredential(CreatedAtMixin, Model):
     """One version of a provider's micro-credential record (EU 2022/C 243/02 elements and more)."""
 
     __tablename__ = "micro_credentials"

@@ -13,8 +13,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.models.base import CreatedAtMixin, TenantOwned, UTCDateTime, utcnow
+from app.models.base import CreatedAtMixin, Model, TenantOwned, UTCDateTime, utcnow
 
 
 class FundingKind(StrEnum):
@@ -61,7 +60,7 @@ STATUS_LABELS = {
 _STATUS_SQL = ", ".join(f"'{s.value}'" for s in SponsorshipStatus)
 
 
-class CpdBudget(TenantOwned, CreatedAtMixin, db.Model):
+class CpdBudget(TenantOwned, CreatedAtMixin, Model):
     """What one department (or cost centre) of an employer may spend on CPD in a financial year."""
 
     __tablename__ = "cpd_budgets"
@@ -86,7 +85,7 @@ class CpdBudget(TenantOwned, CreatedAtMixin, db.Model):
         return self.allocated_pence - self.committed_pence - self.spent_pence
 
 
-class FundingSource(TenantOwned, CreatedAtMixin, db.Model):
+class FundingSource(TenantOwned, CreatedAtMixin, Model):
     """Where sponsorship money comes from: the employer's own budget, FWDF, another grant."""
 
     __tablename__ = "cpd_funding_sources"
@@ -109,7 +108,7 @@ class FundingSource(TenantOwned, CreatedAtMixin, db.Model):
         return FUNDING_KIND_LABELS[FundingKind(self.kind)]
 
 
-class FundingSourceYear(TenantOwned, db.Model):
+class FundingSourceYear(TenantOwned, Model):
     """A funding source's cap for one financial year and what is committed and spent against it."""
 
     __tablename__ = "cpd_funding_source_years"
@@ -136,7 +135,7 @@ class FundingSourceYear(TenantOwned, db.Model):
         return self.cap_pence - self.committed_pence - self.spent_pence
 
 
-class Sponsorship(TenantOwned, CreatedAtMixin, db.Model):
+class Sponsorship(TenantOwned, CreatedAtMixin, Model):
     """A request that the employer pays for one person's CPD, from draft to completion."""
 
     __tablename__ = "sponsorships"
@@ -216,7 +215,7 @@ class Sponsorship(TenantOwned, CreatedAtMixin, db.Model):
         return f"<Sponsorship {self.id} {self.status} {self.title!r}>"
 
 
-class SponsorshipEvent(TenantOwned, db.Model):
+class SponsorshipEvent(TenantOwned, Model):
     """One step in a sponsorship's history: who moved it from which state to which, and why."""
 
     __tablename__ = "sponsorship_events"
@@ -235,7 +234,7 @@ class SponsorshipEvent(TenantOwned, db.Model):
     actor = relationship("User", lazy="joined")
 
 
-class LearningAgreement(TenantOwned, db.Model):
+class LearningAgreement(TenantOwned, Model):
     """An optional agreement attached at approval: what the employee repays if they leave early."""
 
     __tablename__ = "learning_agreements"

@@ -16,8 +16,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.models.base import CreatedAtMixin, TenantOwned
+from app.models.base import CreatedAtMixin, Model, TenantOwned
 
 
 class HeldCredentialSource(StrEnum):
@@ -35,7 +34,7 @@ HELD_SOURCE_LABELS = {
 }
 
 
-class HeldCredential(TenantOwned, CreatedAtMixin, db.Model):
+class HeldCredential(TenantOwned, CreatedAtMixin, Model):
     """One micro-credential (a specific published version) a person holds, in an employer's context."""
 
     __tablename__ = "held_credentials"

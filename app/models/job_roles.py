@@ -12,8 +12,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.models.base import CreatedAtMixin, TenantOwned
+from app.models.base import CreatedAtMixin, Model, TenantOwned
 from app.models.people import Membership
 
 PROFICIENCY_LABELS = {1: "Awareness", 2: "Working", 3: "Practitioner", 4: "Expert"}
@@ -24,7 +23,7 @@ class Requirement(StrEnum):
     RECOMMENDED = "recommended"
 
 
-class JobRole(TenantOwned, CreatedAtMixin, db.Model):
+class JobRole(TenantOwned, CreatedAtMixin, Model):
     """A job an employer has, e.g. "CAD Technician" in Design Engineering."""
 
     __tablename__ = "job_roles"
@@ -51,7 +50,7 @@ def _role_of_org(org):
     return select(JobRole.id).where(JobRole.organisation_id == org.id)
 
 
-class JobRoleSkill(db.Model):
+class JobRoleSkill(Model):
     """A skill a job role needs, at a target proficiency level."""
 
     __tablename__ = "job_role_skills"
@@ -73,7 +72,7 @@ class JobRoleSkill(db.Model):
         return cls.job_role_id.in_(_role_of_org(org))
 
 
-class JobRoleMicroCredential(CreatedAtMixin, db.Model):
+class JobRoleMicroCredential(CreatedAtMixin, Model):
     """A micro-credential an employer maps to a job role, as required or recommended.
 
     Identified by provider and code, not by row id: a provider's new version of a record is a new
@@ -113,7 +112,7 @@ class JobRoleMicroCredential(CreatedAtMixin, db.Model):
         return cls.job_role_id.in_(_role_of_org(org))
 
 
-class AssessedSkill(CreatedAtMixin, db.Model):
+class AssessedSkill(CreatedAtMixin, Model):
     """A line manager's (or HR's) judgement of a person's level in one skill, on one date.
 
     Assessments are kept as history: the latest one for a skill is the one that counts.

@@ -7,8 +7,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.models.base import CreatedAtMixin, UTCDateTime
+from app.models.base import CreatedAtMixin, Model, UTCDateTime
 
 
 class OrgKind(StrEnum):
@@ -24,7 +23,7 @@ class PartnershipStatus(StrEnum):
     ENDED = "ended"
 
 
-class Organisation(CreatedAtMixin, db.Model):
+class Organisation(CreatedAtMixin, Model):
     __tablename__ = "organisations"
     __table_args__ = (
         CheckConstraint("kind IN ('employer', 'provider', 'platform')", name="kind"),
@@ -60,7 +59,7 @@ class Organisation(CreatedAtMixin, db.Model):
         return f"<Organisation {self.slug}>"
 
 
-class Partnership(CreatedAtMixin, db.Model):
+class Partnership(CreatedAtMixin, Model):
     """An employer-provider partnership: requested by one side, accepted by the other."""
 
     __tablename__ = "partnerships"

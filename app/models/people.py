@@ -8,8 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.models.base import CreatedAtMixin, TenantOwned, UTCDateTime
+from app.models.base import CreatedAtMixin, Model, TenantOwned, UTCDateTime
 
 
 class Role(StrEnum):
@@ -51,7 +50,7 @@ class MembershipStatus(StrEnum):
     REMOVED = "removed"
 
 
-class User(UserMixin, CreatedAtMixin, db.Model):
+class User(UserMixin, CreatedAtMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,7 +78,7 @@ class User(UserMixin, CreatedAtMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class Membership(TenantOwned, CreatedAtMixin, db.Model):
+class Membership(TenantOwned, CreatedAtMixin, Model):
     """A person's place in one organisation."""
 
     __tablename__ = "memberships"
@@ -109,7 +108,7 @@ class Membership(TenantOwned, CreatedAtMixin, db.Model):
         return self.status == MembershipStatus.ACTIVE
 
 
-class RoleGrant(CreatedAtMixin, db.Model):
+class RoleGrant(CreatedAtMixin, Model):
     __tablename__ = "role_grants"
     __table_args__ = (UniqueConstraint("membership_id", "role"),)
 

@@ -6,6 +6,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.base import Model
 
 occupation_skills = Table(
     "occupation_skills",
@@ -17,7 +18,7 @@ occupation_skills = Table(
 )
 
 
-class Skill(db.Model):
+class Skill(Model):
     """A skill, competence or knowledge concept from a skills framework (reference data)."""
 
     __tablename__ = "skills"
@@ -42,7 +43,7 @@ class Skill(db.Model):
         return f"<Skill {self.label!r}>"
 
 
-class Occupation(db.Model):
+class Occupation(Model):
     """An occupation from the skills framework (reference data), e.g. ESCO's *cloud engineer*."""
 
     __tablename__ = "occupations"

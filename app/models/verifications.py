@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.models.base import CreatedAtMixin, TenantOwned, UTCDateTime
+from app.models.base import CreatedAtMixin, Model, TenantOwned, UTCDateTime
 
 
 class VerificationSource(StrEnum):
@@ -83,7 +82,7 @@ def reason_of(result: dict[str, Any]) -> str | None:
     return str(chosen[0].get("detail")) if chosen else None
 
 
-class Verification(TenantOwned, CreatedAtMixin, db.Model):
+class Verification(TenantOwned, CreatedAtMixin, Model):
     """One run of the verifier on one credential."""
 
     __tablename__ = "verifications"
@@ -96,7 +95,7 @@ class Verification(TenantOwned, CreatedAtMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The only handle on an anonymous verification: 128 random bits, URL-safe.
     token: Mapped[str] = mapped_column(String(43), unique=True)
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)  # type: ignore[assignment]  # an anonymous public verification belongs to no organisation
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("verification_batches.id"), index=True)
@@ -159,7 +158,7 @@ class BatchKind(StrEnum):
     ZIP = "zip"
 
 
-class VerificationBatch(TenantOwned, CreatedAtMixin, db.Model):
+class VerificationBatch(TenantOwned, CreatedAtMixin, Model):
     """A CSV of (candidate email, badge URL) rows or a zip of files, verified a few items at a time."""
 
     __tablename__ = "verification_batches"
@@ -190,7 +189,7 @@ class VerificationBatch(TenantOwned, CreatedAtMixin, db.Model):
         return "Finished" if self.complete else f"{self.processed} of {self.total} checked"
 
 
-class VerificationBatchItem(db.Model):
+class VerificationBatchItem(Model):
     """One row or file of a batch; `verification_id` is set once it has been verified."""
 
     __tablename__ = "verification_batch_items"
@@ -221,7 +220,7 @@ class VerificationBatchItem(db.Model):
         return "red" if self.error else "grey"
 
 
-class ApiKey(TenantOwned, CreatedAtMixin, db.Model):
+class ApiKey(TenantOwned, CreatedAtMixin, Model):
     """A per-organisation key for the verification API; only its sha256 is stored."""
 
     __tablename__ = "api_keys"
