@@ -87,10 +87,11 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     def __init__(self, host: str, port: int, address: str, timeout: float, context: ssl.SSLContext):
         super().__init__(host, port, timeout=timeout, context=context)
         self._address = address
+        self._tls = context
 
     def connect(self) -> None:
         raw = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)
+        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
 
 
 class SafeFetcher:
@@ -147,7 +148,7 @@ class SafeFetcher:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError, OSError) as exc:
             raise FetchError(f"cannot resolve host {host!r}: {exc}") from None
-        return list(dict.fromkeys(info[4][0] for info in infos))
+        return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
     def _refusal(self, ip: IPAddress) -> str | None:
         """Why the policy refuses ``ip`` (None when it may be contacted)."""
@@ -190,6 +191,7 @@ class SafeFetcher:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FetchError(f"timed out fetching {url}")
+        connection: http.client.HTTPConnection
         if scheme == "https":
             context = self.ssl_context or _default_tls_context()
             connection = _PinnedHTTPSConnection(host, port, address, remaining, context)

@@ -61,6 +61,23 @@ def current_org() -> Organisation | None:
     return membership.organisation if membership else None
 
 
+def acting_org() -> Organisation:
+    """The organisation the signed-in person acts in, for routes behind `@require` (which has
+    already refused anyone without one); 403 if there is none."""
+    org = current_org()
+    if org is None:
+        abort(403)
+    return org
+
+
+def acting_membership() -> Membership:
+    """The signed-in person's membership in the organisation they act in (see `acting_org`)."""
+    membership = current_membership()
+    if membership is None:
+        abort(403)
+    return membership
+
+
 def permissions_of(membership: Membership | None) -> frozenset[Permission]:
     if membership is None:
         return frozenset()

@@ -5,14 +5,24 @@ existence of another tenant's record is never revealed.
 """
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from flask import abort
 from sqlalchemy import select
 
 from app.extensions import db
 
-T = TypeVar("T")
+
+class Scoped(Protocol):
+    """A model the scoped loaders can load: an `id` and a `visible_to(org)` SQL clause."""
+
+    id: Any
+
+    @classmethod
+    def visible_to(cls, org: Any) -> Any: ...
+
+
+T = TypeVar("T", bound=Scoped)
 
 
 def get_for(org, model: type[T], object_id, *options) -> T:

@@ -12,7 +12,7 @@ from app.blueprints.catalogue.forms import ImportForm, MicroCredentialForm
 from app.blueprints.outcomes import failures_flashed, failures_on
 from app.models import MicroCredential, OrgKind
 from app.security.permissions import Permission
-from app.security.policy import current_org, require
+from app.security.policy import acting_org, require
 from app.services.catalogue import fields, import_export, lifecycle
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -39,14 +39,14 @@ def _skills(form: MicroCredentialForm) -> list:
 @bp.get("")
 @publishing
 def index():
-    org = current_org()
+    org = acting_org()
     return render_template("catalogue/index.html", org=org, records=lifecycle.latest_versions(org))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @publishing
 def new():
-    org = current_org()
+    org = acting_org()
     form = _form(None, {"qa_type": "credit-rated", "qa_body": org.name, "language": "en", "country": "GB-SCT"})
     if form.validate_on_submit():
         with failures_on(form):
@@ -59,7 +59,7 @@ def new():
 @bp.get("/<int:record_id>")
 @publishing
 def show(record_id: int):
-    org = current_org()
+    org = acting_org()
     record = _own(org, record_id)
     return render_template("catalogue/show.html", org=org, record=record,
                            versions=lifecycle.versions_of(org.id, record.code))
@@ -68,7 +68,7 @@ def show(record_id: int):
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
 @publishing
 def edit(record_id: int):
-    org = current_org()
+    org = acting_org()
     record = _own(org, record_id)
     draft = None if record.is_draft else lifecycle.open_draft(org.id, record.code)
     if draft is not None:
@@ -89,7 +89,7 @@ def edit(record_id: int):
 @bp.post("/<int:record_id>/<any(publish, retire):action>")
 @publishing
 def change_status(record_id: int, action: str):
-    record = _own(current_org(), record_id)
+    record = _own(acting_org(), record_id)
     with failures_flashed():
         if action == "publish":
             lifecycle.publish(current_user, record)
@@ -103,7 +103,7 @@ def change_status(record_id: int, action: str):
 @bp.post("/<int:record_id>/discard")
 @publishing
 def discard(record_id: int):
-    record = _own(current_org(), record_id)
+    record = _own(acting_org(), record_id)
     code, version, record_id = record.code, record.version, record.id
     with failures_flashed():
         lifecycle.discard_draft(current_user, record)
@@ -131,7 +131,7 @@ def _upload_text(form: ImportForm) -> str | None:
 @bp.route("/import", methods=["GET", "POST"])
 @publishing
 def import_csv():
-    org = current_org()
+    org = acting_org()
     form, problems = ImportForm(), []
     if form.validate_on_submit():
         text = _upload_text(form)
@@ -167,13 +167,13 @@ def import_template():
 @bp.get("/export.csv")
 @publishing
 def export_csv():
-    org = current_org()
+    org = acting_org()
     return _download(import_export.export_csv(org), f"{org.slug}-micro-credentials.csv", "text/csv; charset=utf-8")
 
 
 @bp.get("/export.json")
 @publishing
 def export_json():
-    org = current_org()
+    org = acting_org()
     return _download(json.dumps(import_export.export_json(org), indent=2, ensure_ascii=False),
                      f"{org.slug}-micro-credentials.json", "application/json")

@@ -112,10 +112,10 @@ def claim_post(token: str):
             flash("Badge accepted. Share this page, or download the badge and certificate below.", "success")
             return redirect(url_for("credentials.show", public_id=issued.public_id), code=303)
     # An unknown link is not found; a used one is gone, and the page says so.
-    issued = issuing.find_claim(token)
-    if issued is None:
+    pending = issuing.find_claim(token)
+    if pending is None:
         abort(404)
-    return render_template("credentials/claim.html", issued=issued, record=issued.micro_credential, token=token,
+    return render_template("credentials/claim.html", issued=pending, record=pending.micro_credential, token=token,
                            form=form), 410
 
 

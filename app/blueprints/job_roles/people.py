@@ -14,9 +14,10 @@ from app.models import Membership, OrgKind, Role
 from app.models.job_roles import JobRole
 from app.security.permissions import Permission
 from app.security.policy import (
+    acting_membership,
+    acting_org,
     can,
     current_membership,
-    current_org,
     may_assess_skills_of,
     may_view_skills_of,
     require,
@@ -28,7 +29,7 @@ from app.services.skills import gaps, job_roles, pathways
 @bp.get("/team")
 @require(Permission.SKILLS_VIEW_TEAM, org_kind=OrgKind.EMPLOYER)
 def team():
-    org = current_org()
+    org = acting_org()
     everyone = can(Permission.ROLES_MANAGE)
     department = request.args.get("department") or None
     role_id = request.args.get("job_role", type=int) or None
@@ -57,7 +58,7 @@ def _member(org, membership_id: int) -> Membership:
 @bp.get("/people/<int:membership_id>")
 @require(org_kind=OrgKind.EMPLOYER)
 def person(membership_id: int):
-    org = current_org()
+    org = acting_org()
     member = _member(org, membership_id)
     if not may_view_skills_of(current_membership(), member):
         abort(403)
@@ -98,7 +99,7 @@ def _render_person(org, member, *, assign=None, assess=None):
 @bp.post("/people/<int:membership_id>/job-role")
 @require(Permission.ROLES_MANAGE, org_kind=OrgKind.EMPLOYER)
 def assign(membership_id: int):
-    org = current_org()
+    org = acting_org()
     member = _member(org, membership_id)
     form = _assign_form(org, member, formdata=True)
     if form.validate_on_submit():
@@ -113,16 +114,16 @@ def assign(membership_id: int):
 @bp.post("/people/<int:membership_id>/assessments")
 @require(Permission.SKILLS_ASSESS, org_kind=OrgKind.EMPLOYER)
 def assess(membership_id: int):
-    org = current_org()
+    org = acting_org()
     member = _member(org, membership_id)
     if not may_assess_skills_of(current_membership(), member):
         abort(403)
     form = AssessForm(prefix="assess")
     form.skill.choices = [(s.id, s.label) for s in job_roles.skills_framework()]
     if form.validate_on_submit():
-        skill = job_roles.skill(form.skill.data)
         with failures_on(form):
-            job_roles.record_assessment(current_user, current_membership(), member, skill, form.level.data,
+            skill = job_roles.skill(form.skill.data)
+            job_roles.record_assessment(current_user, acting_membership(), member, skill, form.level.data,
                                         form.assessed_on.data, form.note.data)
             flash(f"Assessment of {skill.label} recorded", "success")
             return redirect(url_for("job_roles.person", membership_id=member.id), code=303)

@@ -13,7 +13,7 @@ from app.blueprints.outcomes import failures_flashed, failures_on
 from app.models import MicroCredential, OrgKind
 from app.models.job_roles import PROFICIENCY_LABELS, JobRole, JobRoleMicroCredential, JobRoleSkill
 from app.security.permissions import Permission
-from app.security.policy import current_org, require
+from app.security.policy import acting_org, require
 from app.security.scoping import get_for
 from app.services.skills import gaps, job_roles
 
@@ -34,7 +34,7 @@ def _load_role(org, role_id: int) -> JobRole:
 @bp.route("/", methods=["GET", "POST"])
 @managing_roles
 def index():
-    org = current_org()
+    org = acting_org()
     form = RoleForm()
     form.occupation.choices = [(0, "None")] + [(o.id, o.label) for o in job_roles.occupations()]
     if form.validate_on_submit():
@@ -55,7 +55,7 @@ def index():
 @bp.route("/<int:role_id>", methods=["GET", "POST"])
 @managing_roles
 def detail(role_id: int):
-    org = current_org()
+    org = acting_org()
     role = _load_role(org, role_id)
     edit = RoleEditForm(prefix="role", obj=role if request.method == "GET" else None)
     if edit.validate_on_submit():
@@ -86,7 +86,7 @@ def _render_detail(org, role, *, edit=None, skill_form=None, credential_form=Non
 @bp.post("/<int:role_id>/delete")
 @managing_roles
 def delete(role_id: int):
-    role = _load_role(current_org(), role_id)
+    role = _load_role(acting_org(), role_id)
     title, role_id = role.title, role.id
     with failures_flashed():
         job_roles.delete_role(current_user, role)
@@ -98,7 +98,7 @@ def delete(role_id: int):
 @bp.post("/<int:role_id>/skills")
 @managing_roles
 def add_skill(role_id: int):
-    org = current_org()
+    org = acting_org()
     role = _load_role(org, role_id)
     form = SkillForm(prefix="skill")
     form.skill.choices = [(s.id, s.label) for s in job_roles.skills_framework()]
@@ -114,7 +114,7 @@ def add_skill(role_id: int):
 @bp.post("/<int:role_id>/skills/<int:requirement_id>/remove")
 @managing_roles
 def remove_skill(role_id: int, requirement_id: int):
-    org = current_org()
+    org = acting_org()
     role = get_for(org, JobRole, role_id)
     requirement = get_for(org, JobRoleSkill, requirement_id)
     if requirement.job_role_id != role.id:
@@ -127,7 +127,7 @@ def remove_skill(role_id: int, requirement_id: int):
 @bp.post("/<int:role_id>/micro-credentials")
 @managing_roles
 def map_credential(role_id: int):
-    org = current_org()
+    org = acting_org()
     role = _load_role(org, role_id)
     form = CredentialForm(prefix="mc")
     form.record.choices = [(r.id, r.title) for r in job_roles.published_records()]
@@ -143,7 +143,7 @@ def map_credential(role_id: int):
 @bp.post("/<int:role_id>/micro-credentials/<int:mapping_id>/remove")
 @managing_roles
 def unmap_credential(role_id: int, mapping_id: int):
-    org = current_org()
+    org = acting_org()
     role = get_for(org, JobRole, role_id)
     mapping = get_for(org, JobRoleMicroCredential, mapping_id)
     if mapping.job_role_id != role.id:

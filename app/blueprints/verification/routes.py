@@ -18,7 +18,7 @@ from app.blueprints.verification.forms import HistoryFilters, VerifyForm
 from app.extensions import db, limiter
 from app.models.verifications import VERDICT_LABELS, Verification
 from app.security.permissions import Permission
-from app.security.policy import current_org, require
+from app.security.policy import acting_org, current_org, require
 from app.security.scoping import get_for
 from app.services import links, verification
 
@@ -116,7 +116,7 @@ def _pdf(found: Verification, verified_by: str):
 @require(Permission.VERIFICATIONS_RUN)
 def index():
     """The organisation's verification history, filterable by candidate and verdict."""
-    org = current_org()
+    org = acting_org()
     filters = HistoryFilters.from_args(request.args)
     found = verification.history(org, candidate=filters.candidate, verdict=filters.verdict, page=filters.page)
     return render_partial_or_page("verification/index.html", "verification/_history.html", org=org,
@@ -132,7 +132,7 @@ def _signed_in_person() -> str:
 @limiter.limit(lambda: current_app.config["VERIFY_SIGNED_IN_RATE_LIMIT"], key_func=_signed_in_person,
                methods=["POST"])
 def new():
-    org = current_org()
+    org = acting_org()
     form = VerifyForm()
     if form.validate_on_submit():
         with failures_on(form):
@@ -166,7 +166,7 @@ def result_json(verification_id: int):
 @require(Permission.VERIFICATIONS_RUN)
 def result_pdf(verification_id: int):
     found = _own(verification_id)
-    org = current_org()
+    org = acting_org()
     if found.actor is not None:
         by = f"{found.actor.name} ({found.actor.email}), {org.name}"
     elif found.api_key_id:

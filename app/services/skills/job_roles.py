@@ -257,9 +257,12 @@ def occupation(occupation_id: int | None) -> Occupation | None:
     return db.session.get(Occupation, occupation_id) if occupation_id else None
 
 
-def skill(skill_id: int) -> Skill | None:
+def skill(skill_id: int) -> Skill:
     """A framework skill by id."""
-    return db.session.get(Skill, skill_id)
+    found = db.session.get(Skill, skill_id)
+    if found is None:
+        raise JobRoleError("Choose a skill from the skills framework", field="skill")
+    return found
 
 
 def occupations() -> list[Occupation]:
