@@ -16,9 +16,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import MicroCredential, Organisation, RecordStatus, User
 from app.models.cpd import CpdBudget, FundingSource, FundingSourceYear, Sponsorship
-from app.services.cpd import budgets as cpd_budgets
-from app.services.cpd import requests as cpd_requests
-from app.services.cpd import workflow as cpd
+from app.services import cpd
 from app.services.cpd.requests import CourseDetails
 from seeds import SEEDS_DIR
 
@@ -53,7 +51,7 @@ def load(log=print) -> None:
             raise RuntimeError(f"Employer {employer['slug']} is missing: load seeds.organisations first")
         approver = _user(employer["approver"])
         starts = [today + timedelta(days=r["start_in_days"]) for r in employer["requests"]]
-        years = {cpd_budgets.financial_year_of(d) for d in starts} | {cpd_budgets.financial_year_of(today)}
+        years = {cpd.budgets.financial_year_of(d) for d in starts} | {cpd.budgets.financial_year_of(today)}
         _money(org, approver, employer, years)
         for item, start in zip(employer["requests"], starts, strict=True):
             added += _request(org, approver, item, start, records)
@@ -75,16 +73,16 @@ def _money(org, approver, employer: dict, years: set[int]) -> None:
                 CpdBudget.organisation_id == org.id, CpdBudget.department == department,
                 CpdBudget.financial_year == year))
             if exists is None:
-                cpd_budgets.save_budget(approver, org, department, year, pence)
+                cpd.budgets.save_budget(approver, org, department, year, pence)
     for item in employer["funding_sources"]:
         source = db.session.scalar(select(FundingSource).where(
             FundingSource.organisation_id == org.id, FundingSource.name == item["name"]))
         if source is None:
-            source = cpd_budgets.save_funding_source(approver, org, item["name"], item["kind"], item.get("notes"))
+            source = cpd.budgets.save_funding_source(approver, org, item["name"], item["kind"], item.get("notes"))
         for year in sorted(years):
             if not any(y.financial_year == year for y in db.session.scalars(
                     select(FundingSourceYear).where(FundingSourceYear.funding_source_id == source.id))):
-                cpd_budgets.save_funding_cap(approver, source, year, item["cap"])
+                cpd.budgets.save_funding_cap(approver, source, year, item["cap"])
 
 
 def _request(org, approver, item: dict, start: date, records: dict) -> int:
@@ -101,12 +99,12 @@ def _request(org, approver, item: dict, start: date, records: dict) -> int:
     else:
         details.external_title, details.external_provider = item["title"], item["provider"]
         details.cost_pence, details.hours = item["cost"], item["hours"]
-    s = cpd_requests.create_request(person, org, details, submit=False)
-    manager = cpd.line_manager_of(cpd.membership_in(person, org.id))
+    s = cpd.requests.create_request(person, org, details, submit=False)
+    manager = cpd.people.line_manager_of(cpd.people.membership_in(person, org.id))
     funding = _funding_year(org, item.get("funding"), start)
     budget = db.session.scalar(select(CpdBudget).where(
         CpdBudget.organisation_id == org.id, CpdBudget.department == s.department,
-        CpdBudget.financial_year == cpd_budgets.financial_year_of(start)))
+        CpdBudget.financial_year == cpd.budgets.financial_year_of(start)))
     comment = item.get("comment")
     for action in PATHS[item["state"]]:
         if action == "endorse" and manager is None:
@@ -115,19 +113,19 @@ def _request(org, approver, item: dict, start: date, records: dict) -> int:
                  "approve_with_conditions": approver, "request_information": approver, "reject": approver}.get(
             action, person)
         agreement = None
-        if action in cpd.APPROVALS and item.get("agreement"):
+        if action in cpd.workflow.APPROVALS and item.get("agreement"):
             a = item["agreement"]
             agreement = {"repayment_months": a["months"], "repayment_basis": a["basis"],
                          "text": AGREEMENT_TEXT.format(org=org.name, months=a["months"],
                                                        basis="a share" if a["basis"] == "pro_rata" else "all")}
         if action == "enrol" and s.agreement is not None:
-            cpd_requests.accept_agreement(person, s)
+            cpd.requests.accept_agreement(person, s)
         final = action == PATHS[item["state"]][-1]
-        cpd.act(actor, s, action, comment if final else None, budget_id=budget.id if budget else None,
+        cpd.workflow.act(actor, s, action, comment if final else None, budget_id=budget.id if budget else None,
                 funding_year_id=funding.id if funding else None, agreement=agreement,
                 completed_on=start + timedelta(days=max(14, s.hours // 2)) if action == "complete" else None)
         if action in {"complete", "not_complete"} and item.get("actual") is not None:
-            cpd_requests.change_cost(approver, s, item["actual"], comment or "Final invoice")
+            cpd.requests.change_cost(approver, s, item["actual"], comment or "Final invoice")
     _backdate(s, start)
     return 1
 
@@ -146,7 +144,7 @@ def _backdate(s: Sponsorship, start: date) -> None:
         event.occurred_at = min(when, now)
         if event.action in {"submit", "resubmit"}:
             s.submitted_at = event.occurred_at
-        if event.action in cpd.APPROVALS:
+        if event.action in cpd.workflow.APPROVALS:
             s.approved_at = event.occurred_at
     if s.agreement is not None and s.approved_at is not None:
         s.agreement.created_at = s.approved_at
@@ -158,6 +156,6 @@ def _backdate(s: Sponsorship, start: date) -> None:
 def _funding_year(org, name: str | None, start: date) -> FundingSourceYear | None:
     stmt = select(FundingSourceYear).join(FundingSource).where(
         FundingSource.organisation_id == org.id,
-        FundingSourceYear.financial_year == cpd_budgets.financial_year_of(start))
+        FundingSourceYear.financial_year == cpd.budgets.financial_year_of(start))
     stmt = stmt.where(FundingSource.name == name) if name else stmt.where(FundingSource.kind == "employer")
     return db.session.scalars(stmt).first()

@@ -8,13 +8,11 @@ from datetime import date
 from app.extensions import db
 from app.models import Membership, MicroCredential, Organisation, User
 from app.models.cpd import SponsorshipStatus as S
-from app.services.cpd import budgets as cpd_budgets
-from app.services.cpd import requests as cpd_requests
-from app.services.cpd import workflow as cpd
+from app.services import cpd
 from app.services.cpd.requests import CourseDetails
 from tests.factories.accounts import OrganisationFactory, member
 
-YEAR = cpd_budgets.financial_year_of(date.today(), 4)
+YEAR = cpd.budgets.financial_year_of(date.today(), 4)
 
 
 @dataclass
@@ -30,7 +28,7 @@ class Employer:
     funding: object  # FundingSourceYear
 
     def membership(self, user: User) -> Membership:
-        return cpd.membership_in(user, self.org.id)
+        return cpd.people.membership_in(user, self.org.id)
 
 
 def employer(allocated: int = 500_000, cap: int = 1_500_000, department: str = "Engineering") -> Employer:
@@ -43,14 +41,14 @@ def employer(allocated: int = 500_000, cap: int = 1_500_000, department: str = "
     colleague = member(org, "learner", name="Colin Colleague")
     loner = member(org, "learner", name="Lorne Loner")
     for user in (manager, employee, colleague, loner):
-        cpd.membership_in(user, org.id).department = department
-    manager_membership = cpd.membership_in(manager, org.id)
+        cpd.people.membership_in(user, org.id).department = department
+    manager_membership = cpd.people.membership_in(manager, org.id)
     for user in (employee, colleague):
-        cpd.membership_in(user, org.id).line_manager_id = manager_membership.id
+        cpd.people.membership_in(user, org.id).line_manager_id = manager_membership.id
     db.session.flush()
-    budget = cpd_budgets.save_budget(hr, org, department, YEAR, allocated)
-    source = cpd_budgets.save_funding_source(hr, org, "Training budget", "employer")
-    funding = cpd_budgets.save_funding_cap(hr, source, YEAR, cap)
+    budget = cpd.budgets.save_budget(hr, org, department, YEAR, allocated)
+    source = cpd.budgets.save_funding_source(hr, org, "Training budget", "employer")
+    funding = cpd.budgets.save_funding_cap(hr, source, YEAR, cap)
     return Employer(org, hr, hr2, manager, employee, colleague, loner, budget, funding)
 
 
@@ -76,8 +74,8 @@ def request(e: Employer, person: User | None = None, cost: int = 30_000, state: 
             details: CourseDetails | None = None):
     """A request for `person` (the employee by default) walked through the real workflow to `state`."""
     person = person or e.employee
-    s = cpd_requests.create_request(person, e.org, details or external(cost), submit=state != S.DRAFT)
-    has_manager = cpd.line_manager_of(cpd.membership_in(person, e.org.id)) is not None
+    s = cpd.requests.create_request(person, e.org, details or external(cost), submit=state != S.DRAFT)
+    has_manager = cpd.people.line_manager_of(cpd.people.membership_in(person, e.org.id)) is not None
     path = {
         S.DRAFT: [], S.SUBMITTED: [],
         S.ENDORSED: ["endorse"],
@@ -96,7 +94,7 @@ def request(e: Employer, person: User | None = None, cost: int = 30_000, state: 
         actor = {"endorse": e.manager, "approve": e.hr, "approve_with_conditions": e.hr,
                  "request_information": e.hr, "reject": e.hr, "withdraw": person,
                  "enrol": person, "complete": person, "not_complete": person}[action]
-        cpd.act(actor, s, action, "Because the test says so", budget_id=e.budget.id,
+        cpd.workflow.act(actor, s, action, "Because the test says so", budget_id=e.budget.id,
                 funding_year_id=e.funding.id)
     assert s.status == state
     return s

@@ -13,16 +13,14 @@ from app.models.cpd import FundingSource, Sponsorship
 from app.security.permissions import Permission
 from app.security.policy import current_org, require
 from app.security.scoping import get_for
-from app.services.cpd import budgets as cpd_budgets
-from app.services.cpd import bulk as cpd_bulk
-from app.services.cpd import queries as cpd_reports
+from app.services import cpd
 from app.services.cpd.budgets import CpdError
 
 
 def _year_choices(org) -> list[tuple[int, str]]:
-    this = cpd_budgets.financial_year_of(date.today())
-    years = sorted(set(cpd_budgets.years_in_use(org)) | {this - 1, this, this + 1}, reverse=True)
-    return [(y, cpd_budgets.financial_year_label(y)) for y in years]
+    this = cpd.budgets.financial_year_of(date.today())
+    years = sorted(set(cpd.budgets.years_in_use(org)) | {this - 1, this, this + 1}, reverse=True)
+    return [(y, cpd.budgets.financial_year_label(y)) for y in years]
 
 
 @bp.route("/budgets", methods=["GET", "POST"])
@@ -32,27 +30,27 @@ def budgets():
     try:
         year = int(request.args.get("year", ""))
     except ValueError:
-        year = cpd_budgets.financial_year_of(date.today())
+        year = cpd.budgets.financial_year_of(date.today())
     budget_form, source_form, cap_form = BudgetForm(prefix="budget"), FundingSourceForm(prefix="source"), \
         FundingCapForm(prefix="cap")
     for form in (budget_form, cap_form):
         form.financial_year.choices = _year_choices(org)
-    cap_form.funding_source_id.choices = [(s.id, s.name) for s in cpd_budgets.funding_sources_for(org)]
+    cap_form.funding_source_id.choices = [(s.id, s.name) for s in cpd.budgets.funding_sources_for(org)]
     if request.method == "GET":
         budget_form.financial_year.data = cap_form.financial_year.data = year
     error, which = None, request.form.get("form")
     try:
         if which == "budget" and budget_form.validate_on_submit():
-            cpd_budgets.save_budget(current_user, org, budget_form.department.data, budget_form.financial_year.data,
+            cpd.budgets.save_budget(current_user, org, budget_form.department.data, budget_form.financial_year.data,
                                     budget_form.allocated.pence)
             done = f"The {budget_form.department.data.strip()} budget has been saved"
         elif which == "source" and source_form.validate_on_submit():
-            cpd_budgets.save_funding_source(current_user, org, source_form.name.data, source_form.kind.data,
+            cpd.budgets.save_funding_source(current_user, org, source_form.name.data, source_form.kind.data,
                                             source_form.notes.data)
             done = f"{source_form.name.data.strip()} has been added; now set its cap for the year"
         elif which == "cap" and cap_form.validate_on_submit():
             source = get_for(org, FundingSource, cap_form.funding_source_id.data)
-            cpd_budgets.save_funding_cap(current_user, source, cap_form.financial_year.data, cap_form.cap.pence)
+            cpd.budgets.save_funding_cap(current_user, source, cap_form.financial_year.data, cap_form.cap.pence)
             done = f"The {source.name} cap has been saved"
         else:
             done = None
@@ -65,9 +63,9 @@ def budgets():
         return redirect(url_for("cpd.budgets", year=year), code=303)
     invalid = error or any(f.errors for f in (budget_form, source_form, cap_form))
     return render_template("cpd/budgets.html", org=org, year=year, years=_year_choices(org),
-                           year_label=cpd_budgets.financial_year_label(year),
-                           budgets=cpd_budgets.budgets_for(org, year), funding=cpd_budgets.funding_years_for(org, year),
-                           sources=cpd_budgets.funding_sources_for(org), budget_form=budget_form,
+                           year_label=cpd.budgets.financial_year_label(year),
+                           budgets=cpd.budgets.budgets_for(org, year), funding=cpd.budgets.funding_years_for(org, year),
+                           sources=cpd.budgets.funding_sources_for(org), budget_form=budget_form,
                            source_form=source_form, cap_form=cap_form, error=error), 422 if invalid else 200
 
 
@@ -78,9 +76,9 @@ def bulk_review():
     org = current_org()
     ids = request.args.getlist("id", type=int)
     chosen = [get_for(org, Sponsorship, i) for i in ids[:100]]
-    plan = cpd_bulk.plan(current_user, org, chosen, request.args.get("funding_source_id", type=int))
-    return render_template("cpd/bulk_review.html", plan=plan, sources=cpd_budgets.funding_sources_for(org),
-                           label=cpd_budgets.financial_year_label)
+    plan = cpd.bulk.plan(current_user, org, chosen, request.args.get("funding_source_id", type=int))
+    return render_template("cpd/bulk_review.html", plan=plan, sources=cpd.budgets.funding_sources_for(org),
+                           label=cpd.budgets.financial_year_label)
 
 
 @bp.post("/requests/bulk-approve")
@@ -90,7 +88,7 @@ def bulk_confirm():
     ids = request.form.getlist("id", type=int)
     chosen = [get_for(org, Sponsorship, i) for i in ids[:100]]
     try:
-        approved = cpd_bulk.approve_all(current_user, org, chosen, request.form.get("funding_source_id", type=int),
+        approved = cpd.bulk.approve_all(current_user, org, chosen, request.form.get("funding_source_id", type=int),
                                         request.form.get("comment"))
     except CpdError as exc:
         db.session.rollback()
@@ -109,7 +107,7 @@ def department():
     org = current_org()
     name = request.args.get("name", "").strip()
     year = request.args.get("year", type=int)
-    history = cpd_reports.department_history(org, name, year) if name else []
+    history = cpd.queries.department_history(org, name, year) if name else []
     return render_template("cpd/department.html", org=org, name=name, year=year, history=history,
-                           departments=cpd_reports.departments(org), years=cpd_budgets.years_in_use(org),
-                           label=cpd_budgets.financial_year_label, people=cpd_reports.membership_ids(org.id, history))
+                           departments=cpd.queries.departments(org), years=cpd.budgets.years_in_use(org),
+                           label=cpd.budgets.financial_year_label, people=cpd.queries.membership_ids(org.id, history))

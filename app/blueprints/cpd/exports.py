@@ -12,9 +12,7 @@ from app.models import Membership
 from app.security.permissions import Permission
 from app.security.policy import current_membership, current_org, require
 from app.security.scoping import get_for
-from app.services.cpd import budgets as cpd_budgets
-from app.services.cpd import pdf as cpd_pdf
-from app.services.cpd import queries as cpd_reports
+from app.services import cpd
 
 
 def _download(body: bytes | str, filename: str, mimetype: str) -> Response:
@@ -25,7 +23,7 @@ def _download(body: bytes | str, filename: str, mimetype: str) -> Response:
 
 
 def _year() -> int:
-    return request.args.get("year", type=int) or cpd_budgets.financial_year_of(date.today())
+    return request.args.get("year", type=int) or cpd.budgets.financial_year_of(date.today())
 
 
 @bp.get("/export/requests.csv")
@@ -33,19 +31,19 @@ def _year() -> int:
 def export_requests():
     """The requests list as CSV, with the same filters as the page."""
     mine = current_membership()
-    if not (cpd_reports.is_hr(mine) or Permission.CPD_ENDORSE in _perms()):
+    if not (cpd.queries.is_hr(mine) or Permission.CPD_ENDORSE in _perms()):
         abort(403)
-    filters = cpd_reports.RequestFilters.from_args(request.args)
-    rows = cpd_reports.search(mine, filters, everything=True).items
-    return _download(cpd_reports.requests_csv(rows), "cpd-requests.csv", "text/csv")
+    filters = cpd.queries.RequestFilters.from_args(request.args)
+    rows = cpd.queries.search(mine, filters, everything=True).items
+    return _download(cpd.queries.requests_csv(rows), "cpd-requests.csv", "text/csv")
 
 
 @bp.get("/export/spend.csv")
 @require(Permission.CPD_APPROVE)
 def export_spend():
     year = _year()
-    return _download(cpd_reports.spend_csv(current_org(), year),
-                     f"cpd-spend-{cpd_budgets.financial_year_label(year)}.csv", "text/csv")
+    return _download(cpd.queries.spend_csv(current_org(), year),
+                     f"cpd-spend-{cpd.budgets.financial_year_label(year)}.csv", "text/csv")
 
 
 @bp.get("/reports/spend.pdf")
@@ -53,17 +51,17 @@ def export_spend():
 def spend_pdf():
     """The CPD spend report for a financial year, for one department or all of them."""
     year, department = _year(), request.args.get("department", "").strip() or None
-    pdf = cpd_pdf.spend_report(current_org(), year, department)
+    pdf = cpd.pdf.spend_report(current_org(), year, department)
     # The name comes from the URL: only [a-z0-9-] may reach the Content-Disposition header.
     slug = re.sub(r"[^a-z0-9]+", "-", (department or "all departments").lower().replace("&", "and")).strip("-") \
         or "department"
-    return _download(pdf, f"cpd-spend-{slug}-{cpd_budgets.financial_year_label(year)}.pdf", "application/pdf")
+    return _download(pdf, f"cpd-spend-{slug}-{cpd.budgets.financial_year_label(year)}.pdf", "application/pdf")
 
 
 @bp.get("/mine/record.pdf")
 @require(Permission.CPD_REQUEST)
 def mine_pdf():
-    return _download(cpd_pdf.person_record(cpd_reports.person_record(current_membership())),
+    return _download(cpd.pdf.person_record(cpd.queries.person_record(current_membership())),
                      "my-cpd-record.pdf", "application/pdf")
 
 
@@ -71,9 +69,9 @@ def mine_pdf():
 @login_required
 def person_pdf(membership_id: int):
     membership = get_for(current_org(), Membership, membership_id)
-    if not cpd_reports.may_view_person(current_membership(), membership):
+    if not cpd.queries.may_view_person(current_membership(), membership):
         abort(404)
-    return _download(cpd_pdf.person_record(cpd_reports.person_record(membership)),
+    return _download(cpd.pdf.person_record(cpd.queries.person_record(membership)),
                      f"cpd-record-{membership.id}.pdf", "application/pdf")
 
 

@@ -18,10 +18,7 @@ from app.models.cpd import STATUS_LABELS, Sponsorship
 from app.security.permissions import Permission
 from app.security.policy import current_membership, current_org, require
 from app.security.scoping import get_for
-from app.services.cpd import budgets as cpd_budgets
-from app.services.cpd import queries as cpd_reports
-from app.services.cpd import requests as cpd_requests
-from app.services.cpd import workflow as cpd
+from app.services import cpd
 from app.services.cpd.budgets import CpdError
 
 
@@ -29,8 +26,8 @@ def load_request(sponsorship_id: int) -> Sponsorship:
     """The request if the signed-in person may see it (theirs, a report's, or HR); else 404."""
     s = get_for(current_org(), Sponsorship, sponsorship_id)
     mine = current_membership()
-    person = cpd.person_membership(s)
-    if person is None or not cpd_reports.may_view_person(mine, person):
+    person = cpd.people.person_membership(s)
+    if person is None or not cpd.queries.may_view_person(mine, person):
         abort(404)
     return s
 
@@ -39,29 +36,29 @@ def _year_arg() -> int:
     try:
         return int(request.args.get("year", ""))
     except ValueError:
-        return cpd_budgets.financial_year_of(date.today())
+        return cpd.budgets.financial_year_of(date.today())
 
 
 @bp.get("/")
 @require(Permission.CPD_APPROVE)
 def dashboard():
     org, year = current_org(), _year_arg()
-    money = cpd_reports.money_by_department(org, year)
-    return render_template("cpd/dashboard.html", org=org, year=year, years=cpd_budgets.years_in_use(org),
-                           year_label=cpd_budgets.financial_year_label(year), money=money,
-                           chart=cpd_reports.budget_chart(money),
-                           funding=cpd_budgets.funding_years_for(org, year),
-                           waiting=cpd_reports.waiting_for(current_user, current_membership()),
-                           approvals=cpd_reports.approvals_this_month(org),
-                           label=cpd_budgets.financial_year_label)
+    money = cpd.queries.money_by_department(org, year)
+    return render_template("cpd/dashboard.html", org=org, year=year, years=cpd.budgets.years_in_use(org),
+                           year_label=cpd.budgets.financial_year_label(year), money=money,
+                           chart=cpd.queries.budget_chart(money),
+                           funding=cpd.budgets.funding_years_for(org, year),
+                           waiting=cpd.queries.waiting_for(current_user, current_membership()),
+                           approvals=cpd.queries.approvals_this_month(org),
+                           label=cpd.budgets.financial_year_label)
 
 
 @bp.get("/mine")
 @require(Permission.CPD_REQUEST)
 def mine():
     membership = current_membership()
-    waiting = cpd_reports.waiting_for(current_user, membership) if Permission.CPD_ENDORSE in _perms() else []
-    return render_template("cpd/record.html", record=cpd_reports.person_record(membership), own=True,
+    waiting = cpd.queries.waiting_for(current_user, membership) if Permission.CPD_ENDORSE in _perms() else []
+    return render_template("cpd/record.html", record=cpd.queries.person_record(membership), own=True,
                            waiting=waiting)
 
 
@@ -69,9 +66,9 @@ def mine():
 @login_required
 def person(membership_id: int):
     membership = get_for(current_org(), Membership, membership_id)
-    if not cpd_reports.may_view_person(current_membership(), membership):
+    if not cpd.queries.may_view_person(current_membership(), membership):
         abort(404)
-    return render_template("cpd/record.html", record=cpd_reports.person_record(membership),
+    return render_template("cpd/record.html", record=cpd.queries.person_record(membership),
                            own=membership.user_id == current_user.id, waiting=[])
 
 
@@ -79,16 +76,16 @@ def person(membership_id: int):
 @login_required
 def requests():
     mine = current_membership()
-    if not (cpd_reports.is_hr(mine) or Permission.CPD_ENDORSE in _perms()):
+    if not (cpd.queries.is_hr(mine) or Permission.CPD_ENDORSE in _perms()):
         abort(403)
-    filters = cpd_reports.RequestFilters.from_args(request.args)
-    page = cpd_reports.search(mine, filters)
+    filters = cpd.queries.RequestFilters.from_args(request.args)
+    page = cpd.queries.search(mine, filters)
     org = current_org()
     return render_partial_or_page("cpd/requests.html", "cpd/_requests_table.html", org=org, filters=filters,
-                                  page=page, statuses=STATUS_LABELS, departments=cpd_reports.departments(org),
-                                  years=cpd_budgets.years_in_use(org), hr=cpd_reports.is_hr(mine),
-                                  label=cpd_budgets.financial_year_label,
-                                  people=cpd_reports.membership_ids(org.id, page.items))
+                                  page=page, statuses=STATUS_LABELS, departments=cpd.queries.departments(org),
+                                  years=cpd.budgets.years_in_use(org), hr=cpd.queries.is_hr(mine),
+                                  label=cpd.budgets.financial_year_label,
+                                  people=cpd.queries.membership_ids(org.id, page.items))
 
 
 def _request_form(form_class, obj=None):
@@ -97,7 +94,7 @@ def _request_form(form_class, obj=None):
     chosen = form.micro_credential_id.data or (str(obj.micro_credential_id) if obj and obj.micro_credential_id else "")
     form.micro_credential_id.choices = [("", "Choose a micro-credential")] + [
         (str(mc.id), f"{mc.title} ({mc.provider.name}, SCQF {mc.scqf_level}, £{mc.price_pence / 100:,.2f})")
-        for mc in cpd_requests.hub_choices(q, include_id=int(chosen) if chosen.isdigit() else None)]
+        for mc in cpd.requests.hub_choices(q, include_id=int(chosen) if chosen.isdigit() else None)]
     return form, q
 
 
@@ -112,7 +109,7 @@ def new_request():
     error = None
     if form.validate_on_submit():
         try:
-            s = cpd_requests.create_request(current_user, current_org(), form.details(),
+            s = cpd.requests.create_request(current_user, current_org(), form.details(),
                                             submit=not form.save_draft.data)
         except CpdError as exc:
             error = str(exc)
@@ -131,7 +128,7 @@ def new_request():
 def nominate():
     form, q = _request_form(NominateForm)
     mine, org = current_membership(), current_org()
-    people = (cpd_reports_people(org) if cpd_reports.is_hr(mine) else cpd_requests.reports_of(mine))
+    people = (cpd_reports_people(org) if cpd.queries.is_hr(mine) else cpd.requests.reports_of(mine))
     form.person.choices = [(m.id, f"{m.user.name} ({m.department or 'no department'})")
                            for m in people if m.user_id != current_user.id]
     if request.headers.get("HX-Target") == "hub-choices":
@@ -140,7 +137,7 @@ def nominate():
     if form.validate_on_submit():
         try:
             target = get_for(org, Membership, form.person.data)
-            s = cpd_requests.nominate(current_user, org, target, form.details())
+            s = cpd.requests.nominate(current_user, org, target, form.details())
         except CpdError as exc:
             error = str(exc)
         else:
@@ -162,24 +159,24 @@ def cpd_reports_people(org) -> list[Membership]:
 @login_required
 def show(sponsorship_id: int):
     s = load_request(sponsorship_id)
-    actions = cpd.available_actions(current_user, s)
-    approving = any(t.action in cpd.APPROVALS for t in actions)
-    year = cpd_budgets.financial_year_of(s.start_date or date.today())
+    actions = cpd.workflow.available_actions(current_user, s)
+    approving = any(t.action in cpd.workflow.APPROVALS for t in actions)
+    year = cpd.budgets.financial_year_of(s.start_date or date.today())
     org = current_org()
     return render_template("cpd/show.html", s=s, actions=actions,
-                           budgets=cpd_budgets.budgets_for(org, year) if approving else [],
-                           funding=cpd_budgets.funding_years_for(org, year) if approving else [],
-                           year_label=cpd_budgets.financial_year_label(year),
-                           hr=cpd.HR in cpd.relationships(current_user, s),
-                           editable=cpd_requests.edit_problem(current_user, s) is None,
-                           may_accept=cpd_requests.acceptance_problem(current_user, s) is None)
+                           budgets=cpd.budgets.budgets_for(org, year) if approving else [],
+                           funding=cpd.budgets.funding_years_for(org, year) if approving else [],
+                           year_label=cpd.budgets.financial_year_label(year),
+                           hr=cpd.workflow.HR in cpd.workflow.relationships(current_user, s),
+                           editable=cpd.requests.edit_problem(current_user, s) is None,
+                           may_accept=cpd.requests.acceptance_problem(current_user, s) is None)
 
 
 @bp.route("/requests/<int:sponsorship_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(sponsorship_id: int):
     s = load_request(sponsorship_id)
-    if cpd_requests.edit_problem(current_user, s):
+    if cpd.requests.edit_problem(current_user, s):
         abort(403)
     form, q = _request_form(RequestForm, s)
     if request.method == "GET":
@@ -189,9 +186,9 @@ def edit(sponsorship_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            cpd_requests.update_request(current_user, s, form.details())
+            cpd.requests.update_request(current_user, s, form.details())
             if not form.save_draft.data:
-                cpd.act(current_user, s, "submit" if s.status == "draft" else "resubmit")
+                cpd.workflow.act(current_user, s, "submit" if s.status == "draft" else "resubmit")
         except CpdError as exc:
             error = str(exc)
         else:
@@ -223,8 +220,8 @@ def transition(sponsorship_id: int, action: str):
         # One approval form: conditions, when given, make it an approval with conditions.
         action, comment = "approve_with_conditions", form["conditions"]
     try:
-        transition_row = cpd.check(current_user, s, action)
-        cpd.act(current_user, s, action, comment, budget_id=form.get("budget_id", type=int),
+        transition_row = cpd.workflow.check(current_user, s, action)
+        cpd.workflow.act(current_user, s, action, comment, budget_id=form.get("budget_id", type=int),
                 funding_year_id=form.get("funding_year_id", type=int), actual_cost_pence=actual,
                 completed_on=completed_on, agreement=agreement)
     except (CpdError, ValueError) as exc:
@@ -241,7 +238,7 @@ def transition(sponsorship_id: int, action: str):
 def accept_agreement(sponsorship_id: int):
     s = load_request(sponsorship_id)
     try:
-        cpd_requests.accept_agreement(current_user, s)
+        cpd.requests.accept_agreement(current_user, s)
     except CpdError as exc:
         flash(str(exc), "error")
     else:
@@ -258,7 +255,7 @@ def change_cost(sponsorship_id: int):
         new_cost = pence_from(request.form.get("new_cost"))
         if new_cost is None:
             raise CpdError("Enter the new cost in pounds")
-        cpd_requests.change_cost(current_user, s, new_cost, request.form.get("comment", ""))
+        cpd.requests.change_cost(current_user, s, new_cost, request.form.get("comment", ""))
     except (CpdError, ValueError) as exc:
         db.session.rollback()
         flash(str(exc) if isinstance(exc, CpdError) else "Enter the new cost in pounds, like 450.00", "error")

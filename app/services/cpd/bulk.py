@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models.cpd import CpdBudget, FundingSource, FundingSourceYear, Sponsorship
-from app.services.cpd import budgets as cpd_budgets
-from app.services.cpd import workflow as cpd
+from app.services.cpd import budgets, workflow
 from app.services.cpd.budgets import CpdError
 
 
@@ -56,7 +55,7 @@ class Plan:
 
 
 def _year(s: Sponsorship) -> int:
-    return cpd_budgets.financial_year_of(s.start_date or date.today())
+    return budgets.financial_year_of(s.start_date or date.today())
 
 
 def plan(actor, org, sponsorships: list[Sponsorship], funding_source_id: int | None) -> Plan:
@@ -76,13 +75,13 @@ def plan(actor, org, sponsorships: list[Sponsorship], funding_source_id: int | N
             FundingSourceYear.funding_source_id == source.id, FundingSourceYear.financial_year == year))
         line = PlanLine(s, budget, funding)
         try:
-            cpd.check(actor, s, "approve")
+            workflow.check(actor, s, "approve")
         except CpdError as exc:
             line.problem = str(exc)
         if not line.problem and budget is None:
-            line.problem = f"There is no {s.department or 'department'} budget for {cpd_budgets.financial_year_label(year)}."
+            line.problem = f"There is no {s.department or 'department'} budget for {budgets.financial_year_label(year)}."
         if not line.problem and source is not None and funding is None:
-            line.problem = f"{source.name} has no cap for {cpd_budgets.financial_year_label(year)}."
+            line.problem = f"{source.name} has no cap for {budgets.financial_year_label(year)}."
         if not line.problem:
             b = budget_impacts.setdefault(budget.id, Impact(budget.department, year, budget.remaining_pence))
             b.needed += s.cost_pence
@@ -104,6 +103,6 @@ def approve_all(actor, org, sponsorships: list[Sponsorship], funding_source_id: 
     for line in the_plan.lines:
         if line.problem:
             raise CpdError(f"{line.sponsorship.person.name}, {line.sponsorship.title}: {line.problem}")
-        cpd.act(actor, line.sponsorship, "approve", comment or "Approved in a batch",
+        workflow.act(actor, line.sponsorship, "approve", comment or "Approved in a batch",
                 budget_id=line.budget.id, funding_year_id=line.funding.id)
     return [line.sponsorship for line in the_plan.lines]

@@ -1,12 +1,13 @@
 """Emails for CPD sponsorship: one to whoever must act next, after every transition."""
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Membership, MembershipStatus, RoleGrant, User
 from app.models.people import Role
+from app.services import links
+from app.services.cpd.people import line_manager_of, person_membership
 from app.services.mail import send
 
 
@@ -20,14 +21,11 @@ def hr_managers(org_id: int) -> list[User]:
 
 
 def _link(sponsorship) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
-    return f"{base}/cpd/requests/{sponsorship.id}"
+    return links.public_url(f"/cpd/requests/{sponsorship.id}")
 
 
 def after_transition(actor, s, transition, comment: str | None) -> None:
     """Tell the people who must act (or who need to know the outcome) what just happened."""
-    from app.services.cpd.workflow import line_manager_of, person_membership
-
     action = transition.action
     person = s.person
     by = actor.name if actor is not None else "Credwork"

@@ -15,8 +15,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from app.domain.calendar import london
 from app.domain.money import format_pounds as pounds
-from app.services.cpd import budgets as cpd_budgets
-from app.services.cpd import queries as cpd_reports
+from app.services.cpd import budgets, queries
 
 BRAND = colors.HexColor("#00594f")
 _styles = getSampleStyleSheet()
@@ -73,15 +72,15 @@ def _build(story: list, title: str) -> bytes:
 
 def spend_report(org, year: int, department: str | None = None) -> bytes:
     """Budget, committed, spent and remaining per department, then every sponsorship with money."""
-    label = cpd_budgets.financial_year_label(year)
-    start, end = cpd_budgets.financial_year_bounds(year)
+    label = budgets.financial_year_label(year)
+    start, end = budgets.financial_year_bounds(year)
     scope = department or "All departments"
     title = f"CPD spend report {label}: {scope}"
     story = [Paragraph(escape(f"CPD spend report, {label}"), H1),
              _p(f"{org.name} · {scope} · financial year {start:%-d %B %Y} to "
                 f"{date.fromordinal(end.toordinal() - 1):%-d %B %Y} · produced {date.today():%-d %B %Y}", SMALL),
              Spacer(1, 6)]
-    money = [m for m in cpd_reports.money_by_department(org, year) if not department or m.department == department]
+    money = [m for m in queries.money_by_department(org, year) if not department or m.department == department]
     rows = [[m.department, pounds(m.allocated), pounds(m.committed), pounds(m.spent), pounds(m.remaining)]
             for m in money]
     if len(money) > 1:
@@ -93,7 +92,7 @@ def spend_report(org, year: int, department: str | None = None) -> bytes:
                             [62 * mm, 27 * mm, 27 * mm, 27 * mm, 31 * mm], {1, 2, 3, 4}, total_row=len(money) > 1))
     else:
         story.append(_p("No budget has been set for this year.", BODY))
-    items = cpd_reports.spend_rows(org, year, department)
+    items = queries.spend_rows(org, year, department)
     story.append(Paragraph("Sponsorships", H2))
     if items:
         story.append(_table(
@@ -108,7 +107,7 @@ def spend_report(org, year: int, department: str | None = None) -> bytes:
     return _build(story, title)
 
 
-def person_record(record: cpd_reports.CpdRecord) -> bytes:
+def person_record(record: queries.CpdRecord) -> bytes:
     """A person's CPD record: totals, every request, and each learning agreement's full text."""
     person, membership = record.person, record.membership
     title = f"CPD record: {person.name}"

@@ -15,7 +15,7 @@ from app.models.cpd import STATUS_LABELS, Sponsorship, SponsorshipStatus
 from app.models.cpd import SponsorshipStatus as S
 from app.security.permissions import Permission
 from app.security.policy import permissions_of
-from app.services.cpd import budgets as cpd_budgets
+from app.services.cpd import budgets
 
 PAGE_SIZE = 25
 FINISHED = {S.COMPLETED}
@@ -94,7 +94,7 @@ def _filtered(membership: Membership, f: RequestFilters):
     if f.department:
         stmt = stmt.where(Sponsorship.department == f.department)
     if f.year:
-        start, end = cpd_budgets.financial_year_bounds(f.year)
+        start, end = budgets.financial_year_bounds(f.year)
         stmt = stmt.where(Sponsorship.start_date >= start, Sponsorship.start_date < end)
     if f.person:
         needle = f"%{f.person.lower()}%"
@@ -148,13 +148,13 @@ class DepartmentMoney:
 
 def money_by_department(org, year: int) -> list[DepartmentMoney]:
     return [DepartmentMoney(b.department, b.allocated_pence, b.committed_pence, b.spent_pence)
-            for b in cpd_budgets.budgets_for(org, year)]
+            for b in budgets.budgets_for(org, year)]
 
 
 def waiting_for(actor, membership: Membership) -> list[Sponsorship]:
     """Requests where this person is the one who must act next (endorse or decide), in one query.
 
-    The same rules as the transition table (see `cpd.available_actions`, which a test holds
+    The same rules as the transition table (see `workflow.available_actions`, which a test holds
     this to): line managers endorse their reports' submitted requests; HR decides endorsed
     requests they did not endorse or nominate, and submitted ones from people with no line
     manager.
@@ -256,14 +256,14 @@ def person_record(membership: Membership) -> CpdRecord:
 def department_history(org, department: str, year: int | None) -> list[Sponsorship]:
     stmt = select(Sponsorship).where(Sponsorship.organisation_id == org.id, Sponsorship.department == department)
     if year:
-        start, end = cpd_budgets.financial_year_bounds(year)
+        start, end = budgets.financial_year_bounds(year)
         stmt = stmt.where(Sponsorship.start_date >= start, Sponsorship.start_date < end)
     return list(db.session.scalars(stmt.order_by(Sponsorship.start_date.desc().nulls_last(), Sponsorship.id.desc())))
 
 
 def spend_rows(org, year: int, department: str | None = None) -> list[Sponsorship]:
     """Requests that committed or spent money in the year (by start date), for spend reports."""
-    start, end = cpd_budgets.financial_year_bounds(year)
+    start, end = budgets.financial_year_bounds(year)
     stmt = select(Sponsorship).where(Sponsorship.organisation_id == org.id, Sponsorship.status.in_(LIVE_MONEY),
                                      Sponsorship.start_date >= start, Sponsorship.start_date < end)
     if department:
@@ -303,6 +303,6 @@ def spend_csv(org, year: int) -> str:
     rows = spend_rows(org, year)
     return _csv(["financial_year", "department", "id", "person", "course", "status", "funding_source",
                  "committed_gbp", "spent_gbp"],
-                ([cpd_budgets.financial_year_label(year), s.department or "", s.id, s.person.name, s.title,
+                ([budgets.financial_year_label(year), s.department or "", s.id, s.person.name, s.title,
                   s.status, s.funding_source_year.funding_source.name if s.funding_source_year else "",
                   _pounds_plain(s.committed_pence), _pounds_plain(s.spent_pence)] for s in rows))

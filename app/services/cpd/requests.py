@@ -15,9 +15,7 @@ from app.models.cpd import SponsorshipStatus as S
 from app.security.permissions import Permission
 from app.security.policy import permissions_of
 from app.services import audit
-from app.services.cpd import budgets as cpd_budgets
-from app.services.cpd import notify as cpd_notify
-from app.services.cpd import workflow as cpd
+from app.services.cpd import budgets, notify, people, workflow
 from app.services.cpd.budgets import CpdError
 
 EDITABLE = {S.DRAFT, S.MORE_INFORMATION_NEEDED}
@@ -39,7 +37,7 @@ class CourseDetails:
 
 def create_request(actor, org, details: CourseDetails, *, submit: bool = True) -> Sponsorship:
     """The signed-in employee asks to be sponsored; submitted straight away unless saved as a draft."""
-    membership = cpd.membership_in(actor, org.id)
+    membership = people.membership_in(actor, org.id)
     if membership is None or Permission.CPD_REQUEST not in permissions_of(membership):
         raise CpdError("You cannot ask for CPD sponsorship in this organisation.")
     s = Sponsorship(organisation_id=org.id, person_id=actor.id, created_by_id=actor.id, nominated=False,
@@ -49,9 +47,9 @@ def create_request(actor, org, details: CourseDetails, *, submit: bool = True) -
     db.session.flush()
     audit.record(actor, "cpd.request_created", s, f"{actor.name} asked for CPD sponsorship: {s.title}",
                  organisation=org, cost_pence=s.cost_pence)
-    cpd.record_event(actor, s, "create", details.reason)
+    workflow.record_event(actor, s, "create", details.reason)
     if submit:
-        cpd.act(actor, s, "submit")
+        workflow.act(actor, s, "submit")
     return s
 
 
@@ -61,7 +59,7 @@ def nominate(actor, org, person_membership: Membership, details: CourseDetails) 
     The nomination is the nominator's endorsement, so the request starts as endorsed and goes
     to HR; the nominator cannot approve it themselves.
     """
-    mine = cpd.membership_in(actor, org.id)
+    mine = people.membership_in(actor, org.id)
     granted = permissions_of(mine)
     if mine is None or Permission.CPD_NOMINATE not in granted or person_membership.organisation_id != org.id:
         raise CpdError("You cannot nominate people for CPD in this organisation.")
@@ -76,9 +74,9 @@ def nominate(actor, org, person_membership: Membership, details: CourseDetails) 
     db.session.add(s)
     db.session.flush()
     s.submitted_at, s.endorsed_by_id = utcnow(), actor.id
-    transition = cpd.Transition(S.DRAFT, "nominate", S.ENDORSED, frozenset({cpd.LINE_MANAGER, cpd.HR}), "Nominate")
-    cpd.record_transition(actor, s, transition, details.reason, None)
-    cpd_notify.after_transition(actor, s, transition, details.reason)
+    transition = workflow.Transition(S.DRAFT, "nominate", S.ENDORSED, frozenset({workflow.LINE_MANAGER, workflow.HR}), "Nominate")
+    workflow.record_transition(actor, s, transition, details.reason, None)
+    notify.after_transition(actor, s, transition, details.reason)
     return s
 
 
@@ -123,7 +121,7 @@ def accept_agreement(actor, s: Sponsorship) -> None:
         raise CpdError(problem)
     agreement = s.agreement
     agreement.accepted_at, agreement.accepted_by_id = utcnow(), actor.id
-    cpd.record_event(actor, s, "accept_agreement", "Accepted the learning agreement")
+    workflow.record_event(actor, s, "accept_agreement", "Accepted the learning agreement")
     audit.record(actor, "cpd.agreement_accepted", s, f"{actor.name} accepted the learning agreement for {s.title}",
                  organisation=s.organisation_id, repayment_months=agreement.repayment_months)
 
@@ -134,7 +132,7 @@ def change_cost(actor, s: Sponsorship, new_cost_pence: int, comment: str) -> Non
     Before completion the commitment follows the new price; afterwards the spend does. Either
     way the budget and the funding source cap are re-checked under their row locks.
     """
-    if cpd.HR not in cpd.relationships(actor, s):
+    if workflow.HR not in workflow.relationships(actor, s):
         raise CpdError("Only an HR manager can change the cost.")
     if new_cost_pence < 0:
         raise CpdError("The cost cannot be negative")
@@ -143,11 +141,11 @@ def change_cost(actor, s: Sponsorship, new_cost_pence: int, comment: str) -> Non
         raise CpdError("Say why the cost changed (for example, a refund or a new price)")
     if s.status in {S.APPROVED, S.APPROVED_WITH_CONDITIONS, S.ENROLLED}:
         delta = new_cost_pence - s.committed_pence
-        cpd_budgets.adjust_commitment(s.budget_id, s.funding_source_year_id, delta)
+        budgets.adjust_commitment(s.budget_id, s.funding_source_year_id, delta)
         s.committed_pence = s.cost_pence = new_cost_pence
     elif s.status in {S.COMPLETED, S.NOT_COMPLETED} and s.budget_id:
         delta = new_cost_pence - s.spent_pence
-        cpd_budgets.adjust_spend(s.budget_id, s.funding_source_year_id, delta)
+        budgets.adjust_spend(s.budget_id, s.funding_source_year_id, delta)
         s.spent_pence = new_cost_pence
     elif s.status in EDITABLE | {S.SUBMITTED, S.ENDORSED}:
         delta = new_cost_pence - s.cost_pence
@@ -156,7 +154,7 @@ def change_cost(actor, s: Sponsorship, new_cost_pence: int, comment: str) -> Non
         raise CpdError("The cost of a rejected or withdrawn request cannot be changed.")
     db.session.flush()
     kind = "refund" if delta < 0 else "cost change"
-    cpd.record_event(actor, s, "change_cost", comment, delta)
+    workflow.record_event(actor, s, "change_cost", comment, delta)
     audit.record(actor, "cpd.cost_changed", s, f"{actor.name} recorded a {kind} of {format_pounds(abs(delta))} "
                  f"on {s.title}", organisation=s.organisation_id, delta_pence=delta, comment=comment)
 

@@ -20,16 +20,15 @@ from datetime import date
 from sqlalchemy import case, select
 
 from app.extensions import db
-from app.models import Membership, MembershipStatus
 from app.models.base import utcnow
 from app.models.cpd import LearningAgreement, Sponsorship, SponsorshipEvent
 from app.models.cpd import SponsorshipStatus as S
 from app.security.permissions import Permission
 from app.security.policy import permissions_of
 from app.services import audit
-from app.services.cpd import budgets as cpd_budgets
-from app.services.cpd import notify as cpd_notify
+from app.services.cpd import budgets, notify
 from app.services.cpd.budgets import CpdError, NotEnoughBudget  # noqa: F401 (re-exported)
+from app.services.cpd.people import line_manager_of, membership_in, person_membership
 
 REQUESTER, LINE_MANAGER, HR = "requester", "line_manager", "hr_manager"
 WHO_LABELS = {REQUESTER: "the employee", LINE_MANAGER: "their line manager", HR: "an HR manager"}
@@ -83,28 +82,6 @@ COMMENT_REQUIRED = {"reject", "request_information", "approve_with_conditions"}
 
 def find_transition(status: str, action: str) -> Transition | None:
     return next((t for t in TRANSITIONS if t.from_status == status and t.action == action), None)
-
-
-# -- who is who ------------------------------------------------------------------------------
-
-def membership_in(user, org_id: int) -> Membership | None:
-    if user is None:
-        return None
-    return db.session.scalar(select(Membership).where(
-        Membership.user_id == user.id, Membership.organisation_id == org_id,
-        Membership.status == MembershipStatus.ACTIVE))
-
-
-def person_membership(sponsorship: Sponsorship) -> Membership | None:
-    return db.session.scalar(select(Membership).where(
-        Membership.user_id == sponsorship.person_id, Membership.organisation_id == sponsorship.organisation_id))
-
-
-def line_manager_of(membership: Membership | None) -> Membership | None:
-    if membership is None or membership.line_manager_id is None:
-        return None
-    manager = db.session.get(Membership, membership.line_manager_id)
-    return manager if manager is not None and manager.is_active else None
 
 
 def relationships(actor, sponsorship: Sponsorship) -> set[str]:
@@ -211,12 +188,12 @@ def act(actor, sponsorship: Sponsorship, action: str, comment: str | None = None
         locked.submitted_at = utcnow()
     elif action == "withdraw" and locked.committed_pence:
         amount = -locked.committed_pence
-        cpd_budgets.release(locked.budget_id, locked.funding_source_year_id, locked.committed_pence)
+        budgets.release(locked.budget_id, locked.funding_source_year_id, locked.committed_pence)
         locked.committed_pence = 0
     elif action in {"complete", "not_complete"}:
         amount = _finish(actor, locked, action, actual_cost_pence, completed_on)
     record_transition(actor, locked, transition, comment, amount)
-    cpd_notify.after_transition(actor, locked, transition, comment)
+    notify.after_transition(actor, locked, transition, comment)
     return locked
 
 
@@ -230,7 +207,7 @@ def _approve(actor, s: Sponsorship, action: str, budget_id, funding_year_id, com
         raise CpdError("Choose the budget and the funding source to approve against")
     if budget.financial_year != funding.financial_year:
         raise CpdError("The budget and the funding source must be for the same financial year")
-    cpd_budgets.commit(budget.id, funding.id, s.cost_pence)
+    budgets.commit(budget.id, funding.id, s.cost_pence)
     s.budget_id, s.funding_source_year_id = budget.id, funding.id
     s.committed_pence = s.cost_pence
     s.approved_by_id, s.approved_at = actor.id, utcnow()
@@ -253,7 +230,7 @@ def _finish(actor, s: Sponsorship, action: str, actual: int | None, completed_on
         actual = s.committed_pence
     if actual < 0:
         raise CpdError("The actual cost cannot be negative")
-    cpd_budgets.spend(s.budget_id, s.funding_source_year_id, s.committed_pence, actual)
+    budgets.spend(s.budget_id, s.funding_source_year_id, s.committed_pence, actual)
     s.committed_pence, s.spent_pence = 0, actual
     if action == "complete":
         s.completed_on = completed_on or date.today()

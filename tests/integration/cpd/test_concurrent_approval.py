@@ -22,8 +22,7 @@ from app.models.cpd import (
     SponsorshipEvent,
 )
 from app.models.cpd import SponsorshipStatus as S
-from app.services.cpd import budgets as cpd_budgets
-from app.services.cpd import workflow as cpd
+from app.services import cpd
 from app.services.cpd.budgets import CpdError
 from tests.factories.cpd import employer, request
 
@@ -62,7 +61,7 @@ def two_requests(app):
 def _race(app, monkeypatch, jobs: list[tuple[int, int, int, int]]) -> list[str]:
     """Run approvals (sponsorship id, HR user id, budget id, funding year id) at the same moment,
     each in its own thread, session and connection; return what happened to each."""
-    real_commit = cpd_budgets.commit
+    real_commit = cpd.budgets.commit
 
     def slow_commit(*args, **kwargs):
         # Hold the locks a little, so the other approval certainly arrives while they are held.
@@ -70,7 +69,7 @@ def _race(app, monkeypatch, jobs: list[tuple[int, int, int, int]]) -> list[str]:
         time.sleep(0.4)
         return result
 
-    monkeypatch.setattr(cpd_budgets, "commit", slow_commit)
+    monkeypatch.setattr(cpd.budgets, "commit", slow_commit)
     start = threading.Barrier(len(jobs))
     outcomes: list[str] = [""] * len(jobs)
 
@@ -83,7 +82,7 @@ def _race(app, monkeypatch, jobs: list[tuple[int, int, int, int]]) -> list[str]:
                 hr = db.session.get(User, hr_id)
                 sponsorship = db.session.get(Sponsorship, sponsorship_id)
                 start.wait(timeout=5)
-                cpd.act(hr, sponsorship, "approve", budget_id=budget_id, funding_year_id=funding_id)
+                cpd.workflow.act(hr, sponsorship, "approve", budget_id=budget_id, funding_year_id=funding_id)
                 db.session.commit()
                 outcomes[i] = "approved"
             except CpdError as exc:
@@ -125,7 +124,7 @@ def test_the_funding_source_cap_holds_across_departments(app, monkeypatch):
     """Two departments, each with room, draw on one FWDF cap that covers only one request."""
     with app.app_context():
         e = employer(allocated=100_000, cap=40_000)
-        other_budget = cpd_budgets.save_budget(e.hr, e.org, "Production", e.budget.financial_year, 100_000)
+        other_budget = cpd.budgets.save_budget(e.hr, e.org, "Production", e.budget.financial_year, 100_000)
         e.membership(e.colleague).department = "Production"
         first = request(e, cost=30_000, state=S.ENDORSED)
         second = request(e, person=e.colleague, cost=30_000, state=S.ENDORSED)

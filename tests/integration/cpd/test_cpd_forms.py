@@ -7,7 +7,7 @@ import pytest
 
 from app.models.cpd import FundingSource
 from app.models.cpd import SponsorshipStatus as S
-from app.services.cpd import workflow as cpd
+from app.services import cpd
 from tests.factories.cpd import employer, micro_credential, request
 
 
@@ -149,6 +149,6 @@ def test_funding_source_and_cap_through_the_budgets_page(as_user):
     page = client.get(f"/cpd/budgets?year={year}").get_data(as_text=True)
     assert "£15,000.00" in page
     s = request(e, state=S.ENDORSED)
-    cpd.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=source.years[0].id)
+    cpd.workflow.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=source.years[0].id)
     assert source.years[0].committed_pence == 30_000
     assert as_user(e.manager).get("/cpd/budgets").status_code == 403

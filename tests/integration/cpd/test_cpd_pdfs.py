@@ -6,9 +6,7 @@ import io
 from pypdf import PdfReader
 
 from app.models.cpd import SponsorshipStatus as S
-from app.services.cpd import budgets as cpd_budgets
-from app.services.cpd import requests as cpd_requests
-from app.services.cpd import workflow as cpd
+from app.services import cpd
 from tests.factories.cpd import employer, external, request
 
 
@@ -26,7 +24,7 @@ def _client(app, login, user):
 def test_spend_report_pdf_per_department_and_year(app, login):
     e = employer(allocated=500_000)
     done = request(e, cost=30_000, state=S.ENROLLED)
-    cpd.act(e.hr, done, "complete", actual_cost_pence=28_000)
+    cpd.workflow.act(e.hr, done, "complete", actual_cost_pence=28_000)
     request(e, person=e.colleague, cost=12_000, state=S.APPROVED,
             details=external(cost=12_000, title="First aid at work"))
     request(e, person=e.loner, cost=99_999, state=S.REJECTED)  # no money: not in the report
@@ -36,7 +34,7 @@ def test_spend_report_pdf_per_department_and_year(app, login):
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
     text = _text(response.data)
-    label = cpd_budgets.financial_year_label(year)
+    label = cpd.budgets.financial_year_label(year)
     assert f"CPD spend report, {label}" in text and e.org.name in text
     assert "Engineering" in text and "£5,000.00" in text  # the budget
     assert "£120.00" in text and "£280.00" in text  # committed, spent
@@ -48,12 +46,12 @@ def test_spend_report_pdf_per_department_and_year(app, login):
 def test_person_record_pdf_prints_the_learning_agreement(app, login):
     e = employer()
     s = request(e, cost=30_000, state=S.ENDORSED)
-    cpd.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id,
+    cpd.workflow.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id,
             agreement={"repayment_months": 18, "repayment_basis": "pro_rata",
                        "text": "If you leave within 18 months you repay a share of the fee.\nThe share falls each month."})
-    cpd_requests.accept_agreement(e.employee, s)
-    cpd.act(e.employee, s, "enrol")
-    cpd.act(e.employee, s, "complete")
+    cpd.requests.accept_agreement(e.employee, s)
+    cpd.workflow.act(e.employee, s, "enrol")
+    cpd.workflow.act(e.employee, s, "complete")
     employee = _client(app, login, e.employee)
     text = _text(employee.get("/cpd/mine/record.pdf").data)
     assert "CPD record: Eilidh Employee" in text

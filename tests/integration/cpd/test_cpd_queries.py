@@ -11,8 +11,7 @@ from app.extensions import db
 from app.models import Membership, Organisation
 from app.models.cpd import Sponsorship
 from app.models.cpd import SponsorshipStatus as S
-from app.services.cpd import queries as cpd_reports
-from app.services.cpd import workflow as cpd
+from app.services import cpd
 from seeds import load_demo
 from tests.factories.cpd import employer, request
 
@@ -26,8 +25,8 @@ def test_waiting_list_matches_the_transition_table_for_every_demo_manager():
         for membership in db.session.scalars(select(Membership).where(Membership.organisation_id == org.id)):
             user = membership.user
             expected = {s.id for s in requests if s.person_id != user.id
-                        and any(t.action in DECIDING for t in cpd.available_actions(user, s))}
-            assert {s.id for s in cpd_reports.waiting_for(user, membership)} == expected, user.email
+                        and any(t.action in DECIDING for t in cpd.workflow.available_actions(user, s))}
+            assert {s.id for s in cpd.queries.waiting_for(user, membership)} == expected, user.email
 
 
 @contextmanager

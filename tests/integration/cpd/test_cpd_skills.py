@@ -8,9 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Membership, MicroCredential, Organisation, User
 from app.models.cpd import SponsorshipStatus as S
-from app.services.cpd import budgets as cpd_budgets
-from app.services.cpd import requests as cpd_requests
-from app.services.cpd import workflow as cpd
+from app.services import cpd
 from app.services.cpd.requests import CourseDetails
 from app.services.skills import gaps
 from app.services.skills.gaps import GapState
@@ -31,16 +29,16 @@ def test_completing_sponsored_cpd_shrinks_the_skills_gap():
               and (m.provider_id, m.code) not in before.held_keys)
     taught = next(s for s in mc.skills if s.id in missing)
 
-    s = cpd_requests.create_request(priya, org, CourseDetails(reason="Close my skills gap", micro_credential_id=mc.id))
-    cpd.act(cpd.line_manager_of(membership).user, s, "endorse")
+    s = cpd.requests.create_request(priya, org, CourseDetails(reason="Close my skills gap", micro_credential_id=mc.id))
+    cpd.workflow.act(cpd.people.line_manager_of(membership).user, s, "endorse")
     hr = db.session.scalar(select(User).where(User.email == "graham.ross@kelvinmarine.example"))
-    year = cpd_budgets.financial_year_of(s.start_date or date.today())
-    budget = next(b for b in cpd_budgets.budgets_for(org, year) if b.department == s.department)
-    funding = cpd_budgets.funding_years_for(org, budget.financial_year)[0]
-    cpd.act(hr, s, "approve", budget_id=budget.id, funding_year_id=funding.id)
-    cpd.act(priya, s, "enrol")
+    year = cpd.budgets.financial_year_of(s.start_date or date.today())
+    budget = next(b for b in cpd.budgets.budgets_for(org, year) if b.department == s.department)
+    funding = cpd.budgets.funding_years_for(org, budget.financial_year)[0]
+    cpd.workflow.act(hr, s, "approve", budget_id=budget.id, funding_year_id=funding.id)
+    cpd.workflow.act(priya, s, "enrol")
     assert gaps.person_gaps(org, membership).in_state(GapState.MISSING) == before.in_state(GapState.MISSING)
-    cpd.act(priya, s, "complete")
+    cpd.workflow.act(priya, s, "complete")
     assert s.status == S.COMPLETED
 
     after = gaps.person_gaps(org, membership)

@@ -8,9 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models.cpd import SponsorshipStatus as S
-from app.services.cpd import budgets as cpd_budgets
-from app.services.cpd import requests as cpd_requests
-from app.services.cpd import workflow as cpd
+from app.services import cpd
 from app.services.cpd.budgets import CpdError, NotEnoughBudget
 from tests.factories.cpd import employer, request
 
@@ -33,7 +31,7 @@ def test_approval_commits_and_rejection_is_free():
 def test_withdrawal_after_approval_releases_the_commitment():
     e = employer(allocated=100_000)
     s = request(e, cost=30_000, state=S.APPROVED)
-    cpd.act(e.employee, s, "withdraw", "Changed my mind")
+    cpd.workflow.act(e.employee, s, "withdraw", "Changed my mind")
     assert s.committed_pence == 0 and s.events[-1].amount_pence == -30_000
     assert _totals(e.budget) == (0, 0, 100_000)
     assert _totals(e.funding)[:2] == (0, 0)
@@ -42,7 +40,7 @@ def test_withdrawal_after_approval_releases_the_commitment():
 def test_completion_turns_commitment_into_spend_at_the_actual_cost():
     e = employer(allocated=100_000)
     s = request(e, cost=30_000, state=S.ENROLLED)
-    cpd.act(e.hr, s, "complete", "Invoice was lower", actual_cost_pence=27_500)
+    cpd.workflow.act(e.hr, s, "complete", "Invoice was lower", actual_cost_pence=27_500)
     assert (s.committed_pence, s.spent_pence) == (0, 27_500)
     assert _totals(e.budget) == (0, 27_500, 72_500)
     assert _totals(e.funding)[:2] == (0, 27_500)
@@ -51,7 +49,7 @@ def test_completion_turns_commitment_into_spend_at_the_actual_cost():
 def test_only_hr_changes_the_actual_cost():
     e = employer(allocated=100_000)
     s = request(e, cost=30_000, state=S.ENROLLED)
-    cpd.act(e.employee, s, "complete", actual_cost_pence=1)  # the employee's figure is ignored
+    cpd.workflow.act(e.employee, s, "complete", actual_cost_pence=1)  # the employee's figure is ignored
     assert s.spent_pence == 30_000
 
 
@@ -59,7 +57,7 @@ def test_not_completed_still_spends_fees_paid_unless_refunded():
     e = employer(allocated=100_000)
     s = request(e, cost=30_000, state=S.NOT_COMPLETED)
     assert _totals(e.budget) == (0, 30_000, 70_000)
-    cpd_requests.change_cost(e.hr, s, 10_000, "Provider refunded two thirds")
+    cpd.requests.change_cost(e.hr, s, 10_000, "Provider refunded two thirds")
     assert s.spent_pence == 10_000 and s.events[-1].amount_pence == -20_000
     assert _totals(e.budget) == (0, 10_000, 90_000)
     assert _totals(e.funding)[:2] == (0, 10_000)
@@ -68,26 +66,26 @@ def test_not_completed_still_spends_fees_paid_unless_refunded():
 def test_refund_then_extra_charge_after_completion():
     e = employer(allocated=50_000)
     s = request(e, cost=30_000, state=S.COMPLETED)
-    cpd_requests.change_cost(e.hr, s, 25_000, "Early-booking refund")
-    cpd_requests.change_cost(e.hr, s, 26_000, "Exam resit fee")
+    cpd.requests.change_cost(e.hr, s, 25_000, "Early-booking refund")
+    cpd.requests.change_cost(e.hr, s, 26_000, "Exam resit fee")
     assert _totals(e.budget) == (0, 26_000, 24_000)
     with pytest.raises(NotEnoughBudget):
-        cpd_requests.change_cost(e.hr, s, 60_000, "Huge surcharge")
+        cpd.requests.change_cost(e.hr, s, 60_000, "Huge surcharge")
     assert s.spent_pence == 26_000
 
 
 def test_changed_price_before_completion_moves_the_commitment():
     e = employer(allocated=50_000)
     s = request(e, cost=30_000, state=S.ENROLLED)
-    cpd_requests.change_cost(e.hr, s, 35_000, "Provider's new price")
+    cpd.requests.change_cost(e.hr, s, 35_000, "Provider's new price")
     assert (s.cost_pence, s.committed_pence) == (35_000, 35_000)
     assert _totals(e.budget) == (35_000, 0, 15_000)
     with pytest.raises(NotEnoughBudget):
-        cpd_requests.change_cost(e.hr, s, 55_000, "Even newer price")
+        cpd.requests.change_cost(e.hr, s, 55_000, "Even newer price")
     with pytest.raises(CpdError, match="why"):
-        cpd_requests.change_cost(e.hr, s, 30_000, "")
+        cpd.requests.change_cost(e.hr, s, 30_000, "")
     with pytest.raises(CpdError, match="HR"):
-        cpd_requests.change_cost(e.employee, s, 30_000, "Cheaper")
+        cpd.requests.change_cost(e.employee, s, 30_000, "Cheaper")
 
 
 def test_budget_cannot_be_overspent():
@@ -95,7 +93,7 @@ def test_budget_cannot_be_overspent():
     request(e, cost=30_000, state=S.APPROVED)
     s = request(e, person=e.colleague, cost=30_000, state=S.ENDORSED)
     with pytest.raises(NotEnoughBudget, match=r"Not enough budget: Engineering has £200.00 left"):
-        cpd.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
+        cpd.workflow.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
     assert s.status == S.ENDORSED and _totals(e.budget) == (30_000, 0, 20_000)
 
 
@@ -104,7 +102,7 @@ def test_funding_source_cap_cannot_be_exceeded():
     request(e, cost=30_000, state=S.APPROVED)
     s = request(e, person=e.colleague, cost=20_000, state=S.ENDORSED)
     with pytest.raises(NotEnoughBudget, match="Training budget has £100.00 left"):
-        cpd.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
+        cpd.workflow.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
 
 
 def test_database_refuses_overspending_even_without_the_service():
@@ -119,23 +117,23 @@ def test_budget_cannot_shrink_below_what_is_used():
     e = employer(allocated=100_000)
     request(e, cost=30_000, state=S.APPROVED)
     with pytest.raises(CpdError, match="cannot be less"):
-        cpd_budgets.save_budget(e.hr, e.org, "Engineering", e.budget.financial_year, 29_999)
-    assert cpd_budgets.save_budget(e.hr, e.org, "Engineering", e.budget.financial_year, 30_000) is e.budget
+        cpd.budgets.save_budget(e.hr, e.org, "Engineering", e.budget.financial_year, 29_999)
+    assert cpd.budgets.save_budget(e.hr, e.org, "Engineering", e.budget.financial_year, 30_000) is e.budget
 
 
 def test_budget_and_funding_year_must_match():
     e = employer()
-    other_year = cpd_budgets.save_budget(e.hr, e.org, "Engineering", e.budget.financial_year + 1, 100_000)
+    other_year = cpd.budgets.save_budget(e.hr, e.org, "Engineering", e.budget.financial_year + 1, 100_000)
     s = request(e, state=S.ENDORSED)
     with pytest.raises(CpdError, match="same financial year"):
-        cpd.act(e.hr, s, "approve", budget_id=other_year.id, funding_year_id=e.funding.id)
+        cpd.workflow.act(e.hr, s, "approve", budget_id=other_year.id, funding_year_id=e.funding.id)
 
 
 def test_another_employers_budget_cannot_be_used():
     e, other = employer(), employer()
     s = request(e, state=S.ENDORSED)
     with pytest.raises(CpdError, match="Choose the budget"):
-        cpd.act(e.hr, s, "approve", budget_id=other.budget.id, funding_year_id=other.funding.id)
+        cpd.workflow.act(e.hr, s, "approve", budget_id=other.budget.id, funding_year_id=other.funding.id)
     assert _totals(other.budget)[0] == 0
 
 
@@ -147,16 +145,16 @@ def test_another_employers_budget_cannot_be_used():
     (date(2026, 1, 1), 1, 2026, "2026"),
 ])
 def test_financial_years(day, month, year, label):
-    assert cpd_budgets.financial_year_of(day, month) == year
-    assert cpd_budgets.financial_year_label(year, month) == label
-    start, end = cpd_budgets.financial_year_bounds(year, month)
+    assert cpd.budgets.financial_year_of(day, month) == year
+    assert cpd.budgets.financial_year_label(year, month) == label
+    start, end = cpd.budgets.financial_year_bounds(year, month)
     assert start <= day < end
 
 
 def test_financial_year_follows_configuration(app):
     app.config["FINANCIAL_YEAR_START_MONTH"] = 9
     try:
-        assert cpd_budgets.financial_year_of(date(2026, 8, 31)) == 2025
-        assert cpd_budgets.financial_year_of(date(2026, 9, 1)) == 2026
+        assert cpd.budgets.financial_year_of(date(2026, 8, 31)) == 2025
+        assert cpd.budgets.financial_year_of(date(2026, 9, 1)) == 2026
     finally:
         app.config["FINANCIAL_YEAR_START_MONTH"] = 4

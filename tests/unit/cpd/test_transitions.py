@@ -6,13 +6,12 @@ import pytest
 from app.models import HeldCredential
 from app.models.cpd import SponsorshipEvent
 from app.models.cpd import SponsorshipStatus as S
-from app.services.cpd import requests as cpd_requests
-from app.services.cpd import workflow as cpd
+from app.services import cpd
 from app.services.cpd.budgets import CpdError
 from tests.factories.cpd import employer, micro_credential, request
 
 ROLES = ["requester", "line_manager", "hr_manager", "colleague"]
-CASES = [(t, role) for t in cpd.TRANSITIONS for role in ROLES]
+CASES = [(t, role) for t in cpd.workflow.TRANSITIONS for role in ROLES]
 
 
 def _actor(e, role, person):
@@ -26,18 +25,18 @@ def test_only_the_named_roles_can_make_each_transition(transition, role):
     person = e.loner if transition.needs == "no_line_manager" else e.employee
     s = request(e, person=person, state=transition.from_status)
     actor = _actor(e, role, person)
-    expected = role.replace("requester", cpd.REQUESTER) in transition.who and not (
+    expected = role.replace("requester", cpd.workflow.REQUESTER) in transition.who and not (
         role == "line_manager" and person is e.loner)
     kwargs = {"budget_id": e.budget.id, "funding_year_id": e.funding.id}
     if expected:
-        cpd.act(actor, s, transition.action, "A reason", **kwargs)
+        cpd.workflow.act(actor, s, transition.action, "A reason", **kwargs)
         assert s.status == transition.to_status
         last = s.events[-1]
         assert (last.action, last.from_status, last.to_status, last.actor_id, last.comment) == (
             transition.action, transition.from_status, transition.to_status, actor.id, "A reason")
     else:
         with pytest.raises(CpdError):
-            cpd.act(actor, s, transition.action, "A reason", **kwargs)
+            cpd.workflow.act(actor, s, transition.action, "A reason", **kwargs)
         assert s.status == transition.from_status
 
 
@@ -45,9 +44,9 @@ def test_transition_not_in_the_table_is_refused():
     e = employer()
     s = request(e, state=S.SUBMITTED)
     with pytest.raises(CpdError, match="This request is submitted: “Record completion” is not possible now"):
-        cpd.act(e.hr, s, "complete")
+        cpd.workflow.act(e.hr, s, "complete")
     with pytest.raises(CpdError):  # HR may not skip the line manager when there is one
-        cpd.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
+        cpd.workflow.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
 
 
 def test_every_transition_is_audited_with_who_and_comment():
@@ -58,7 +57,7 @@ def test_every_transition_is_audited_with_who_and_comment():
 
     e = employer()
     s = request(e, state=S.SUBMITTED)
-    cpd.act(e.manager, s, "endorse", "Good fit for the team")
+    cpd.workflow.act(e.manager, s, "endorse", "Good fit for the team")
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "cpd.endorse",
                                                         AuditEvent.organisation_id == e.org.id)).one()
     assert event.actor_id == e.manager.id and event.organisation_id == e.org.id
@@ -70,9 +69,9 @@ def test_reject_and_information_requests_need_a_comment():
     e = employer()
     s = request(e, state=S.ENDORSED)
     with pytest.raises(CpdError, match="comment"):
-        cpd.act(e.hr, s, "reject", "  ")
+        cpd.workflow.act(e.hr, s, "reject", "  ")
     with pytest.raises(CpdError, match="conditions"):
-        cpd.act(e.hr, s, "approve_with_conditions", "", budget_id=e.budget.id, funding_year_id=e.funding.id)
+        cpd.workflow.act(e.hr, s, "approve_with_conditions", "", budget_id=e.budget.id, funding_year_id=e.funding.id)
 
 
 # -- separation of duties --------------------------------------------------------------------
@@ -81,8 +80,8 @@ def test_nobody_approves_their_own_request():
     e = employer()
     s = request(e, person=e.hr, state=S.SUBMITTED)  # HR manager with no line manager asks for CPD
     with pytest.raises(CpdError, match="your own request"):
-        cpd.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
-    cpd.act(e.hr2, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
+        cpd.workflow.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
+    cpd.workflow.act(e.hr2, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
     assert s.status == S.APPROVED and s.approved_by_id == e.hr2.id
 
 
@@ -96,11 +95,11 @@ def test_hr_manager_who_endorsed_may_not_also_approve():
     manager_membership.role_grants.append(RoleGrant(role="hr_manager"))
     db.session.flush()
     s = request(e, state=S.SUBMITTED)
-    cpd.act(e.manager, s, "endorse")
-    assert "approve" not in {t.action for t in cpd.available_actions(e.manager, s)}
+    cpd.workflow.act(e.manager, s, "endorse")
+    assert "approve" not in {t.action for t in cpd.workflow.available_actions(e.manager, s)}
     with pytest.raises(CpdError, match="endorsed this request"):
-        cpd.act(e.manager, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
-    cpd.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
+        cpd.workflow.act(e.manager, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
+    cpd.workflow.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
     assert s.status == S.APPROVED
 
 
@@ -108,21 +107,21 @@ def test_nominator_may_not_approve_the_nomination():
     from tests.factories.cpd import external
 
     e = employer()
-    s = cpd_requests.nominate(e.hr, e.org, e.membership(e.colleague), external())
+    s = cpd.requests.nominate(e.hr, e.org, e.membership(e.colleague), external())
     assert s.status == S.ENDORSED and s.nominated and s.person_id == e.colleague.id
     with pytest.raises(CpdError, match="nominated"):
-        cpd.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
-    cpd.act(e.hr2, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
+        cpd.workflow.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
+    cpd.workflow.act(e.hr2, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id)
 
 
 def test_line_manager_can_only_nominate_their_own_reports():
     from tests.factories.cpd import external
 
     e = employer()
-    s = cpd_requests.nominate(e.manager, e.org, e.membership(e.employee), external())
+    s = cpd.requests.nominate(e.manager, e.org, e.membership(e.employee), external())
     assert s.events[-1].action == "nominate" and s.endorsed_by_id == e.manager.id
     with pytest.raises(CpdError, match="line manage"):
-        cpd_requests.nominate(e.manager, e.org, e.membership(e.loner), external())
+        cpd.requests.nominate(e.manager, e.org, e.membership(e.loner), external())
 
 
 def test_learner_cannot_nominate():
@@ -130,7 +129,7 @@ def test_learner_cannot_nominate():
 
     e = employer()
     with pytest.raises(CpdError):
-        cpd_requests.nominate(e.employee, e.org, e.membership(e.colleague), external())
+        cpd.requests.nominate(e.employee, e.org, e.membership(e.colleague), external())
 
 
 # -- agreement and completion ----------------------------------------------------------------
@@ -138,18 +137,18 @@ def test_learner_cannot_nominate():
 def test_enrolment_waits_for_the_learning_agreement():
     e = employer()
     s = request(e, state=S.ENDORSED)
-    cpd.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id,
+    cpd.workflow.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id,
             agreement={"repayment_months": 12, "repayment_basis": "pro_rata",
                        "text": "Repay pro rata if you leave within 12 months."})
     with pytest.raises(CpdError, match="learning agreement"):
-        cpd.act(e.employee, s, "enrol")
-    assert "enrol" not in {t.action for t in cpd.available_actions(e.employee, s)}
+        cpd.workflow.act(e.employee, s, "enrol")
+    assert "enrol" not in {t.action for t in cpd.workflow.available_actions(e.employee, s)}
     with pytest.raises(CpdError):
-        cpd_requests.accept_agreement(e.manager, s)
-    cpd_requests.accept_agreement(e.employee, s)
+        cpd.requests.accept_agreement(e.manager, s)
+    cpd.requests.accept_agreement(e.employee, s)
     assert s.agreement.accepted_at is not None and s.agreement.accepted_by_id == e.employee.id
     assert s.events[-1].action == "accept_agreement"
-    cpd.act(e.employee, s, "enrol")
+    cpd.workflow.act(e.employee, s, "enrol")
     assert s.status == S.ENROLLED
 
 
@@ -160,7 +159,7 @@ def test_completing_a_hub_micro_credential_makes_a_held_credential():
     mc = micro_credential(price=45_000, hours=100, credits=10)
     s = request(e, state=S.ENROLLED, details=CourseDetails(reason="Team needs it", micro_credential_id=mc.id))
     assert (s.title, s.cost_pence, s.hours, s.scqf_credits) == (mc.title, 45_000, 100, 10)
-    cpd.act(e.employee, s, "complete")
+    cpd.workflow.act(e.employee, s, "complete")
     from sqlalchemy import select
 
     from app.extensions import db
@@ -176,7 +175,7 @@ def test_a_draft_micro_credential_cannot_be_requested():
     e = employer()
     mc = micro_credential(status="draft")
     with pytest.raises(CpdError, match="published"):
-        cpd_requests.create_request(e.employee, e.org, CourseDetails(reason="x", micro_credential_id=mc.id))
+        cpd.requests.create_request(e.employee, e.org, CourseDetails(reason="x", micro_credential_id=mc.id))
 
 
 def test_issued_badge_completes_the_enrolled_request_automatically(outbox):
@@ -186,7 +185,7 @@ def test_issued_badge_completes_the_enrolled_request_automatically(outbox):
     mc = micro_credential(code="UC-DATA1")
     newer = micro_credential(code="UC-DATA1", version=2, provider=mc.provider)
     s = request(e, state=S.ENROLLED, details=CourseDetails(reason="Needed", micro_credential_id=mc.id))
-    assert cpd.link_issued_credential(e.colleague, newer, 77) is None  # not their request
+    assert cpd.workflow.link_issued_credential(e.colleague, newer, 77) is None  # not their request
     from datetime import date
 
     from app.extensions import db
@@ -196,7 +195,7 @@ def test_issued_badge_completes_the_enrolled_request_automatically(outbox):
                                 achieved_on=date.today(), source="issued", issued_credential_id=77)
     db.session.add(issued_row)
     db.session.flush()
-    done = cpd.link_issued_credential(e.employee, newer, 77)
+    done = cpd.workflow.link_issued_credential(e.employee, newer, 77)
     assert done is s and s.status == S.COMPLETED and s.issued_credential_id == 77
     assert issued_row.sponsorship_id == s.id  # linked, not duplicated
     from sqlalchemy import func, select
