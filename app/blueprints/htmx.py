@@ -12,6 +12,11 @@ def wants_partial() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
+def targets(region_id: str) -> bool:
+    """Whether this htmx request asks for just the region with this id (its hx-target)."""
+    return bool(htmx) and htmx.target == region_id
+
+
 def render_partial_or_page(page: str, partial: str, /, **context) -> str:
     """Render `partial` for an htmx request, else the full `page`. The template names are
     positional-only so the context may itself hold a `page` (e.g. a page of results)."""

@@ -44,7 +44,7 @@ def financial_year_bounds(year: int, start_month: int = DEFAULT_FINANCIAL_YEAR_S
     return date(year, start_month, 1), date(year + 1, start_month, 1)
 
 
-def parse_financial_year(text: str | None, default: int) -> int:
+def parse_financial_year(text: str | None, default: int | None) -> int | None:
     """A financial year from a query string; anything that is not a plausible year is `default`."""
     try:
         year = int((text or "").strip())

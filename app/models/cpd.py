@@ -208,6 +208,10 @@ class Sponsorship(TenantOwned, CreatedAtMixin, Model):
         return STATUS_LABELS[SponsorshipStatus(self.status)]
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == SponsorshipStatus.DRAFT
+
+    @property
     def is_hub(self) -> bool:
         return self.micro_credential_id is not None
 

@@ -8,11 +8,12 @@ from datetime import date
 from app.extensions import db
 from app.models import Membership, MicroCredential, Organisation, User
 from app.models.cpd import SponsorshipStatus as S
+from app.domain import calendar
 from app.services import cpd
 from app.services.cpd.requests import CourseDetails
 from tests.factories.accounts import OrganisationFactory, member
 
-YEAR = cpd.budgets.financial_year_of(date.today(), 4)
+YEAR = calendar.financial_year_of(date.today(), 4)  # the test configuration starts the year in April
 
 
 @dataclass

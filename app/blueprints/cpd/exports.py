@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask import Response, abort, request
 from flask_login import login_required
 
 from app.blueprints.cpd import bp
+from app.blueprints.cpd.forms import year_arg
 from app.models import Membership
 from app.security.permissions import Permission
-from app.security.policy import current_membership, current_org, require
+from app.security.policy import acting_org, current_membership, current_org, require
 from app.security.scoping import get_for
 from app.services import cpd
 
@@ -23,7 +23,7 @@ def _download(body: bytes | str, filename: str, mimetype: str) -> Response:
 
 
 def _year() -> int:
-    return request.args.get("year", type=int) or cpd.budgets.financial_year_of(date.today())
+    return year_arg(request.args, cpd.budgets.this_financial_year())
 
 
 @bp.get("/export/requests.csv")
@@ -42,7 +42,7 @@ def export_requests():
 @require(Permission.CPD_APPROVE)
 def export_spend():
     year = _year()
-    return _download(cpd.queries.spend_csv(current_org(), year),
+    return _download(cpd.queries.spend_csv(acting_org(), year),
                      f"cpd-spend-{cpd.budgets.financial_year_label(year)}.csv", "text/csv")
 
 
@@ -51,7 +51,7 @@ def export_spend():
 def spend_pdf():
     """The CPD spend report for a financial year, for one department or all of them."""
     year, department = _year(), request.args.get("department", "").strip() or None
-    pdf = cpd.pdf.spend_report(current_org(), year, department)
+    pdf = cpd.pdf.spend_report(acting_org(), year, department)
     # The name comes from the URL: only [a-z0-9-] may reach the Content-Disposition header.
     slug = re.sub(r"[^a-z0-9]+", "-", (department or "all departments").lower().replace("&", "and")).strip("-") \
         or "department"

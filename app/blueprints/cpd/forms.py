@@ -1,7 +1,6 @@
 """Forms for CPD sponsorship: the request, a nomination, budgets and funding sources."""
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -13,25 +12,27 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.domain.calendar import parse_financial_year
+from app.domain.money import parse_pence
 from app.models.cpd import FUNDING_KIND_LABELS
 from app.services.cpd.requests import CourseDetails
 
-# At most £9,999,999.99: integer pence must fit a PostgreSQL integer column.
-_MONEY = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
 
-
-def pence_from(text: str | None) -> int | None:
-    """"£1,250.5" -> 125050; empty -> None; anything else -> ValueError."""
-    if not (text or "").strip():
-        return None
-    cleaned = text.strip().replace("£", "", 1).replace(",", "")
-    if not _MONEY.match(cleaned):
-        raise ValueError(text)
-    pounds, _, pence = cleaned.partition(".")
-    return int(pounds) * 100 + int((pence + "00")[:2])
+def year_arg(args, default: int | None) -> int | None:
+    """The financial year a CPD page or report is for, from its `?year=` (else `default`)."""
+    return parse_financial_year(args.get("year"), default)
 
 
 class PoundsField(StringField):
@@ -41,7 +42,7 @@ class PoundsField(StringField):
 
     def pre_validate(self, form):
         try:
-            self.pence = pence_from(self.data)
+            self.pence = parse_pence(self.data)
         except ValueError:
             raise ValidationError(f"Enter {self.label.text.lower()} in pounds, like 450 or 450.50") from None
 
@@ -143,3 +144,81 @@ class FundingCapForm(FlaskForm):
     cap = PoundsField("Cap for the year", widget=GovTextInput(), description="In pounds",
                       validators=[InputRequired("Enter the cap")])
     submit = SubmitField("Save cap", widget=GovSubmitInput())
+
+
+# Ids posted back from the page's own choices; anything beyond a database integer is no choice.
+_ID = [Optional(), NumberRange(min=1, max=2**31 - 1)]
+
+
+class TransitionForm(FlaskForm):
+    """One workflow action on a request: the buttons on the request page, with what each needs
+    (a budget and funding source to approve against, an actual cost to finish, an agreement)."""
+
+    comment = TextAreaField("Comment", validators=[Optional()])
+    conditions = TextAreaField("Conditions", validators=[Optional()])
+    budget_id = IntegerField("Budget", validators=_ID)
+    funding_year_id = IntegerField("Funding source", validators=_ID)
+    actual_cost = PoundsField("The actual cost", validators=[Optional()])
+    completed_on = DateField("Completed on", validators=[Optional()], format="%Y-%m-%d")
+    agreement_text = TextAreaField("Learning agreement", validators=[Optional()])
+    repayment_months = StringField("Repayment period", validators=[Optional()])
+    repayment_basis = StringField("Repayment basis", validators=[Optional()])
+
+    def validate_repayment_months(self, field) -> None:
+        text = (field.data or "").strip()
+        if text and not (text.isdigit() and len(text) <= 3):
+            raise ValidationError("Enter the repayment period in whole months")
+
+    def problem(self) -> str:
+        """One sentence for the flash message when the posted values are not usable."""
+        if self.actual_cost.errors or self.completed_on.errors:
+            return "Enter the actual cost in pounds and the date as shown"
+        return next(iter(e for errors in self.errors.values() for e in errors), "Check the form and try again")
+
+    def action_for(self, action: str) -> tuple[str, str | None]:
+        """The action and its comment: conditions, when given, make an approval conditional."""
+        conditions = (self.conditions.data or "").strip()
+        if action == "approve" and conditions:
+            return "approve_with_conditions", conditions
+        return action, self.comment.data
+
+    def agreement(self) -> dict | None:
+        if not (self.agreement_text.data or "").strip():
+            return None
+        return {"text": self.agreement_text.data, "repayment_months": (self.repayment_months.data or "").strip() or 0,
+                "repayment_basis": self.repayment_basis.data or "pro_rata"}
+
+
+class CostChangeForm(FlaskForm):
+    """HR changes what a request costs (a refund, a new price), saying why."""
+
+    new_cost = PoundsField("The new cost")
+    comment = TextAreaField("Why the cost changed", validators=[Optional()])
+
+    def validate_new_cost(self, field) -> None:
+        if field.pence is None:
+            raise ValidationError("Enter the new cost in pounds")
+
+    def problem(self) -> str:
+        if self.new_cost.errors:
+            return self.new_cost.errors[-1] if self.new_cost.pence is None and not (self.new_cost.data or "").strip() \
+                else "Enter the new cost in pounds, like 450.00"
+        return next(iter(e for errors in self.errors.values() for e in errors), "Check the form and try again")
+
+
+class BudgetsPageForm(FlaskForm):
+    """Which of the budgets page's three forms was sent (each carries its name in `form`)."""
+
+    class Meta:
+        csrf = False  # each of the three forms checks its own token
+
+    form = StringField()
+
+
+class BulkApproveForm(FlaskForm):
+    """The confirmed bulk approval: the chosen requests, one funding source, a comment."""
+
+    ids = SelectMultipleField("Requests", name="id", coerce=int, validate_choice=False,
+                              validators=[InputRequired(message="Choose the requests to approve")])
+    funding_source_id = IntegerField("Funding source", validators=_ID)
+    comment = TextAreaField("Comment", validators=[Optional()])

@@ -10,16 +10,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.cpd import bp
-from app.blueprints.cpd.forms import NominateForm, RequestForm, pence_from
-from app.blueprints.htmx import render_partial_or_page
-from app.extensions import db
+from app.blueprints.cpd.forms import CostChangeForm, NominateForm, RequestForm, TransitionForm, year_arg
+from app.blueprints.htmx import render_partial_or_page, targets
+from app.blueprints.outcomes import failures_flashed, failures_on
 from app.models import Membership
 from app.models.cpd import STATUS_LABELS, Sponsorship
 from app.security.permissions import Permission
-from app.security.policy import current_membership, current_org, require
+from app.security.policy import acting_org, current_membership, current_org, permissions_of, require
 from app.security.scoping import get_for
 from app.services import cpd
-from app.services.cpd.budgets import CpdError
+from app.services.accounts import organisations
 
 
 def load_request(sponsorship_id: int) -> Sponsorship:
@@ -32,17 +32,10 @@ def load_request(sponsorship_id: int) -> Sponsorship:
     return s
 
 
-def _year_arg() -> int:
-    try:
-        return int(request.args.get("year", ""))
-    except ValueError:
-        return cpd.budgets.financial_year_of(date.today())
-
-
 @bp.get("/")
 @require(Permission.CPD_APPROVE)
 def dashboard():
-    org, year = current_org(), _year_arg()
+    org, year = acting_org(), year_arg(request.args, cpd.budgets.this_financial_year())
     money = cpd.queries.money_by_department(org, year)
     return render_template("cpd/dashboard.html", org=org, year=year, years=cpd.budgets.years_in_use(org),
                            year_label=cpd.budgets.financial_year_label(year), money=money,
@@ -104,55 +97,41 @@ def new_request():
     form, q = _request_form(RequestForm)
     if request.args.get("micro_credential") and request.method == "GET":
         form.micro_credential_id.data = request.args["micro_credential"]
-    if request.headers.get("HX-Target") == "hub-choices":
+    if targets("hub-choices"):
         return render_template("cpd/_hub_choices.html", form=form, q=q)
-    error = None
     if form.validate_on_submit():
-        try:
-            s = cpd.requests.create_request(current_user, current_org(), form.details(),
+        with failures_on(form):
+            s = cpd.requests.create_request(current_user, acting_org(), form.details(),
                                             submit=not form.save_draft.data)
-        except CpdError as exc:
-            error = str(exc)
-        else:
-            db.session.commit()
             flash("Your request has been saved as a draft" if form.save_draft.data
                   else "Your request has been sent to your line manager", "success")
             return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
-    status = 422 if (error or form.errors) else 200
-    return render_template("cpd/request_form.html", form=form, q=q, error=error, nominating=False,
-                           action=url_for("cpd.new_request")), status
+    return render_template("cpd/request_form.html", form=form, q=q, nominating=False,
+                           action=url_for("cpd.new_request")), 422 if form.errors else 200
 
 
 @bp.route("/nominate", methods=["GET", "POST"])
 @require(Permission.CPD_NOMINATE)
 def nominate():
     form, q = _request_form(NominateForm)
-    mine, org = current_membership(), current_org()
+    mine, org = current_membership(), acting_org()
     people = (cpd_reports_people(org) if cpd.queries.is_hr(mine) else cpd.requests.reports_of(mine))
     form.person.choices = [(m.id, f"{m.user.name} ({m.department or 'no department'})")
                            for m in people if m.user_id != current_user.id]
-    if request.headers.get("HX-Target") == "hub-choices":
+    if targets("hub-choices"):
         return render_template("cpd/_hub_choices.html", form=form, q=q)
-    error = None
     if form.validate_on_submit():
-        try:
-            target = get_for(org, Membership, form.person.data)
+        target = get_for(org, Membership, form.person.data)
+        with failures_on(form):
             s = cpd.requests.nominate(current_user, org, target, form.details())
-        except CpdError as exc:
-            error = str(exc)
-        else:
-            db.session.commit()
             flash(f"{s.person.name} has been nominated; HR will decide on the funding", "success")
             return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
-    status = 422 if (error or form.errors) else 200
-    return render_template("cpd/request_form.html", form=form, q=q, error=error, nominating=True,
-                           action=url_for("cpd.nominate")), status
+    return render_template("cpd/request_form.html", form=form, q=q, nominating=True,
+                           action=url_for("cpd.nominate")), 422 if form.errors else 200
 
 
 def cpd_reports_people(org) -> list[Membership]:
-    from app.services.accounts.organisations import members
-
-    return [m for m in members(org) if m.is_active]
+    return [m for m in organisations.members(org) if m.is_active]
 
 
 @bp.get("/requests/<int:sponsorship_id>")
@@ -181,55 +160,34 @@ def edit(sponsorship_id: int):
     form, q = _request_form(RequestForm, s)
     if request.method == "GET":
         form.fill_from(s)
-    if request.headers.get("HX-Target") == "hub-choices":
+    if targets("hub-choices"):
         return render_template("cpd/_hub_choices.html", form=form, q=q)
-    error = None
     if form.validate_on_submit():
-        try:
+        with failures_on(form):
             cpd.requests.update_request(current_user, s, form.details())
             if not form.save_draft.data:
-                cpd.workflow.act(current_user, s, "submit" if s.status == "draft" else "resubmit")
-        except CpdError as exc:
-            error = str(exc)
-        else:
-            db.session.commit()
+                cpd.workflow.act(current_user, s, "submit" if s.is_draft else "resubmit")
             flash("Your request has been updated", "success")
             return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
-    status = 422 if (error or form.errors) else 200
-    return render_template("cpd/request_form.html", form=form, q=q, error=error, nominating=False, editing=s,
-                           action=url_for("cpd.edit", sponsorship_id=s.id)), status
+    return render_template("cpd/request_form.html", form=form, q=q, nominating=False, editing=s,
+                           action=url_for("cpd.edit", sponsorship_id=s.id)), 422 if form.errors else 200
 
 
 @bp.post("/requests/<int:sponsorship_id>/act/<action>")
 @login_required
 def transition(sponsorship_id: int, action: str):
     s = load_request(sponsorship_id)
-    form = request.form
-    try:
-        actual = pence_from(form.get("actual_cost")) if form.get("actual_cost") else None
-        completed_on = date.fromisoformat(form["completed_on"]) if form.get("completed_on") else None
-    except ValueError:
-        flash("Enter the actual cost in pounds and the date as shown", "error")
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        flash(form.problem(), "error")
         return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
-    agreement = None
-    if form.get("agreement_text", "").strip():
-        agreement = {"text": form["agreement_text"], "repayment_months": form.get("repayment_months") or 0,
-                     "repayment_basis": form.get("repayment_basis", "pro_rata")}
-    comment = form.get("comment")
-    if action == "approve" and form.get("conditions", "").strip():
-        # One approval form: conditions, when given, make it an approval with conditions.
-        action, comment = "approve_with_conditions", form["conditions"]
-    try:
-        transition_row = cpd.workflow.check(current_user, s, action)
-        cpd.workflow.act(current_user, s, action, comment, budget_id=form.get("budget_id", type=int),
-                funding_year_id=form.get("funding_year_id", type=int), actual_cost_pence=actual,
-                completed_on=completed_on, agreement=agreement)
-    except (CpdError, ValueError) as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(f"{transition_row.label}: done. The request is now {s.status_label.lower()}.", "success")
+    action, comment = form.action_for(action)
+    with failures_flashed():
+        done = cpd.workflow.check(current_user, s, action)
+        cpd.workflow.act(current_user, s, action, comment, budget_id=form.budget_id.data,
+                         funding_year_id=form.funding_year_id.data, actual_cost_pence=form.actual_cost.pence,
+                         completed_on=form.completed_on.data, agreement=form.agreement())
+        flash(f"{done.label}: done. The request is now {s.status_label.lower()}.", "success")
     return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
 
 
@@ -237,12 +195,8 @@ def transition(sponsorship_id: int, action: str):
 @login_required
 def accept_agreement(sponsorship_id: int):
     s = load_request(sponsorship_id)
-    try:
+    with failures_flashed():
         cpd.requests.accept_agreement(current_user, s)
-    except CpdError as exc:
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
         flash("You have accepted the learning agreement", "success")
     return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
 
@@ -251,21 +205,15 @@ def accept_agreement(sponsorship_id: int):
 @login_required
 def change_cost(sponsorship_id: int):
     s = load_request(sponsorship_id)
-    try:
-        new_cost = pence_from(request.form.get("new_cost"))
-        if new_cost is None:
-            raise CpdError("Enter the new cost in pounds")
-        cpd.requests.change_cost(current_user, s, new_cost, request.form.get("comment", ""))
-    except (CpdError, ValueError) as exc:
-        db.session.rollback()
-        flash(str(exc) if isinstance(exc, CpdError) else "Enter the new cost in pounds, like 450.00", "error")
-    else:
-        db.session.commit()
+    form = CostChangeForm()
+    if not form.validate_on_submit():
+        flash(form.problem(), "error")
+        return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
+    with failures_flashed():
+        cpd.requests.change_cost(current_user, s, form.new_cost.pence, form.comment.data or "")
         flash("The cost has been updated", "success")
     return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
 
 
 def _perms():
-    from app.security.policy import permissions_of
-
     return permissions_of(current_membership())

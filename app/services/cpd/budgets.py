@@ -13,7 +13,7 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 
-from app.domain import DomainError
+from app.domain import DomainError, calendar
 from app.domain.money import format_pounds
 from app.extensions import db
 from app.models.cpd import CpdBudget, FundingKind, FundingSource, FundingSourceYear
@@ -29,31 +29,29 @@ class NotEnoughBudget(CpdError):
 
 
 # -- financial years -------------------------------------------------------------------------
+# The arithmetic is app.domain.calendar's; this deployment's start month is read here, once.
 
 def start_month() -> int:
-    return int(current_app.config.get("FINANCIAL_YEAR_START_MONTH", 4))
+    return int(current_app.config.get("FINANCIAL_YEAR_START_MONTH", calendar.DEFAULT_FINANCIAL_YEAR_START_MONTH))
 
 
-def financial_year_of(day: date, month: int | None = None) -> int:
+def financial_year_of(day: date) -> int:
     """The financial year (named by the calendar year it starts in) that `day` falls in."""
-    month = month or start_month()
-    return day.year if day.month >= month else day.year - 1
+    return calendar.financial_year_of(day, start_month())
 
 
-def financial_year_label(year: int, month: int | None = None) -> str:
+def this_financial_year() -> int:
+    return financial_year_of(date.today())
+
+
+def financial_year_label(year: int) -> str:
     """"2026-27" for an April start; "2026" when the financial year is the calendar year."""
-    month = month or start_month()
-    if month == 1:
-        return str(year)
-    return f"{year}-{(year + 1) % 100:02d}"
+    return calendar.financial_year_label(year, start_month())
 
 
-def financial_year_bounds(year: int, month: int | None = None) -> tuple[date, date]:
+def financial_year_bounds(year: int) -> tuple[date, date]:
     """First day of the financial year and first day of the next one."""
-    month = month or start_month()
-    # A year from a URL can be anything; outside date's range it simply matches nothing.
-    year = min(max(year, date.min.year), date.max.year - 1)
-    return date(year, month, 1), date(year + 1, month, 1)
+    return calendar.financial_year_bounds(year, start_month())
 
 
 # -- budgets and funding sources -------------------------------------------------------------

@@ -144,11 +144,15 @@ def test_another_employers_budget_cannot_be_used():
     (date(2026, 7, 31), 8, 2025, "2025-26"),
     (date(2026, 1, 1), 1, 2026, "2026"),
 ])
-def test_financial_years(day, month, year, label):
-    assert cpd.budgets.financial_year_of(day, month) == year
-    assert cpd.budgets.financial_year_label(year, month) == label
-    start, end = cpd.budgets.financial_year_bounds(year, month)
-    assert start <= day < end
+def test_financial_years(app, day, month, year, label):
+    app.config["FINANCIAL_YEAR_START_MONTH"] = month
+    try:
+        assert cpd.budgets.financial_year_of(day) == year
+        assert cpd.budgets.financial_year_label(year) == label
+        start, end = cpd.budgets.financial_year_bounds(year)
+        assert start <= day < end
+    finally:
+        app.config["FINANCIAL_YEAR_START_MONTH"] = 4
 
 
 def test_financial_year_follows_configuration(app):
