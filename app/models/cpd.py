@@ -208,6 +208,15 @@ class Sponsorship(TenantOwned, CreatedAtMixin, Model):
         return STATUS_LABELS[SponsorshipStatus(self.status)]
 
     @property
+    def is_editable(self) -> bool:
+        """A draft, or a request sent back for more information, can still be changed."""
+        return self.status in {SponsorshipStatus.DRAFT, SponsorshipStatus.MORE_INFORMATION_NEEDED}
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status in {SponsorshipStatus.APPROVED, SponsorshipStatus.APPROVED_WITH_CONDITIONS}
+
+    @property
     def is_draft(self) -> bool:
         return self.status == SponsorshipStatus.DRAFT
 

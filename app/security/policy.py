@@ -20,7 +20,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Membership, MembershipStatus, Organisation, OrgKind
+from app.models import Membership, MembershipStatus, Organisation, OrgKind, Sponsorship
 from app.security.permissions import ROLE_PERMISSIONS, Permission
 
 SESSION_ORG_KEY = "org_id"
@@ -177,6 +177,45 @@ def may_review_quality(membership: Membership | None) -> bool:
 
 
 # -- CPD --
+
+def is_cpd_approver(membership: Membership | None) -> bool:
+    """HR managers approve CPD funding and see every request in their organisation."""
+    return Permission.CPD_APPROVE in permissions_of(membership)
+
+
+def may_see_cpd_requests(membership: Membership | None) -> bool:
+    """The requests list is for those who decide on requests: HR and endorsing line managers."""
+    granted = permissions_of(membership)
+    return Permission.CPD_APPROVE in granted or Permission.CPD_ENDORSE in granted
+
+
+def may_view_cpd_of(viewer: Membership | None, person: Membership) -> bool:
+    """HR sees everyone's CPD record; a line manager sees their reports'; everyone sees their own."""
+    if viewer is None or viewer.organisation_id != person.organisation_id:
+        return False
+    return is_cpd_approver(viewer) or person.line_manager_id == viewer.id or person.user_id == viewer.user_id
+
+
+def cpd_edit_refusal(actor: Any, sponsorship: Sponsorship) -> str | None:
+    """Why `actor` may not change the request now, or None when they may."""
+    if actor.id != sponsorship.person_id:
+        return "Only the employee can change their request."
+    if not sponsorship.is_editable:
+        return "This request can no longer be changed."
+    return None
+
+
+def cpd_acceptance_refusal(actor: Any, sponsorship: Sponsorship) -> str | None:
+    """Why `actor` may not accept the request's learning agreement now, or None when they may."""
+    if actor.id != sponsorship.person_id:
+        return "Only the employee can accept their learning agreement."
+    if sponsorship.agreement is None:
+        return "There is no learning agreement to accept."
+    if sponsorship.agreement.accepted_at is not None:
+        return "You have already accepted this learning agreement."
+    if not sponsorship.is_approved:
+        return "The learning agreement can only be accepted while the request is approved."
+    return None
 
 
 # -- issuing and verification --

@@ -10,7 +10,14 @@ from app.blueprints.cpd import bp
 from app.blueprints.cpd.forms import year_arg
 from app.models import Membership
 from app.security.permissions import Permission
-from app.security.policy import acting_org, current_membership, current_org, require
+from app.security.policy import (
+    acting_org,
+    current_membership,
+    current_org,
+    may_see_cpd_requests,
+    may_view_cpd_of,
+    require,
+)
 from app.security.scoping import get_for
 from app.services import cpd
 
@@ -31,7 +38,7 @@ def _year() -> int:
 def export_requests():
     """The requests list as CSV, with the same filters as the page."""
     mine = current_membership()
-    if not (cpd.queries.is_hr(mine) or Permission.CPD_ENDORSE in _perms()):
+    if not may_see_cpd_requests(mine):
         abort(403)
     filters = cpd.queries.RequestFilters.from_args(request.args)
     rows = cpd.queries.search(mine, filters, everything=True).items
@@ -69,7 +76,7 @@ def mine_pdf():
 @login_required
 def person_pdf(membership_id: int):
     membership = get_for(current_org(), Membership, membership_id)
-    if not cpd.queries.may_view_person(current_membership(), membership):
+    if not may_view_cpd_of(current_membership(), membership):
         abort(404)
     return _download(cpd.pdf.person_record(cpd.queries.person_record(membership)),
                      f"cpd-record-{membership.id}.pdf", "application/pdf")

@@ -16,7 +16,18 @@ from app.blueprints.outcomes import failures_flashed, failures_on
 from app.models import Membership
 from app.models.cpd import STATUS_LABELS, Sponsorship
 from app.security.permissions import Permission
-from app.security.policy import acting_org, current_membership, current_org, permissions_of, require
+from app.security.policy import (
+    acting_org,
+    cpd_acceptance_refusal,
+    cpd_edit_refusal,
+    current_membership,
+    current_org,
+    is_cpd_approver,
+    may_see_cpd_requests,
+    may_view_cpd_of,
+    permissions_of,
+    require,
+)
 from app.security.scoping import get_for
 from app.services import cpd
 from app.services.accounts import organisations
@@ -27,7 +38,7 @@ def load_request(sponsorship_id: int) -> Sponsorship:
     s = get_for(current_org(), Sponsorship, sponsorship_id)
     mine = current_membership()
     person = cpd.people.person_membership(s)
-    if person is None or not cpd.queries.may_view_person(mine, person):
+    if person is None or not may_view_cpd_of(mine, person):
         abort(404)
     return s
 
@@ -59,7 +70,7 @@ def mine():
 @login_required
 def person(membership_id: int):
     membership = get_for(current_org(), Membership, membership_id)
-    if not cpd.queries.may_view_person(current_membership(), membership):
+    if not may_view_cpd_of(current_membership(), membership):
         abort(404)
     return render_template("cpd/record.html", record=cpd.queries.person_record(membership),
                            own=membership.user_id == current_user.id, waiting=[])
@@ -69,14 +80,14 @@ def person(membership_id: int):
 @login_required
 def requests():
     mine = current_membership()
-    if not (cpd.queries.is_hr(mine) or Permission.CPD_ENDORSE in _perms()):
+    if not may_see_cpd_requests(mine):
         abort(403)
     filters = cpd.queries.RequestFilters.from_args(request.args)
     page = cpd.queries.search(mine, filters)
     org = current_org()
     return render_partial_or_page("cpd/requests.html", "cpd/_requests_table.html", org=org, filters=filters,
                                   page=page, statuses=STATUS_LABELS, departments=cpd.queries.departments(org),
-                                  years=cpd.budgets.years_in_use(org), hr=cpd.queries.is_hr(mine),
+                                  years=cpd.budgets.years_in_use(org), hr=is_cpd_approver(mine),
                                   label=cpd.budgets.financial_year_label,
                                   people=cpd.queries.membership_ids(org.id, page.items))
 
@@ -115,7 +126,7 @@ def new_request():
 def nominate():
     form, q = _request_form(NominateForm)
     mine, org = current_membership(), acting_org()
-    people = (cpd_reports_people(org) if cpd.queries.is_hr(mine) else cpd.requests.reports_of(mine))
+    people = (cpd_reports_people(org) if is_cpd_approver(mine) else cpd.requests.reports_of(mine))
     form.person.choices = [(m.id, f"{m.user.name} ({m.department or 'no department'})")
                            for m in people if m.user_id != current_user.id]
     if targets("hub-choices"):
@@ -147,15 +158,15 @@ def show(sponsorship_id: int):
                            funding=cpd.budgets.funding_years_for(org, year) if approving else [],
                            year_label=cpd.budgets.financial_year_label(year),
                            hr=cpd.workflow.HR in cpd.workflow.relationships(current_user, s),
-                           editable=cpd.requests.edit_problem(current_user, s) is None,
-                           may_accept=cpd.requests.acceptance_problem(current_user, s) is None)
+                           editable=cpd_edit_refusal(current_user, s) is None,
+                           may_accept=cpd_acceptance_refusal(current_user, s) is None)
 
 
 @bp.route("/requests/<int:sponsorship_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(sponsorship_id: int):
     s = load_request(sponsorship_id)
-    if cpd.requests.edit_problem(current_user, s):
+    if cpd_edit_refusal(current_user, s):
         abort(403)
     form, q = _request_form(RequestForm, s)
     if request.method == "GET":

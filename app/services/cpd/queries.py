@@ -14,7 +14,7 @@ from app.models import Membership, User
 from app.models.cpd import STATUS_LABELS, Sponsorship, SponsorshipStatus
 from app.models.cpd import SponsorshipStatus as S
 from app.security.permissions import Permission
-from app.security.policy import permissions_of
+from app.security.policy import is_cpd_approver, permissions_of
 from app.services.cpd import budgets
 
 PAGE_SIZE = 25
@@ -24,24 +24,13 @@ LIVE_MONEY = {S.APPROVED, S.APPROVED_WITH_CONDITIONS, S.ENROLLED, S.COMPLETED, S
 
 # -- who sees what ---------------------------------------------------------------------------
 
-def is_hr(membership: Membership | None) -> bool:
-    return Permission.CPD_APPROVE in permissions_of(membership)
-
-
 def visible_requests(membership: Membership):
     """Requests this person may see: all of them for HR; their own and their reports' otherwise."""
     stmt = select(Sponsorship).where(Sponsorship.organisation_id == membership.organisation_id)
-    if is_hr(membership):
+    if is_cpd_approver(membership):
         return stmt
     reports = select(Membership.user_id).where(Membership.line_manager_id == membership.id)
     return stmt.where(or_(Sponsorship.person_id == membership.user_id, Sponsorship.person_id.in_(reports)))
-
-
-def may_view_person(viewer: Membership | None, person: Membership) -> bool:
-    """HR sees everyone's CPD record; a line manager sees their reports'; everyone sees their own."""
-    if viewer is None or viewer.organisation_id != person.organisation_id:
-        return False
-    return is_hr(viewer) or person.line_manager_id == viewer.id or person.user_id == viewer.user_id
 
 
 # -- filtered list ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from app.models.base import utcnow
 from app.models.cpd import Sponsorship
 from app.models.cpd import SponsorshipStatus as S
 from app.security.permissions import Permission
-from app.security.policy import permissions_of
+from app.security.policy import cpd_acceptance_refusal, cpd_edit_refusal, permissions_of
 from app.services import audit
 from app.services.cpd import budgets, notify, people, workflow
 from app.services.cpd.budgets import CpdError
@@ -80,18 +80,9 @@ def nominate(actor, org, person_membership: Membership, details: CourseDetails) 
     return s
 
 
-def edit_problem(actor, s: Sponsorship) -> str | None:
-    """Why `actor` may not change the request now, or None when they may."""
-    if actor.id != s.person_id:
-        return "Only the employee can change their request."
-    if s.status not in EDITABLE:
-        return "This request can no longer be changed."
-    return None
-
-
 def update_request(actor, s: Sponsorship, details: CourseDetails) -> Sponsorship:
     """The employee changes their draft, or answers a request for more information."""
-    problem = edit_problem(actor, s)
+    problem = cpd_edit_refusal(actor, s)
     if problem:
         raise CpdError(problem)
     _apply(s, details)
@@ -101,22 +92,9 @@ def update_request(actor, s: Sponsorship, details: CourseDetails) -> Sponsorship
     return s
 
 
-def acceptance_problem(actor, s: Sponsorship) -> str | None:
-    """Why `actor` may not accept the learning agreement now, or None when they may."""
-    if actor.id != s.person_id:
-        return "Only the employee can accept their learning agreement."
-    if s.agreement is None:
-        return "There is no learning agreement to accept."
-    if s.agreement.accepted_at is not None:
-        return "You have already accepted this learning agreement."
-    if s.status not in {S.APPROVED, S.APPROVED_WITH_CONDITIONS}:
-        return "The learning agreement can only be accepted while the request is approved."
-    return None
-
-
 def accept_agreement(actor, s: Sponsorship) -> None:
     """The employee accepts the learning agreement (timestamped and audited)."""
-    problem = acceptance_problem(actor, s)
+    problem = cpd_acceptance_refusal(actor, s)
     if problem:
         raise CpdError(problem)
     agreement = s.agreement
