@@ -4,8 +4,14 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from app import cli, models, templating  # noqa: F401  (models: importing it registers every model on the metadata)
+from app.blueprints import errors, outcomes, register_all
+from app.extensions import configure_sqlite, csrf, db, htmx, limiter, login_manager, migrate, oauth
+from app.security import headers, sessions
 from config import CONFIGS
 
 
@@ -20,8 +26,6 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
     if app.config.get("PROXY_FIX_HOPS"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
@@ -41,22 +45,14 @@ def register_templates(app: Flask) -> None:
             "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
         }),
     ])
-    from app import templating
 
     templating.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:
-    from govuk_frontend_wtf.main import WTFormsHelpers
-
-    from app import models  # noqa: F401  (registers every model on the metadata)
-    from app.extensions import csrf, db, htmx, limiter, login_manager, migrate, oauth
-    from app.security import sessions
 
     db.init_app(app)
     with app.app_context():
-        from app.extensions import configure_sqlite
-
         configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
@@ -65,25 +61,18 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     WTFormsHelpers(app)
     sessions.init_app(app, login_manager)
-    from app.security import headers
 
     headers.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.blueprints import register_all
-
     register_all(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from app.blueprints import errors, outcomes
-
     outcomes.init_app(app)
     errors.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
-    from app import cli
-
     cli.init_app(app)

@@ -7,7 +7,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.blueprints.credentials.cli import credentials
+from app.blueprints.verification.cli import verifications_group, verify_command
 from app.extensions import db
+from app.services.catalogue.search_index import rebuild_search_index
+from app.services.skills.framework import FrameworkFileError, import_file
+from seeds import DEMO_PASSWORD, SEEDS_DIR, load_demo
 
 seed = AppGroup("seed", help="Load demo or reference data.")
 
@@ -15,7 +20,6 @@ seed = AppGroup("seed", help="Load demo or reference data.")
 @seed.command("demo")
 def seed_demo():
     """Load the demo organisations, people and data (safe to run again)."""
-    from seeds import DEMO_PASSWORD, SEEDS_DIR, load_demo
 
     load_demo(log=click.echo)
     db.session.commit()
@@ -30,11 +34,9 @@ def seed_demo():
 def init_app(app) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(skills)
-    from app.blueprints.verification.cli import verifications_group, verify_command
 
     app.cli.add_command(verify_command)
     app.cli.add_command(verifications_group)
-    from app.blueprints.credentials.cli import credentials
 
     app.cli.add_command(credentials)
 
@@ -46,7 +48,6 @@ skills = AppGroup("skills", help="The skills framework (ESCO).")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 def skills_import(files):
     """Load ESCO CSV files (skills, occupations, occupationSkillRelations); safe to run again."""
-    from app.services.skills.framework import FrameworkFileError, import_file
 
     for path in files:
         try:
@@ -60,7 +61,6 @@ def skills_import(files):
 @skills.command("reindex-hub")
 def skills_reindex_hub():
     """Rebuild the hub's full-text index from the published micro-credentials."""
-    from app.services.catalogue.search_index import rebuild_search_index
 
     count = rebuild_search_index()
     db.session.commit()

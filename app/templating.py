@@ -1,11 +1,14 @@
 """What templates can see: the policy helper, the current organisation, dates in Europe/London."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, url_for
 from flask_login import current_user
 
 from app.domain.calendar import london, london_date
 from app.domain.money import format_pounds
+from app.models import ROLE_LABELS, Role
+from app.security import policy
+from app.security.permissions import Permission
 
 # Public pages linked from every page once the capability that serves them exists.
 PUBLIC_LINKS = [
@@ -16,9 +19,6 @@ PUBLIC_LINKS = [
 
 
 def init_app(app: Flask) -> None:
-    from app.security import policy
-    from app.security.permissions import Permission
-
     app.jinja_env.filters["london"] = london
     app.jinja_env.filters["london_date"] = london_date
     app.jinja_env.filters["pounds"] = format_pounds
@@ -27,8 +27,6 @@ def init_app(app: Flask) -> None:
 
     @app.template_global()
     def public_nav_links() -> list[dict]:
-        from flask import url_for
-
         links = []
         for endpoint, title in PUBLIC_LINKS:
             # A recruiter's checks belong in their organisation's history, not the anonymous verifier.
@@ -41,8 +39,6 @@ def init_app(app: Flask) -> None:
 
     @app.template_global()
     def role_label(value: str) -> str:
-        from app.models import ROLE_LABELS, Role
-
         try:
             return ROLE_LABELS[Role(value)]
         except ValueError:

@@ -3,7 +3,7 @@ from app.models.access import Invitation, PasswordResetToken, SsoProvider
 from app.models.audit import AuditEvent
 from app.models.badges import IssuedCredential, IssuerProfile, SigningKey, StatusList
 from app.models.base import utcnow
-from app.models.catalogue import MicroCredential, RecordStatus
+from app.models.catalogue import MicroCredential, RecordStatus, is_search_index_table
 from app.models.cpd import CpdBudget, FundingSource, FundingSourceYear, LearningAgreement, Sponsorship, SponsorshipEvent
 from app.models.held_credentials import HeldCredential
 from app.models.job_roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
@@ -34,6 +34,5 @@ __all__ = [
 def migration_include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic's include_object: schema comparisons (autogenerate and the migration test) skip
     the SQLite full-text tables, which the migration creates by hand."""
-    from app.models.catalogue import is_search_index_table
 
     return not (type_ == "table" and reflected and is_search_index_table(name))

@@ -1,9 +1,10 @@
 """Flask-Login wiring: loading the signed-in person and invalidating old sessions."""
 from __future__ import annotations
 
-from flask import request
+from flask import abort, flash, redirect, request, url_for
 
 from app.extensions import db
+from app.models import User
 
 
 def init_app(app, login_manager) -> None:
@@ -15,8 +16,6 @@ def init_app(app, login_manager) -> None:
 
     @login_manager.user_loader
     def load_user(session_id: str):
-        from app.models import User
-
         user_id, _, version = session_id.partition(":")
         try:
             user = db.session.get(User, int(user_id))
@@ -28,8 +27,6 @@ def init_app(app, login_manager) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        from flask import abort, flash, redirect, url_for
-
         if request.path.startswith("/api/") or request.headers.get("HX-Request"):
             abort(401)
         flash("Sign in to see this page", "info")

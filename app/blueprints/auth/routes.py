@@ -8,6 +8,7 @@ from app.blueprints.auth import bp
 from app.blueprints.auth.forms import AcceptInvitationForm, ForgotPasswordForm, NewPasswordForm, SignInForm
 from app.blueprints.forms import next_param, safe_next
 from app.extensions import db, limiter
+from app.security.policy import switch_org
 from app.services import audit
 from app.services.accounts import organisations
 from app.services.accounts import signin as accounts
@@ -94,7 +95,6 @@ def accept_invitation(token: str):
             db.session.commit()
             if user is None:
                 login_user(membership.user)
-            from app.security.policy import switch_org
 
             switch_org(membership.organisation_id)
             flash(f"Welcome to {membership.organisation.name}", "success")

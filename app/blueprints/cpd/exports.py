@@ -16,6 +16,7 @@ from app.security.policy import (
     current_org,
     may_see_cpd_requests,
     may_view_cpd_of,
+    permissions_of,
     require,
 )
 from app.security.scoping import get_for
@@ -83,6 +84,4 @@ def person_pdf(membership_id: int):
 
 
 def _perms():
-    from app.security.policy import permissions_of
-
     return permissions_of(current_membership())

@@ -10,11 +10,10 @@ from wtforms import EmailField, SelectField, SelectMultipleField, StringField, S
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from app.models import ROLE_LABELS
+from app.services.accounts.organisations import allowed_roles
 
 
 def role_choices(org):
-    from app.services.accounts.organisations import allowed_roles
-
     return [(role.value, ROLE_LABELS[role]) for role in allowed_roles(org)]
 
 

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import and_, func, or_, select
 
 from app.extensions import db
-from app.models import Membership, User
-from app.models.cpd import STATUS_LABELS, Sponsorship, SponsorshipStatus
+from app.models import Membership, MembershipStatus, User
+from app.models.cpd import STATUS_LABELS, CpdBudget, Sponsorship, SponsorshipStatus
 from app.models.cpd import SponsorshipStatus as S
 from app.security.permissions import Permission
 from app.security.policy import is_cpd_approver, permissions_of
@@ -113,7 +113,6 @@ def membership_ids(org_id: int, requests: list[Sponsorship]) -> dict[int, int]:
 
 def departments(org) -> list[str]:
     """Departments with people, budgets or requests, for filters and forms."""
-    from app.models.cpd import CpdBudget
 
     names = set(db.session.scalars(select(Membership.department).where(
         Membership.organisation_id == org.id, Membership.department.is_not(None))))
@@ -148,7 +147,6 @@ def waiting_for(actor, membership: Membership) -> list[Sponsorship]:
     requests they did not endorse or nominate, and submitted ones from people with no line
     manager.
     """
-    from app.models import MembershipStatus
 
     org_id = membership.organisation_id
     granted = permissions_of(membership)

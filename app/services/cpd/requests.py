@@ -4,12 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from app.domain.money import format_pounds
 from app.extensions import db
-from app.models import Membership
+from app.models import Membership, MembershipStatus, Organisation, User
 from app.models.base import utcnow
+from app.models.catalogue import MicroCredential
 from app.models.cpd import Sponsorship
 from app.models.cpd import SponsorshipStatus as S
 from app.security.permissions import Permission
@@ -144,8 +145,6 @@ def _apply(s: Sponsorship, d: CourseDetails) -> None:
     if d.start_date is not None and d.start_date.year < 2000:
         raise CpdError("Enter a real start date")
     if d.micro_credential_id:
-        from app.models.catalogue import MicroCredential
-
         mc = db.session.get(MicroCredential, int(d.micro_credential_id))
         if mc is None or mc.status != "published":
             raise CpdError("Choose a published micro-credential from the hub")
@@ -184,15 +183,12 @@ def _web_address(raw: str | None) -> str | None:
 def _provider_name(mc) -> str:
     provider = getattr(mc, "provider", None)
     if provider is None and getattr(mc, "provider_id", None):
-        from app.models import Organisation
-
         provider = db.session.get(Organisation, mc.provider_id)
     return getattr(provider, "name", "") or "Hub provider"
 
 
 def reports_of(manager_membership: Membership) -> list[Membership]:
     """Active direct reports of a line manager, by name."""
-    from app.models import MembershipStatus, User
 
     return list(db.session.scalars(
         select(Membership).join(User, Membership.user_id == User.id)
@@ -205,9 +201,7 @@ def hub_choices(q: str = "", include_id: int | None = None, limit: int = 80) -> 
 
     `include_id` keeps an already chosen record in the list whatever the search says.
     """
-    from sqlalchemy import func, or_
 
-    from app.models.catalogue import MicroCredential
 
     stmt = (select(MicroCredential).where(MicroCredential.status == "published")
             .options(db.joinedload(MicroCredential.provider)).order_by(MicroCredential.title).limit(limit))

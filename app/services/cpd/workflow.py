@@ -21,8 +21,10 @@ from sqlalchemy import case, select
 
 from app.extensions import db
 from app.models.base import utcnow
-from app.models.cpd import LearningAgreement, Sponsorship, SponsorshipEvent
+from app.models.catalogue import MicroCredential
+from app.models.cpd import CpdBudget, FundingSourceYear, LearningAgreement, Sponsorship, SponsorshipEvent
 from app.models.cpd import SponsorshipStatus as S
+from app.models.held_credentials import HeldCredential, HeldCredentialSource
 from app.security.permissions import Permission
 from app.security.policy import permissions_of
 from app.services import audit
@@ -198,8 +200,6 @@ def act(actor, sponsorship: Sponsorship, action: str, comment: str | None = None
 
 
 def _approve(actor, s: Sponsorship, action: str, budget_id, funding_year_id, comment, agreement) -> int:
-    from app.models.cpd import CpdBudget, FundingSourceYear
-
     budget = db.session.get(CpdBudget, int(budget_id)) if budget_id else None
     funding = db.session.get(FundingSourceYear, int(funding_year_id)) if funding_year_id else None
     if (budget is None or funding is None or budget.organisation_id != s.organisation_id
@@ -240,8 +240,6 @@ def _finish(actor, s: Sponsorship, action: str, actual: int | None, completed_on
 
 
 def _hold_credential(s: Sponsorship) -> None:
-    from app.models.held_credentials import HeldCredential, HeldCredentialSource
-
     exists = db.session.scalar(select(HeldCredential).where(HeldCredential.sponsorship_id == s.id))
     if exists is None and s.issued_credential_id is not None:
         # Issuing already recorded the badge in this employer's record: link it, no duplicate.
@@ -289,7 +287,6 @@ def link_issued_credential(user, micro_credential, issued_credential_id: int) ->
     same provider and code, since providers publish new versions while people study). The
     completion is made by the system (actor None), audited, and creates the held credential.
     """
-    from app.models.catalogue import MicroCredential
 
     same_record = select(MicroCredential.id).where(MicroCredential.provider_id == micro_credential.provider_id,
                                                    MicroCredential.code == micro_credential.code)
