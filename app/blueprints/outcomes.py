@@ -17,12 +17,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Flask, Response, flash, g, has_request_context
+from flask import Flask, Response, flash, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.domain import DomainError
 from app.extensions import db
+from app.services import audit
 
 
 def keep_changes() -> None:
@@ -76,6 +77,10 @@ def _note_transaction_end(session: Session, *_args: Any) -> None:
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _note_where_changes_come_from() -> None:
+        g._audit_ip = audit.note_ip_address(request.remote_addr)
+
     @app.after_request
     def _finish_transaction(response: Response) -> Response:
         wrote = g.pop("_wrote", False) or bool(db.session.new or db.session.dirty or db.session.deleted)
@@ -91,3 +96,6 @@ def init_app(app: Flask) -> None:
     def _roll_back_on_exception(exc: BaseException | None) -> None:
         if exc is not None:
             db.session.rollback()
+        token = g.pop("_audit_ip", None)
+        if token is not None:
+            audit.forget_ip_address(token)

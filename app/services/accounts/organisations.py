@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, or_, select
 
 from app.domain import DomainError
@@ -24,7 +24,7 @@ from app.models import (
 )
 from app.security import tokens
 from app.security.passwords import hash_password, password_problem
-from app.services import audit, mail
+from app.services import audit, links, mail
 
 
 class OrganisationError(DomainError):
@@ -88,7 +88,7 @@ def invite(actor: User, org: Organisation, email: str, roles: list[str], departm
     db.session.flush()
     audit.record(actor, "invitation.sent", invitation, f"Invited {email} as "
                  + ", ".join(r.label for r in chosen), organisation=org, roles=list(chosen))
-    link = url_for("auth.accept_invitation", token=token, _external=True)
+    link = links.public_url(f"/invitations/{token}")
     mail.send(email, f"You're invited to join {org.name} on Credwork",
               f"{actor.name} has invited you to join {org.name} on Credwork as "
               f"{', '.join(r.label for r in chosen)}.\n\nAccept within {days} days:\n{link}\n")

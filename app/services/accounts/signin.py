@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.domain import DomainError
@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import PasswordResetToken, User, utcnow
 from app.security import tokens
 from app.security.passwords import hash_password, password_problem, verify_password
-from app.services import audit, mail
+from app.services import audit, links, mail
 
 
 class AccountError(DomainError):
@@ -70,7 +70,7 @@ def request_password_reset(email: str) -> None:
     db.session.add(PasswordResetToken(user_id=user.id, token_hash=token_hash,
                                       expires_at=utcnow() + timedelta(hours=hours)))
     audit.record(None, "user.password_reset_requested", user, f"Password reset requested for {user.email}")
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = links.public_url(f"/password/reset/{token}")
     mail.send(user.email, "Reset your Credwork password",
               f"Hello {user.name},\n\nUse this link within {hours} hours to choose a new password:\n"
               f"{link}\n\nThe link works once. If you did not ask for it, ignore this email.\n")

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
-from flask import current_app, url_for
+from flask import current_app
 from joserfc.errors import JoseError
 from requests.exceptions import RequestException
 from sqlalchemy import func, select
@@ -23,7 +23,7 @@ from app.domain import DomainError
 from app.extensions import db
 from app.models import Invitation, Membership, MembershipStatus, Organisation, SsoProvider, User, utcnow
 from app.security import secrets
-from app.services import audit
+from app.services import audit, links
 from app.services.accounts.organisations import join
 from app.services.accounts.sso_transport import session_class
 
@@ -50,7 +50,7 @@ def provider_for(org: Organisation) -> SsoProvider | None:
 
 def redirect_uri() -> str:
     """The callback address an admin registers at their identity provider."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("sso.callback")
+    return links.public_url("/login/sso/callback")
 
 
 def discovery_url(issuer: str) -> str:

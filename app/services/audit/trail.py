@@ -1,12 +1,24 @@
 """Writing the audit log. Every state change in a service calls `record`."""
 from __future__ import annotations
 
+from contextvars import ContextVar, Token
 from typing import Any
-
-from flask import has_request_context, request
 
 from app.extensions import db
 from app.models import AuditEvent
+
+# Where the change came from (the client's address), set by the web layer for each request
+# (app.blueprints.outcomes) so services never read the request themselves.
+_ip_address: ContextVar[str | None] = ContextVar("audit_ip_address", default=None)
+
+
+def note_ip_address(address: str | None) -> Token[str | None]:
+    """Record `address` on every audit event written until `forget_ip_address(token)`."""
+    return _ip_address.set(address)
+
+
+def forget_ip_address(token: Token[str | None]) -> None:
+    _ip_address.reset(token)
 
 
 def record(actor, action: str, subject, summary: str, *, organisation=None, **details: Any) -> AuditEvent:
@@ -22,7 +34,7 @@ def record(actor, action: str, subject, summary: str, *, organisation=None, **de
         subject_id=str(getattr(subject, "id", "")) or None,
         summary=summary[:500],
         details={k: _plain(v) for k, v in details.items()},
-        ip_address=request.remote_addr if has_request_context() else None,
+        ip_address=_ip_address.get(),
     )
     db.session.add(event)
     db.session.flush()
