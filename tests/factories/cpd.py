@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from app.domain import calendar
 from app.extensions import db
 from app.models import Membership, MicroCredential, Organisation, User
 from app.models.cpd import SponsorshipStatus as S
-from app.domain import calendar
 from app.services import cpd
 from app.services.cpd.requests import CourseDetails
 from tests.factories.accounts import OrganisationFactory, member

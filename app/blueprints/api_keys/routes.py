@@ -9,7 +9,7 @@ from app.blueprints.api_keys.forms import ApiKeyForm
 from app.blueprints.outcomes import failures_on
 from app.models.verifications import ApiKey
 from app.security.permissions import Permission
-from app.security.policy import current_org, require
+from app.security.policy import acting_org, require
 from app.security.scoping import get_for
 from app.services import verification
 
@@ -17,7 +17,7 @@ from app.services import verification
 @bp.route("/", methods=["GET", "POST"])
 @require(Permission.API_KEYS_MANAGE)
 def index():
-    org = current_org()
+    org = acting_org()
     form = ApiKeyForm()
     if form.validate_on_submit():
         with failures_on(form):
@@ -33,7 +33,7 @@ def index():
 @bp.post("/<int:key_id>/revoke")
 @require(Permission.API_KEYS_MANAGE)
 def revoke(key_id: int):
-    key = get_for(current_org(), ApiKey, key_id)
+    key = get_for(acting_org(), ApiKey, key_id)
     verification.revoke_key(current_user, key)
     flash(f"API key {key.name} ({key.prefix}) revoked. Systems using it can no longer verify badges.", "success")
     return redirect(url_for("api_keys.index"), code=303)

@@ -7,11 +7,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.blueprints.auth import bp
 from app.blueprints.auth.forms import AcceptInvitationForm, ForgotPasswordForm, NewPasswordForm, SignInForm
 from app.blueprints.forms import next_param, safe_next
-from app.extensions import db, limiter
+from app.blueprints.outcomes import failures_on, keep_changes
+from app.extensions import limiter
 from app.security.policy import switch_org
 from app.services import audit
-from app.services.accounts import organisations
-from app.services.accounts import signin as accounts
+from app.services.accounts import organisations, signin
 
 
 def _login_limit() -> str:
@@ -26,8 +26,8 @@ def login():
     form = SignInForm()
     error = None
     if form.validate_on_submit():
-        result = accounts.authenticate(form.email.data, form.password.data)
-        db.session.commit()
+        result = signin.authenticate(form.email.data, form.password.data)
+        keep_changes()  # a failed attempt counts towards the lockout and is audited
         if result.user:
             login_user(result.user)
             return redirect(safe_next(next_param()), code=303)
@@ -40,7 +40,6 @@ def login():
 @login_required
 def logout():
     audit.record(current_user, "user.signed_out", current_user, f"{current_user.email} signed out")
-    db.session.commit()
     logout_user()
     flash("You have signed out", "success")
     return redirect(url_for("auth.login"), code=303)
@@ -51,30 +50,23 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(form.email.data)
-        db.session.commit()
+        signin.request_password_reset(form.email.data)
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    if accounts.reset_token_user(token) is None:
+    if signin.reset_token_user(token) is None:
         return render_template("auth/link_expired.html", what="password reset"), 410
     form = NewPasswordForm()
-    error = None
     if form.validate_on_submit():
-        try:
-            accounts.reset_password(token, form.password.data)
-        except accounts.AccountError as exc:
-            error = str(exc)
-        else:
-            db.session.commit()
+        with failures_on(form):
+            signin.reset_password(token, form.password.data)
             logout_user()
             flash("Your password has been changed. Sign in with your new password.", "success")
             return redirect(url_for("auth.login"), code=303)
-    status = 422 if (error or form.errors) else 200
-    return render_template("auth/reset.html", form=form, error=error), status
+    return render_template("auth/reset.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -83,22 +75,15 @@ def accept_invitation(token: str):
     if invitation is None:
         return render_template("auth/link_expired.html", what="invitation"), 410
     form = AcceptInvitationForm()
-    error = None
     user = current_user if current_user.is_authenticated else None
     if form.validate_on_submit():
-        try:
+        with failures_on(form):
             membership = organisations.accept_invitation(
                 token, user=user, name=form.name.data, password=form.password.data)
-        except organisations.OrganisationError as exc:
-            error = str(exc)
-        else:
-            db.session.commit()
             if user is None:
                 login_user(membership.user)
-
             switch_org(membership.organisation_id)
             flash(f"Welcome to {membership.organisation.name}", "success")
             return redirect(url_for("main.dashboard"), code=303)
-    status = 422 if (error or form.errors) else 200
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation,
-                           user=user, error=error), status
+                           user=user), 422 if form.errors else 200

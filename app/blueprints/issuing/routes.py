@@ -13,7 +13,7 @@ from app.blueprints.outcomes import failures_on
 from app.models import OrgKind
 from app.models.badges import DID_METHODS, IssuedCredential
 from app.security.permissions import Permission
-from app.security.policy import current_org, require
+from app.security.policy import acting_org, current_org, require
 from app.security.scoping import get_for
 from app.services import issuing
 
@@ -23,7 +23,7 @@ PER_PAGE = 50
 @bp.get("")
 @require(Permission.CREDENTIALS_ISSUE, org_kind=OrgKind.PROVIDER)
 def index():
-    org = current_org()
+    org = acting_org()
     filters = IssuedFilters.from_args(request.args)
     rows, total = issuing.issued_by(org, filters.page, PER_PAGE, search=filters.search, state=filters.state)
     return render_partial_or_page(
@@ -34,7 +34,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @require(Permission.CREDENTIALS_ISSUE, org_kind=OrgKind.PROVIDER)
 def new():
-    org = current_org()
+    org = acting_org()
     form = AwardForm(issuing.awardable(org), micro_credential_id=request.args.get("record", ""))
     if form.validate_on_submit():
         with failures_on(form):
@@ -48,7 +48,7 @@ def new():
 @bp.route("/bulk", methods=["GET", "POST"])
 @require(Permission.CREDENTIALS_ISSUE, org_kind=OrgKind.PROVIDER)
 def bulk():
-    org = current_org()
+    org = acting_org()
     form = BulkAwardForm(issuing.awardable(org))
     if form.validate_on_submit():
         with failures_on(form):
@@ -114,7 +114,7 @@ def reissue(credential_id: int):
 @bp.get("/issuer")
 @require(Permission.CREDENTIALS_ISSUE, org_kind=OrgKind.PROVIDER)
 def issuer():
-    org = current_org()
+    org = acting_org()
     return render_template("issuing/issuer.html", org=org, profile=issuing.profile_of(org),
                            method_words=DID_METHODS[issuing.did_method()])
 
@@ -122,7 +122,7 @@ def issuer():
 @bp.post("/issuer/keys")
 @require(Permission.CREDENTIALS_ISSUE, org_kind=OrgKind.PROVIDER)
 def rotate_key():
-    org = current_org()
+    org = acting_org()
     profile = issuing.profile_of(org)
     if profile is None:
         profile = issuing.ensure_profile(current_user, org)

@@ -13,20 +13,19 @@ from app.blueprints.organisation.forms import (
     RolesForm,
     role_choices,
 )
-from app.extensions import db
+from app.blueprints.outcomes import failures_flashed, failures_on
 from app.models import Invitation, Membership, Partnership
 from app.security.permissions import Permission
-from app.security.policy import current_org, require
+from app.security.policy import acting_org, require
 from app.security.scoping import get_for
 from app.services.accounts import organisations
-from app.services.accounts.organisations import OrganisationError
 from app.services.audit import queries as audit_log_service
 
 
 @bp.get("/people")
 @require(Permission.ORG_MANAGE_PEOPLE)
 def people():
-    org = current_org()
+    org = acting_org()
     return render_template("organisation/people.html", org=org, members=organisations.members(org),
                            invitations=organisations.pending_invitations(org), confirm=ConfirmForm())
 
@@ -34,21 +33,15 @@ def people():
 @bp.route("/people/invite", methods=["GET", "POST"])
 @require(Permission.ORG_MANAGE_PEOPLE)
 def invite():
-    org = current_org()
+    org = acting_org()
     form = InviteForm()
     form.roles.choices = role_choices(org)
-    error = None
     if form.validate_on_submit():
-        try:
+        with failures_on(form):
             organisations.invite(current_user, org, form.email.data, form.roles.data, form.department.data)
-        except OrganisationError as exc:
-            error = str(exc)
-        else:
-            db.session.commit()
             flash(f"Invitation sent to {form.email.data}", "success")
             return redirect(url_for("organisation.people"), code=303)
-    status = 422 if (error or form.errors) else 200
-    return render_template("organisation/invite.html", form=form, org=org, error=error), status
+    return render_template("organisation/invite.html", form=form, org=org), 422 if form.errors else 200
 
 
 def _active_member(org, membership_id: int) -> Membership:
@@ -62,39 +55,29 @@ def _active_member(org, membership_id: int) -> Membership:
 @bp.route("/people/<int:membership_id>/roles", methods=["GET", "POST"])
 @require(Permission.ORG_MANAGE_PEOPLE)
 def edit_roles(membership_id: int):
-    org = current_org()
+    org = acting_org()
     membership = _active_member(org, membership_id)
     form = RolesForm()
     form.roles.choices = role_choices(org)
     if request.method == "GET":
         form.roles.data = sorted(membership.roles)
-    error = None
     if form.validate_on_submit():
-        try:
+        with failures_on(form):
             organisations.change_roles(current_user, membership, form.roles.data)
-        except OrganisationError as exc:
-            error = str(exc)
-        else:
-            db.session.commit()
             flash(f"{membership.user.name}'s roles have been updated", "success")
             return redirect(url_for("organisation.people"), code=303)
-    status = 422 if (error or form.errors) else 200
     return render_template("organisation/roles.html", form=form, membership=membership, org=org,
-                           error=error, confirm=ConfirmForm()), status
+                           confirm=ConfirmForm()), 422 if form.errors else 200
 
 
 @bp.post("/people/<int:membership_id>/remove")
 @require(Permission.ORG_MANAGE_PEOPLE)
 def remove(membership_id: int):
-    org = current_org()
+    org = acting_org()
     membership = _active_member(org, membership_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with failures_flashed():
             organisations.remove_member(current_user, membership)
-        except OrganisationError as exc:
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
             flash(f"{membership.user.name} no longer has access to {org.name}", "success")
     return redirect(url_for("organisation.people"), code=303)
 
@@ -102,14 +85,10 @@ def remove(membership_id: int):
 @bp.post("/invitations/<int:invitation_id>/revoke")
 @require(Permission.ORG_MANAGE_PEOPLE)
 def revoke_invitation(invitation_id: int):
-    invitation = get_for(current_org(), Invitation, invitation_id)
+    invitation = get_for(acting_org(), Invitation, invitation_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with failures_flashed():
             organisations.revoke_invitation(current_user, invitation)
-        except OrganisationError as exc:
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
             flash(f"The invitation to {invitation.email} has been withdrawn", "success")
     return redirect(url_for("organisation.people"), code=303)
 
@@ -117,39 +96,29 @@ def revoke_invitation(invitation_id: int):
 @bp.route("/partnerships", methods=["GET", "POST"])
 @require(Permission.ORG_MANAGE_PARTNERSHIPS)
 def partnerships():
-    org = current_org()
+    org = acting_org()
     form = PartnershipRequestForm()
     form.partner.choices = [(o.id, o.name) for o in organisations.possible_partners(org)]
-    error = None
     if form.validate_on_submit():
-        try:
+        with failures_on(form):
             organisations.request_partnership(current_user, org, form.partner.data, form.message.data)
-        except OrganisationError as exc:
-            error = str(exc)
-        else:
-            db.session.commit()
             flash("Partnership request sent", "success")
             return redirect(url_for("organisation.partnerships"), code=303)
-    status = 422 if (error or form.errors) else 200
-    return render_template("organisation/partnerships.html", org=org, form=form, error=error,
-                           partnerships=organisations.partnerships_of(org), confirm=ConfirmForm()), status
+    return render_template("organisation/partnerships.html", org=org, form=form,
+                           partnerships=organisations.partnerships_of(org), confirm=ConfirmForm()), 422 if form.errors else 200
 
 
 @bp.post("/partnerships/<int:partnership_id>/<any(accept, decline, end):action>")
 @require(Permission.ORG_MANAGE_PARTNERSHIPS)
 def respond_partnership(partnership_id: int, action: str):
-    org = current_org()
+    org = acting_org()
     partnership = get_for(org, Partnership, partnership_id)
     if ConfirmForm().validate_on_submit():
-        try:
+        with failures_flashed():
             if action == "end":
                 organisations.end_partnership(current_user, org, partnership)
             else:
                 organisations.respond_to_partnership(current_user, org, partnership, accept=action == "accept")
-        except OrganisationError as exc:
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
             flash({"accept": "Partnership accepted", "decline": "Partnership declined",
                    "end": "Partnership ended"}[action], "success")
     return redirect(url_for("organisation.partnerships"), code=303)
@@ -158,7 +127,7 @@ def respond_partnership(partnership_id: int, action: str):
 @bp.get("/audit")
 @require(Permission.ORG_VIEW_AUDIT)
 def audit_log():
-    org = current_org()
+    org = acting_org()
     filters = audit_log_service.AuditFilters.from_args(request.args)
     page = audit_log_service.search(org, filters)
     return render_partial_or_page("organisation/audit.html", "organisation/_audit_results.html",

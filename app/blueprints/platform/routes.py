@@ -10,7 +10,7 @@ from app.blueprints.platform import bp
 from app.blueprints.platform.forms import QualityForm, ReviewFilterForm
 from app.models import MicroCredential
 from app.security.permissions import Permission
-from app.security.policy import current_membership, current_org, may_review_quality, require
+from app.security.policy import acting_org, current_membership, may_review_quality, require
 from app.security.scoping import get_for
 from app.services.catalogue import lifecycle
 
@@ -55,7 +55,7 @@ def provider_quality(provider_id: int):
 @bp.post("/records/<int:record_id>/quality")
 @require(Permission.HUB_QUALITY_ASSURE)
 def record_quality(record_id: int):
-    record = get_for(current_org(), MicroCredential, record_id)
+    record = get_for(acting_org(), MicroCredential, record_id)
     form = _submitted()
     with failures_flashed():
         lifecycle.set_quality_assured(current_user, record, form.marked)

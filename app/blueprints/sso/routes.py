@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
+from app.blueprints.outcomes import failures_on, keep_changes
 from app.blueprints.sso import bp
 from app.blueprints.sso.forms import SsoSettingsForm, SsoStartForm
 from app.extensions import db, limiter
 from app.models import SsoProvider
 from app.security.permissions import Permission
-from app.security.policy import current_org, require, switch_org
+from app.security.policy import acting_org, require, switch_org
 from app.services.accounts import sso, sso_settings
 from app.services.accounts.sso import SsoError, SsoRefused
 
@@ -21,32 +22,24 @@ SESSION_PROVIDER_KEY = "sso_provider_id"
 @bp.route("/organisation/sso", methods=["GET", "POST"])
 @require(Permission.ORG_MANAGE_SSO)
 def settings():
-    org = current_org()
+    org = acting_org()
     if org.kind not in ("employer", "provider"):
         abort(403)
     provider = sso.provider_for(org)
     form = SsoSettingsForm(obj=provider)
     if request.method == "GET" and provider is not None:
         form.allowed_domains.data = "\n".join(provider.domain_list)
-    error = None
     if form.validate_on_submit():
-        try:
+        # A refusal naming a field is shown beside it, and linked to it from the error summary.
+        with failures_on(form):
             sso_settings.save_settings(current_user, org, issuer_url=form.issuer_url.data, client_id=form.client_id.data,
-                              client_secret=form.client_secret.data, allowed_domains=form.allowed_domains.data,
-                              enabled=form.enabled.data)
-        except SsoError as exc:
-            if exc.field:  # shown beside the field, and linked to it from the error summary
-                form[exc.field].errors = [*form[exc.field].errors, str(exc)]
-            else:
-                error = str(exc)
-        else:
-            db.session.commit()
+                                       client_secret=form.client_secret.data,
+                                       allowed_domains=form.allowed_domains.data, enabled=form.enabled.data)
             flash("Single sign-on settings saved", "success")
             return redirect(url_for("sso.settings"), code=303)
     form.client_secret.data = ""
-    status = 422 if (error or form.errors) else 200
-    return render_template("sso/settings.html", form=form, org=org, provider=provider, error=error,
-                           redirect_uri=sso.redirect_uri()), status
+    return render_template("sso/settings.html", form=form, org=org, provider=provider,
+                           redirect_uri=sso.redirect_uri()), 422 if form.errors else 200
 
 
 def _login_limit() -> str:
@@ -69,7 +62,7 @@ def start():
                 response = sso.authorization_redirect(provider, form.email.data)
             except SsoError as exc:
                 sso.record_failure(provider, exc)
-                db.session.commit()
+                keep_changes()  # the failure stays in the provider's record
                 error, status = str(exc), 422
             else:
                 session[SESSION_PROVIDER_KEY] = provider.id
@@ -89,14 +82,13 @@ def callback():
         claims = sso.verified_claims(provider)
         result = sso.sign_in(provider, claims)
     except SsoRefused as exc:
-        db.session.commit()  # keep the audited refusal
+        keep_changes()  # keep the audited refusal
         return _failed(str(exc), 403)
     except SsoError as exc:
         sso.record_failure(provider, exc)
-        db.session.commit()
+        keep_changes()
         return _failed(str(exc), 400)
     session.pop(SESSION_PROVIDER_KEY, None)
-    db.session.commit()
     login_user(result.user)
     switch_org(result.organisation.id)
     flash(f"Welcome to {result.organisation.name}" if result.joined
