@@ -10,7 +10,7 @@ from app.models import ROLE_LABELS, Role
 from app.security import policy
 from app.security.permissions import Permission
 
-# Public pages linked from every page once the capability that serves them exists.
+# Public pages linked from every page.
 PUBLIC_LINKS = [
     ("hub.search", "Micro-credential hub"),
     ("glossary.index", "Glossary"),
@@ -33,8 +33,7 @@ def init_app(app: Flask) -> None:
             if endpoint == "verification.public" and getattr(current_user, "is_authenticated", False) \
                     and policy.can(Permission.VERIFICATIONS_RUN):
                 endpoint = "verification.index"
-            if endpoint in app.view_functions:
-                links.append({"url": url_for(endpoint), "title": title})
+            links.append({"url": url_for(endpoint), "title": title})
         return links
 
     @app.template_global()
@@ -44,9 +43,6 @@ def init_app(app: Flask) -> None:
         except ValueError:
             return value
 
-    @app.template_global()
-    def has_endpoint(endpoint: str) -> bool:
-        return endpoint in app.view_functions
 
     @app.context_processor
     def inject():

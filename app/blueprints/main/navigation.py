@@ -1,13 +1,13 @@
 """What each role sees on its dashboard and in the navigation.
 
-One table: a link appears when the person's current organisation grants the permission and
-the endpoint exists (capabilities from later work are listed as "coming", never faked).
+One table: a link appears when the person's current organisation grants the permission. Planned
+capabilities have no endpoint yet: they are listed as "coming", in words, never as links.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import url_for
 
 from app.security import policy
 from app.security.permissions import Permission as P
@@ -17,7 +17,7 @@ from app.security.permissions import Permission as P
 class Task:
     title: str
     description: str
-    endpoint: str
+    endpoint: str | None  # None: planned, not built yet
     permission: P | tuple[P, ...] | None = None  # a tuple means any one of them
 
     def allowed(self) -> bool:
@@ -41,8 +41,8 @@ TASKS = [
     Task("Publish micro-credentials", "Your catalogue on the national hub.", "catalogue.index", P.HUB_PUBLISH),
     Task("Issue badges", "Award Open Badges to learners.", "issuing.index", P.CREDENTIALS_ISSUE),
     Task("Work-based evidence", "Record apprentices' evidence and sign it off with partner providers.",
-         "evidence.index", (P.EVIDENCE_RECORD, P.EVIDENCE_SIGN_OFF)),
-    Task("Cohorts", "Apprentice and learner cohorts from programme templates.", "cohorts.index", P.COHORTS_MANAGE),
+         None, (P.EVIDENCE_RECORD, P.EVIDENCE_SIGN_OFF)),
+    Task("Cohorts", "Apprentice and learner cohorts from programme templates.", None, P.COHORTS_MANAGE),
     Task("Verify badges", "Check a candidate's digital badges.", "verification.index", P.VERIFICATIONS_RUN),
     Task("Quality assurance", "Mark providers and records as quality-assured.", "platform.index", P.PLATFORM_MANAGE),
 ]
@@ -50,14 +50,10 @@ TASKS = [
 
 def tasks_for_current_user() -> tuple[list[Task], list[Task]]:
     """(available tasks, tasks this role will have once that capability is built)."""
-    ready, coming = [], []
-    endpoints = current_app.view_functions
-    for task in TASKS:
-        if not task.allowed():
-            continue
-        (ready if task.endpoint in endpoints else coming).append(task)
-    return ready, coming
+    allowed = [task for task in TASKS if task.allowed()]
+    return [t for t in allowed if t.endpoint], [t for t in allowed if not t.endpoint]
 
 
 def task_url(task: Task) -> str:
+    assert task.endpoint is not None, "planned tasks have no page"
     return url_for(task.endpoint)

@@ -1,11 +1,12 @@
 """The public front page, the dashboard, and switching organisation."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.forms import safe_next
 from app.blueprints.main import bp
+from app.blueprints.main.forms import SwitchOrganisationForm
 from app.blueprints.main.navigation import task_url, tasks_for_current_user
 from app.security import policy
 
@@ -28,15 +29,13 @@ def dashboard():
 @bp.post("/switch-organisation")
 @login_required
 def switch_organisation():
-    try:
-        org_id = int(request.form.get("organisation_id", ""))
-    except ValueError:
+    form = SwitchOrganisationForm()
+    if not form.validate_on_submit():
         abort(400)
-    if not policy.switch_org(org_id):
+    if not policy.switch_org(form.organisation_id.data):
         abort(404)
-    org = policy.current_org()
-    flash(f"You are now working in {org.name}", "success")
-    return redirect(safe_next(request.form.get("next")), code=303)
+    flash(f"You are now working in {policy.acting_org().name}", "success")
+    return redirect(safe_next(form.next.data), code=303)
 
 
 @bp.get("/accessibility")
