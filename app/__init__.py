@@ -27,7 +27,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     if app.config.get("PROXY_FIX_HOPS"):
         hops = app.config["PROXY_FIX_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]  # as Flask documents
 
     register_templates(app)
     register_extensions(app)

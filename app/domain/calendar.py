@@ -3,6 +3,7 @@ CPD money is counted in financial years, named by the calendar year they start i
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import overload
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -44,6 +45,10 @@ def financial_year_bounds(year: int, start_month: int = DEFAULT_FINANCIAL_YEAR_S
     return date(year, start_month, 1), date(year + 1, start_month, 1)
 
 
+@overload
+def parse_financial_year(text: str | None, default: int) -> int: ...
+@overload
+def parse_financial_year(text: str | None, default: None) -> int | None: ...
 def parse_financial_year(text: str | None, default: int | None) -> int | None:
     """A financial year from a query string; anything that is not a plausible year is `default`."""
     try:

@@ -208,6 +208,13 @@ class Sponsorship(TenantOwned, CreatedAtMixin, Model):
         return STATUS_LABELS[SponsorshipStatus(self.status)]
 
     @property
+    def ledger(self) -> tuple[int, int]:
+        """(budget id, funding source year id) that an approved request's money is counted in."""
+        if self.budget_id is None or self.funding_source_year_id is None:
+            raise RuntimeError(f"sponsorship {self.id} has no budget: it was never approved")
+        return self.budget_id, self.funding_source_year_id
+
+    @property
     def is_editable(self) -> bool:
         """A draft, or a request sent back for more information, can still be changed."""
         return self.status in {SponsorshipStatus.DRAFT, SponsorshipStatus.MORE_INFORMATION_NEEDED}

@@ -13,6 +13,7 @@ from app.blueprints.cpd.forms import (
     BulkApproveForm,
     FundingCapForm,
     FundingSourceForm,
+    optional_year_arg,
     year_arg,
 )
 from app.blueprints.outcomes import discard_changes, failures_on
@@ -58,7 +59,8 @@ def budgets():
 def _save(org, form) -> str:
     """Save what one of the budgets page's forms says; returns the confirmation."""
     if isinstance(form, BudgetForm):
-        cpd.budgets.save_budget(current_user, org, form.department.data, form.financial_year.data, form.allocated.pence)
+        cpd.budgets.save_budget(current_user, org, form.department.data, form.financial_year.data,
+                                form.allocated.pence or 0)
         return f"The {form.department.data.strip()} budget has been saved"
     if isinstance(form, FundingSourceForm):
         cpd.budgets.save_funding_source(current_user, org, form.name.data, form.kind.data, form.notes.data)
@@ -106,7 +108,7 @@ def department():
     """A department's CPD history, by financial year."""
     org = acting_org()
     name = request.args.get("name", "").strip()
-    year = year_arg(request.args, None)
+    year = optional_year_arg(request.args)
     history = cpd.queries.department_history(org, name, year) if name else []
     return render_template("cpd/department.html", org=org, name=name, year=year, history=history,
                            departments=cpd.queries.departments(org), years=cpd.budgets.years_in_use(org),

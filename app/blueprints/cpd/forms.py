@@ -1,6 +1,7 @@
 """Forms for CPD sponsorship: the request, a nomination, budgets and funding sources."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -30,9 +31,14 @@ from app.models.cpd import FUNDING_KIND_LABELS
 from app.services.cpd.requests import CourseDetails
 
 
-def year_arg(args, default: int | None) -> int | None:
+def year_arg(args: Mapping[str, str], default: int) -> int:
     """The financial year a CPD page or report is for, from its `?year=` (else `default`)."""
     return parse_financial_year(args.get("year"), default)
+
+
+def optional_year_arg(args: Mapping[str, str]) -> int | None:
+    """The financial year from `?year=`, or None for every year."""
+    return parse_financial_year(args.get("year"), None)
 
 
 class PoundsField(StringField):

@@ -221,7 +221,7 @@ def change_cost(sponsorship_id: int):
         flash(form.problem(), "error")
         return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
     with failures_flashed():
-        cpd.requests.change_cost(current_user, s, form.new_cost.pence, form.comment.data or "")
+        cpd.requests.change_cost(current_user, s, form.new_cost.pence or 0, form.comment.data or "")
         flash("The cost has been updated", "success")
     return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
 

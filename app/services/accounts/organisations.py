@@ -123,7 +123,7 @@ def accept_invitation(token: str, *, user: User | None, name: str | None = None,
         problem = password_problem(password or "")
         if problem:
             raise OrganisationError(problem)
-        user = User(email=invitation.email, name=name.strip(), password_hash=hash_password(password))
+        user = User(email=invitation.email, name=name.strip(), password_hash=hash_password(password or ""))
         db.session.add(user)
         db.session.flush()
         audit.record(user, "user.registered", user, f"{user.email} created an account from an invitation",

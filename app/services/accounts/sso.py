@@ -10,6 +10,7 @@ never an account another organisation relies on. Settings live in app.services.a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 from authlib.integrations.base_client import OAuthError
@@ -206,6 +207,8 @@ def sign_in(provider: SsoProvider, claims: dict) -> SsoSignIn:
         audit.record(user, "invitation.accepted", invitation,
                      f"{user.email} joined {org.name} through single sign-on", organisation=org)
         joined = True
+    if user is None:  # a membership is always someone's
+        raise SsoError("This sign-in could not be matched to an account. Start again.")
     user.last_login_at = utcnow()
     user.failed_logins = 0
     db.session.flush()
@@ -243,7 +246,7 @@ def _create_user(email: str, claims: dict, org: Organisation) -> User:
     return user
 
 
-def _refuse(provider: SsoProvider, user: User | None, email: str, reason: str, message: str):
+def _refuse(provider: SsoProvider, user: User | None, email: str, reason: str, message: str) -> NoReturn:
     audit.record(user, "sso.refused", provider,
                  f"Refused single sign-on for {email or 'an unknown email'}: {reason}",
                  organisation=provider.organisation_id, email=email, reason=reason)

@@ -80,7 +80,7 @@ def save_settings(actor: User, org: Organisation, *, issuer_url: str, client_id:
     if provider is None and not secret:
         raise SsoError("Enter the client secret", field="client_secret")
     created = provider is None
-    if created:
+    if provider is None:
         provider = SsoProvider(organisation_id=org.id)
         db.session.add(provider)
     provider.issuer_url = issuer

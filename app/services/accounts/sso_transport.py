@@ -37,7 +37,7 @@ def _public_socket(conn) -> socket.socket:
         infos = socket.getaddrinfo(conn._dns_host, conn.port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError) as exc:
         raise NewConnectionError(conn, f"cannot resolve {conn.host}: {exc}") from None
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not addresses:
         raise NewConnectionError(conn, f"{conn.host} has no address")
     for text in addresses:

@@ -71,7 +71,7 @@ def search(org, filters: AuditFilters) -> AuditPage:
         stmt = stmt.where(AuditEvent.occurred_at >= _london_midnight(filters.date_from))
     if filters.date_to:
         stmt = stmt.where(AuditEvent.occurred_at < _london_midnight(filters.date_to + timedelta(days=1)))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     events = db.session.scalars(
         stmt.options(db.joinedload(AuditEvent.actor))
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())

@@ -97,7 +97,7 @@ def save_funding_source(actor, org, name: str, kind: str, notes: str | None = No
     if clash is not None and clash is not source:
         raise CpdError(f"There is already a funding source called {name}")
     created = source is None
-    if created:
+    if source is None:
         source = FundingSource(organisation_id=org.id)
         db.session.add(source)
     source.name, source.kind, source.notes = name, kind, (notes or None)

@@ -82,10 +82,10 @@ def plan(actor, org, sponsorships: list[Sponsorship], funding_source_id: int | N
             line.problem = f"There is no {s.department or 'department'} budget for {budgets.financial_year_label(year)}."
         if not line.problem and source is not None and funding is None:
             line.problem = f"{source.name} has no cap for {budgets.financial_year_label(year)}."
-        if not line.problem:
+        if not line.problem and budget is not None:
             b = budget_impacts.setdefault(budget.id, Impact(budget.department, year, budget.remaining_pence))
             b.needed += s.cost_pence
-            if funding is not None:
+            if funding is not None and source is not None:
                 f = funding_impacts.setdefault(funding.id, Impact(source.name, year, funding.remaining_pence))
                 f.needed += s.cost_pence
         lines.append(line)
@@ -101,8 +101,9 @@ def approve_all(actor, org, sponsorships: list[Sponsorship], funding_source_id: 
     if not the_plan.lines:
         raise CpdError("Select at least one request to approve")
     for line in the_plan.lines:
-        if line.problem:
-            raise CpdError(f"{line.sponsorship.person.name}, {line.sponsorship.title}: {line.problem}")
+        if line.problem or line.budget is None or line.funding is None:
+            raise CpdError(f"{line.sponsorship.person.name}, {line.sponsorship.title}: "
+                           f"{line.problem or 'no budget or funding cap to approve against'}")
         workflow.act(actor, line.sponsorship, "approve", comment or "Approved in a batch",
                 budget_id=line.budget.id, funding_year_id=line.funding.id)
     return [line.sponsorship for line in the_plan.lines]

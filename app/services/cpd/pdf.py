@@ -3,7 +3,9 @@ record with any learning agreement printed in full."""
 from __future__ import annotations
 
 import io
+from collections.abc import Collection
 from datetime import date
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -31,14 +33,14 @@ def _p(text, style=CELL) -> Paragraph:
     return Paragraph(escape(str(text if text is not None else "")), style)
 
 
-def _table(header: list[str], rows: list[list], widths: list[float], money_cols: set[int] = frozenset(),
+def _table(header: list[str], rows: list[list], widths: list[float], money_cols: Collection[int] = frozenset(),
            total_row: bool = False) -> Table:
     data = [[_p(h, MONEY if i in money_cols else CELL) for i, h in enumerate(header)]]
     for row in rows:
         data.append([c if isinstance(c, Paragraph) else _p(c, MONEY if i in money_cols else CELL)
                      for i, c in enumerate(row)])
     table = Table(data, colWidths=widths, repeatRows=1)
-    style = [
+    style: list[Any] = [
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#f3f2f1")),
         ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),

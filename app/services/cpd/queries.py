@@ -95,7 +95,7 @@ def _filtered(membership: Membership, f: RequestFilters):
 def search(membership: Membership, f: RequestFilters, *, everything: bool = False) -> RequestPage:
     """One page of the requests this person may see, newest first (all of them for exports)."""
     stmt = _filtered(membership, f)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     stmt = stmt.order_by(Sponsorship.created_at.desc(), Sponsorship.id.desc())
     if not everything:
         stmt = stmt.limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE)

@@ -120,11 +120,11 @@ def change_cost(actor, s: Sponsorship, new_cost_pence: int, comment: str) -> Non
         raise CpdError("Say why the cost changed (for example, a refund or a new price)")
     if s.status in {S.APPROVED, S.APPROVED_WITH_CONDITIONS, S.ENROLLED}:
         delta = new_cost_pence - s.committed_pence
-        budgets.adjust_commitment(s.budget_id, s.funding_source_year_id, delta)
+        budgets.adjust_commitment(*s.ledger, delta)
         s.committed_pence = s.cost_pence = new_cost_pence
     elif s.status in {S.COMPLETED, S.NOT_COMPLETED} and s.budget_id:
         delta = new_cost_pence - s.spent_pence
-        budgets.adjust_spend(s.budget_id, s.funding_source_year_id, delta)
+        budgets.adjust_spend(*s.ledger, delta)
         s.spent_pence = new_cost_pence
     elif s.status in EDITABLE | {S.SUBMITTED, S.ENDORSED}:
         delta = new_cost_pence - s.cost_pence

@@ -190,7 +190,7 @@ def act(actor, sponsorship: Sponsorship, action: str, comment: str | None = None
         locked.submitted_at = utcnow()
     elif action == "withdraw" and locked.committed_pence:
         amount = -locked.committed_pence
-        budgets.release(locked.budget_id, locked.funding_source_year_id, locked.committed_pence)
+        budgets.release(*locked.ledger, locked.committed_pence)
         locked.committed_pence = 0
     elif action in {"complete", "not_complete"}:
         amount = _finish(actor, locked, action, actual_cost_pence, completed_on)
@@ -230,7 +230,7 @@ def _finish(actor, s: Sponsorship, action: str, actual: int | None, completed_on
         actual = s.committed_pence
     if actual < 0:
         raise CpdError("The actual cost cannot be negative")
-    budgets.spend(s.budget_id, s.funding_source_year_id, s.committed_pence, actual)
+    budgets.spend(*s.ledger, s.committed_pence, actual)
     s.committed_pence, s.spent_pence = 0, actual
     if action == "complete":
         s.completed_on = completed_on or date.today()
