@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import struct
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree as SafeET
@@ -93,16 +95,16 @@ def _verify_url_of(payload: str) -> str | None:
     for key in ("verify", "verification"):
         block = obj.get(key)
         if isinstance(block, dict) and isinstance(block.get("url"), str) and _is_url(block["url"]):
-            return block["url"]
+            return str(block["url"])
         if isinstance(block, dict) and block.get("type") in ("hosted", "HostedBadge"):
             if isinstance(obj.get("id"), str) and _is_url(obj["id"]):
-                return obj["id"]
+                return str(obj["id"])
     return None
 
 
 # --- PNG -------------------------------------------------------------------------------------
 
-def _png_chunks(data: bytes):
+def _png_chunks(data: bytes) -> Iterator[tuple[bytes, int, int]]:
     """Yield (type, offset_of_data, length) for each chunk, checking bounds but not pixels."""
     offset = len(PNG_SIGNATURE)
     while offset < len(data):
@@ -210,7 +212,7 @@ def bake_png(png: bytes, payload: str) -> bytes:
 
 # --- SVG -------------------------------------------------------------------------------------
 
-def _find_assertion(root):
+def _find_assertion(root: Any) -> Any:
     for element in root.iter():
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag.startswith("{") and tag.endswith("}assertion") and "openbadges" in tag:
@@ -256,14 +258,15 @@ def bake_svg(svg: str | bytes, payload: str, verify_url: str | None = None) -> b
         # XML drops or rewrites these (\r becomes \n), so the badge would not read back intact
         raise BakingError("cannot bake: the payload contains characters an SVG cannot carry")
     try:
-        document = safe_minidom.parseString(svg.encode("utf-8") if isinstance(svg, str) else svg)
+        document = safe_minidom.parseString(svg.encode("utf-8") if isinstance(svg, str) else svg)  # type: ignore[arg-type]  # defusedxml takes bytes too
     except (DefusedXmlException, ParseError, ValueError) as exc:
         raise BakingError(f"cannot bake into this SVG: {exc}") from None
     root = document.documentElement
     if root is None or root.localName != "svg":
         raise BakingError("cannot bake: the document is not an SVG image")
     for old in list(root.getElementsByTagNameNS(OPENBADGES_NS, "assertion")):
-        old.parentNode.removeChild(old)
+        if old.parentNode is not None:
+            old.parentNode.removeChild(old)
     root.setAttribute("xmlns:openbadges", OPENBADGES_NS)
     element = document.createElementNS(OPENBADGES_NS, "openbadges:assertion")
     if verify_url:

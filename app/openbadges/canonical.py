@@ -8,6 +8,7 @@ document whose extra claims were never signed. Any such loss raises
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import jcs
@@ -64,7 +65,7 @@ def _check_expanded(node: Any) -> None:
 
 def _unwrap(error: BaseException) -> BaseException:
     """PyLD wraps loader errors several levels deep; surface the one a person can act on."""
-    seen = error
+    seen: BaseException | None = error
     while seen is not None:
         if isinstance(seen, (ContextNotBundled, UndefinedTerm)):
             return seen
@@ -72,7 +73,7 @@ def _unwrap(error: BaseException) -> BaseException:
     return error
 
 
-class _SafeProcessor(jsonld.JsonLdProcessor):
+class _SafeProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # PyLD is untyped
     """A PyLD processor that refuses to lose data: dropped properties raise (via the
     hook PyLD offers) and relative @type/@id values are checked after expansion.
     Overriding ``expand`` covers normalisation too, which expands internally, so a
@@ -81,7 +82,7 @@ class _SafeProcessor(jsonld.JsonLdProcessor):
     def __init__(self) -> None:
         super().__init__(on_property_dropped=_raise_dropped)
 
-    def expand(self, input_, options):
+    def expand(self, input_: Any, options: dict[str, Any]) -> Any:
         expanded = super().expand(input_, options)
         _check_expanded(expanded)
         return expanded
@@ -99,7 +100,8 @@ def _count_objects(node: Any, limit: int) -> int:
     return count
 
 
-def _run(operation, document: dict[str, Any], options: dict[str, Any]):
+def _run(operation: Callable[[dict[str, Any], dict[str, Any]], Any], document: dict[str, Any],
+         options: dict[str, Any]) -> Any:
     # RDF canonicalisation can be driven into exponential work by crafted graphs of
     # blank nodes; real credentials have a few dozen objects, so refuse huge ones.
     if _count_objects(document, MAX_OBJECTS) > MAX_OBJECTS:
@@ -118,10 +120,11 @@ def _run(operation, document: dict[str, Any], options: dict[str, Any]):
 
 def expand_safely(document: dict[str, Any]) -> list[Any]:
     """Expand ``document`` with bundled contexts only, failing on any undefined term."""
-    return _run(_SafeProcessor().expand, document, {})
+    expanded: list[Any] = _run(_SafeProcessor().expand, document, {})
+    return expanded
 
 
-class _BoundedURDNA2015(URDNA2015):
+class _BoundedURDNA2015(URDNA2015):  # type: ignore[misc]  # PyLD is untyped
     """URDNA2015 with a work budget: crafted graphs of look-alike blank nodes make the
     n-degree hashing step explode (the "poison graph" attack); honest credentials need
     a handful of such steps at most."""
@@ -130,7 +133,7 @@ class _BoundedURDNA2015(URDNA2015):
         super().__init__()
         self._budget = budget
 
-    def hash_n_degree_quads(self, id_, issuer):
+    def hash_n_degree_quads(self, id_: str, issuer: Any) -> Any:
         self._budget -= 1
         if self._budget < 0:
             raise CanonicalizationError("the document is too complex to canonicalise (possible poison graph)")
@@ -139,17 +142,17 @@ class _BoundedURDNA2015(URDNA2015):
 
 def _canonical_nquads(document: dict[str, Any], options: dict[str, Any]) -> str:
     dataset = _SafeProcessor().to_rdf(document, {**options, "produceGeneralizedRdf": False})
-    return _BoundedURDNA2015(MAX_DEEP_ITERATIONS).main(dataset, {"format": "application/n-quads"})
+    return str(_BoundedURDNA2015(MAX_DEEP_ITERATIONS).main(dataset, {"format": "application/n-quads"}))
 
 
 def rdfc(document: dict[str, Any]) -> str:
     """RDFC-1.0 / URDNA2015 canonical N-Quads of a JSON-LD document (safe mode)."""
-    return _run(_canonical_nquads, document, {})
+    return str(_run(_canonical_nquads, document, {}))
 
 
 def jcs_bytes(value: Any) -> bytes:
     """RFC 8785 JSON Canonicalization Scheme serialisation of ``value``."""
     try:
-        return jcs.canonicalize(value)
+        return bytes(jcs.canonicalize(value))
     except (TypeError, ValueError) as exc:
         raise CanonicalizationError(f"cannot canonicalise as JCS: {exc}") from exc

@@ -43,7 +43,7 @@ def _text(value: Any) -> str | None:
     if isinstance(value, dict):  # language maps / Image objects
         for key in ("id", "@value", "en"):
             if isinstance(value.get(key), str):
-                return value[key]
+                return str(value[key])
     return None
 
 
@@ -119,7 +119,7 @@ def _identity_matches(identity: dict[str, Any], email: str) -> bool:
         algorithm, _, digest = given.partition("$")
         if algorithm.lower() != "sha256":
             return False
-        salt = identity.get("salt") if isinstance(identity.get("salt"), str) else ""
+        salt = str(identity.get("salt")) if isinstance(identity.get("salt"), str) else ""
         candidates = {email.strip(), normalise_email(email)}
         return any(hashlib.sha256((c + salt).encode()).hexdigest() == digest.lower() for c in candidates)
     return normalise_email(given) == normalise_email(email)

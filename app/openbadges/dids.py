@@ -12,10 +12,10 @@ from typing import Any
 from urllib.parse import quote, unquote, urldefrag
 
 import base58
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .fetching import Fetcher, FetchError
 from .keys import (
-    Ed25519PublicKey,
     KeyFormatError,
     PublicKey,
     b64url_decode,

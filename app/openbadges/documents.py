@@ -50,7 +50,8 @@ def _bundled_document(url: str) -> dict[str, Any]:
     if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
         # A context that changed under us would silently change what signatures mean.
         raise ContextNotBundled(url + " (bundled file does not match its manifest hash)")
-    return json.loads(raw)
+    loaded: dict[str, Any] = json.loads(raw)
+    return loaded
 
 
 def load_context(url: str) -> dict[str, Any]:
@@ -60,7 +61,7 @@ def load_context(url: str) -> dict[str, Any]:
     return _bundled_document(url)
 
 
-def document_loader(url: str, options: dict | None = None) -> dict[str, Any]:
+def document_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
     """A PyLD document loader that only ever serves bundled contexts."""
     return {
         "contextUrl": None,

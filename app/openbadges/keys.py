@@ -126,7 +126,7 @@ def public_key_from_jwk(jwk: dict[str, Any]) -> PublicKey:
         if kty == "OKP" and jwk.get("crv") == "Ed25519":
             return Ed25519PublicKey.from_public_bytes(b64url_decode(jwk["x"]))
         if kty == "EC":
-            curve = {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1()}.get(jwk.get("crv"))
+            curve = {"P-256": ec.SECP256R1(), "P-384": ec.SECP384R1()}.get(str(jwk.get("crv")))
             if curve is None:
                 raise KeyFormatError(f"unsupported EC curve {jwk.get('crv')!r}")
             x = int.from_bytes(b64url_decode(jwk["x"]), "big")
@@ -155,9 +155,10 @@ def public_jwk(public_key: PublicKey) -> dict[str, str]:
         return {"kty": "EC", "crv": crv, "x": b64url_encode(nums.x.to_bytes(size, "big")),
                 "y": b64url_encode(nums.y.to_bytes(size, "big"))}
     if isinstance(public_key, rsa.RSAPublicKey):
-        nums = public_key.public_numbers()
-        return {"kty": "RSA", "n": b64url_encode(nums.n.to_bytes((nums.n.bit_length() + 7) // 8, "big")),
-                "e": b64url_encode(nums.e.to_bytes((nums.e.bit_length() + 7) // 8, "big"))}
+        rsa_nums = public_key.public_numbers()
+        n, e = rsa_nums.n, rsa_nums.e
+        return {"kty": "RSA", "n": b64url_encode(n.to_bytes((n.bit_length() + 7) // 8, "big")),
+                "e": b64url_encode(e.to_bytes((e.bit_length() + 7) // 8, "big"))}
     raise KeyFormatError("unsupported public key type")
 
 

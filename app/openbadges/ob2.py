@@ -44,12 +44,12 @@ def _b64url_json(part: str, what: str) -> Any:
         raise Stop(Check("parse", CheckStatus.FAIL, f"the JWS {what} is not base64url-encoded JSON")) from None
 
 
-def _recipient_matches(recipient: dict, email: str) -> bool | None:
+def _recipient_matches(recipient: dict[str, Any], email: str) -> bool | None:
     """True/False when the identity can be compared with ``email``; None when it cannot."""
     identity = recipient.get("identity")
     if not isinstance(identity, str):
         return None
-    salt = recipient.get("salt") if isinstance(recipient.get("salt"), str) else ""
+    salt = str(recipient.get("salt")) if isinstance(recipient.get("salt"), str) else ""
     candidates = {email, email.strip(), email.strip().lower()}
     if recipient.get("hashed") or re.match(r"^(sha256|sha512|md5)\$", identity, re.I):
         algorithm, _, digest = identity.partition("$")
@@ -68,9 +68,10 @@ class _Verification:
         self.now = now
         self.checks: list[Check] = []
         self.format = "unknown"
-        self.assertion: dict | None = None
-        self.badge: dict | None = None
-        self.issuer: dict | None = None
+        # Filled in as verification proceeds; the checks that read them run after.
+        self.assertion: dict[str, Any] = {}
+        self.badge: dict[str, Any] = {}
+        self.issuer: dict[str, Any] = {}
         self.revoked = False
         self.version = "2.0"
 
@@ -104,14 +105,14 @@ class _Verification:
                              "no hosted verification URL, so it cannot be checked with its issuer"))
         self.hosted(url, given)
 
-    def upgrade(self, obj: dict, url: str | None) -> tuple[str, dict]:
+    def upgrade(self, obj: dict[str, Any], url: str | None) -> tuple[str, dict[str, Any]]:
         version, data = graph.upgrade(obj, url)
         self.version = version
         return version, data
 
     # --- hosted ---------------------------------------------------------------------------
 
-    def hosted(self, url: str, given: dict | None) -> None:
+    def hosted(self, url: str, given: dict[str, Any] | None) -> None:
         self.format = "ob2-hosted"  # until the data says it is older
         if given is not None:
             version, self.assertion = self.upgrade(given, url)
@@ -255,7 +256,7 @@ class _Verification:
 
 
 def verify_ob2(
-    obj_or_url: dict | str,
+    obj_or_url: dict[str, Any] | str,
     *,
     fetcher: Fetcher,
     recipient_email: str | None = None,

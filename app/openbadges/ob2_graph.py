@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from app.openbadges.fetching import Fetcher, FetchError, FetchResponse
@@ -26,7 +26,7 @@ class Stop(Exception):
         self.check = check
 
 
-def is_url(value: Any) -> bool:
+def is_url(value: Any) -> TypeGuard[str]:
     """An http(s) URL that parses (a bracketed host that is not IPv6 makes urlsplit raise)."""
     if not isinstance(value, str) or not value.startswith(("https://", "http://")) or " " in value:
         return False
@@ -42,7 +42,7 @@ def origin_of(url: str) -> str:
     return urlsplit(url).netloc.lower()
 
 
-def as_list(value: Any) -> list:
+def as_list(value: Any) -> list[Any]:
     return [] if value is None else value if isinstance(value, list) else [value]
 
 
@@ -67,7 +67,7 @@ def skills(alignment: Any) -> list[str]:
     return names
 
 
-def embedded(value: Any) -> dict:
+def embedded(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
@@ -91,7 +91,7 @@ def fetch(fetcher: Fetcher, url: str, what: str, *, check: str) -> FetchResponse
         raise Stop(Check(check, CheckStatus.WARN, f"could not fetch {what}: {exc}")) from None
 
 
-def json_object(content: bytes, what: str, *, check: str) -> dict:
+def json_object(content: bytes, what: str, *, check: str) -> dict[str, Any]:
     try:
         value = json.loads(content)
     except (ValueError, RecursionError):
@@ -101,7 +101,7 @@ def json_object(content: bytes, what: str, *, check: str) -> dict:
     return value
 
 
-def node(fetcher: Fetcher, value: Any, what: str, *, check: str = "issuer_binding") -> dict:
+def node(fetcher: Fetcher, value: Any, what: str, *, check: str = "issuer_binding") -> dict[str, Any]:
     """An embedded node as is, or a linked node fetched (a 1.0 node gets its URL as id)."""
     if isinstance(value, dict):
         return value
@@ -115,7 +115,7 @@ def node(fetcher: Fetcher, value: Any, what: str, *, check: str = "issuer_bindin
     return document
 
 
-def verification_of(assertion: dict) -> tuple[str | None, str | None]:
+def verification_of(assertion: dict[str, Any]) -> tuple[str | None, str | None]:
     """("hosted", assertion URL) | ("signed", key URL) | (None, None) for an assertion."""
     block = assertion.get("verification", assertion.get("verify"))
     block = block if isinstance(block, dict) else {}
@@ -130,11 +130,11 @@ def verification_of(assertion: dict) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _contexts(obj: dict) -> list[str]:
+def _contexts(obj: dict[str, Any]) -> list[str]:
     return [c for c in as_list(obj.get("@context")) if isinstance(c, str)]
 
 
-def upgrade(obj: dict, url: str | None) -> tuple[str, dict]:
+def upgrade(obj: dict[str, Any], url: str | None) -> tuple[str, dict[str, Any]]:
     """Return (source version, the assertion in 2.0 shape). Raises Stop for broken 1.0 data."""
     data = copy.deepcopy(obj)
     contexts = _contexts(data)
@@ -164,7 +164,7 @@ def upgrade(obj: dict, url: str | None) -> tuple[str, dict]:
     return version, data
 
 
-def _upgrade_0_5(data: dict, url: str | None) -> None:
+def _upgrade_0_5(data: dict[str, Any], url: str | None) -> None:
     if url:
         data.setdefault("id", url)
     if "issued_on" in data and "issuedOn" not in data:
@@ -208,7 +208,7 @@ def parse_instant(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def date_check(assertion: dict, now: datetime, version: str = "2.0") -> tuple[Check, bool]:
+def date_check(assertion: dict[str, Any], now: datetime, version: str = "2.0") -> tuple[Check, bool]:
     """(validity_window check, expired) from issuedOn / expires, per validator-core's rules.
     OB 0.5 made the issue date optional, so only there a missing one is a mere warning."""
     issued_raw, expires_raw = assertion.get("issuedOn"), assertion.get("expires")

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .canonical import CanonicalizationError, jcs_bytes, rdfc
 from .dids import KeyResolutionError, VerificationMethod, resolve_verification_method
@@ -24,7 +25,6 @@ from .documents import (
 )
 from .fetching import Fetcher
 from .keys import (
-    Ed25519PublicKey,
     KeyFormatError,
     KeyPair,
     multibase_decode,

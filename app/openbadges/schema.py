@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jsonschema import Draft201909Validator
 from jsonschema.exceptions import SchemaError
@@ -41,7 +42,7 @@ def _validator(path: Path) -> Draft201909Validator:
     return Draft201909Validator(schema, format_checker=Draft201909Validator.FORMAT_CHECKER)
 
 
-def _as_validated(credential: dict) -> dict:
+def _as_validated(credential: dict[str, Any]) -> dict[str, Any]:
     # A single proof object is the same as a one-element proof set (VC data model); the
     # published schema files have required an array at times, which would fail every
     # single-proof credential for a reason that is not about its content.
@@ -50,11 +51,11 @@ def _as_validated(credential: dict) -> dict:
     return credential
 
 
-def _path_of(error) -> str:
+def _path_of(error: Any) -> str:
     return "/" + "/".join(str(part) for part in error.absolute_path)
 
 
-def _validate(credential: dict, schema_id: str, file_name: str | None, schema_dir: Path) -> tuple[CheckStatus, str]:
+def _validate(credential: dict[str, Any], schema_id: str, file_name: str | None, schema_dir: Path) -> tuple[CheckStatus, str]:
     if file_name is None or not (schema_dir / file_name).is_file():
         return CheckStatus.WARN, f"1EdTech schema {schema_id} is not bundled here, so it was not checked"
     try:
@@ -72,7 +73,7 @@ def _validate(credential: dict, schema_id: str, file_name: str | None, schema_di
     return CheckStatus.FAIL, f"does not conform to {file_name}: {shown}{more}"
 
 
-def inferred_schema_id(credential: dict) -> str | None:
+def inferred_schema_id(credential: dict[str, Any]) -> str | None:
     """The 1EdTech schema an OB 3.0 / VC 2.0 credential would be checked against, by its type."""
     types = credential.get("type")
     types = [types] if isinstance(types, str) else types if isinstance(types, list) else []
@@ -87,7 +88,7 @@ def inferred_schema_id(credential: dict) -> str | None:
     return None
 
 
-def check_schema(credential: dict, *, schema_dir: Path | str | None = None, infer: bool = False) -> Check:
+def check_schema(credential: dict[str, Any], *, schema_dir: Path | str | None = None, infer: bool = False) -> Check:
     """Validate ``credential`` against the 1EdTech schemas its ``credentialSchema`` names.
 
     No credentialSchema -> SKIP (or, with ``infer=True``, a check against the schema its

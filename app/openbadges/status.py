@@ -13,6 +13,7 @@ import re
 import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from app.openbadges.fetching import Fetcher, FetchError
 from app.openbadges.result import Check, CheckStatus
@@ -108,13 +109,13 @@ def _instant(value: object, name: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _types(obj: dict) -> list[str]:
+def _types(obj: dict[str, Any]) -> list[str]:
     value = obj.get("type", [])
     values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
     return [v for v in values if isinstance(v, str)]
 
 
-def _fetch_json(fetcher: Fetcher, url: object) -> dict:
+def _fetch_json(fetcher: Fetcher, url: object) -> dict[str, Any]:
     if not isinstance(url, str) or not url.startswith(("https://", "http://")):
         raise _CannotCheck(f"the status list location {url!r} is not an http(s) URL")
     try:
@@ -132,7 +133,7 @@ def _fetch_json(fetcher: Fetcher, url: object) -> dict:
     return document
 
 
-def _check_window(document: dict, now: datetime) -> None:
+def _check_window(document: dict[str, Any], now: datetime) -> None:
     starts = _instant(document.get("validFrom", document.get("issuanceDate")), "start date")
     ends = _instant(document.get("validUntil", document.get("expirationDate")), "end date")
     if starts and starts > now:
@@ -141,7 +142,7 @@ def _check_window(document: dict, now: datetime) -> None:
         raise _CannotCheck(f"the status list expired on {ends.isoformat()}")
 
 
-def _trusted(document: dict, verify_list: Callable[[dict], bool]) -> None:
+def _trusted(document: dict[str, Any], verify_list: Callable[[dict[str, Any]], bool]) -> None:
     try:
         ok = verify_list(document)
     except Exception as exc:  # a verifier bug or hostile input must not read as "not revoked"
@@ -150,7 +151,8 @@ def _trusted(document: dict, verify_list: Callable[[dict], bool]) -> None:
         raise _CannotCheck("the status list's proof does not verify")
 
 
-def _bitstring_entry(entry: dict, fetcher: Fetcher, verify_list, now: datetime) -> tuple[str, bool]:
+def _bitstring_entry(entry: dict[str, Any], fetcher: Fetcher, verify_list: Callable[[dict[str, Any]], bool],
+                     now: datetime) -> tuple[str, bool]:
     entry_type = next(t for t in _types(entry) if t in _LIST_TYPES)
     credential_type, subject_type = _LIST_TYPES[entry_type]
     raw_index = entry.get("statusListIndex")
@@ -174,13 +176,14 @@ def _bitstring_entry(entry: dict, fetcher: Fetcher, verify_list, now: datetime) 
     _check_window(document, now)
     _trusted(document, verify_list)
     try:
-        is_set = bit_is_set(decode_status_list(subject.get("encodedList")), index)
+        is_set = bit_is_set(decode_status_list(str(subject.get("encodedList") or "")), index)
     except StatusListError as exc:
         raise _CannotCheck(f"the status list cannot be read ({exc})") from None
     return purpose, is_set
 
 
-def _revocation_list_entry(entry: dict, credential: dict, fetcher: Fetcher, verify_list) -> tuple[str, bool]:
+def _revocation_list_entry(entry: dict[str, Any], credential: dict[str, Any], fetcher: Fetcher,
+                           verify_list: Callable[[dict[str, Any]], bool]) -> tuple[str, bool]:
     document = _fetch_json(fetcher, entry.get("id"))
     revoked = document.get("revokedCredentials")
     if not isinstance(revoked, list):
@@ -196,10 +199,10 @@ def _revocation_list_entry(entry: dict, credential: dict, fetcher: Fetcher, veri
 
 
 def check_status(
-    credential: dict,
+    credential: dict[str, Any],
     *,
     fetcher: Fetcher,
-    verify_list: Callable[[dict], bool],
+    verify_list: Callable[[dict[str, Any]], bool],
     now: datetime,
 ) -> tuple[Check, bool | None]:
     """Check every ``credentialStatus`` entry of a VC.

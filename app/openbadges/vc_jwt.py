@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, OKPKey, RSAKey
@@ -23,7 +24,6 @@ from joserfc.jwk import ECKey, OKPKey, RSAKey
 from .dids import KeyResolutionError, VerificationMethod, resolve_verification_method
 from .fetching import Fetcher
 from .keys import (
-    Ed25519PublicKey,
     KeyFormatError,
     KeyPair,
     PublicKey,
@@ -187,7 +187,7 @@ def _method_for(decoded: DecodedJwt, fetcher: Fetcher | None,
     raise JwtError("JWT names no key (no 'kid' or 'jwk' header)", unverifiable=True)
 
 
-def _jose_key(alg: str, key: PublicKey):
+def _jose_key(alg: str, key: PublicKey) -> Any:
     """Wrap the resolved key for joserfc, refusing an ``alg`` that does not fit it."""
     if isinstance(key, Ed25519PublicKey) and alg in ("EdDSA", "Ed25519"):
         return OKPKey.import_key(key)
