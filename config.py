@@ -3,6 +3,7 @@
 `create_app()` picks the class from CREDWORK_ENV (development by default); production refuses
 to start without a real SECRET_KEY and DATABASE_URL.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,9 +23,9 @@ def _database_url(default: str) -> str:
     url = os.environ.get("DATABASE_URL", default)
     # Heroku-style URLs and plain "postgresql://" both mean psycopg 3 here.
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
@@ -97,15 +98,10 @@ class ProductionConfig(Config):
 
     @classmethod
     def validate(cls) -> None:
-        missing = [
-            name
-            for name in ("SECRET_KEY", "DATABASE_URL", "DATA_ENCRYPTION_KEY")
-            if not os.environ.get(name)
-        ]
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "DATA_ENCRYPTION_KEY") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
-                "Production configuration is missing: " + ", ".join(missing)
-                + ". Set them in the environment."
+                "Production configuration is missing: " + ", ".join(missing) + ". Set them in the environment."
             )
 
 

@@ -1,4 +1,5 @@
 """Credwork application factory."""
+
 from __future__ import annotations
 
 import os
@@ -38,13 +39,17 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def register_templates(app: Flask) -> None:
-    app.jinja_loader = ChoiceLoader([
-        FileSystemLoader(os.path.join(app.root_path, "templates")),
-        PrefixLoader({
-            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-        }),
-    ])
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(os.path.join(app.root_path, "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
 
     templating.init_app(app)
 

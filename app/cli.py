@@ -1,4 +1,5 @@
 """`flask` commands. Each capability registers its own group here."""
+
 from __future__ import annotations
 
 import json

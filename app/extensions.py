@@ -1,4 +1,5 @@
 """Unbound extension instances, initialised in create_app()."""
+
 from authlib.integrations.flask_client import OAuth
 from flask_htmx import HTMX
 from flask_limiter import Limiter

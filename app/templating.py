@@ -1,4 +1,5 @@
 """What templates can see: the policy helper, the current organisation, dates in Europe/London."""
+
 from __future__ import annotations
 
 from flask import Flask, url_for
@@ -30,8 +31,11 @@ def init_app(app: Flask) -> None:
         links = []
         for endpoint, title in PUBLIC_LINKS:
             # A recruiter's checks belong in their organisation's history, not the anonymous verifier.
-            if endpoint == "verification.public" and getattr(current_user, "is_authenticated", False) \
-                    and policy.can(Permission.VERIFICATIONS_RUN):
+            if (
+                endpoint == "verification.public"
+                and getattr(current_user, "is_authenticated", False)
+                and policy.can(Permission.VERIFICATIONS_RUN)
+            ):
                 endpoint = "verification.index"
             links.append({"url": url_for(endpoint), "title": title})
         return links
@@ -42,7 +46,6 @@ def init_app(app: Flask) -> None:
             return ROLE_LABELS[Role(value)]
         except ValueError:
             return value
-
 
     @app.context_processor
     def inject():

@@ -8,6 +8,7 @@ With DATABASE_URL or TEST_DATABASE_URL pointing at PostgreSQL it also runs there
 scratch database created beside the one named (<name>_hub_bench) and dropped afterwards,
 so no existing data is touched. Goal: p95 under 50 ms.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,18 +23,62 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 RECORDS = int(os.environ.get("BENCH_RECORDS", 10_000))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 40))
-SUBJECTS = ["Data Analysis", "Welding", "Cyber Security", "Cloud Computing", "Leadership", "Project Management",
-            "Infection Control", "CAD Modelling", "PLC Programming", "Python", "Customer Service",
-            "Health and Safety", "Marine Electrical Systems", "Clinical Coding", "Databases and SQL",
-            "Digital Marketing", "Lean Manufacturing", "Coaching and Mentoring", "Networking", "Machine Learning",
-            "Quality Inspection", "Electronic Health Records", "Team Leading", "Statistics", "DevOps"]
-QUALIFIERS = ["Introduction to", "Advanced", "Practical", "Essentials of", "Applied", "Foundations of",
-              "Professional", "Intermediate", ""]
-CONTEXTS = ["for Engineers", "in Healthcare", "at Work", "for Managers", "for Small Businesses",
-            "in Manufacturing", "for Care Staff", "in the Public Sector", ""]
-SENTENCES = ["Learn to {s} with confidence in a real workplace.", "Builds practical {s} skills for your job.",
-             "Covers the tools, methods and standards used in {s}.", "For people who want to move into {s}.",
-             "Assessed through a work-based project on {s}."]
+SUBJECTS = [
+    "Data Analysis",
+    "Welding",
+    "Cyber Security",
+    "Cloud Computing",
+    "Leadership",
+    "Project Management",
+    "Infection Control",
+    "CAD Modelling",
+    "PLC Programming",
+    "Python",
+    "Customer Service",
+    "Health and Safety",
+    "Marine Electrical Systems",
+    "Clinical Coding",
+    "Databases and SQL",
+    "Digital Marketing",
+    "Lean Manufacturing",
+    "Coaching and Mentoring",
+    "Networking",
+    "Machine Learning",
+    "Quality Inspection",
+    "Electronic Health Records",
+    "Team Leading",
+    "Statistics",
+    "DevOps",
+]
+QUALIFIERS = [
+    "Introduction to",
+    "Advanced",
+    "Practical",
+    "Essentials of",
+    "Applied",
+    "Foundations of",
+    "Professional",
+    "Intermediate",
+    "",
+]
+CONTEXTS = [
+    "for Engineers",
+    "in Healthcare",
+    "at Work",
+    "for Managers",
+    "for Small Businesses",
+    "in Manufacturing",
+    "for Care Staff",
+    "in the Public Sector",
+    "",
+]
+SENTENCES = [
+    "Learn to {s} with confidence in a real workplace.",
+    "Builds practical {s} skills for your job.",
+    "Covers the tools, methods and standards used in {s}.",
+    "For people who want to move into {s}.",
+    "Assessed through a work-based project on {s}.",
+]
 MODES = ["online", "onsite", "blended", "work-based"]
 FUNDING = [["fwdf", "employer"], ["employer"], ["employer", "graduate-apprenticeship"], []]
 
@@ -72,24 +117,48 @@ def seed(db, providers, skills) -> None:
         chosen = rng.sample(skill_ids, rng.randint(2, 4))
         provider = providers[n % len(providers)]
         summary = " ".join(rng.choice(SENTENCES).format(s=subject.lower()) for _ in range(2))
-        outcomes = [f"Apply {subject.lower()} methods to a workplace task", f"Explain good practice in {subject.lower()}"]
-        rows.append({
-            "id": n + 1, "provider_id": provider.id, "code": f"B-{n:05d}", "version": 1, "status": "published",
-            "title": title, "summary": summary, "learning_outcomes": outcomes, "scqf_level": level,
-            "scqf_credits": credits, "notional_hours": credits * 10 if credits else rng.randint(6, 60),
-            "eqf_level": None, "mode": rng.choice(MODES), "duration_weeks": rng.randint(2, 16),
-            "price_pence": rng.randint(20, 1800) * 100, "funding": rng.choice(FUNDING), "start_dates": [],
-            "assessment_type": "Project", "qa_type": "credit-rated" if credits else rng.choice(["internal", "none"]),
-            "qa_body": provider.name if credits else None, "stackable_into": [], "language": "en",
-            "country": "GB-SCT", "quality_assured": rng.random() < 0.3, "published_at": now, "created_at": now,
-            "search_text": "\n".join([f"B-{n:05d}", summary, *outcomes, *(skill_labels[s] for s in chosen),
-                                      provider.name]),
-        })
+        outcomes = [
+            f"Apply {subject.lower()} methods to a workplace task",
+            f"Explain good practice in {subject.lower()}",
+        ]
+        rows.append(
+            {
+                "id": n + 1,
+                "provider_id": provider.id,
+                "code": f"B-{n:05d}",
+                "version": 1,
+                "status": "published",
+                "title": title,
+                "summary": summary,
+                "learning_outcomes": outcomes,
+                "scqf_level": level,
+                "scqf_credits": credits,
+                "notional_hours": credits * 10 if credits else rng.randint(6, 60),
+                "eqf_level": None,
+                "mode": rng.choice(MODES),
+                "duration_weeks": rng.randint(2, 16),
+                "price_pence": rng.randint(20, 1800) * 100,
+                "funding": rng.choice(FUNDING),
+                "start_dates": [],
+                "assessment_type": "Project",
+                "qa_type": "credit-rated" if credits else rng.choice(["internal", "none"]),
+                "qa_body": provider.name if credits else None,
+                "stackable_into": [],
+                "language": "en",
+                "country": "GB-SCT",
+                "quality_assured": rng.random() < 0.3,
+                "published_at": now,
+                "created_at": now,
+                "search_text": "\n".join(
+                    [f"B-{n:05d}", summary, *outcomes, *(skill_labels[s] for s in chosen), provider.name]
+                ),
+            }
+        )
         links += [{"micro_credential_id": n + 1, "skill_id": s} for s in chosen]
     for start in range(0, len(rows), 2000):
-        db.session.execute(MicroCredential.__table__.insert(), rows[start:start + 2000])
+        db.session.execute(MicroCredential.__table__.insert(), rows[start : start + 2000])
     for start in range(0, len(links), 5000):
-        db.session.execute(micro_credential_skills.insert(), links[start:start + 5000])
+        db.session.execute(micro_credential_skills.insert(), links[start : start + 5000])
 
 
 def run(url: str, label: str) -> None:
@@ -120,8 +189,9 @@ def run(url: str, label: str) -> None:
             db.session.execute(db.text("ANALYZE"))
             db.session.commit()
         print(f"\n{label}: seeded {RECORDS} records ({indexed} indexed) in {time.perf_counter() - started:.1f} s")
-        skill_id = db.session.scalar(db.text("SELECT skill_id FROM micro_credential_skills GROUP BY skill_id "
-                                             "ORDER BY count(*) DESC LIMIT 1"))
+        skill_id = db.session.scalar(
+            db.text("SELECT skill_id FROM micro_credential_skills GROUP BY skill_id ORDER BY count(*) DESC LIMIT 1")
+        )
         db.session.remove()
 
     client = app.test_client()
@@ -139,13 +209,18 @@ def run(url: str, label: str) -> None:
             assert response.status_code == 200
         body = response.get_data(as_text=True)
         import re
+
         found = re.search(r"(\d+) micro-credential", body)
         every += timings
-        print(f"{name:<28} {found.group(1) if found else '?':>8} {statistics.median(timings):8.1f} "
-              f"{percentile(timings, 95):8.1f}")
+        print(
+            f"{name:<28} {found.group(1) if found else '?':>8} {statistics.median(timings):8.1f} "
+            f"{percentile(timings, 95):8.1f}"
+        )
     p95 = percentile(every, 95)
-    print(f"{'all searches':<28} {'':>8} {statistics.median(every):8.1f} {p95:8.1f}   "
-          f"goal p95 < 50 ms: {'met' if p95 < 50 else 'NOT met'}")
+    print(
+        f"{'all searches':<28} {'':>8} {statistics.median(every):8.1f} {p95:8.1f}   "
+        f"goal p95 < 50 ms: {'met' if p95 < 50 else 'NOT met'}"
+    )
     with app.app_context():
         db.session.remove()
         db.drop_all()

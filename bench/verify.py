@@ -8,6 +8,7 @@ binding, validity window, schema, recipient) on a credential issued by our own e
 with a did:key issuer, so no network is involved. Contexts are warmed first, as they
 are in a running server. Figures are printed as measured, whatever they are.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,17 +47,24 @@ def make_samples(count: int) -> dict[str, list[str]]:
     vm = f"{did}#{key_pair.public_multibase}"
     issuer = issuing.IssuerProfile(did, "Benchmark College", url="https://college.example")
     achievement = issuing.AchievementSpec(
-        id="https://hub.example/micro-credentials/1", name="Data Analysis", description="Working with data.",
-        criteria="Passed the project.", credits_available=10, level=issuing.Level("SCQF", "7"),
-        skills=[issuing.Skill("use databases", "http://data.europa.eu/esco/skill/x")])
+        id="https://hub.example/micro-credentials/1",
+        name="Data Analysis",
+        description="Working with data.",
+        criteria="Passed the project.",
+        credits_available=10,
+        level=issuing.Level("SCQF", "7"),
+        skills=[issuing.Skill("use databases", "http://data.europa.eu/esco/skill/x")],
+    )
     samples: dict[str, list[str]] = {name: [] for name in GOALS_MS}
     for n in range(count):
         award = issuing.Award(f"learner{n}@example.org", valid_from=datetime(2026, 1, 1, tzinfo=UTC))
         unsigned = issuing.build_credential(issuer, achievement, award)
-        samples["eddsa-rdfc-2022"].append(json.dumps(issuing.sign_credential(unsigned, key_pair,
-                                                                             verification_method=vm, suite=RDFC)))
-        samples["eddsa-jcs-2022"].append(json.dumps(issuing.sign_credential(unsigned, key_pair,
-                                                                            verification_method=vm, suite=JCS)))
+        samples["eddsa-rdfc-2022"].append(
+            json.dumps(issuing.sign_credential(unsigned, key_pair, verification_method=vm, suite=RDFC))
+        )
+        samples["eddsa-jcs-2022"].append(
+            json.dumps(issuing.sign_credential(unsigned, key_pair, verification_method=vm, suite=JCS))
+        )
         samples["vc-jwt"].append(issuing.issue_jwt(unsigned, key_pair, verification_method=vm))
     return samples
 
@@ -106,15 +114,19 @@ def main() -> None:
     samples = make_samples(args.count)
     for items in samples.values():
         _check_valid(items[0])  # also warms context caches
-    print(f"{args.count} credentials per format; {args.workers} worker processes for batches; "
-          f"load average before the run {os.getloadavg()[0]:.2f} (other work on the machine skews figures)")
+    print(
+        f"{args.count} credentials per format; {args.workers} worker processes for batches; "
+        f"load average before the run {os.getloadavg()[0]:.2f} (other work on the machine skews figures)"
+    )
     print(f"{'format':<18}{'median ms':>10}{'p95 ms':>10}{'cpu ms':>8}{'goal ms':>9}{'1 core/s':>10}{'pool/s':>9}")
     for name, items in samples.items():
         median, p95, cpu, serial = per_credential(items)
         rate = throughput(items, args.workers)
         verdict = "meets goal" if median < GOALS_MS[name] else "misses goal"
-        print(f"{name:<18}{median:>10.2f}{p95:>10.2f}{cpu:>8.2f}{GOALS_MS[name]:>9.1f}{serial:>10.0f}{rate:>9.0f}"
-              f"   {verdict} (median wall time)")
+        print(
+            f"{name:<18}{median:>10.2f}{p95:>10.2f}{cpu:>8.2f}{GOALS_MS[name]:>9.1f}{serial:>10.0f}{rate:>9.0f}"
+            f"   {verdict} (median wall time)"
+        )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Demo and reference data loaders. `flask seed demo` runs DEMO_STEPS in order; each step is
 idempotent (it finds existing rows by natural key and only adds what is missing)."""
+
 from __future__ import annotations
 
 from importlib import import_module

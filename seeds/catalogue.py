@@ -1,6 +1,7 @@
 """Demo micro-credentials (seeds/demo/catalogue.json), published through the real lifecycle.
 
 Idempotent: a (provider, code) that already has any version is left alone."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,12 @@ from seeds import SEEDS_DIR
 
 def load(log=print) -> None:
     data = json.loads((SEEDS_DIR / "demo" / "catalogue.json").read_text())
-    providers = {o.slug: o for o in db.session.scalars(
-        select(Organisation).where(Organisation.slug.in_([p["slug"] for p in data["providers"]])))}
+    providers = {
+        o.slug: o
+        for o in db.session.scalars(
+            select(Organisation).where(Organisation.slug.in_([p["slug"] for p in data["providers"]]))
+        )
+    }
     added = 0
     for item in data["micro_credentials"]:
         provider = providers.get(item["provider"])
@@ -26,8 +31,13 @@ def load(log=print) -> None:
         if catalogue.current_version(provider.id, item["code"]) is not None:
             continue
         skills = catalogue.skills_by_uri(item.get("skills") or [])
-        record = catalogue.create_draft(None, provider, item["code"], values_from_json(item),
-                                        [skills[u] for u in item.get("skills") or [] if u in skills])
+        record = catalogue.create_draft(
+            None,
+            provider,
+            item["code"],
+            values_from_json(item),
+            [skills[u] for u in item.get("skills") or [] if u in skills],
+        )
         if is_published_in(item):
             catalogue.publish(None, record)
         added += 1

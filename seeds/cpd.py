@@ -6,6 +6,7 @@ log, budget commitments and held credentials are exactly what the app itself wou
 Idempotent: budgets by (employer, department, year), funding sources by (employer, name),
 requests by (employer, person, title); only what is missing is added.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,9 +29,13 @@ AGREEMENT_TEXT = (
 )
 # The workflow path to each state (endorsement is skipped for people with no line manager).
 PATHS = {
-    "draft": [], "submitted": ["submit"], "endorsed": ["submit", "endorse"],
-    "more_information_needed": ["submit", "request_information"], "rejected": ["submit", "reject"],
-    "withdrawn": ["submit", "withdraw"], "approved": ["submit", "endorse", "approve"],
+    "draft": [],
+    "submitted": ["submit"],
+    "endorsed": ["submit", "endorse"],
+    "more_information_needed": ["submit", "request_information"],
+    "rejected": ["submit", "reject"],
+    "withdrawn": ["submit", "withdraw"],
+    "approved": ["submit", "endorse", "approve"],
     "approved_with_conditions": ["submit", "endorse", "approve_with_conditions"],
     "enrolled": ["submit", "endorse", "approve", "enrol"],
     "completed": ["submit", "endorse", "approve", "enrol", "complete"],
@@ -41,9 +46,14 @@ PATHS = {
 def load(log=print) -> None:
     data = json.loads((SEEDS_DIR / "demo" / "cpd.json").read_text())
     today = date.today()
-    records = {r.code: r for r in db.session.scalars(
-        select(MicroCredential).where(MicroCredential.status == RecordStatus.PUBLISHED)
-        .order_by(MicroCredential.version))}
+    records = {
+        r.code: r
+        for r in db.session.scalars(
+            select(MicroCredential)
+            .where(MicroCredential.status == RecordStatus.PUBLISHED)
+            .order_by(MicroCredential.version)
+        )
+    }
     added = 0
     for employer in data["employers"]:
         org = db.session.scalar(select(Organisation).where(Organisation.slug == employer["slug"]))
@@ -69,19 +79,28 @@ def _user(email: str) -> User:
 def _money(org, approver, employer: dict, years: set[int]) -> None:
     for year in sorted(years):
         for department, pence in employer["budgets"].items():
-            exists = db.session.scalar(select(CpdBudget).where(
-                CpdBudget.organisation_id == org.id, CpdBudget.department == department,
-                CpdBudget.financial_year == year))
+            exists = db.session.scalar(
+                select(CpdBudget).where(
+                    CpdBudget.organisation_id == org.id,
+                    CpdBudget.department == department,
+                    CpdBudget.financial_year == year,
+                )
+            )
             if exists is None:
                 cpd.budgets.save_budget(approver, org, department, year, pence)
     for item in employer["funding_sources"]:
-        source = db.session.scalar(select(FundingSource).where(
-            FundingSource.organisation_id == org.id, FundingSource.name == item["name"]))
+        source = db.session.scalar(
+            select(FundingSource).where(FundingSource.organisation_id == org.id, FundingSource.name == item["name"])
+        )
         if source is None:
             source = cpd.budgets.save_funding_source(approver, org, item["name"], item["kind"], item.get("notes"))
         for year in sorted(years):
-            if not any(y.financial_year == year for y in db.session.scalars(
-                    select(FundingSourceYear).where(FundingSourceYear.funding_source_id == source.id))):
+            if not any(
+                y.financial_year == year
+                for y in db.session.scalars(
+                    select(FundingSourceYear).where(FundingSourceYear.funding_source_id == source.id)
+                )
+            ):
                 cpd.budgets.save_funding_cap(approver, source, year, item["cap"])
 
 
@@ -89,8 +108,11 @@ def _request(org, approver, item: dict, start: date, records: dict) -> int:
     person = _user(item["person"])
     mc = records.get(item.get("code"))
     title = mc.title if mc else item["title"]
-    exists = db.session.scalar(select(Sponsorship).where(
-        Sponsorship.organisation_id == org.id, Sponsorship.person_id == person.id, Sponsorship.title == title))
+    exists = db.session.scalar(
+        select(Sponsorship).where(
+            Sponsorship.organisation_id == org.id, Sponsorship.person_id == person.id, Sponsorship.title == title
+        )
+    )
     if exists is not None:
         return 0
     details = CourseDetails(reason=item["reason"], start_date=start)
@@ -102,28 +124,47 @@ def _request(org, approver, item: dict, start: date, records: dict) -> int:
     s = cpd.requests.create_request(person, org, details, submit=False)
     manager = cpd.people.line_manager_of(cpd.people.membership_in(person, org.id))
     funding = _funding_year(org, item.get("funding"), start)
-    budget = db.session.scalar(select(CpdBudget).where(
-        CpdBudget.organisation_id == org.id, CpdBudget.department == s.department,
-        CpdBudget.financial_year == cpd.budgets.financial_year_of(start)))
+    budget = db.session.scalar(
+        select(CpdBudget).where(
+            CpdBudget.organisation_id == org.id,
+            CpdBudget.department == s.department,
+            CpdBudget.financial_year == cpd.budgets.financial_year_of(start),
+        )
+    )
     comment = item.get("comment")
     for action in PATHS[item["state"]]:
         if action == "endorse" and manager is None:
             continue  # no line manager: HR decides straight from "submitted"
-        actor = {"endorse": manager.user if manager else None, "approve": approver,
-                 "approve_with_conditions": approver, "request_information": approver, "reject": approver}.get(
-            action, person)
+        actor = {
+            "endorse": manager.user if manager else None,
+            "approve": approver,
+            "approve_with_conditions": approver,
+            "request_information": approver,
+            "reject": approver,
+        }.get(action, person)
         agreement = None
         if action in cpd.workflow.APPROVALS and item.get("agreement"):
             a = item["agreement"]
-            agreement = {"repayment_months": a["months"], "repayment_basis": a["basis"],
-                         "text": AGREEMENT_TEXT.format(org=org.name, months=a["months"],
-                                                       basis="a share" if a["basis"] == "pro_rata" else "all")}
+            agreement = {
+                "repayment_months": a["months"],
+                "repayment_basis": a["basis"],
+                "text": AGREEMENT_TEXT.format(
+                    org=org.name, months=a["months"], basis="a share" if a["basis"] == "pro_rata" else "all"
+                ),
+            }
         if action == "enrol" and s.agreement is not None:
             cpd.requests.accept_agreement(person, s)
         final = action == PATHS[item["state"]][-1]
-        cpd.workflow.act(actor, s, action, comment if final else None, budget_id=budget.id if budget else None,
-                funding_year_id=funding.id if funding else None, agreement=agreement,
-                completed_on=start + timedelta(days=max(14, s.hours // 2)) if action == "complete" else None)
+        cpd.workflow.act(
+            actor,
+            s,
+            action,
+            comment if final else None,
+            budget_id=budget.id if budget else None,
+            funding_year_id=funding.id if funding else None,
+            agreement=agreement,
+            completed_on=start + timedelta(days=max(14, s.hours // 2)) if action == "complete" else None,
+        )
         if action in {"complete", "not_complete"} and item.get("actual") is not None:
             cpd.requests.change_cost(approver, s, item["actual"], comment or "Final invoice")
     _backdate(s, start)
@@ -154,8 +195,13 @@ def _backdate(s: Sponsorship, start: date) -> None:
 
 
 def _funding_year(org, name: str | None, start: date) -> FundingSourceYear | None:
-    stmt = select(FundingSourceYear).join(FundingSource).where(
-        FundingSource.organisation_id == org.id,
-        FundingSourceYear.financial_year == cpd.budgets.financial_year_of(start))
+    stmt = (
+        select(FundingSourceYear)
+        .join(FundingSource)
+        .where(
+            FundingSource.organisation_id == org.id,
+            FundingSourceYear.financial_year == cpd.budgets.financial_year_of(start),
+        )
+    )
     stmt = stmt.where(FundingSource.name == name) if name else stmt.where(FundingSource.kind == "employer")
     return db.session.scalars(stmt).first()

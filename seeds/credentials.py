@@ -4,6 +4,7 @@ the real issuing service (signed, with status list entries), one of them revoked
 Idempotent: an award is identified by (provider, micro-credential code, learner email).
 Run after seeds.organisations and seeds.catalogue. No emails are sent.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -24,18 +25,31 @@ AWARDS = [
     ("university-of-caledonia", "UC-DATA701", "Priya Shah", "priya.shah@kelvinmarine.example", 3, None),
     ("university-of-caledonia", "UC-HI801", "Amy Wilson", "amy.wilson@tayvalleyhealth.example", None, None),
     ("forthside-college", "FC-CARE501", "Amy Wilson", "amy.wilson@tayvalleyhealth.example", 2, None),
-    ("forthside-college", "FC-QHS401", "Callum Reid", "callum.reid@kelvinmarine.example", None,
-     "Awarded in error: the assessment had not been marked"),
+    (
+        "forthside-college",
+        "FC-QHS401",
+        "Callum Reid",
+        "callum.reid@kelvinmarine.example",
+        None,
+        "Awarded in error: the assessment had not been marked",
+    ),
 ]
-COORDINATORS = {"forthside-college": "lorna.mcintyre@forthside.example",
-                "university-of-caledonia": "eilidh.ross@caledonia.example"}
+COORDINATORS = {
+    "forthside-college": "lorna.mcintyre@forthside.example",
+    "university-of-caledonia": "eilidh.ross@caledonia.example",
+}
 
 
 def _existing(provider: Organisation, code: str, email: str) -> IssuedCredential | None:
     return db.session.scalar(
-        select(IssuedCredential).join(MicroCredential)
-        .where(IssuedCredential.organisation_id == provider.id, MicroCredential.code == code,
-               IssuedCredential.recipient_email == email))
+        select(IssuedCredential)
+        .join(MicroCredential)
+        .where(
+            IssuedCredential.organisation_id == provider.id,
+            MicroCredential.code == code,
+            IssuedCredential.recipient_email == email,
+        )
+    )
 
 
 def load(log=print) -> None:
@@ -52,8 +66,9 @@ def load(log=print) -> None:
             raise RuntimeError(f"{code} is not published: load seeds.catalogue first")
         actor = db.session.scalar(select(User).where(User.email == COORDINATORS[slug]))
         valid_until = utcnow() + timedelta(days=365 * years) if years else None
-        issued = issuing.issue(actor, provider, record, issuing.Learner(name, email), valid_until=valid_until,
-                               notify=False)
+        issued = issuing.issue(
+            actor, provider, record, issuing.Learner(name, email), valid_until=valid_until, notify=False
+        )
         if revoked_because:
             issuing.revoke(actor, issued, revoked_because)
         added += 1

@@ -4,6 +4,7 @@ Runs after the organisations, skills and catalogue loaders. Idempotent: roles ar
 (employer, title), people by email, held credentials by (person, employer, code) and
 assessments by (person, skill); only what is missing is added.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,10 @@ ASSESSED_ON = date(2026, 3, 16)
 
 def load(log=print) -> None:
     data = json.loads((SEEDS_DIR / "demo" / "job_roles.json").read_text())
-    records = {r.code: r for r in db.session.scalars(
-        select(MicroCredential).where(MicroCredential.status == RecordStatus.PUBLISHED))}
+    records = {
+        r.code: r
+        for r in db.session.scalars(select(MicroCredential).where(MicroCredential.status == RecordStatus.PUBLISHED))
+    }
     password_hash = None
     counts = {"roles": 0, "people": 0, "held": 0, "assessed": 0}
     for employer in data["employers"]:
@@ -64,25 +67,32 @@ def load(log=print) -> None:
                 _assess(membership, skills[item["skill"]].id, item["level"], assessor, counts)
         for email, (title, codes) in SIGN_IN_LEARNERS.items():
             user = db.session.scalar(select(User).where(User.email == email))
-            membership = user and db.session.scalar(select(Membership).where(
-                Membership.user_id == user.id, Membership.organisation_id == org.id))
+            membership = user and db.session.scalar(
+                select(Membership).where(Membership.user_id == user.id, Membership.organisation_id == org.id)
+            )
             if membership is None:
                 continue
             membership.job_role_id = membership.job_role_id or roles[title].id
             _hold(user, org, [records[c] for c in codes], counts)
     db.session.flush()
-    log(f"Job roles: {counts['roles']} added; employees: {counts['people']} added; "
-        f"held credentials: {counts['held']}; assessments: {counts['assessed']}")
+    log(
+        f"Job roles: {counts['roles']} added; employees: {counts['people']} added; "
+        f"held credentials: {counts['held']}; assessments: {counts['assessed']}"
+    )
 
 
 def _role(org: Organisation, item: dict, counts: dict) -> JobRole:
-    role = db.session.scalar(select(JobRole).where(JobRole.organisation_id == org.id,
-                                                   JobRole.title == item["title"]))
+    role = db.session.scalar(select(JobRole).where(JobRole.organisation_id == org.id, JobRole.title == item["title"]))
     if role is None:
         occupation = item.get("esco_occupation") and db.session.scalar(
-            select(Occupation).where(Occupation.uri == item["esco_occupation"]))
-        role = JobRole(organisation_id=org.id, title=item["title"], department=item["department"],
-                       esco_occupation_id=occupation.id if occupation else None)
+            select(Occupation).where(Occupation.uri == item["esco_occupation"])
+        )
+        role = JobRole(
+            organisation_id=org.id,
+            title=item["title"],
+            department=item["department"],
+            esco_occupation_id=occupation.id if occupation else None,
+        )
         db.session.add(role)
         db.session.flush()
         counts["roles"] += 1
@@ -92,14 +102,26 @@ def _role(org: Organisation, item: dict, counts: dict) -> JobRole:
         skill = skills.get(need["skill"])
         if skill is not None and skill.id not in have:
             db.session.add(JobRoleSkill(job_role_id=role.id, skill_id=skill.id, target_level=need["level"]))
-    mapped = {(m.provider_id, m.code) for m in db.session.scalars(
-        select(JobRoleMicroCredential).where(JobRoleMicroCredential.job_role_id == role.id))}
-    providers = {o.slug: o.id for o in db.session.scalars(select(Organisation).where(
-        Organisation.slug.in_({m["provider"] for m in item["micro_credentials"]})))}
+    mapped = {
+        (m.provider_id, m.code)
+        for m in db.session.scalars(select(JobRoleMicroCredential).where(JobRoleMicroCredential.job_role_id == role.id))
+    }
+    providers = {
+        o.slug: o.id
+        for o in db.session.scalars(
+            select(Organisation).where(Organisation.slug.in_({m["provider"] for m in item["micro_credentials"]}))
+        )
+    }
     for m in item["micro_credentials"]:
         if (providers[m["provider"]], m["code"]) not in mapped:
-            db.session.add(JobRoleMicroCredential(job_role_id=role.id, provider_id=providers[m["provider"]],
-                                                  code=m["code"], requirement=m["requirement"]))
+            db.session.add(
+                JobRoleMicroCredential(
+                    job_role_id=role.id,
+                    provider_id=providers[m["provider"]],
+                    code=m["code"],
+                    requirement=m["requirement"],
+                )
+            )
     db.session.flush()
     return role
 
@@ -107,8 +129,12 @@ def _role(org: Organisation, item: dict, counts: dict) -> JobRole:
 def _line_managers(org: Organisation) -> dict:
     """department -> a line manager there; None -> the employer's first line manager by email."""
     rows = db.session.scalars(
-        select(Membership).join(RoleGrant).join(User, Membership.user_id == User.id)
-        .where(Membership.organisation_id == org.id, RoleGrant.role == "line_manager").order_by(User.email)).all()
+        select(Membership)
+        .join(RoleGrant)
+        .join(User, Membership.user_id == User.id)
+        .where(Membership.organisation_id == org.id, RoleGrant.role == "line_manager")
+        .order_by(User.email)
+    ).all()
     found = {}
     for m in rows:
         found.setdefault(m.department, m)
@@ -123,22 +149,41 @@ def _assessor(membership: Membership) -> int | None:
 
 
 def _hold(user: User, org: Organisation, records: list[MicroCredential], counts: dict) -> None:
-    held_codes = set(db.session.scalars(
-        select(MicroCredential.code).join(HeldCredential, HeldCredential.micro_credential_id == MicroCredential.id)
-        .where(HeldCredential.user_id == user.id, HeldCredential.organisation_id == org.id)))
+    held_codes = set(
+        db.session.scalars(
+            select(MicroCredential.code)
+            .join(HeldCredential, HeldCredential.micro_credential_id == MicroCredential.id)
+            .where(HeldCredential.user_id == user.id, HeldCredential.organisation_id == org.id)
+        )
+    )
     for i, record in enumerate(records):
         if record.code in held_codes:
             continue
-        db.session.add(HeldCredential(user_id=user.id, organisation_id=org.id, micro_credential_id=record.id,
-                                      achieved_on=FIRST_ACHIEVED + timedelta(days=97 * i), source="recorded"))
+        db.session.add(
+            HeldCredential(
+                user_id=user.id,
+                organisation_id=org.id,
+                micro_credential_id=record.id,
+                achieved_on=FIRST_ACHIEVED + timedelta(days=97 * i),
+                source="recorded",
+            )
+        )
         counts["held"] += 1
 
 
 def _assess(membership: Membership, skill_id: int, level: int, assessor: int | None, counts: dict) -> None:
-    exists = db.session.scalar(select(AssessedSkill.id).where(AssessedSkill.membership_id == membership.id,
-                                                              AssessedSkill.skill_id == skill_id))
+    exists = db.session.scalar(
+        select(AssessedSkill.id).where(AssessedSkill.membership_id == membership.id, AssessedSkill.skill_id == skill_id)
+    )
     if exists is None:
-        db.session.add(AssessedSkill(membership_id=membership.id, skill_id=skill_id, level=level,
-                                     assessed_by_id=assessor, assessed_on=ASSESSED_ON,
-                                     note="Recorded at the 2026 annual review"))
+        db.session.add(
+            AssessedSkill(
+                membership_id=membership.id,
+                skill_id=skill_id,
+                level=level,
+                assessed_by_id=assessor,
+                assessed_on=ASSESSED_ON,
+                note="Recorded at the 2026 annual review",
+            )
+        )
         counts["assessed"] += 1

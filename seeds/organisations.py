@@ -1,4 +1,5 @@
 """Demo organisations, people in every role, and partnerships (seeds/demo/organisations.json)."""
+
 from __future__ import annotations
 
 import json
@@ -50,17 +51,24 @@ def load(log=print) -> None:
 
     for item in data["partnerships"]:
         employer, provider = orgs[item["employer"]], orgs[item["provider"]]
-        found = db.session.scalar(select(Partnership).where(Partnership.employer_id == employer.id,
-                                                            Partnership.provider_id == provider.id))
+        found = db.session.scalar(
+            select(Partnership).where(Partnership.employer_id == employer.id, Partnership.provider_id == provider.id)
+        )
         if found is None:
-            db.session.add(Partnership(
-                employer_id=employer.id, provider_id=provider.id, status=item["status"],
-                requested_by_org_id=orgs[item["requested_by"]].id,
-                responded_at=utcnow() if item["status"] != "requested" else None))
+            db.session.add(
+                Partnership(
+                    employer_id=employer.id,
+                    provider_id=provider.id,
+                    status=item["status"],
+                    requested_by_org_id=orgs[item["requested_by"]].id,
+                    responded_at=utcnow() if item["status"] != "requested" else None,
+                )
+            )
     db.session.flush()
     log(f"Organisations: {len(orgs)}, people: {len(users)}, partnerships: {len(data['partnerships'])}")
 
 
 def _membership(user: User, org: Organisation) -> Membership:
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id,
-                                                      Membership.organisation_id == org.id))
+    return db.session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.organisation_id == org.id)
+    )

@@ -1,4 +1,5 @@
 """Skills framework reference data: the ESCO subset in seeds/esco/ (see ATTRIBUTION.md)."""
+
 from __future__ import annotations
 
 from app.services.skills.framework import import_file

@@ -3,6 +3,7 @@
 SQLite in memory by default; PostgreSQL when TEST_DATABASE_URL is set. CSRF stays on: the
 `client` sends the token it reads from the page, as a browser does.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,11 @@ def pytest_collection_modifyitems(config, items):
         path = str(item.fspath)
         if "/e2e/" in path:
             item.add_marker(pytest.mark.e2e)
-        if ("/e2e/" in path or getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
-                or any(f"/{name}" in path for name in SLOW_MODULES)):
+        if (
+            "/e2e/" in path
+            or getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+            or any(f"/{name}" in path for name in SLOW_MODULES)
+        ):
             item.add_marker(pytest.mark.slow)
 
 
@@ -97,8 +101,7 @@ def app():
     overrides = {}
     if not os.environ.get("TEST_DATABASE_URL"):
         # One in-memory database shared by every connection of the session.
-        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": StaticPool,
-                                                  "connect_args": {"check_same_thread": False}}
+        overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     app = create_app("test", **overrides)
     app.test_client_class = CredworkClient
     with app.app_context():

@@ -1,5 +1,6 @@
 """Feature blueprints. Each package defines `bp` in its `__init__.py`; its other modules attach
 views to it. This list is the one place they are registered."""
+
 from __future__ import annotations
 
 import pkgutil

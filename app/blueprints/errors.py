@@ -1,4 +1,5 @@
 """Error pages for people, JSON errors under /api/, and the alert region for htmx requests."""
+
 from __future__ import annotations
 
 from flask import jsonify, render_template, request
@@ -10,10 +11,15 @@ from app.extensions import db
 MESSAGES = {
     400: ("There is a problem with the request", "The request could not be understood. Go back and try again."),
     401: ("Sign in to continue", "You need to sign in to see this page."),
-    403: ("You do not have permission to see this page", "Your role in this organisation does not allow this. "
-          "If you think it should, ask your organisation admin."),
-    404: ("Page not found", "If you typed the web address, check it is correct. If you followed a link, "
-          "the page may have moved or you may not have access to it."),
+    403: (
+        "You do not have permission to see this page",
+        "Your role in this organisation does not allow this. If you think it should, ask your organisation admin.",
+    ),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. If you followed a link, "
+        "the page may have moved or you may not have access to it.",
+    ),
     405: ("That action is not allowed here", "Go back and try again."),
     410: ("This link no longer works", "It has expired or has already been used."),
     413: ("The file is too large", "Upload a smaller file."),
@@ -31,8 +37,7 @@ def _respond(code: int, detail: str | None = None):
         response = render_template("errors/_alert.html", title=title, body=detail or body, code=code)
         # htmx swaps error responses (responseHandling in base.html) into the alert region of
         # the page the person is on, and leaves the address bar alone.
-        return response, code, {"HX-Retarget": "#alert-region", "HX-Reswap": "innerHTML",
-                                "HX-Push-Url": "false"}
+        return response, code, {"HX-Retarget": "#alert-region", "HX-Reswap": "innerHTML", "HX-Push-Url": "false"}
     return render_template("errors/error.html", title=title, body=detail or body, code=code), code
 
 

@@ -1,4 +1,5 @@
 """Field helpers shared by feature forms."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -10,8 +11,13 @@ def safe_next(target: str | None, default_endpoint: str = "main.dashboard") -> s
     """Only same-site relative paths are followed after sign-in (no open redirect)."""
     if target:
         parts = urlsplit(target)
-        if (not parts.scheme and not parts.netloc and target.startswith("/")
-                and not target.startswith("//") and "\\" not in target):
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+        ):
             return target
     return url_for(default_endpoint)
 

@@ -1,5 +1,6 @@
 """htmx conventions in one place: a swappable region is one partial, returned alone to an htmx
 request and inside its full page otherwise (history restores get the full page)."""
+
 from __future__ import annotations
 
 from flask import render_template

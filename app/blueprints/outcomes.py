@@ -11,6 +11,7 @@ in the form's error summary (the route then re-renders the form, 422), or in
 `failures_flashed()` to flash it on the page the route redirects to. Either way the refused
 request's changes are rolled back.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -1,5 +1,6 @@
 """Time as people in the UK read it: datetimes are stored in UTC and shown in Europe/London;
 CPD money is counted in financial years, named by the calendar year they start in."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -32,7 +33,7 @@ def financial_year_of(day: date, start_month: int = DEFAULT_FINANCIAL_YEAR_START
 
 
 def financial_year_label(year: int, start_month: int = DEFAULT_FINANCIAL_YEAR_START_MONTH) -> str:
-    """"2026-27" for an April start; "2026" when the financial year is the calendar year."""
+    """ "2026-27" for an April start; "2026" when the financial year is the calendar year."""
     if start_month == 1:
         return str(year)
     return f"{year}-{(year + 1) % 100:02d}"

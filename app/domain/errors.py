@@ -1,4 +1,5 @@
 """The one base class of every error a service raises for a person to read."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """Money is integer pence everywhere; pounds exist only at the edges (input and display)."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """SQLAlchemy models, one module per domain. Importing this package registers them all."""
+
 from app.models.access import Invitation, PasswordResetToken, SsoProvider
 from app.models.audit import AuditEvent
 from app.models.badges import IssuedCredential, IssuerProfile, SigningKey, StatusList
@@ -21,13 +22,46 @@ from app.models.skills import Occupation, Skill, occupation_skills
 from app.models.verifications import ApiKey, Verification, VerificationBatch, VerificationBatchItem
 
 __all__ = [
-    "ApiKey", "AssessedSkill", "AuditEvent", "CpdBudget", "FundingSource", "FundingSourceYear",
-    "HeldCredential", "Invitation", "IssuedCredential", "IssuerProfile", "JobRole",
-    "JobRoleMicroCredential", "JobRoleSkill", "LearningAgreement", "Membership", "MembershipStatus",
-    "MicroCredential", "Occupation", "occupation_skills", "Organisation", "OrgKind", "Partnership",
-    "PartnershipStatus", "PasswordResetToken", "RecordStatus", "Role", "ROLE_LABELS", "RoleGrant",
-    "ROLES_BY_ORG_KIND", "SigningKey", "Skill", "Sponsorship", "SponsorshipEvent", "SsoProvider",
-    "StatusList", "User", "utcnow", "Verification", "VerificationBatch", "VerificationBatchItem",
+    "ApiKey",
+    "AssessedSkill",
+    "AuditEvent",
+    "CpdBudget",
+    "FundingSource",
+    "FundingSourceYear",
+    "HeldCredential",
+    "Invitation",
+    "IssuedCredential",
+    "IssuerProfile",
+    "JobRole",
+    "JobRoleMicroCredential",
+    "JobRoleSkill",
+    "LearningAgreement",
+    "Membership",
+    "MembershipStatus",
+    "MicroCredential",
+    "Occupation",
+    "occupation_skills",
+    "Organisation",
+    "OrgKind",
+    "Partnership",
+    "PartnershipStatus",
+    "PasswordResetToken",
+    "RecordStatus",
+    "Role",
+    "ROLE_LABELS",
+    "RoleGrant",
+    "ROLES_BY_ORG_KIND",
+    "SigningKey",
+    "Skill",
+    "Sponsorship",
+    "SponsorshipEvent",
+    "SsoProvider",
+    "StatusList",
+    "User",
+    "utcnow",
+    "Verification",
+    "VerificationBatch",
+    "VerificationBatchItem",
 ]
 
 

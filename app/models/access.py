@@ -3,6 +3,7 @@
 Tokens are never stored: only their SHA-256 digest, so a database leak does not hand out
 working links.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """The append-only audit log: who did what to which record, and when."""
+
 from __future__ import annotations
 
 from datetime import datetime

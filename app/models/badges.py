@@ -5,6 +5,7 @@ Private keys are only ever stored encrypted (app.services.issuing.issuers). Cred
 reached from outside by an unguessable ``public_id`` (uuid4); the integer id is for the
 provider's own admin pages, which load rows through ``visible_to``.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,8 +41,7 @@ class IssuerProfile(TenantOwned, CreatedAtMixin, Model):
     url: Mapped[str | None] = mapped_column(String(500))
 
     organisation = relationship("Organisation")
-    keys = relationship("SigningKey", back_populates="issuer", order_by="SigningKey.id.desc()",
-                        lazy="selectin")
+    keys = relationship("SigningKey", back_populates="issuer", order_by="SigningKey.id.desc()", lazy="selectin")
 
     @property
     def uses_did_web(self) -> bool:
@@ -79,9 +79,7 @@ class StatusList(CreatedAtMixin, Model):
     """A BitstringStatusList (revocation) of one issuer DID, published as a signed credential."""
 
     __tablename__ = "status_lists"
-    __table_args__ = (
-        CheckConstraint("next_index >= 0 AND next_index <= size", name="next_index"),
-    )
+    __table_args__ = (CheckConstraint("next_index >= 0 AND next_index <= size", name="next_index"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issuer_profile_id: Mapped[int] = mapped_column(ForeignKey("issuer_profiles.id"), index=True)

@@ -5,6 +5,7 @@ version, so anything awarded keeps pointing at exactly what the learner took. Pu
 retired versions are immutable (enforced below), except for the platform's quality-assurance
 mark and the lifecycle columns.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -38,19 +39,35 @@ class RecordStatus(StrEnum):
     RETIRED = "retired"
 
 
-STATUS_LABELS: dict[str, str] = {RecordStatus.DRAFT: "Draft", RecordStatus.PUBLISHED: "Published", RecordStatus.RETIRED: "Retired"}
-STATUS_COLOURS: dict[str, str] = {RecordStatus.DRAFT: "yellow", RecordStatus.PUBLISHED: "green", RecordStatus.RETIRED: "grey"}
+STATUS_LABELS: dict[str, str] = {
+    RecordStatus.DRAFT: "Draft",
+    RecordStatus.PUBLISHED: "Published",
+    RecordStatus.RETIRED: "Retired",
+}
+STATUS_COLOURS: dict[str, str] = {
+    RecordStatus.DRAFT: "yellow",
+    RecordStatus.PUBLISHED: "green",
+    RecordStatus.RETIRED: "grey",
+}
 
-MODES = {"online": "Online", "onsite": "On site", "blended": "Blended (online and on site)",
-         "work-based": "Work-based", "volunteering": "Volunteering"}
+MODES = {
+    "online": "Online",
+    "onsite": "On site",
+    "blended": "Blended (online and on site)",
+    "work-based": "Work-based",
+    "volunteering": "Volunteering",
+}
 SUPERVISION = {
     "unsupervised-no-id": "Unsupervised, no identity check",
     "supervised-no-id": "Supervised, no identity check",
     "supervised-id": "Supervised, with an identity check",
 }
 QA_TYPES = {"credit-rated": "Credit-rated", "internal": "Internal quality assurance", "none": "None"}
-FUNDING = {"fwdf": "Flexible Workforce Development Fund", "employer": "Employer-funded",
-           "graduate-apprenticeship": "Graduate Apprenticeship funding"}
+FUNDING = {
+    "fwdf": "Flexible Workforce Development Fund",
+    "employer": "Employer-funded",
+    "graduate-apprenticeship": "Graduate Apprenticeship funding",
+}
 
 micro_credential_skills = Table(
     "micro_credential_skills",
@@ -127,8 +144,7 @@ class MicroCredential(CreatedAtMixin, Model):
     # kept by app.services.catalogue.lifecycle whenever the record's content changes.
     search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
     # PostgreSQL only (NULL elsewhere and on versions not published): the stored search document.
-    search_vector: Mapped[str | None] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"),
-                                                      deferred=True)
+    search_vector: Mapped[str | None] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), deferred=True)
 
     provider = relationship("Organisation")
     created_by = relationship("User")
@@ -214,8 +230,7 @@ class ImmutableRecordError(RuntimeError):
 
 
 # Columns that may change after publication: lifecycle, the platform's QA mark, search text.
-MUTABLE_AFTER_PUBLISH = {"status", "retired_at", "published_at", "quality_assured", "search_text",
-                         "search_vector"}
+MUTABLE_AFTER_PUBLISH = {"status", "retired_at", "published_at", "quality_assured", "search_text", "search_vector"}
 
 
 @event.listens_for(MicroCredential, "before_update")
@@ -229,8 +244,7 @@ def _refuse_published_change(mapper, connection, target):
         if attr.key in MUTABLE_AFTER_PUBLISH or attr.key in {"provider", "created_by"}:
             continue
         if state.attrs[attr.key].history.has_changes():
-            raise ImmutableRecordError(
-                f"{target.code} version {target.version} is {was}; edit it as a new version.")
+            raise ImmutableRecordError(f"{target.code} version {target.version} is {was}; edit it as a new version.")
 
 
 # SQLite full-text index (FTS5), one row per *published* version, rowid = micro_credentials.id:
@@ -245,9 +259,16 @@ def is_search_index_table(name: str) -> bool:
     """The FTS5 tables (and SQLite's shadow tables behind them) are not models: schema
     comparisons skip them; the migration creates them by hand."""
     return name == FTS_TABLE or name.startswith(FTS_TABLE + "_")
+
+
 for _table, _tokenizer in ((FTS_TABLE, "porter unicode61"), (FTS_WORDS_TABLE, "unicode61")):
-    event.listen(MicroCredential.__table__, "after_create", DDL(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {_table} USING fts5(title, body, "
-        f"tokenize='{_tokenizer}')").execute_if(dialect="sqlite"))
-    event.listen(MicroCredential.__table__, "before_drop", DDL(
-        f"DROP TABLE IF EXISTS {_table}").execute_if(dialect="sqlite"))
+    event.listen(
+        MicroCredential.__table__,
+        "after_create",
+        DDL(f"CREATE VIRTUAL TABLE IF NOT EXISTS {_table} USING fts5(title, body, tokenize='{_tokenizer}')").execute_if(
+            dialect="sqlite"
+        ),
+    )
+    event.listen(
+        MicroCredential.__table__, "before_drop", DDL(f"DROP TABLE IF EXISTS {_table}").execute_if(dialect="sqlite")
+    )

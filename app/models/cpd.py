@@ -5,6 +5,7 @@ constraints (a budget's and a funding source's committed + spent never exceed wh
 allocated), so even a code path that forgot its row lock cannot overspend. The workflow itself
 (who may move a request from which state to which) lives in `app.services.cpd.workflow`.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -100,8 +101,12 @@ class FundingSource(TenantOwned, CreatedAtMixin, Model):
     notes: Mapped[str | None] = mapped_column(String(1000))
     active: Mapped[bool] = mapped_column(default=True)
 
-    years = relationship("FundingSourceYear", back_populates="funding_source", lazy="selectin",
-                         order_by="FundingSourceYear.financial_year")
+    years = relationship(
+        "FundingSourceYear",
+        back_populates="funding_source",
+        lazy="selectin",
+        order_by="FundingSourceYear.financial_year",
+    )
 
     @property
     def kind_label(self) -> str:
@@ -145,9 +150,10 @@ class Sponsorship(TenantOwned, CreatedAtMixin, Model):
         CheckConstraint("committed_pence >= 0", name="committed_not_negative"),
         CheckConstraint("spent_pence >= 0", name="spent_not_negative"),
         # Either a hub micro-credential or an external course with a title and provider.
-        CheckConstraint("micro_credential_id IS NOT NULL OR "
-                        "(external_title IS NOT NULL AND external_provider IS NOT NULL)",
-                        name="course_named"),
+        CheckConstraint(
+            "micro_credential_id IS NOT NULL OR (external_title IS NOT NULL AND external_provider IS NOT NULL)",
+            name="course_named",
+        ),
         Index("ix_sponsorships_org_status", "organisation_id", "status"),
     )
 
@@ -198,10 +204,16 @@ class Sponsorship(TenantOwned, CreatedAtMixin, Model):
     micro_credential = relationship("MicroCredential")
     budget = relationship("CpdBudget")
     funding_source_year = relationship("FundingSourceYear")
-    events = relationship("SponsorshipEvent", back_populates="sponsorship", lazy="selectin",
-                          order_by="SponsorshipEvent.id", cascade="all, delete-orphan")
-    agreement = relationship("LearningAgreement", back_populates="sponsorship", uselist=False,
-                             lazy="selectin", cascade="all, delete-orphan")
+    events = relationship(
+        "SponsorshipEvent",
+        back_populates="sponsorship",
+        lazy="selectin",
+        order_by="SponsorshipEvent.id",
+        cascade="all, delete-orphan",
+    )
+    agreement = relationship(
+        "LearningAgreement", back_populates="sponsorship", uselist=False, lazy="selectin", cascade="all, delete-orphan"
+    )
 
     @property
     def status_label(self) -> str:

@@ -8,6 +8,7 @@ for this employer". Rows come from several places, named by `source`:
 - ``recorded``: entered by HR from a certificate seen on paper (or by the demo loader);
 - ``verified``: a candidate's badge checked through verification.
 """
+
 from __future__ import annotations
 
 from datetime import date

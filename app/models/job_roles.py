@@ -4,6 +4,7 @@ line managers assess.
 Proficiency levels are 1-4 throughout (1 awareness, 2 working, 3 practitioner, 4 expert), the
 same scale `app.services.catalogue.lifecycle.level_from_scqf` maps a micro-credential's SCQF level onto.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -37,10 +38,10 @@ class JobRole(TenantOwned, CreatedAtMixin, Model):
 
     organisation = relationship("Organisation", lazy="raise")
     esco_occupation = relationship("Occupation", lazy="raise")
-    skills = relationship("JobRoleSkill", back_populates="job_role", cascade="all, delete-orphan",
-                          lazy="raise")
-    micro_credentials = relationship("JobRoleMicroCredential", back_populates="job_role",
-                                     cascade="all, delete-orphan", lazy="raise")
+    skills = relationship("JobRoleSkill", back_populates="job_role", cascade="all, delete-orphan", lazy="raise")
+    micro_credentials = relationship(
+        "JobRoleMicroCredential", back_populates="job_role", cascade="all, delete-orphan", lazy="raise"
+    )
 
     def __repr__(self) -> str:
         return f"<JobRole {self.title!r}>"

@@ -1,4 +1,5 @@
 """Organisations (employers, providers, the platform operator) and their partnerships."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -25,9 +26,7 @@ class PartnershipStatus(StrEnum):
 
 class Organisation(CreatedAtMixin, Model):
     __tablename__ = "organisations"
-    __table_args__ = (
-        CheckConstraint("kind IN ('employer', 'provider', 'platform')", name="kind"),
-    )
+    __table_args__ = (CheckConstraint("kind IN ('employer', 'provider', 'platform')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

@@ -1,4 +1,5 @@
 """People, their memberships of organisations, and the roles they hold there."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -64,8 +65,7 @@ class User(UserMixin, CreatedAtMixin, Model):
     # Bumped on password change so old sessions stop working.
     session_version: Mapped[int] = mapped_column(default=1)
 
-    memberships = relationship("Membership", back_populates="user", lazy="raise",
-                               foreign_keys="Membership.user_id")
+    memberships = relationship("Membership", back_populates="user", lazy="raise", foreign_keys="Membership.user_id")
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -95,8 +95,7 @@ class Membership(TenantOwned, CreatedAtMixin, Model):
 
     user = relationship("User", back_populates="memberships", foreign_keys=[user_id])
     organisation = relationship("Organisation", back_populates="memberships")
-    role_grants = relationship("RoleGrant", back_populates="membership",
-                               cascade="all, delete-orphan", lazy="selectin")
+    role_grants = relationship("RoleGrant", back_populates="membership", cascade="all, delete-orphan", lazy="selectin")
     line_manager = relationship("Membership", remote_side=[id])
 
     @property

@@ -1,5 +1,6 @@
 """The skills framework: skills and occupations (ESCO by default), and which skills an
 occupation needs. Rows are keyed by the framework's own concept URI so imports are idempotent."""
+
 from __future__ import annotations
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
@@ -32,8 +33,7 @@ class Skill(Model):
     skill_type: Mapped[str | None] = mapped_column(String(40))
     framework: Mapped[str] = mapped_column(String(20), default="esco")
 
-    occupations = relationship("Occupation", secondary=occupation_skills, back_populates="skills",
-                               viewonly=True)
+    occupations = relationship("Occupation", secondary=occupation_skills, back_populates="skills", viewonly=True)
 
     @property
     def alt_label_list(self) -> list[str]:
@@ -55,8 +55,7 @@ class Occupation(Model):
     description: Mapped[str | None] = mapped_column(Text)
     framework: Mapped[str] = mapped_column(String(20), default="esco")
 
-    skills = relationship("Skill", secondary=occupation_skills, back_populates="occupations",
-                          order_by="Skill.label")
+    skills = relationship("Skill", secondary=occupation_skills, back_populates="occupations", order_by="Skill.label")
 
     def __repr__(self) -> str:
         return f"<Occupation {self.label!r}>"

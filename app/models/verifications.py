@@ -5,6 +5,7 @@ A Verification keeps the engine's result as JSON plus the few fields people filt
 sort on. Anonymous public verifications have no organisation and are reached only by an
 unguessable token; an organisation's verifications are loaded through `visible_to`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,18 +39,27 @@ VERDICT_COLOURS = {"valid": "green", "invalid": "red", "revoked": "red", "expire
 VERDICT_SENTENCES = {
     "valid": "This badge is genuine: it was issued as shown and has not been changed, revoked or expired.",
     "invalid": "This badge did not pass the checks: it may have been changed, not come from who it claims, "
-               "or belong to someone else.",
+    "or belong to someone else.",
     "expired": "This badge was genuine but has expired.",
     "revoked": "This badge was genuine but the issuer has revoked it.",
     "unverifiable": "This badge could not be verified: something needed to check it was not available.",
 }
 CHECK_LABELS = {
-    "parse": "Format", "proof": "Signature or hosted copy", "issuer_binding": "Signed by the issuer",
-    "validity_window": "Dates", "status": "Revocation", "recipient": "Awarded to", "schema": "Structure (JSON Schema)",
+    "parse": "Format",
+    "proof": "Signature or hosted copy",
+    "issuer_binding": "Signed by the issuer",
+    "validity_window": "Dates",
+    "status": "Revocation",
+    "recipient": "Awarded to",
+    "schema": "Structure (JSON Schema)",
     "issuer_known": "Issuer known to the hub",
 }
-CHECK_STATUSES = {"pass": ("Passed", "green"), "fail": ("Failed", "red"), "warn": ("Warning", "yellow"),
-                  "skip": ("Not checked", "grey")}
+CHECK_STATUSES = {
+    "pass": ("Passed", "green"),
+    "fail": ("Failed", "red"),
+    "warn": ("Warning", "yellow"),
+    "skip": ("Not checked", "grey"),
+}
 
 
 @dataclass(frozen=True)
@@ -141,16 +151,21 @@ class Verification(TenantOwned, CreatedAtMixin, Model):
 
     @property
     def checks(self) -> list[CheckRow]:
-        return [CheckRow(str(c.get("name", "")), str(c.get("status", "")), str(c.get("detail", "")))
-                for c in self.result.get("checks") or []]
+        return [
+            CheckRow(str(c.get("name", "")), str(c.get("status", "")), str(c.get("detail", "")))
+            for c in self.result.get("checks") or []
+        ]
 
     @property
     def recipient_words(self) -> str | None:
         """Whom the badge was awarded to, against the email given (None when not checked)."""
         if self.recipient_match is None:
             return None
-        return "the email address given" if self.recipient_match else \
-            "someone else: it does not match the email address given"
+        return (
+            "the email address given"
+            if self.recipient_match
+            else "someone else: it does not match the email address given"
+        )
 
 
 class BatchKind(StrEnum):
@@ -174,7 +189,8 @@ class VerificationBatch(TenantOwned, CreatedAtMixin, Model):
 
     created_by = relationship("User")
     items: Mapped[list[VerificationBatchItem]] = relationship(
-        back_populates="batch", order_by="VerificationBatchItem.position", lazy="raise")
+        back_populates="batch", order_by="VerificationBatchItem.position", lazy="raise"
+    )
 
     @property
     def complete(self) -> bool:

@@ -7,6 +7,7 @@ PNG: an ``iTXt`` chunk with keyword ``openbadges`` (OB 2.0/3.0; compressed or no
 Images come from strangers, so chunks are walked without decoding pixels, text chunks and
 decompressed text are bounded, and XML is parsed with defusedxml (no entities, no DTD fetches).
 """
+
 from __future__ import annotations
 
 import json
@@ -103,6 +104,7 @@ def _verify_url_of(payload: str) -> str | None:
 
 
 # --- PNG -------------------------------------------------------------------------------------
+
 
 def _png_chunks(data: bytes) -> Iterator[tuple[bytes, int, int]]:
     """Yield (type, offset_of_data, length) for each chunk, checking bounds but not pixels."""
@@ -211,6 +213,7 @@ def bake_png(png: bytes, payload: str) -> bytes:
 
 
 # --- SVG -------------------------------------------------------------------------------------
+
 
 def _find_assertion(root: Any) -> Any:
     for element in root.iter():

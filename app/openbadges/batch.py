@@ -6,6 +6,7 @@ module-level callable: fetchers hold connections and cannot cross processes). Th
 hub's issuer directory usually needs the database, so ``issuer_lookup`` runs in the
 calling process after the workers finish.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,8 +39,9 @@ def _init_worker(fetcher_factory: Callable[[], Fetcher]) -> None:
 def _run(args: tuple[VerifyJob, datetime | None, dict[str, Any] | None]) -> VerificationResult:
     job, now, key_overrides = args
     assert _worker_fetcher is not None
-    return verify(job.data, fetcher=_worker_fetcher, recipient_email=job.recipient_email, now=now,
-                  key_overrides=key_overrides)
+    return verify(
+        job.data, fetcher=_worker_fetcher, recipient_email=job.recipient_email, now=now, key_overrides=key_overrides
+    )
 
 
 def _with_issuer_lookup(result: VerificationResult, lookup: IssuerLookup | None) -> VerificationResult:
@@ -55,10 +57,15 @@ def _with_issuer_lookup(result: VerificationResult, lookup: IssuerLookup | None)
     return result
 
 
-def verify_batch(jobs: Sequence[VerifyJob], *, fetcher_factory: Callable[[], Fetcher],
-                 workers: int | None = None, now: datetime | None = None,
-                 issuer_lookup: IssuerLookup | None = None,
-                 key_overrides: dict[str, Any] | None = None) -> list[VerificationResult]:
+def verify_batch(
+    jobs: Sequence[VerifyJob],
+    *,
+    fetcher_factory: Callable[[], Fetcher],
+    workers: int | None = None,
+    now: datetime | None = None,
+    issuer_lookup: IssuerLookup | None = None,
+    key_overrides: dict[str, Any] | None = None,
+) -> list[VerificationResult]:
     """Verify every job, in order; ``workers`` defaults to the number of CPU cores.
 
     Small batches (or ``workers=1``) run in this process: starting workers costs more
@@ -70,7 +77,6 @@ def verify_batch(jobs: Sequence[VerifyJob], *, fetcher_factory: Callable[[], Fet
         _init_worker(fetcher_factory)
         results = [_run(a) for a in args]
     else:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(fetcher_factory,)) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(fetcher_factory,)) as pool:
             results = list(pool.map(_run, args, chunksize=max(1, len(args) // (workers * 4))))
     return [_with_issuer_lookup(r, issuer_lookup) for r in results]

@@ -5,6 +5,7 @@ that the contexts do not define, and a signature over what is left would "verify
 document whose extra claims were never signed. Any such loss raises
 :class:`UndefinedTerm` instead, as jsonld.js's ``safe: true`` does.
 """
+
 from __future__ import annotations
 
 import threading
@@ -100,8 +101,9 @@ def _count_objects(node: Any, limit: int) -> int:
     return count
 
 
-def _run(operation: Callable[[dict[str, Any], dict[str, Any]], Any], document: dict[str, Any],
-         options: dict[str, Any]) -> Any:
+def _run(
+    operation: Callable[[dict[str, Any], dict[str, Any]], Any], document: dict[str, Any], options: dict[str, Any]
+) -> Any:
     # RDF canonicalisation can be driven into exponential work by crafted graphs of
     # blank nodes; real credentials have a few dozen objects, so refuse huge ones.
     if _count_objects(document, MAX_OBJECTS) > MAX_OBJECTS:

@@ -3,6 +3,7 @@
 Pure functions over the credential JSON; tolerant of the shapes real issuers use
 (a string or an object issuer, a subject object or list, an image URL or Image object).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,8 +26,9 @@ def issuer_of(credential: dict[str, Any]) -> Issuer:
     issuer = credential.get("issuer")
     if isinstance(issuer, dict):
         name, url = issuer.get("name"), issuer.get("url")
-        return Issuer(issuer_id(credential), name if isinstance(name, str) else None,
-                      url if isinstance(url, str) else None)
+        return Issuer(
+            issuer_id(credential), name if isinstance(name, str) else None, url if isinstance(url, str) else None
+        )
     return Issuer(issuer_id(credential))
 
 
@@ -63,8 +65,9 @@ def achievement_of(credential: dict[str, Any]) -> Achievement:
     raw = achievement.get("alignment") or []
     alignments = [a for a in (raw if isinstance(raw, list) else [raw]) if isinstance(a, dict)]
     level = next((_text(a.get("targetName")) for a in alignments if a.get("targetType") == LEVEL_TARGET_TYPE), None)
-    skills = [name for a in alignments if a.get("targetType") != LEVEL_TARGET_TYPE
-              and (name := _text(a.get("targetName")))]
+    skills = [
+        name for a in alignments if a.get("targetType") != LEVEL_TARGET_TYPE and (name := _text(a.get("targetName")))
+    ]
     criteria = achievement.get("criteria")
     return Achievement(
         name=_text(achievement.get("name")) or _text(credential.get("name")),

@@ -4,6 +4,7 @@ Nothing here verifies anything; it only classifies, so each format goes to the r
 checks. Malformed input is classified as ``unknown`` with a plain-English reason,
 never an exception.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,13 @@ class Detected:
 
 def _types(obj: dict[str, Any]) -> list[str]:
     value = obj.get("type", obj.get("@type", []))
-    return [value] if isinstance(value, str) else [t for t in value if isinstance(t, str)] \
-        if isinstance(value, list) else []
+    return (
+        [value]
+        if isinstance(value, str)
+        else [t for t in value if isinstance(t, str)]
+        if isinstance(value, list)
+        else []
+    )
 
 
 def classify_json(obj: Any) -> Detected:

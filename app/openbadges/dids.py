@@ -4,6 +4,7 @@ Network access happens only through the :class:`~app.openbadges.fetching.Fetcher
 caller passes in. A verification method is accepted for a proof purpose only when its
 controller document lists it under that purpose (``assertionMethod`` for credentials).
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,7 @@ from .keys import (
 )
 
 DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
-_RELATIONSHIPS = ("assertionMethod", "authentication", "capabilityInvocation",
-                  "capabilityDelegation", "keyAgreement")
+_RELATIONSHIPS = ("assertionMethod", "authentication", "capabilityInvocation", "capabilityDelegation", "keyAgreement")
 _MAX_DOCUMENT = 256 * 1024
 
 
@@ -90,15 +90,20 @@ def _vm_object(did: str, fragment: str, key: PublicKey) -> dict[str, Any]:
     return vm
 
 
-def build_did_document(did: str, keys: list[tuple[str, PublicKey]], *,
-                       also_known_as: list[str] | None = None) -> dict[str, Any]:
+def build_did_document(
+    did: str, keys: list[tuple[str, PublicKey]], *, also_known_as: list[str] | None = None
+) -> dict[str, Any]:
     """A DID document for an issuer: every key (``(fragment, public_key)``) is listed
     for assertionMethod, so credentials signed with a rotated-out key still verify.
     Order the current key first."""
     methods = [_vm_object(did, fragment, key) for fragment, key in keys]
-    doc: dict[str, Any] = {"@context": list(DID_CONTEXTS), "id": did, "verificationMethod": methods,
-                           "assertionMethod": [m["id"] for m in methods],
-                           "authentication": [m["id"] for m in methods]}
+    doc: dict[str, Any] = {
+        "@context": list(DID_CONTEXTS),
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": [m["id"] for m in methods],
+        "authentication": [m["id"] for m in methods],
+    }
     if also_known_as:
         doc["alsoKnownAs"] = list(also_known_as)
     return doc
@@ -230,8 +235,9 @@ def _controller_document(controller: str, fetcher: Fetcher | None) -> dict[str, 
     return _fetch_json(controller, fetcher, accept="application/ld+json, application/json")
 
 
-def resolve_verification_method(vm_id: str, *, fetcher: Fetcher | None,
-                                key_overrides: dict[str, Any] | None = None) -> VerificationMethod:
+def resolve_verification_method(
+    vm_id: str, *, fetcher: Fetcher | None, key_overrides: dict[str, Any] | None = None
+) -> VerificationMethod:
     """Resolve a verification method id (DID URL or HTTPS URL) to its key and controller.
 
     ``key_overrides`` maps a method id to a public key, a Multikey string or a method
@@ -259,5 +265,6 @@ def resolve_verification_method(vm_id: str, *, fetcher: Fetcher | None,
     if not isinstance(controller, str):
         raise KeyResolutionError(f"{vm_id} has no controller")
     controller_doc = doc if controller == doc.get("id") else _controller_document(controller, fetcher)
-    return VerificationMethod(vm_id, controller, public_key_of(method), str(method.get("type", "")),
-                              _purposes(controller_doc, vm_id))
+    return VerificationMethod(
+        vm_id, controller, public_key_of(method), str(method.get("type", "")), _purposes(controller_doc, vm_id)
+    )

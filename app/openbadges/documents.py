@@ -4,6 +4,7 @@ A verifier never fetches a context: a context URL that is not bundled makes the
 operation fail closed with :class:`ContextNotBundled`. The manifest records where each
 file came from and its sha256, and the loader refuses a file whose hash has drifted.
 """
+
 from __future__ import annotations
 
 import copy

@@ -4,6 +4,7 @@ The engine never opens a socket itself: callers pass an object with this shape. 
 application passes :class:`app.security.fetcher.SafeFetcher` (SSRF-safe); tests pass a
 fetcher pointed at a local server or a table of URL -> file.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

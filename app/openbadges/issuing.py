@@ -5,6 +5,7 @@ layer decides where the data comes from. Level is written as an alignment with
 ``targetType`` ``ext:Level`` (OB 3.0 has no level property); credits go in
 ``creditsAvailable``; skills are alignments to their framework URI (ESCO).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -134,12 +135,24 @@ def _alignments(spec: AchievementSpec) -> list[dict[str, Any]]:
     # The 1EdTech schema requires targetUrl on every alignment: a level without a URL to explain
     # it is left out rather than making the credential fail schema validation.
     if spec.level and spec.level.url:
-        aligned.append({"type": ["Alignment"], "targetName": spec.level.label, "targetCode": spec.level.level,
-                        "targetFramework": spec.level.framework, "targetType": LEVEL_TARGET_TYPE,
-                        "targetUrl": spec.level.url})
+        aligned.append(
+            {
+                "type": ["Alignment"],
+                "targetName": spec.level.label,
+                "targetCode": spec.level.level,
+                "targetFramework": spec.level.framework,
+                "targetType": LEVEL_TARGET_TYPE,
+                "targetUrl": spec.level.url,
+            }
+        )
     for skill in spec.skills:
-        entry = {"type": ["Alignment"], "targetName": skill.name, "targetUrl": skill.url,
-                 "targetFramework": skill.framework, "targetType": SKILL_TARGET_TYPE}
+        entry = {
+            "type": ["Alignment"],
+            "targetName": skill.name,
+            "targetUrl": skill.url,
+            "targetFramework": skill.framework,
+            "targetType": SKILL_TARGET_TYPE,
+        }
         if skill.code:
             entry["targetCode"] = skill.code
         if skill.description:
@@ -156,20 +169,32 @@ def _achievement(spec: AchievementSpec) -> dict[str, Any]:
     if spec.criteria_url:
         criteria["id"] = spec.criteria_url
     achievement: dict[str, Any] = {
-        "id": spec.id, "type": ["Achievement"], "achievementType": spec.achievement_type,
-        "name": spec.name, "description": spec.description, "criteria": criteria,
+        "id": spec.id,
+        "type": ["Achievement"],
+        "achievementType": spec.achievement_type,
+        "name": spec.name,
+        "description": spec.description,
+        "criteria": criteria,
     }
-    optional = {"image": _image(spec.image), "creditsAvailable": spec.credits_available,
-                "fieldOfStudy": spec.field_of_study, "humanCode": spec.human_code,
-                "alignment": _alignments(spec) or None}
+    optional = {
+        "image": _image(spec.image),
+        "creditsAvailable": spec.credits_available,
+        "fieldOfStudy": spec.field_of_study,
+        "humanCode": spec.human_code,
+        "alignment": _alignments(spec) or None,
+    }
     achievement.update({k: v for k, v in optional.items() if v is not None})
     return achievement
 
 
 def _issuer(profile: IssuerProfile) -> dict[str, Any]:
     issuer: dict[str, Any] = {"id": profile.id, "type": ["Profile"], "name": profile.name}
-    optional = {"url": profile.url, "email": profile.email, "description": profile.description,
-                "image": _image(profile.image)}
+    optional = {
+        "url": profile.url,
+        "email": profile.email,
+        "description": profile.description,
+        "image": _image(profile.image),
+    }
     issuer.update({k: v for k, v in optional.items() if v is not None})
     return issuer
 
@@ -179,8 +204,15 @@ def build_credential(issuer: IssuerProfile, achievement: AchievementSpec, award:
     salt = award.salt or secrets.token_hex(16)
     subject: dict[str, Any] = {
         "type": ["AchievementSubject"],
-        "identifier": [{"type": "IdentityObject", "identityHash": hash_email(award.recipient_email, salt),
-                        "identityType": "emailAddress", "hashed": True, "salt": salt}],
+        "identifier": [
+            {
+                "type": "IdentityObject",
+                "identityHash": hash_email(award.recipient_email, salt),
+                "identityType": "emailAddress",
+                "hashed": True,
+                "salt": salt,
+            }
+        ],
         "achievement": _achievement(achievement),
     }
     if award.recipient_name:
@@ -200,22 +232,34 @@ def build_credential(issuer: IssuerProfile, achievement: AchievementSpec, award:
         credential["validUntil"] = iso(award.valid_until)
     if award.evidence:
         credential["evidence"] = [
-            {k: v for k, v in {"id": e.url, "type": ["Evidence"], "name": e.name,
-                               "description": e.description}.items() if v is not None}
+            {
+                k: v
+                for k, v in {"id": e.url, "type": ["Evidence"], "name": e.name, "description": e.description}.items()
+                if v is not None
+            }
             for e in award.evidence
         ]
     if award.status:
         s = award.status
         credential["credentialStatus"] = {
-            "id": f"{s.list_url}#{s.index}", "type": "BitstringStatusListEntry", "statusPurpose": s.purpose,
-            "statusListIndex": str(s.index), "statusListCredential": s.list_url,
+            "id": f"{s.list_url}#{s.index}",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": s.purpose,
+            "statusListIndex": str(s.index),
+            "statusListCredential": s.list_url,
         }
     return credential
 
 
-def build_status_list_credential(issuer_id: str, list_url: str, encoded_list: str, *,
-                                 purpose: str = "revocation", valid_from: datetime | None = None,
-                                 valid_until: datetime | None = None) -> dict[str, Any]:
+def build_status_list_credential(
+    issuer_id: str,
+    list_url: str,
+    encoded_list: str,
+    *,
+    purpose: str = "revocation",
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+) -> dict[str, Any]:
     """An unsigned BitstringStatusListCredential published at ``list_url``.
 
     ``encoded_list`` is the GZIP+base64url bitstring (see ``status.encode_status_list``).
@@ -228,26 +272,44 @@ def build_status_list_credential(issuer_id: str, list_url: str, encoded_list: st
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": issuer_id,
         "validFrom": iso(valid_from or datetime.now(UTC)),
-        "credentialSubject": {"id": f"{list_url}#list", "type": "BitstringStatusList",
-                              "statusPurpose": purpose, "encodedList": encoded_list},
+        "credentialSubject": {
+            "id": f"{list_url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": purpose,
+            "encodedList": encoded_list,
+        },
     }
     if valid_until:
         credential["validUntil"] = iso(valid_until)
     return credential
 
 
-def sign_credential(credential: dict[str, Any], key_pair: KeyPair, *, verification_method: str,
-                    suite: str = RDFC, created: datetime | None = None) -> dict[str, Any]:
+def sign_credential(
+    credential: dict[str, Any],
+    key_pair: KeyPair,
+    *,
+    verification_method: str,
+    suite: str = RDFC,
+    created: datetime | None = None,
+) -> dict[str, Any]:
     """Add a Data Integrity proof (``eddsa-rdfc-2022`` by default) made with the issuer's key."""
-    return sign(credential, key_pair, verification_method=verification_method, suite=suite,
-                created=iso(created) if created else None, proof_as_list=True)
+    return sign(
+        credential,
+        key_pair,
+        verification_method=verification_method,
+        suite=suite,
+        created=iso(created) if created else None,
+        proof_as_list=True,
+    )
 
 
-def issue(issuer: IssuerProfile, achievement: AchievementSpec, award: Award, key_pair: KeyPair, *,
-          verification_method: str) -> dict[str, Any]:
+def issue(
+    issuer: IssuerProfile, achievement: AchievementSpec, award: Award, key_pair: KeyPair, *, verification_method: str
+) -> dict[str, Any]:
     """Build and sign an OpenBadgeCredential with ``eddsa-rdfc-2022``."""
-    return sign_credential(build_credential(issuer, achievement, award), key_pair,
-                           verification_method=verification_method)
+    return sign_credential(
+        build_credential(issuer, achievement, award), key_pair, verification_method=verification_method
+    )
 
 
 def issue_jwt(credential: dict[str, Any], key_pair: KeyPair, *, verification_method: str) -> str:

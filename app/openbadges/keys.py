@@ -4,6 +4,7 @@ Private keys are stored encrypted with AES-256-GCM under a key derived (HKDF-SHA
 random salt) from a secret the application configures; callers pass the secret in,
 this module never reads configuration.
 """
+
 from __future__ import annotations
 
 import base64
@@ -152,13 +153,20 @@ def public_jwk(public_key: PublicKey) -> dict[str, str]:
         crv = {"secp256r1": "P-256", "secp384r1": "P-384"}.get(public_key.curve.name)
         if crv is None:
             raise KeyFormatError(f"unsupported EC curve {public_key.curve.name}")
-        return {"kty": "EC", "crv": crv, "x": b64url_encode(nums.x.to_bytes(size, "big")),
-                "y": b64url_encode(nums.y.to_bytes(size, "big"))}
+        return {
+            "kty": "EC",
+            "crv": crv,
+            "x": b64url_encode(nums.x.to_bytes(size, "big")),
+            "y": b64url_encode(nums.y.to_bytes(size, "big")),
+        }
     if isinstance(public_key, rsa.RSAPublicKey):
         rsa_nums = public_key.public_numbers()
         n, e = rsa_nums.n, rsa_nums.e
-        return {"kty": "RSA", "n": b64url_encode(n.to_bytes((n.bit_length() + 7) // 8, "big")),
-                "e": b64url_encode(e.to_bytes((e.bit_length() + 7) // 8, "big"))}
+        return {
+            "kty": "RSA",
+            "n": b64url_encode(n.to_bytes((n.bit_length() + 7) // 8, "big")),
+            "e": b64url_encode(e.to_bytes((e.bit_length() + 7) // 8, "big")),
+        }
     raise KeyFormatError("unsupported public key type")
 
 
@@ -167,8 +175,9 @@ def _derive(secret: str | bytes, salt: bytes, context: str) -> bytes:
         secret = secret.encode("utf-8")
     if not secret:
         raise ValueError("an encryption secret is required")
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt,
-                info=b"credwork-issuer-key:" + context.encode("utf-8")).derive(secret)
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=salt, info=b"credwork-issuer-key:" + context.encode("utf-8")
+    ).derive(secret)
 
 
 def encrypt_private_key(private_key: Ed25519PrivateKey, secret: str | bytes, *, context: str = "") -> str:
@@ -196,4 +205,3 @@ def decrypt_private_key(token: str, secret: str | bytes, *, context: str = "") -
         return Ed25519PrivateKey.from_private_bytes(raw)
     except (InvalidTag, KeyFormatError, ValueError) as exc:
         raise KeyDecryptionError("wrong secret or corrupted key") from exc
-

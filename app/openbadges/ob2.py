@@ -5,6 +5,7 @@ were handed must match it, and the URL must sit on an origin the issuer allows. 
 compact JWS, RS256 only, checked with the key the issuer profile lists. Upgrades follow
 openbadges-validator-core's rules so older badges are reported with format "ob1".
 """
+
 from __future__ import annotations
 
 import base64
@@ -96,13 +97,19 @@ class _Verification:
         if kind == "signed":
             version, self.assertion = self.upgrade(given, None)
             self.format = "ob2-signed" if version == "2.0" else "ob1"
-            raise Stop(Check("proof", CheckStatus.WARN,
-                             "this is a signed assertion without its signature: verify the JWS it came in"))
+            raise Stop(
+                Check(
+                    "proof",
+                    CheckStatus.WARN,
+                    "this is a signed assertion without its signature: verify the JWS it came in",
+                )
+            )
         if url is None:
             version, self.assertion = self.upgrade(given, None)
             self.format = "ob2-hosted" if version == "2.0" else "ob1"
-            raise Stop(Check("proof", CheckStatus.WARN,
-                             "no hosted verification URL, so it cannot be checked with its issuer"))
+            raise Stop(
+                Check("proof", CheckStatus.WARN, "no hosted verification URL, so it cannot be checked with its issuer")
+            )
         self.hosted(url, given)
 
     def upgrade(self, obj: dict[str, Any], url: str | None) -> tuple[str, dict[str, Any]]:
@@ -129,12 +136,22 @@ class _Verification:
             _, presented = graph.upgrade(given, url)
             for key in ("recipient", "badge", "issuedOn", "expires"):
                 if graph.comparable(presented.get(key)) != graph.comparable(assertion.get(key)):
-                    raise Stop(Check("proof", CheckStatus.FAIL,
-                                     f"the badge presented differs from its issuer's hosted copy ({key})"))
+                    raise Stop(
+                        Check(
+                            "proof",
+                            CheckStatus.FAIL,
+                            f"the badge presented differs from its issuer's hosted copy ({key})",
+                        )
+                    )
         self.assertion = assertion
         if assertion.get("id") != url:
-            raise Stop(Check("proof", CheckStatus.FAIL,
-                             f"the hosted assertion's id {str(assertion.get('id'))[:200]!r} is not the URL it came from"))
+            raise Stop(
+                Check(
+                    "proof",
+                    CheckStatus.FAIL,
+                    f"the hosted assertion's id {str(assertion.get('id'))[:200]!r} is not the URL it came from",
+                )
+            )
         self.format = "ob2-hosted" if version == "2.0" else "ob1"
         self.checks.append(Check("proof", CheckStatus.PASS, f"hosted assertion fetched from its URL {url}"))
         if fetched.get("revoked") is True:
@@ -153,17 +170,32 @@ class _Verification:
         policy = policy if isinstance(policy, dict) else {}
         starts = graph.as_list(policy.get("startsWith"))
         if starts and not any(isinstance(s, str) and url.startswith(s) for s in starts):
-            raise Stop(Check("issuer_binding", CheckStatus.FAIL,
-                             "the assertion URL does not start with a prefix its issuer allows"))
+            raise Stop(
+                Check(
+                    "issuer_binding",
+                    CheckStatus.FAIL,
+                    "the assertion URL does not start with a prefix its issuer allows",
+                )
+            )
         if not is_url(issuer_id):
-            raise Stop(Check("issuer_binding", CheckStatus.WARN,
-                             "the issuer has no web address to check the hosting origin against"))
+            raise Stop(
+                Check(
+                    "issuer_binding",
+                    CheckStatus.WARN,
+                    "the issuer has no web address to check the hosting origin against",
+                )
+            )
         allowed = [o.lower() for o in graph.as_list(policy.get("allowedOrigins")) if isinstance(o, str)]
         allowed = allowed or [graph.origin_of(issuer_id)]
         origin = graph.origin_of(url)
         if origin not in allowed:
-            raise Stop(Check("issuer_binding", CheckStatus.FAIL,
-                             f"the assertion is hosted on {origin}, not on an origin its issuer allows ({', '.join(allowed)})"))
+            raise Stop(
+                Check(
+                    "issuer_binding",
+                    CheckStatus.FAIL,
+                    f"the assertion is hosted on {origin}, not on an origin its issuer allows ({', '.join(allowed)})",
+                )
+            )
         self.checks.append(Check("issuer_binding", CheckStatus.PASS, f"hosted on the issuer's origin {origin}"))
 
     # --- signed ---------------------------------------------------------------------------
@@ -180,24 +212,33 @@ class _Verification:
         self.format = "ob2-signed" if version == "2.0" else "ob1"
         alg = header.get("alg")
         if alg != "RS256":
-            raise Stop(Check("proof", CheckStatus.FAIL,
-                             f"signature algorithm {str(alg)[:40]!r} is not accepted; OB 2.0 signed badges use RS256"))
+            raise Stop(
+                Check(
+                    "proof",
+                    CheckStatus.FAIL,
+                    f"signature algorithm {str(alg)[:40]!r} is not accepted; OB 2.0 signed badges use RS256",
+                )
+            )
         kind, key_url = graph.verification_of(self.assertion)
         if kind != "signed" or not is_url(key_url):
             raise Stop(Check("proof", CheckStatus.FAIL, "the signed assertion does not name its signing key"))
         key_id, owner, public_key = self.fetch_key(key_url)
         try:
             signature = base64.urlsafe_b64decode(signature_part + "=" * (-len(signature_part) % 4))
-            public_key.verify(signature, f"{header_part}.{payload_part}".encode("ascii"),
-                              padding.PKCS1v15(), hashes.SHA256())
+            public_key.verify(
+                signature, f"{header_part}.{payload_part}".encode("ascii"), padding.PKCS1v15(), hashes.SHA256()
+            )
         except (InvalidSignature, binascii.Error, ValueError):
             raise Stop(Check("proof", CheckStatus.FAIL, f"the RS256 signature does not verify with {key_id}")) from None
         self.checks.append(Check("proof", CheckStatus.PASS, f"RS256 signature verified with {key_id}"))
         self.load_graph()
         listed = [k.get("id") if isinstance(k, dict) else k for k in graph.as_list(self.issuer.get("publicKey"))]
         if key_id not in listed and not (version != "2.0" and graph.same_origin(key_url, self.issuer.get("id"))):
-            raise Stop(Check("issuer_binding", CheckStatus.FAIL,
-                             f"the signing key {key_id} is not one the issuer profile lists"))
+            raise Stop(
+                Check(
+                    "issuer_binding", CheckStatus.FAIL, f"the signing key {key_id} is not one the issuer profile lists"
+                )
+            )
         if owner is not None and owner != self.issuer.get("id"):
             raise Stop(Check("issuer_binding", CheckStatus.FAIL, "the signing key belongs to another owner"))
         self.checks.append(Check("issuer_binding", CheckStatus.PASS, "the issuer profile lists the signing key"))
@@ -233,8 +274,11 @@ class _Verification:
     def check_revocation_list(self, *, hosted: bool) -> None:
         list_url = self.issuer.get("revocationList")
         if list_url is None:
-            detail = ("the issuer's hosted copy is not marked revoked" if hosted
-                      else "the issuer publishes no revocation list")
+            detail = (
+                "the issuer's hosted copy is not marked revoked"
+                if hosted
+                else "the issuer publishes no revocation list"
+            )
             self.checks.append(Check("status", CheckStatus.PASS, detail))
             return
         try:
@@ -243,14 +287,18 @@ class _Verification:
             raise Stop(Check("status", CheckStatus.WARN, f"could not check revocation: {stop.check.detail}")) from None
         entries = listing.get("revokedAssertions")
         if not isinstance(entries, list):
-            raise Stop(Check("status", CheckStatus.WARN, "could not check revocation: the list has no revokedAssertions"))
+            raise Stop(
+                Check("status", CheckStatus.WARN, "could not check revocation: the list has no revokedAssertions")
+            )
         for entry in entries:
             entry_id = entry.get("id") if isinstance(entry, dict) else entry
             uid = entry.get("uid") if isinstance(entry, dict) else None
             if entry_id == self.assertion.get("id") or (uid is not None and uid == self.assertion.get("uid")):
                 self.revoked = True
                 reason = entry.get("revocationReason") if isinstance(entry, dict) else None
-                detail = "the issuer's revocation list revokes this badge" + (f": {reason}" if isinstance(reason, str) else "")
+                detail = "the issuer's revocation list revokes this badge" + (
+                    f": {reason}" if isinstance(reason, str) else ""
+                )
                 raise Stop(Check("status", CheckStatus.FAIL, detail))
         self.checks.append(Check("status", CheckStatus.PASS, "not on the issuer's revocation list"))
 
@@ -272,7 +320,9 @@ def verify_ob2(
     except Stop as stop:
         run.checks.append(stop.check)
     except Exception as exc:  # last line of defence: hostile input must never become a 500
-        run.checks.append(Check("parse", CheckStatus.WARN, f"internal error while reading the assertion ({exc.__class__.__name__})"))
+        run.checks.append(
+            Check("parse", CheckStatus.WARN, f"internal error while reading the assertion ({exc.__class__.__name__})")
+        )
     return _result(run, recipient_email)
 
 
@@ -288,16 +338,22 @@ def _result(run: _Verification, recipient_email: str | None) -> VerificationResu
             checks.append(Check("recipient", CheckStatus.SKIP, "no email address given to compare"))
         elif not isinstance(recipient, dict) or recipient.get("type", "email") != "email":
             kind = recipient.get("type") if isinstance(recipient, dict) else "nothing"
-            checks.append(Check("recipient", CheckStatus.FAIL, f"the badge names its recipient by {str(kind)[:40]}, not email"))
+            checks.append(
+                Check("recipient", CheckStatus.FAIL, f"the badge names its recipient by {str(kind)[:40]}, not email")
+            )
             recipient_match = False
         else:
             recipient_match = _recipient_matches(recipient, recipient_email)
             if recipient_match is None:
                 checks.append(Check("recipient", CheckStatus.WARN, "the recipient identity uses an unsupported form"))
             else:
-                checks.append(Check("recipient", CheckStatus.PASS if recipient_match else CheckStatus.FAIL,
-                                    "awarded to this email address" if recipient_match
-                                    else "not awarded to this email address"))
+                checks.append(
+                    Check(
+                        "recipient",
+                        CheckStatus.PASS if recipient_match else CheckStatus.FAIL,
+                        "awarded to this email address" if recipient_match else "not awarded to this email address",
+                    )
+                )
     verdict = verdict_from_checks(checks, expired=expired, revoked=run.revoked)
     if run.assertion is None and verdict is Verdict.VALID:  # nothing checked is never "valid"
         verdict = Verdict.UNVERIFIABLE
@@ -307,10 +363,14 @@ def _result(run: _Verification, recipient_email: str | None) -> VerificationResu
     return VerificationResult(
         verdict=verdict,
         format=run.format,
-        issuer=Issuer(id=graph.text(issuer.get("id")), name=graph.text(issuer.get("name")), url=graph.text(issuer.get("url"))),
+        issuer=Issuer(
+            id=graph.text(issuer.get("id")), name=graph.text(issuer.get("name")), url=graph.text(issuer.get("url"))
+        ),
         achievement=Achievement(
-            name=graph.text(badge.get("name")), description=graph.text(badge.get("description")),
-            image=graph.ref(badge.get("image")), criteria=graph.ref(badge.get("criteria")),
+            name=graph.text(badge.get("name")),
+            description=graph.text(badge.get("description")),
+            image=graph.ref(badge.get("image")),
+            criteria=graph.ref(badge.get("criteria")),
             skills=graph.skills(badge.get("alignment")),
         ),
         recipient_match=recipient_match,

@@ -4,6 +4,7 @@ Helpers for :mod:`app.openbadges.ob2`. The upgrade rules follow openbadges-valid
 0.5 recipients become identity objects and issuer ``origin`` becomes ``url``; 1.0 nodes take
 their id from their hosted URL; 1.x dates (Unix time or plain dates) become ISO 8601.
 """
+
 from __future__ import annotations
 
 import copy
@@ -147,8 +148,13 @@ def upgrade(obj: dict[str, Any], url: str | None) -> tuple[str, dict[str, Any]]:
         version = "0.5"
         _upgrade_0_5(data, url)
     elif isinstance(recipient, str):
-        raise Stop(Check("parse", CheckStatus.FAIL,
-                         "an OB 1.0 assertion must name its recipient with an identity object, not a bare string"))
+        raise Stop(
+            Check(
+                "parse",
+                CheckStatus.FAIL,
+                "an OB 1.0 assertion must name its recipient with an identity object, not a bare string",
+            )
+        )
     elif isinstance(recipient, dict) and ("verify" in data or "uid" in data):
         version = "1.0"
         kind, where = verification_of(data)

@@ -4,6 +4,7 @@
 The signed message is ``sha256(canonical proof options) || sha256(canonical document)``
 for all three suites; they differ only in the canonical form (RDFC-1.0 or JCS).
 """
+
 from __future__ import annotations
 
 import copy
@@ -76,8 +77,9 @@ def _hash_input(unsecured: dict[str, Any], proof_config: dict[str, Any], suite: 
         return hashlib.sha256(jcs_bytes(proof_config)).digest() + hashlib.sha256(jcs_bytes(unsecured)).digest()
     config = dict(proof_config)
     config["@context"] = unsecured.get("@context")
-    return (hashlib.sha256(rdfc(config).encode("utf-8")).digest()
-            + hashlib.sha256(rdfc(unsecured).encode("utf-8")).digest())
+    return (
+        hashlib.sha256(rdfc(config).encode("utf-8")).digest() + hashlib.sha256(rdfc(unsecured).encode("utf-8")).digest()
+    )
 
 
 def _proof_config(proof: dict[str, Any], unsecured: dict[str, Any], suite: str) -> dict[str, Any]:
@@ -129,9 +131,16 @@ def _matching_previous(proof: dict[str, Any], all_proofs: list[dict[str, Any]]) 
     return [by_id[p] for p in wanted]
 
 
-def verify_one(unsecured: dict[str, Any], proof: dict[str, Any], *, fetcher: Fetcher | None,
-               key_overrides: dict[str, Any] | None = None, purpose: str = "assertionMethod",
-               all_proofs: list[dict[str, Any]] | None = None, now: datetime | None = None) -> ProofOutcome:
+def verify_one(
+    unsecured: dict[str, Any],
+    proof: dict[str, Any],
+    *,
+    fetcher: Fetcher | None,
+    key_overrides: dict[str, Any] | None = None,
+    purpose: str = "assertionMethod",
+    all_proofs: list[dict[str, Any]] | None = None,
+    now: datetime | None = None,
+) -> ProofOutcome:
     """Verify one proof over ``unsecured`` (the document without any ``proof``)."""
     suite = suite_of(proof) if isinstance(proof, dict) else "unknown"
     method = None
@@ -147,8 +156,7 @@ def verify_one(unsecured: dict[str, Any], proof: dict[str, Any], *, fetcher: Fet
         except KeyFormatError as exc:
             raise ProofError(f"proofValue is not base58btc multibase: {exc}") from exc
         message = _hash_input(document, _proof_config(proof, document, suite), suite)
-        method = resolve_verification_method(proof["verificationMethod"], fetcher=fetcher,
-                                             key_overrides=key_overrides)
+        method = resolve_verification_method(proof["verificationMethod"], fetcher=fetcher, key_overrides=key_overrides)
         if purpose not in method.purposes:
             raise ProofError(f"{method.id} is not authorised for {purpose} by its controller")
         if not isinstance(method.public_key, Ed25519PublicKey):
@@ -175,14 +183,29 @@ def proofs_of(document: dict[str, Any]) -> list[Any]:
     return proof if isinstance(proof, list) else [proof]
 
 
-def verify_proofs(document: dict[str, Any], *, fetcher: Fetcher | None,
-                  key_overrides: dict[str, Any] | None = None,
-                  purpose: str = "assertionMethod", now: datetime | None = None) -> list[ProofOutcome]:
+def verify_proofs(
+    document: dict[str, Any],
+    *,
+    fetcher: Fetcher | None,
+    key_overrides: dict[str, Any] | None = None,
+    purpose: str = "assertionMethod",
+    now: datetime | None = None,
+) -> list[ProofOutcome]:
     """Verify every proof of a secured document (a proof set: each must verify on its own)."""
     all_proofs = proofs_of(document)
     unsecured = {k: v for k, v in document.items() if k != "proof"}
-    return [verify_one(unsecured, proof, fetcher=fetcher, key_overrides=key_overrides,
-                       purpose=purpose, all_proofs=all_proofs, now=now) for proof in all_proofs]
+    return [
+        verify_one(
+            unsecured,
+            proof,
+            fetcher=fetcher,
+            key_overrides=key_overrides,
+            purpose=purpose,
+            all_proofs=all_proofs,
+            now=now,
+        )
+        for proof in all_proofs
+    ]
 
 
 def _now() -> str:
@@ -201,10 +224,18 @@ def _ensure_suite_context(document: dict[str, Any], suite: str) -> None:
     document["@context"] = [*ctx, needed]
 
 
-def sign(document: dict[str, Any], key_pair: KeyPair, *, verification_method: str,
-         suite: str = RDFC, created: str | None = None, proof_purpose: str = "assertionMethod",
-         proof_id: str | None = None, previous_proof: str | list[str] | None = None,
-         proof_as_list: bool = False) -> dict[str, Any]:
+def sign(
+    document: dict[str, Any],
+    key_pair: KeyPair,
+    *,
+    verification_method: str,
+    suite: str = RDFC,
+    created: str | None = None,
+    proof_purpose: str = "assertionMethod",
+    proof_id: str | None = None,
+    previous_proof: str | list[str] | None = None,
+    proof_as_list: bool = False,
+) -> dict[str, Any]:
     """Return a copy of ``document`` with a new proof added (making a set if one exists).
 
     ``proof_as_list`` writes even a single proof as a one-element list, as the 1EdTech
@@ -219,12 +250,14 @@ def sign(document: dict[str, Any], key_pair: KeyPair, *, verification_method: st
     _ensure_suite_context(secured, suite)
     existing = proofs_of(secured)
     unsecured = {k: v for k, v in secured.items() if k != "proof"}
-    proof: dict[str, Any] = ({"type": ED25519_2020} if suite == ED25519_2020
-                             else {"type": "DataIntegrityProof", "cryptosuite": suite})
+    proof: dict[str, Any] = (
+        {"type": ED25519_2020} if suite == ED25519_2020 else {"type": "DataIntegrityProof", "cryptosuite": suite}
+    )
     if proof_id:
         proof["id"] = proof_id
-    proof.update({"created": created or _now(), "verificationMethod": verification_method,
-                  "proofPurpose": proof_purpose})
+    proof.update(
+        {"created": created or _now(), "verificationMethod": verification_method, "proofPurpose": proof_purpose}
+    )
     signed_over = unsecured
     if previous_proof is not None:
         proof["previousProof"] = previous_proof

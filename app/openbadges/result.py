@@ -1,4 +1,5 @@
 """Result types shared by every verification path (OB 3.0 / VC, VC-JWT, OB 2.0)."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -72,9 +73,7 @@ class VerificationResult:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["verdict"] = str(self.verdict)
-        data["checks"] = [
-            {"name": c.name, "status": str(c.status), "detail": c.detail} for c in self.checks
-        ]
+        data["checks"] = [{"name": c.name, "status": str(c.status), "detail": c.detail} for c in self.checks]
         data.pop("credential", None)
         return data
 

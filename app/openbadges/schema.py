@@ -4,6 +4,7 @@ Schemas are never fetched: a known 1EdTech schema id maps to a file in a schema 
 (``schema_dir``, default :data:`DEFAULT_SCHEMA_DIR`); an unknown id is a warning. See
 ``schemas/SOURCES.md`` for where the schema files come from.
 """
+
 from __future__ import annotations
 
 import json
@@ -55,7 +56,9 @@ def _path_of(error: Any) -> str:
     return "/" + "/".join(str(part) for part in error.absolute_path)
 
 
-def _validate(credential: dict[str, Any], schema_id: str, file_name: str | None, schema_dir: Path) -> tuple[CheckStatus, str]:
+def _validate(
+    credential: dict[str, Any], schema_id: str, file_name: str | None, schema_dir: Path
+) -> tuple[CheckStatus, str]:
     if file_name is None or not (schema_dir / file_name).is_file():
         return CheckStatus.WARN, f"1EdTech schema {schema_id} is not bundled here, so it was not checked"
     try:

@@ -4,6 +4,7 @@ The rule that matters: a list we cannot fetch, cannot trust (bad signature, wron
 outside its validity window) or cannot decode means "could not check revocation" (WARN),
 never "not revoked". Only a list that passed every check can clear a credential.
 """
+
 from __future__ import annotations
 
 import base64
@@ -151,8 +152,9 @@ def _trusted(document: dict[str, Any], verify_list: Callable[[dict[str, Any]], b
         raise _CannotCheck("the status list's proof does not verify")
 
 
-def _bitstring_entry(entry: dict[str, Any], fetcher: Fetcher, verify_list: Callable[[dict[str, Any]], bool],
-                     now: datetime) -> tuple[str, bool]:
+def _bitstring_entry(
+    entry: dict[str, Any], fetcher: Fetcher, verify_list: Callable[[dict[str, Any]], bool], now: datetime
+) -> tuple[str, bool]:
     entry_type = next(t for t in _types(entry) if t in _LIST_TYPES)
     credential_type, subject_type = _LIST_TYPES[entry_type]
     raw_index = entry.get("statusListIndex")
@@ -182,8 +184,9 @@ def _bitstring_entry(entry: dict[str, Any], fetcher: Fetcher, verify_list: Calla
     return purpose, is_set
 
 
-def _revocation_list_entry(entry: dict[str, Any], credential: dict[str, Any], fetcher: Fetcher,
-                           verify_list: Callable[[dict[str, Any]], bool]) -> tuple[str, bool]:
+def _revocation_list_entry(
+    entry: dict[str, Any], credential: dict[str, Any], fetcher: Fetcher, verify_list: Callable[[dict[str, Any]], bool]
+) -> tuple[str, bool]:
     document = _fetch_json(fetcher, entry.get("id"))
     revoked = document.get("revokedCredentials")
     if not isinstance(revoked, list):

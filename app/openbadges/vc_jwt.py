@@ -6,6 +6,7 @@ Two shapes are read: VC-JOSE-COSE (the JWT claims set *is* the credential, ``typ
 algorithm is never taken on trust: ``none`` and HMAC are refused, and the header's
 ``alg`` must match the type of the key the issuer published (no key confusion).
 """
+
 from __future__ import annotations
 
 import copy
@@ -164,8 +165,9 @@ def _issuer_id(credential: dict[str, Any]) -> str | None:
     return issuer.get("id") if isinstance(issuer, dict) else issuer if isinstance(issuer, str) else None
 
 
-def _method_for(decoded: DecodedJwt, fetcher: Fetcher | None,
-                key_overrides: dict[str, Any] | None) -> VerificationMethod:
+def _method_for(
+    decoded: DecodedJwt, fetcher: Fetcher | None, key_overrides: dict[str, Any] | None
+) -> VerificationMethod:
     kid = decoded.header.get("kid")
     issuer = _issuer_id(decoded.credential) or decoded.claims.get("iss")
     if isinstance(kid, str) and kid:
@@ -200,8 +202,7 @@ def _jose_key(alg: str, key: PublicKey) -> Any:
     raise JwtError(f"header alg {alg} does not match the issuer's {type(key).__name__.replace('PublicKey', '')} key")
 
 
-def verify_jwt(token: str, *, fetcher: Fetcher | None,
-               key_overrides: dict[str, Any] | None = None) -> JwtOutcome:
+def verify_jwt(token: str, *, fetcher: Fetcher | None, key_overrides: dict[str, Any] | None = None) -> JwtOutcome:
     """Verify a VC-JWT's signature with the key its header names."""
     decoded = method = None
     try:
@@ -242,8 +243,12 @@ def sign_jwt(credential: dict[str, Any], key_pair: KeyPair, *, kid: str, shape: 
         subject = unsecured.get("credentialSubject")
         if isinstance(subject, dict) and subject.get("id"):
             payload["sub"] = subject["id"]
-        for member, claim in (("validFrom", "nbf"), ("issuanceDate", "nbf"),
-                              ("validUntil", "exp"), ("expirationDate", "exp")):
+        for member, claim in (
+            ("validFrom", "nbf"),
+            ("issuanceDate", "nbf"),
+            ("validUntil", "exp"),
+            ("expirationDate", "exp"),
+        ):
             if isinstance(unsecured.get(member), str):
                 payload[claim] = int(datetime.fromisoformat(unsecured[member]).timestamp())
     else:

@@ -4,6 +4,7 @@ Each check is reported on its own (parse, proof, issuer_binding, validity_window
 status, recipient, schema, issuer_known) and the verdict follows from them by the
 shared rule in :func:`app.openbadges.result.verdict_from_checks`.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,10 @@ def _unverifiable(detail: str, *, fmt: str = "unknown", status: CheckStatus = Ch
 
 def _proof_checks(outcomes: list[ProofOutcome | JwtOutcome], issuer: str | None) -> list[Check]:
     if not outcomes:
-        return [Check("proof", CheckStatus.FAIL, "the credential carries no proof"),
-                Check("issuer_binding", CheckStatus.SKIP, "no proof to bind to the issuer")]
+        return [
+            Check("proof", CheckStatus.FAIL, "the credential carries no proof"),
+            Check("issuer_binding", CheckStatus.SKIP, "no proof to bind to the issuer"),
+        ]
     if any(not o.verified and not o.unverifiable for o in outcomes):
         failed = next(o for o in outcomes if not o.verified and not o.unverifiable)
         proof = Check("proof", CheckStatus.FAIL, failed.detail)
@@ -52,16 +55,21 @@ def _proof_checks(outcomes: list[ProofOutcome | JwtOutcome], issuer: str | None)
     elif issuer and issuer in controllers:
         binding = Check("issuer_binding", CheckStatus.PASS, f"the signing key belongs to the issuer {issuer}")
     elif controllers and all(not c for c in controllers):
-        binding = Check("issuer_binding", CheckStatus.WARN,
-                        "the token carries its own key, which nothing ties to the issuer")
+        binding = Check(
+            "issuer_binding", CheckStatus.WARN, "the token carries its own key, which nothing ties to the issuer"
+        )
     else:
-        binding = Check("issuer_binding", CheckStatus.FAIL,
-                        f"the signing key belongs to {', '.join(sorted(set(controllers)))}, not the issuer {issuer}")
+        binding = Check(
+            "issuer_binding",
+            CheckStatus.FAIL,
+            f"the signing key belongs to {', '.join(sorted(set(controllers)))}, not the issuer {issuer}",
+        )
     return [proof, binding]
 
 
-def _status_check(credential: dict[str, Any], fetcher: Fetcher, now: datetime,
-                  key_overrides: dict[str, Any] | None) -> tuple[Check, bool | None]:
+def _status_check(
+    credential: dict[str, Any], fetcher: Fetcher, now: datetime, key_overrides: dict[str, Any] | None
+) -> tuple[Check, bool | None]:
     if "credentialStatus" not in credential:
         return Check("status", CheckStatus.SKIP, "the credential has no status information"), None
 
@@ -69,8 +77,11 @@ def _status_check(credential: dict[str, Any], fetcher: Fetcher, now: datetime,
         # The list must be signed by a key that belongs to whoever issued the list.
         outcomes = verify_proofs(status_list, fetcher=fetcher, key_overrides=key_overrides)
         owner = claims.issuer_id(status_list)
-        return bool(outcomes) and all(o.verified for o in outcomes) and \
-            any(o.method and o.method.controller == owner for o in outcomes)
+        return (
+            bool(outcomes)
+            and all(o.verified for o in outcomes)
+            and any(o.method and o.method.controller == owner for o in outcomes)
+        )
 
     return check_status(credential, fetcher=fetcher, verify_list=list_is_trusted, now=now)
 
@@ -90,27 +101,45 @@ def issuer_known_check(issuer_id: str | None, lookup: IssuerLookup | None) -> tu
         return Check("issuer_known", CheckStatus.WARN, "the hub does not know this issuer"), None
     name = found.get("name")
     if found.get("quality_assured"):
-        return Check("issuer_known", CheckStatus.PASS, f"{name or 'the issuer'} is known to the hub and quality-assured"), name
-    return Check("issuer_known", CheckStatus.PASS, f"{name or 'the issuer'} is known to the hub (not quality-assured)"), name
+        return Check(
+            "issuer_known", CheckStatus.PASS, f"{name or 'the issuer'} is known to the hub and quality-assured"
+        ), name
+    return Check(
+        "issuer_known", CheckStatus.PASS, f"{name or 'the issuer'} is known to the hub (not quality-assured)"
+    ), name
 
 
-def verify_credential(credential: dict[str, Any], *, fetcher: Fetcher, fmt: str = _FORMAT_DI,
-                      jwt_outcome: JwtOutcome | None = None, recipient_email: str | None = None,
-                      now: datetime | None = None, issuer_lookup: IssuerLookup | None = None,
-                      key_overrides: dict[str, Any] | None = None, schema_dir: Any = None) -> VerificationResult:
+def verify_credential(
+    credential: dict[str, Any],
+    *,
+    fetcher: Fetcher,
+    fmt: str = _FORMAT_DI,
+    jwt_outcome: JwtOutcome | None = None,
+    recipient_email: str | None = None,
+    now: datetime | None = None,
+    issuer_lookup: IssuerLookup | None = None,
+    key_overrides: dict[str, Any] | None = None,
+    schema_dir: Any = None,
+) -> VerificationResult:
     """Run every check on a parsed VC (embedded proofs, or the JWT outcome for a VC-JWT).
     ``schema_dir`` holds the 1EdTech JSON Schemas (see schema.check_schema)."""
     now = _aware(now)
     contexts = credential.get("@context")
     first = contexts[0] if isinstance(contexts, list) and contexts else contexts
     if first not in (CREDENTIALS_V1, CREDENTIALS_V2):
-        return _unverifiable("not a Verifiable Credential: its first @context must be the VC 1.1 or 2.0 context",
-                             fmt=fmt)
+        return _unverifiable(
+            "not a Verifiable Credential: its first @context must be the VC 1.1 or 2.0 context", fmt=fmt
+        )
     issuer = claims.issuer_id(credential)
-    outcomes: list[Any] = [jwt_outcome] if jwt_outcome else \
-        verify_proofs(credential, fetcher=fetcher, key_overrides=key_overrides, now=now)
-    checks = [Check("parse", CheckStatus.PASS, "a Verifiable Credential" + (" in a JWT" if jwt_outcome else "")),
-              *_proof_checks(outcomes, issuer)]
+    outcomes: list[Any] = (
+        [jwt_outcome]
+        if jwt_outcome
+        else verify_proofs(credential, fetcher=fetcher, key_overrides=key_overrides, now=now)
+    )
+    checks = [
+        Check("parse", CheckStatus.PASS, "a Verifiable Credential" + (" in a JWT" if jwt_outcome else "")),
+        *_proof_checks(outcomes, issuer),
+    ]
     window, expired = claims.check_validity_window(credential, now)
     status, revoked = _status_check(credential, fetcher, now, key_overrides)
     recipient, match = claims.check_recipient(credential, recipient_email)
@@ -118,9 +147,13 @@ def verify_credential(credential: dict[str, Any], *, fetcher: Fetcher, fmt: str 
     checks += [window, status, recipient, _schema_check(credential, schema_dir), known]
     result = VerificationResult(
         verdict=verdict_from_checks(checks, expired=expired, revoked=bool(revoked)),
-        format=fmt, issuer=claims.issuer_of(credential), achievement=claims.achievement_of(credential),
-        recipient_match=match, credential_id=credential.get("id") if isinstance(credential.get("id"), str) else None,
-        checks=checks, credential=credential,
+        format=fmt,
+        issuer=claims.issuer_of(credential),
+        achievement=claims.achievement_of(credential),
+        recipient_match=match,
+        credential_id=credential.get("id") if isinstance(credential.get("id"), str) else None,
+        checks=checks,
+        credential=credential,
     )
     result.valid_from, result.valid_until = claims.window_of(credential)
     awarded = credential.get("awardedDate")
@@ -154,27 +187,37 @@ def _from_url(url: str, **kwargs: Any) -> VerificationResult:
 
 
 def _dispatch(found: detect.Detected, **kwargs: Any) -> VerificationResult:
-    common = {k: kwargs[k] for k in ("fetcher", "recipient_email", "now", "issuer_lookup", "key_overrides",
-                                     "schema_dir")}
+    common = {
+        k: kwargs[k] for k in ("fetcher", "recipient_email", "now", "issuer_lookup", "key_overrides", "schema_dir")
+    }
     if found.kind == detect.VC_JSON:
         return verify_credential(found.payload, fmt=_FORMAT_DI, **common)
     if found.kind == detect.VC_JWT:
         outcome = verify_jwt(found.payload, fetcher=kwargs["fetcher"], key_overrides=kwargs["key_overrides"])
         if outcome.decoded is None:
-            return _unverifiable(outcome.detail, fmt=_FORMAT_JWT,
-                                 status=CheckStatus.WARN if outcome.unverifiable else CheckStatus.FAIL)
+            return _unverifiable(
+                outcome.detail, fmt=_FORMAT_JWT, status=CheckStatus.WARN if outcome.unverifiable else CheckStatus.FAIL
+            )
         return verify_credential(outcome.decoded.credential, fmt=_FORMAT_JWT, jwt_outcome=outcome, **common)
     if found.kind in (detect.OB2_JSON, detect.OB2_JWS):
-        return verify_ob2(found.payload, fetcher=kwargs["fetcher"], recipient_email=kwargs["recipient_email"],
-                           now=kwargs["now"])
+        return verify_ob2(
+            found.payload, fetcher=kwargs["fetcher"], recipient_email=kwargs["recipient_email"], now=kwargs["now"]
+        )
     if found.kind == detect.URL:
         return _from_url(found.payload, **kwargs)
     return _unverifiable(found.error or "not a credential")
 
 
-def verify(data: bytes | str | dict[str, Any], *, fetcher: Fetcher, recipient_email: str | None = None,
-           now: datetime | None = None, issuer_lookup: IssuerLookup | None = None,
-           key_overrides: dict[str, Any] | None = None, schema_dir: Any = None) -> VerificationResult:
+def verify(
+    data: bytes | str | dict[str, Any],
+    *,
+    fetcher: Fetcher,
+    recipient_email: str | None = None,
+    now: datetime | None = None,
+    issuer_lookup: IssuerLookup | None = None,
+    key_overrides: dict[str, Any] | None = None,
+    schema_dir: Any = None,
+) -> VerificationResult:
     """Verify a credential in any supported form (JSON VC, VC-JWT, baked PNG/SVG,
     OB 2.0 JSON, or a URL to any of these) and report every check.
 
@@ -185,14 +228,20 @@ def verify(data: bytes | str | dict[str, Any], *, fetcher: Fetcher, recipient_em
     """
     try:
         found = detect.detect(data)
-        result = _dispatch(found, fetcher=fetcher, recipient_email=recipient_email, now=_aware(now),
-                           issuer_lookup=issuer_lookup, key_overrides=key_overrides, schema_dir=schema_dir)
+        result = _dispatch(
+            found,
+            fetcher=fetcher,
+            recipient_email=recipient_email,
+            now=_aware(now),
+            issuer_lookup=issuer_lookup,
+            key_overrides=key_overrides,
+            schema_dir=schema_dir,
+        )
     except (RecursionError, MemoryError):
         return _unverifiable("the input is too deeply nested or too large to process")
     except Exception as exc:  # a bug must not become a 500 for the person verifying
         logger.exception("verification crashed")
-        return _unverifiable(f"the input could not be processed ({exc.__class__.__name__})",
-                             status=CheckStatus.WARN)
+        return _unverifiable(f"the input could not be processed ({exc.__class__.__name__})", status=CheckStatus.WARN)
     if found.baked and result.checks and result.checks[0].name == "parse":
         result.checks[0].detail += f" (baked into a {found.baked.upper()} image)"
     return result

@@ -6,6 +6,7 @@ resolves the host once, refuses non-public addresses, then connects to exactly t
 checked (so a second DNS answer cannot swap in 127.0.0.1), follows redirects itself with the
 same checks on every hop, and stops reading at a byte cap and a deadline.
 """
+
 from __future__ import annotations
 
 import functools
@@ -169,9 +170,7 @@ class SafeFetcher:
                 raise FetchError(f"refused to fetch from {host}: {ip} is {reason}")
         return addresses[0]
 
-    def _get_once(
-        self, url: str, accept: str | None, deadline: float
-    ) -> tuple[FetchResponse, str | None]:
+    def _get_once(self, url: str, accept: str | None, deadline: float) -> tuple[FetchResponse, str | None]:
         try:
             parts = urlsplit(url)
             port = parts.port

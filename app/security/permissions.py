@@ -1,4 +1,5 @@
 """Named permissions, `<area>:<action>`, and which roles grant them."""
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -33,16 +34,35 @@ class Permission(StrEnum):
 
 P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ORG_ADMIN: frozenset({P.ORG_MANAGE_PEOPLE, P.ORG_VIEW_AUDIT, P.ORG_MANAGE_PARTNERSHIPS,
-                               P.ORG_MANAGE_SSO, P.API_KEYS_MANAGE}),
-    Role.HR_MANAGER: frozenset({P.ROLES_MANAGE, P.SKILLS_VIEW_TEAM, P.SKILLS_ASSESS, P.SKILLS_VIEW_OWN,
-                                P.CPD_REQUEST, P.CPD_NOMINATE, P.CPD_APPROVE, P.CPD_MANAGE_BUDGETS}),
-    Role.LINE_MANAGER: frozenset({P.SKILLS_VIEW_TEAM, P.SKILLS_ASSESS, P.SKILLS_VIEW_OWN, P.CPD_REQUEST, P.CPD_NOMINATE,
-                                  P.CPD_ENDORSE, P.EVIDENCE_RECORD}),
+    Role.ORG_ADMIN: frozenset(
+        {P.ORG_MANAGE_PEOPLE, P.ORG_VIEW_AUDIT, P.ORG_MANAGE_PARTNERSHIPS, P.ORG_MANAGE_SSO, P.API_KEYS_MANAGE}
+    ),
+    Role.HR_MANAGER: frozenset(
+        {
+            P.ROLES_MANAGE,
+            P.SKILLS_VIEW_TEAM,
+            P.SKILLS_ASSESS,
+            P.SKILLS_VIEW_OWN,
+            P.CPD_REQUEST,
+            P.CPD_NOMINATE,
+            P.CPD_APPROVE,
+            P.CPD_MANAGE_BUDGETS,
+        }
+    ),
+    Role.LINE_MANAGER: frozenset(
+        {
+            P.SKILLS_VIEW_TEAM,
+            P.SKILLS_ASSESS,
+            P.SKILLS_VIEW_OWN,
+            P.CPD_REQUEST,
+            P.CPD_NOMINATE,
+            P.CPD_ENDORSE,
+            P.EVIDENCE_RECORD,
+        }
+    ),
     Role.RECRUITER: frozenset({P.VERIFICATIONS_RUN}),
     Role.LEARNER: frozenset({P.CPD_REQUEST, P.SKILLS_VIEW_OWN}),
-    Role.PROVIDER_COORDINATOR: frozenset({P.HUB_PUBLISH, P.CREDENTIALS_ISSUE, P.COHORTS_MANAGE,
-                                          P.EVIDENCE_SIGN_OFF}),
+    Role.PROVIDER_COORDINATOR: frozenset({P.HUB_PUBLISH, P.CREDENTIALS_ISSUE, P.COHORTS_MANAGE, P.EVIDENCE_SIGN_OFF}),
     Role.ASSESSOR: frozenset({P.EVIDENCE_SIGN_OFF}),
     Role.PLATFORM_ADMIN: frozenset({P.PLATFORM_MANAGE, P.HUB_QUALITY_ASSURE}),
 }

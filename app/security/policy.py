@@ -9,6 +9,7 @@ Refusals: a page or action the person's role or organisation does not allow is 4
 in another organisation is 404 (its existence is not revealed), which the tenant-scoped loaders
 in `app.security.scoping` decide.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -143,6 +144,7 @@ def switch_org(org_id: int) -> bool:
 
 # -- skills and job roles --
 
+
 def may_view_skills_of(viewer: Membership | None, person: Membership) -> bool:
     """A person's skills page: their own; anyone's in the organisation for HR (roles:manage);
     their direct reports' for a line manager (skills:view_team)."""
@@ -177,6 +179,7 @@ def may_review_quality(membership: Membership | None) -> bool:
 
 
 # -- CPD --
+
 
 def is_cpd_approver(membership: Membership | None) -> bool:
     """HR managers approve CPD funding and see every request in their organisation."""
@@ -219,4 +222,3 @@ def cpd_acceptance_refusal(actor: Any, sponsorship: Sponsorship) -> str | None:
 
 
 # -- issuing and verification --
-

@@ -3,6 +3,7 @@
 A model opts in by defining `visible_to(org) -> SQL clause`. Anything else is a 404, so the
 existence of another tenant's record is never revealed.
 """
+
 from __future__ import annotations
 
 from typing import Any, Protocol, TypeVar

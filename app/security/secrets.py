@@ -1,4 +1,5 @@
 """Encryption at rest for secrets the application must read back (SSO client secrets, keys)."""
+
 from __future__ import annotations
 
 import base64

@@ -1,4 +1,5 @@
 """Flask-Login wiring: loading the signed-in person and invalidating old sessions."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for

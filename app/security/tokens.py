@@ -1,4 +1,5 @@
 """Single-use secret tokens for links in emails: only their digest is stored."""
+
 from __future__ import annotations
 
 import hashlib

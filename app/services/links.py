@@ -1,6 +1,7 @@
 """Absolute links to this deployment, for what leaves it (emails, credentials, DID documents):
 always from PUBLIC_BASE_URL, never from the request that happens to be running. Services take
 paths; the web layer knows its routes and passes the path in, or asks `public_url_for`."""
+
 from __future__ import annotations
 
 from flask import current_app

@@ -7,6 +7,7 @@ keeps its real CSP, so the journeys also prove the site works under it.
 axe runs asynchronously, which a page with JavaScript disabled cannot do: such a page is checked
 as a copy (its HTML without scripts, same stylesheets) in a scratch JavaScript-enabled page.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,7 @@ def _violations_of_copy(page) -> list[dict]:
 def _run_axe(page) -> list[dict]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(_axe_source())
-    found = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
     return [v for v in found if v.get("impact") in BLOCKING_IMPACTS]
 
 

@@ -5,6 +5,7 @@ test can read the app's outbox (invitation and reset links) directly. These test
 real, so every module marks itself `no_transaction` (the rolled-back transaction of
 tests/conftest.py would not be seen by the server's threads).
 """
+
 from __future__ import annotations
 
 import threading
@@ -16,8 +17,14 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 # Long enough for a slow CI machine, short enough that a missing element fails quickly.
 DEFAULT_TIMEOUT_MS = 10_000
@@ -109,15 +116,23 @@ def new_context(browser, live_server, request):
     problems: list[str] = []
 
     def _open(javascript: bool = True):
-        context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript,
-                                      viewport={"width": 1280, "height": 900}, locale="en-GB")
+        context = browser.new_context(
+            base_url=live_server.url,
+            java_script_enabled=javascript,
+            viewport={"width": 1280, "height": 900},
+            locale="en-GB",
+        )
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         # Read by the axe helper: a page without JavaScript cannot run axe itself.
         context.javascript_enabled = javascript
 
         def watch(page):
-            page.on("console", lambda msg: problems.append(f"{page.url}: {msg.text} (at {msg.location})")
-                    if _site_broke_csp(msg) else None)
+            page.on(
+                "console",
+                lambda msg: (
+                    problems.append(f"{page.url}: {msg.text} (at {msg.location})") if _site_broke_csp(msg) else None
+                ),
+            )
             page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
 
         context.on("page", watch)

@@ -1,4 +1,5 @@
 """Steps the journeys share: signing in and out, checkpoints (axe + screenshot), email links."""
+
 from __future__ import annotations
 
 import os
@@ -10,8 +11,9 @@ from playwright.sync_api import Page, expect
 from seeds import DEMO_PASSWORD
 from tests.e2e.axe import assert_accessible
 
-SCREENSHOTS = Path(os.environ.get("CREDWORK_SCREENSHOTS",
-                                  Path(__file__).resolve().parents[2] / "test-results" / "screenshots"))
+SCREENSHOTS = Path(
+    os.environ.get("CREDWORK_SCREENSHOTS", Path(__file__).resolve().parents[2] / "test-results" / "screenshots")
+)
 
 
 def checkpoint(page: Page, name: str) -> None:

@@ -1,4 +1,5 @@
 """The accessibility check itself: it fails on a serious problem and says what and where."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """Journey (issue 4): a provider coordinator awards an Open Badge, the learner accepts it and
 downloads the baked PNG, a recruiter verifies that file (with the right and a wrong candidate
 email), then the coordinator revokes it and both the public page and the verifier say so."""
+
 from __future__ import annotations
 
 import re

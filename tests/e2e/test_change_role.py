@@ -1,6 +1,7 @@
 """Journey (issue 2): an org admin changes a member's roles, sees them on the people page, and
 finds the change in the audit log, whose filter swaps results in place (htmx) and keeps the
 filter in a bookmarkable URL; the same filter works with JavaScript off."""
+
 from __future__ import annotations
 
 import re
@@ -29,7 +30,8 @@ def test_admin_changes_roles_and_the_audit_log_shows_it(new_context):
     page.get_by_role("button", name="Save roles").click()
     expect(page.get_by_text("Priya Shah's roles have been updated")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Priya Shah"))).to_contain_text(
-        "Employee or apprentice (learner), Line manager")
+        "Employee or apprentice (learner), Line manager"
+    )
     checkpoint(page, "roles-03-people")
 
     page.get_by_role("link", name="Dashboard").click()
@@ -76,6 +78,8 @@ def test_change_roles_and_filter_the_audit_log_without_javascript(new_context):
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"action=membership\.roles_changed.*actor=aileen"))
     results = page.locator("#audit-results")
-    expect(results.get_by_role("cell", name=re.compile("Changed Ruth Henderson's roles to HR manager, Recruiter"))).to_be_visible()
+    expect(
+        results.get_by_role("cell", name=re.compile("Changed Ruth Henderson's roles to HR manager, Recruiter"))
+    ).to_be_visible()
     assert set(results.locator("tbody code").all_inner_texts()) == {"membership.roles_changed"}
     checkpoint(page, "roles-07-audit-nojs")

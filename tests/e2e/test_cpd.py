@@ -1,6 +1,7 @@
 """Journey (issue 5): an employee asks to be sponsored for a micro-credential his pathway
 suggests, his line manager endorses, HR approves, he records enrolment and completion, and
 his skills gap shrinks."""
+
 from __future__ import annotations
 
 import re
@@ -52,7 +53,8 @@ def test_request_endorse_approve_complete_and_the_gap_shrinks(new_context):
     option = employee.get_by_label("Micro-credential from the hub").locator("option", has_text=COURSE)
     employee.get_by_label("Micro-credential from the hub").select_option(value=option.get_attribute("value"))
     employee.get_by_label("Why would this help you in your work?").fill(
-        "Our hull team needs simulation skills; my job role maps this micro-credential as required.")
+        "Our hull team needs simulation skills; my job role maps this micro-credential as required."
+    )
     employee.get_by_role("button", name="Send request").click()
     expect(employee.get_by_text("Your request has been sent to your line manager")).to_be_visible()
     expect(employee.get_by_role("heading", level=1)).to_contain_text(COURSE)

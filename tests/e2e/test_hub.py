@@ -1,6 +1,7 @@
 """Journeys (issue 3): an anonymous visitor searches the public hub with and without JavaScript
 (filters change the results, the URL is a bookmark), and a provider coordinator publishes a
 draft micro-credential that then appears on the hub."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Journey (issue 2): an org admin invites a new line manager; the invitee follows the emailed
 link in their own browser, creates an account and lands on the dashboard with that role."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Journey (issue 3): an HR manager builds a job role from an ESCO occupation, maps a
 micro-credential to it, looks at the team's skills gaps and at one person's suggested pathway."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """On a phone-sized screen (375 px) no page is wider than the screen: wide tables scroll inside
 their own region, long words wrap. Each page is also checked with axe at that size."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,5 +1,6 @@
 """Journey (issue 2): a person who forgot their password resets it through the emailed link,
 signs in with the new one, and the link does not work a second time."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Journey (issue 2): an HR manager signs in, sees the tasks her role has, and signs out; with
 JavaScript off, signing in works the same way."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,7 @@
 """Journey (issue 2): an org admin points single sign-on at the organisation's OpenID Connect
 provider (a real Authlib provider started by the test), invites a person, and that person signs
 in through the provider; someone in the same email domain who was never invited is refused."""
+
 from __future__ import annotations
 
 import re

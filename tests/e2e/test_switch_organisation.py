@@ -1,5 +1,6 @@
 """Journey (issue 2): a person who works for two providers switches organisation; the dashboard
 shows the organisation she is working in and her role there."""
+
 from __future__ import annotations
 
 import re

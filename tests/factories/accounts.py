@@ -1,4 +1,5 @@
 """factory_boy factories for the foundation models."""
+
 from __future__ import annotations
 
 import factory

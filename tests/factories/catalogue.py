@@ -1,5 +1,6 @@
 """Builders for hub tests: skills, providers and micro-credentials made through the real
 services (so versions, audit and the search index behave as in production)."""
+
 from __future__ import annotations
 
 import itertools
@@ -27,13 +28,26 @@ def skill(label: str, uri: str | None = None) -> Skill:
 def values(**overrides) -> dict:
     """A valid record's service values (credit-bearing, SCQF 7, online)."""
     base = {
-        "title": "Test Micro-credential", "summary": "A short test course.",
-        "learning_outcomes": ["Do a thing well"], "scqf_level": 7, "scqf_credits": 8,
-        "notional_hours": 80, "eqf_level": 5, "mode": "online", "duration_weeks": 6,
-        "price_pence": 25000, "funding": ["employer"], "start_dates": ["2027-03-01"],
-        "entry_requirements": "None", "assessment_type": "Project", "supervision": "supervised-no-id",
-        "qa_type": "credit-rated", "qa_body": "Test College", "stackable_into": [],
-        "language": "en", "country": "GB-SCT",
+        "title": "Test Micro-credential",
+        "summary": "A short test course.",
+        "learning_outcomes": ["Do a thing well"],
+        "scqf_level": 7,
+        "scqf_credits": 8,
+        "notional_hours": 80,
+        "eqf_level": 5,
+        "mode": "online",
+        "duration_weeks": 6,
+        "price_pence": 25000,
+        "funding": ["employer"],
+        "start_dates": ["2027-03-01"],
+        "entry_requirements": "None",
+        "assessment_type": "Project",
+        "supervision": "supervised-no-id",
+        "qa_type": "credit-rated",
+        "qa_body": "Test College",
+        "stackable_into": [],
+        "language": "en",
+        "country": "GB-SCT",
     }
     base.update(overrides)
     if base.get("scqf_credits"):
@@ -41,10 +55,16 @@ def values(**overrides) -> dict:
     return base
 
 
-def micro_credential(provider: Organisation, *, code: str | None = None, publish: bool = True,
-                     skills: list[Skill] | None = None, actor=None, **overrides):
-    record = lifecycle.create_draft(actor, provider, code or f"T-{next(_codes):05d}", values(**overrides),
-                                    skills or [])
+def micro_credential(
+    provider: Organisation,
+    *,
+    code: str | None = None,
+    publish: bool = True,
+    skills: list[Skill] | None = None,
+    actor=None,
+    **overrides,
+):
+    record = lifecycle.create_draft(actor, provider, code or f"T-{next(_codes):05d}", values(**overrides), skills or [])
     if publish:
         lifecycle.publish(actor, record)
     return record
@@ -55,8 +75,10 @@ def demo_catalogue():
     import seeds.catalogue
     import seeds.skills
 
-    for slug, name in [("forthside-college", "Forthside College"),
-                       ("university-of-caledonia", "University of Caledonia")]:
+    for slug, name in [
+        ("forthside-college", "Forthside College"),
+        ("university-of-caledonia", "University of Caledonia"),
+    ]:
         if db.session.scalar(select(Organisation).where(Organisation.slug == slug)) is None:
             OrganisationFactory(slug=slug, name=name, kind="provider")
     seeds.skills.load(log=lambda *_: None)

@@ -1,6 +1,7 @@
 """Builders for issuing tests: a provider with a coordinator and a published record, awards
 made through the real service, and a fetcher that serves this app's own URLs from the test
 client (so the engine's verifier reads our status lists and DID documents with no network)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,10 +18,13 @@ def provider_with_record(**record_fields):
     """(provider, coordinator, published record with two ESCO skills)."""
     provider = OrganisationFactory(provider=True, website="https://college.example")
     coordinator = member(provider, "provider_coordinator", name="Cora Coordinator")
-    skills = [skill("use spreadsheets software", "http://data.europa.eu/esco/skill/test-spreadsheets"),
-              skill("analyse data", "http://data.europa.eu/esco/skill/test-analyse")]
-    record = micro_credential(provider, skills=skills, title=record_fields.pop("title", "Data Analysis Basics"),
-                              **record_fields)
+    skills = [
+        skill("use spreadsheets software", "http://data.europa.eu/esco/skill/test-spreadsheets"),
+        skill("analyse data", "http://data.europa.eu/esco/skill/test-analyse"),
+    ]
+    record = micro_credential(
+        provider, skills=skills, title=record_fields.pop("title", "Data Analysis Basics"), **record_fields
+    )
     return provider, coordinator, record
 
 
@@ -44,16 +48,24 @@ class ClientFetcher:
             raise FetchError(f"no network in tests: {url}")
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         response = self.client.get(path, headers={"Accept": accept or "*/*"})
-        return FetchResponse(url, response.status_code, response.get_data(),
-                             {k.lower(): v for k, v in response.headers.items()})
+        return FetchResponse(
+            url, response.status_code, response.get_data(), {k.lower(): v for k, v in response.headers.items()}
+        )
 
 
 def _isolation_credential(tenant) -> int:
     def make():
         record = micro_credential(tenant.provider, title=f"{tenant.made.get('label', '')}Awarded Course")
         person = tenant.employer_person
-        return issuing.issue(None, tenant.provider, record, issuing.Learner(person.name, person.email),
-                             notify=False, valid_until=utcnow() + timedelta(days=400)).id
+        return issuing.issue(
+            None,
+            tenant.provider,
+            record,
+            issuing.Learner(person.name, person.email),
+            notify=False,
+            valid_until=utcnow() + timedelta(days=400),
+        ).id
+
     return tenant.once("issued_credential", make)
 
 

@@ -1,5 +1,6 @@
 """Test data for job roles: skills, published micro-credentials, an employer with HR, a line
 manager and two reports, and a second employer to prove isolation."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,12 +24,31 @@ def skill(label: str) -> Skill:
     return found
 
 
-def record(provider: Organisation, title: str, skills: list[Skill], *, price: int = 50_000, hours: int = 100,
-           credits: int | None = 10, scqf_level: int = 7, status: str = "published", code: str | None = None,
-           version: int = 1) -> MicroCredential:
-    mc = MicroCredential(provider_id=provider.id, code=code or f"T-{next(_seq)}", version=version, status=status,
-                         title=title, scqf_level=scqf_level, scqf_credits=credits, notional_hours=hours,
-                         mode="online", price_pence=price)
+def record(
+    provider: Organisation,
+    title: str,
+    skills: list[Skill],
+    *,
+    price: int = 50_000,
+    hours: int = 100,
+    credits: int | None = 10,
+    scqf_level: int = 7,
+    status: str = "published",
+    code: str | None = None,
+    version: int = 1,
+) -> MicroCredential:
+    mc = MicroCredential(
+        provider_id=provider.id,
+        code=code or f"T-{next(_seq)}",
+        version=version,
+        status=status,
+        title=title,
+        scqf_level=scqf_level,
+        scqf_credits=credits,
+        notional_hours=hours,
+        mode="online",
+        price_pence=price,
+    )
     mc.skills = list(skills)
     db.session.add(mc)
     db.session.flush()
@@ -36,8 +56,9 @@ def record(provider: Organisation, title: str, skills: list[Skill], *, price: in
 
 
 def membership(user: User, org: Organisation) -> Membership:
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id,
-                                                      Membership.organisation_id == org.id))
+    return db.session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.organisation_id == org.id)
+    )
 
 
 def job_role(org: Organisation, title: str, needs: dict[Skill, int], department: str | None = None) -> JobRole:
@@ -51,16 +72,18 @@ def job_role(org: Organisation, title: str, needs: dict[Skill, int], department:
 
 
 def hold(user: User, org: Organisation, mc: MicroCredential, on: date = date(2026, 1, 15)) -> HeldCredential:
-    held = HeldCredential(user_id=user.id, organisation_id=org.id, micro_credential_id=mc.id, achieved_on=on,
-                          source="recorded")
+    held = HeldCredential(
+        user_id=user.id, organisation_id=org.id, micro_credential_id=mc.id, achieved_on=on, source="recorded"
+    )
     db.session.add(held)
     db.session.flush()
     return held
 
 
 def assess(m: Membership, s: Skill, level: int, on: date, by: User | None = None) -> AssessedSkill:
-    row = AssessedSkill(membership_id=m.id, skill_id=s.id, level=level, assessed_on=on,
-                        assessed_by_id=by.id if by else None)
+    row = AssessedSkill(
+        membership_id=m.id, skill_id=s.id, level=level, assessed_on=on, assessed_by_id=by.id if by else None
+    )
     db.session.add(row)
     db.session.flush()
     return row
@@ -105,5 +128,19 @@ def build_world() -> World:
         membership(user, org).job_role_id = role.id
         membership(user, org).department = "Production"
     db.session.flush()
-    return World(org, other, provider, hr, manager, report, colleague, outsider_hr, cad, welding, safety,
-                 untaught, role, other_role)
+    return World(
+        org,
+        other,
+        provider,
+        hr,
+        manager,
+        report,
+        colleague,
+        outsider_hr,
+        cad,
+        welding,
+        safety,
+        untaught,
+        role,
+        other_role,
+    )

@@ -1,5 +1,6 @@
 """Test helpers for verification: credentials issued here with did:key (so they verify with
 no network), conformance files read in place, a local badge server, and API keys."""
+
 from __future__ import annotations
 
 import io
@@ -18,8 +19,13 @@ from app.openbadges.keys import generate_key_pair
 from tests.support.openbadges import CONFORMANCE
 
 # A DCC fixture: OB 3.0 credential, did:key issuer, eddsa-rdfc-2022, no status, no expiry -> valid offline.
-DCC_VALID = CONFORMANCE / "dcc-vc-test-fixtures/verifiableCredentials/v1/dataIntegrityProof/didKey/legacy-noStatus-noExpiry.json"
-DCC_EXPIRED = CONFORMANCE / "dcc-vc-test-fixtures/verifiableCredentials/v1/dataIntegrityProof/didKey/oidf-noStatus-expired.json"
+DCC_VALID = (
+    CONFORMANCE
+    / "dcc-vc-test-fixtures/verifiableCredentials/v1/dataIntegrityProof/didKey/legacy-noStatus-noExpiry.json"
+)
+DCC_EXPIRED = (
+    CONFORMANCE / "dcc-vc-test-fixtures/verifiableCredentials/v1/dataIntegrityProof/didKey/oidf-noStatus-expired.json"
+)
 # The W3C eddsa-rdfc-2022 vector: the signature verifies, but the key is not the issuer's.
 W3C_RDFC = CONFORMANCE / "w3c-vc-di-eddsa/eddsa-rdfc-2022/signedDataInt.json"
 
@@ -31,16 +37,28 @@ CANDIDATE = "ann.learner@example.org"
 
 def _spec(name: str = "Data Analysis with Python") -> issuing.AchievementSpec:
     return issuing.AchievementSpec(
-        id="https://hub.example/micro-credentials/42", name=name,
-        description="Cleaning, exploring and presenting data.", criteria="Passed the assessed project.",
-        credits_available=10, level=issuing.Level("SCQF", "7", "https://scqf.org.uk/"),
-        skills=[issuing.Skill("use spreadsheets software",
-                              "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d")])
+        id="https://hub.example/micro-credentials/42",
+        name=name,
+        description="Cleaning, exploring and presenting data.",
+        criteria="Passed the assessed project.",
+        credits_available=10,
+        level=issuing.Level("SCQF", "7", "https://scqf.org.uk/"),
+        skills=[
+            issuing.Skill(
+                "use spreadsheets software", "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
+            )
+        ],
+    )
 
 
-def issued_badge(email: str = CANDIDATE, *, name: str = "Data Analysis with Python",
-                 valid_until: datetime | None = None, valid_from: datetime | None = None,
-                 issuer_url: str | None = "https://college.example") -> dict:
+def issued_badge(
+    email: str = CANDIDATE,
+    *,
+    name: str = "Data Analysis with Python",
+    valid_until: datetime | None = None,
+    valid_from: datetime | None = None,
+    issuer_url: str | None = "https://college.example",
+) -> dict:
     """An OpenBadgeCredential signed with eddsa-rdfc-2022 by a did:key issuer."""
     profile = issuing.IssuerProfile(ISSUER_DID, "Caledonian College", url=issuer_url)
     award = issuing.Award(email, valid_from=valid_from or datetime(2025, 1, 10, tzinfo=UTC), valid_until=valid_until)
@@ -78,8 +96,9 @@ class BadgeServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server's naming)
                 found = table.get(self.path)
-                status, body = (404, b"not found") if found is None else \
-                    (found if isinstance(found, tuple) else (200, found))
+                status, body = (
+                    (404, b"not found") if found is None else (found if isinstance(found, tuple) else (200, found))
+                )
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

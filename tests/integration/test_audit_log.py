@@ -1,4 +1,5 @@
 """The audit log page: filters in the URL, pages, htmx partials, and append-only storage."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -24,9 +25,15 @@ def admin(org):
 
 
 def add_event(org, actor=None, action="thing.done", summary="Something happened", when=None):
-    event = AuditEvent(organisation_id=org.id, actor_id=getattr(actor, "id", None), action=action,
-                       subject_type="Thing", subject_id="1", summary=summary,
-                       occurred_at=when or datetime.now(UTC))
+    event = AuditEvent(
+        organisation_id=org.id,
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        subject_type="Thing",
+        subject_id="1",
+        summary=summary,
+        occurred_at=when or datetime.now(UTC),
+    )
     db.session.add(event)
     db.session.flush()
     return event
@@ -124,8 +131,7 @@ def test_htmx_request_gets_only_the_results(client, login, org, admin):
 
 def test_history_restore_gets_the_full_page(client, login, org, admin):
     login(admin)
-    response = client.get("/organisation/audit",
-                          headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    response = client.get("/organisation/audit", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
     assert "<html" in results(response)
 
 
@@ -143,10 +149,13 @@ def test_the_orm_refuses_to_change_an_event(org):
     db.session.rollback()
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_events SET summary = 'Rewritten' WHERE id = :id",
-    "DELETE FROM audit_events WHERE id = :id",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_events SET summary = 'Rewritten' WHERE id = :id",
+        "DELETE FROM audit_events WHERE id = :id",
+    ],
+)
 def test_the_database_refuses_to_change_an_event(org, statement):
     event = add_event(org, summary="Original")
     savepoint = db.session.begin_nested()

@@ -1,4 +1,5 @@
 """Signing in and out: success, failures, lockout, rate limit, safe redirects, password storage."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -113,13 +114,19 @@ def test_sign_out_needs_the_csrf_token(client, login, person):
     assert client.get("/dashboard").status_code == 200
 
 
-@pytest.mark.parametrize("target", [
-    "https://evil.example", "//evil.example", "/\\evil.example", "http:/evil.example",
-    "javascript:alert(1)", "%2F%2Fevil.example",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "http:/evil.example",
+        "javascript:alert(1)",
+        "%2F%2Fevil.example",
+    ],
+)
 def test_no_open_redirect_after_sign_in(client, person, target):
-    response = client.post("/login", query_string={"next": target},
-                           data={"email": person.email, "password": PASSWORD})
+    response = client.post("/login", query_string={"next": target}, data={"email": person.email, "password": PASSWORD})
     assert response.status_code == 303
     location = response.headers["Location"]
     assert location.endswith("/dashboard"), location
@@ -127,8 +134,9 @@ def test_no_open_redirect_after_sign_in(client, person, target):
 
 
 def test_local_next_is_followed_after_sign_in(client, person):
-    response = client.post("/login", query_string={"next": "/organisation/people"},
-                           data={"email": person.email, "password": PASSWORD})
+    response = client.post(
+        "/login", query_string={"next": "/organisation/people"}, data={"email": person.email, "password": PASSWORD}
+    )
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/organisation/people")
 

@@ -1,4 +1,5 @@
 """Error pages for people, JSON errors for the API, and the alert region for htmx requests."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,6 +15,7 @@ def learner():
 @pytest.fixture
 def broken_page(app, monkeypatch):
     """Make the accessibility page (and the API health check) raise, as a bug would."""
+
     def boom(**_kwargs):
         raise RuntimeError("simulated bug")
 
@@ -25,7 +27,7 @@ def test_404_page(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     page = response.get_data(as_text=True)
-    assert "<h1 class=\"govuk-heading-xl\">Page not found</h1>" in page
+    assert '<h1 class="govuk-heading-xl">Page not found</h1>' in page
     assert "Go to the Credwork home page" in page
 
 

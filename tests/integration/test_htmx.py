@@ -1,5 +1,6 @@
 """htmx conventions: partials only for targeted requests, full pages for boosted navigation and
 history restores, error responses that htmx actually swaps, and forms that work without JS."""
+
 from __future__ import annotations
 
 import html
@@ -84,8 +85,7 @@ def test_error_alert_does_not_change_the_address_bar(client, login):
 
 def test_boosted_form_with_errors_returns_the_page_with_422(client, login, admin):
     login(admin)
-    response = client.post("/organisation/people/invite", data={"email": "not-an-email", "roles": []},
-                           headers=BOOSTED)
+    response = client.post("/organisation/people/invite", data={"email": "not-an-email", "roles": []}, headers=BOOSTED)
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert "<html" in body
@@ -97,9 +97,17 @@ def test_every_form_works_without_javascript(app, client, login, admin):
     login(admin)
     OrganisationFactory(provider=True)  # so the partnership request form appears
     m = db.session.scalar(select(Membership).where(Membership.user_id == admin.id))
-    pages = [(anonymous, "/login"), (anonymous, "/password/forgot")] + [(client, path) for path in (
-        "/dashboard", "/organisation/people", "/organisation/people/invite",
-        f"/organisation/people/{m.id}/roles", "/organisation/partnerships", "/organisation/audit")]
+    pages = [(anonymous, "/login"), (anonymous, "/password/forgot")] + [
+        (client, path)
+        for path in (
+            "/dashboard",
+            "/organisation/people",
+            "/organisation/people/invite",
+            f"/organisation/people/{m.id}/roles",
+            "/organisation/partnerships",
+            "/organisation/audit",
+        )
+    ]
     for browser, path in pages:
         page = browser.get(path).get_data(as_text=True)
         forms = re.findall(r"<form\b[^>]*>", page)

@@ -1,4 +1,5 @@
 """Inviting people by email and accepting: new accounts, existing accounts, expiry, withdrawal."""
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,7 @@ def admin(org):
 
 
 def invite(client, email, roles, department=""):
-    return client.post("/organisation/people/invite",
-                       data={"email": email, "roles": roles, "department": department})
+    return client.post("/organisation/people/invite", data={"email": email, "roles": roles, "department": department})
 
 
 def invitation_path(outbox) -> str:
@@ -66,8 +66,10 @@ def test_accept_as_a_new_person_creates_the_account_and_signs_in(app, client, lo
     user = db.session.scalar(select(User).where(User.email == "morven@dundee.example"))
     assert user.password_hash.startswith("$argon2id$")
     # The invitation no longer appears as pending.
-    assert "morven@dundee.example" not in client.get("/organisation/people").get_data(as_text=True).split(
-        "Invitations waiting to be accepted")[1]
+    assert (
+        "morven@dundee.example"
+        not in client.get("/organisation/people").get_data(as_text=True).split("Invitations waiting to be accepted")[1]
+    )
 
 
 def test_accept_needs_a_name_and_a_good_password(app, client, login, admin, outbox):
@@ -114,8 +116,12 @@ def test_a_different_signed_in_account_is_refused(app, client, login, admin, out
     assert response.status_code == 422
     assert "This invitation is for right.person@dundee.example" in response.get_data(as_text=True)
     org_id = db.session.scalar(select(Invitation.organisation_id))
-    assert db.session.scalar(select(Membership).where(Membership.user_id == someone_else.id,
-                                                      Membership.organisation_id == org_id)) is None
+    assert (
+        db.session.scalar(
+            select(Membership).where(Membership.user_id == someone_else.id, Membership.organisation_id == org_id)
+        )
+        is None
+    )
 
 
 def test_an_existing_account_must_sign_in_first(app, client, login, admin, outbox):
@@ -159,7 +165,8 @@ def test_a_withdrawn_invitation_is_refused(app, client, login, admin, outbox):
     response = client.post(f"/organisation/invitations/{invitation.id}/revoke")
     assert response.status_code == 303
     assert "The invitation to withdrawn@dundee.example has been withdrawn" in client.get(
-        "/organisation/people").get_data(as_text=True)
+        "/organisation/people"
+    ).get_data(as_text=True)
     assert app.test_client().get(invitation_path(outbox)).status_code == 410
 
 

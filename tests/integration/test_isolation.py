@@ -10,6 +10,7 @@ Tenant B's records carry marker strings (names no other fixture uses); no respon
 in tenant A may contain them, no request may write to tenant B's audit log, and a request
 that names one of B's records is refused (401/403/404/405/400/410, or a redirect to sign in).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -76,8 +77,17 @@ PLATFORM_WIDE_BLUEPRINTS = {"platform"}
 SESSION_ENDING = {"auth.logout"}
 
 REFUSED = {302, 400, 401, 403, 404, 405, 410}
-ROLES = [None, "org_admin", "hr_manager", "line_manager", "recruiter", "learner",
-         "provider_coordinator", "assessor", "platform_admin"]
+ROLES = [
+    None,
+    "org_admin",
+    "hr_manager",
+    "line_manager",
+    "recruiter",
+    "learner",
+    "provider_coordinator",
+    "assessor",
+    "platform_admin",
+]
 
 MARK_EMPLOYER = "Zetland Hidden Shipwrights"
 MARK_EMPLOYER_PERSON = "Quillon Marker-Vasquez"
@@ -97,8 +107,9 @@ class Tenant:
     made: dict = field(default_factory=dict)
 
     def membership(self, user: User, org: Organisation) -> Membership:
-        return db.session.scalar(select(Membership).where(Membership.user_id == user.id,
-                                                          Membership.organisation_id == org.id))
+        return db.session.scalar(
+            select(Membership).where(Membership.user_id == user.id, Membership.organisation_id == org.id)
+        )
 
     def once(self, key, make):
         """Build each kind of record once per tenant, so related parameters share it."""
@@ -109,16 +120,22 @@ class Tenant:
 
 def _invitation(t: Tenant) -> int:
     _, digest = tokens.new_token()
-    invitation = Invitation(organisation_id=t.employer.id, email=f"invitee@{t.employer.slug}.example",
-                            roles="learner", token_hash=digest, expires_at=utcnow() + timedelta(days=3))
+    invitation = Invitation(
+        organisation_id=t.employer.id,
+        email=f"invitee@{t.employer.slug}.example",
+        roles="learner",
+        token_hash=digest,
+        expires_at=utcnow() + timedelta(days=3),
+    )
     db.session.add(invitation)
     db.session.flush()
     return invitation.id
 
 
 def _partnership(t: Tenant) -> int:
-    p = Partnership(employer_id=t.employer.id, provider_id=t.provider.id, status="active",
-                    requested_by_org_id=t.employer.id)
+    p = Partnership(
+        employer_id=t.employer.id, provider_id=t.provider.id, status="active", requested_by_org_id=t.employer.id
+    )
     db.session.add(p)
     db.session.flush()
     return p.id
@@ -132,6 +149,7 @@ def _job_role(t: Tenant):
         db.session.add(role)
         db.session.flush()
         return role
+
     return t.once("job_role", make)
 
 
@@ -148,8 +166,9 @@ def _requirement(t: Tenant) -> int:
 def _record(t: Tenant):
     from tests.factories.catalogue import micro_credential
 
-    return t.once("record", lambda: micro_credential(t.provider, publish=False,
-                                                      title=f"{t.made.get('label', '')}Draft Course"))
+    return t.once(
+        "record", lambda: micro_credential(t.provider, publish=False, title=f"{t.made.get('label', '')}Draft Course")
+    )
 
 
 def _mapping(t: Tenant) -> int:
@@ -172,8 +191,12 @@ def _sponsorship(t: Tenant) -> int:
 def _api_key(t: Tenant) -> int:
     from app.models.verifications import ApiKey
 
-    key = ApiKey(organisation_id=t.employer.id, name=f"{t.made.get('label', '')}Key", prefix="cw_test",
-                 key_hash=tokens.new_token()[1])
+    key = ApiKey(
+        organisation_id=t.employer.id,
+        name=f"{t.made.get('label', '')}Key",
+        prefix="cw_test",
+        key_hash=tokens.new_token()[1],
+    )
     db.session.add(key)
     db.session.flush()
     return key.id
@@ -182,9 +205,15 @@ def _api_key(t: Tenant) -> int:
 def _verification(t: Tenant) -> int:
     from app.models.verifications import Verification
 
-    verification = Verification(token=tokens.new_token()[0][:43], organisation_id=t.employer.id, source="paste",
-                                verdict="valid", format="ob3", result={},
-                                achievement_name=f"{t.made.get('label', '')}Verified Badge")
+    verification = Verification(
+        token=tokens.new_token()[0][:43],
+        organisation_id=t.employer.id,
+        source="paste",
+        verdict="valid",
+        format="ob3",
+        result={},
+        achievement_name=f"{t.made.get('label', '')}Verified Badge",
+    )
     db.session.add(verification)
     db.session.flush()
     return verification.id
@@ -193,8 +222,9 @@ def _verification(t: Tenant) -> int:
 def _batch(t: Tenant) -> int:
     from app.models.verifications import VerificationBatch
 
-    batch = VerificationBatch(organisation_id=t.employer.id, kind="csv",
-                              filename=f"{t.made.get('label', '')}candidates.csv")
+    batch = VerificationBatch(
+        organisation_id=t.employer.id, kind="csv", filename=f"{t.made.get('label', '')}candidates.csv"
+    )
     db.session.add(batch)
     db.session.flush()
     return batch.id
@@ -227,27 +257,39 @@ def all_builders() -> dict:
 
 
 def checked_rules(app):
-    return sorted((r for r in app.url_map.iter_rules() if r.endpoint not in PUBLIC_ENDPOINTS),
-                  key=lambda r: (r.endpoint in SESSION_ENDING, r.rule))
+    return sorted(
+        (r for r in app.url_map.iter_rules() if r.endpoint not in PUBLIC_ENDPOINTS),
+        key=lambda r: (r.endpoint in SESSION_ENDING, r.rule),
+    )
 
 
 def test_every_route_parameter_has_an_isolation_builder(app):
     builders = all_builders()
-    missing = sorted({f"{rule.endpoint} ({rule.rule}): <{name}>"
-                      for rule in checked_rules(app) for name, conv in rule._converters.items()
-                      if name not in builders and not isinstance(conv, AnyConverter)})
+    missing = sorted(
+        {
+            f"{rule.endpoint} ({rule.rule}): <{name}>"
+            for rule in checked_rules(app)
+            for name, conv in rule._converters.items()
+            if name not in builders and not isinstance(conv, AnyConverter)
+        }
+    )
     assert not missing, (
         "These route parameters have no builder in the isolation matrix. Add one to "
         "ISOLATION_PARAMS in tests/factories/<feature>.py (parameter -> callable(tenant) returning "
         "the id of that tenant's record), or list a public endpoint in PUBLIC_ENDPOINTS in "
-        "tests/integration/test_isolation.py with the reason:\n  " + "\n  ".join(missing))
+        "tests/integration/test_isolation.py with the reason:\n  " + "\n  ".join(missing)
+    )
 
 
 def _tenant(employer_name, provider_name, employer_person, provider_person, label=""):
     employer = OrganisationFactory(name=employer_name)
     provider = OrganisationFactory(provider=True, name=provider_name)
-    tenant = Tenant(employer, provider, member(employer, "learner", name=employer_person),
-                    member(provider, "learner", name=provider_person))
+    tenant = Tenant(
+        employer,
+        provider,
+        member(employer, "learner", name=employer_person),
+        member(provider, "learner", name=provider_person),
+    )
     tenant.made["label"] = label
     return tenant
 
@@ -274,8 +316,14 @@ def _query_with_b_ids(builders, other: Tenant) -> str:
     names pages use for pre-filled choices, for GET pages that read ids from the query."""
     values = {name: _built(builders, name, other) for name in BUILDERS if name != "action"}
     record = values.get("record_id")
-    values.update(organisation_id=other.employer.id, provider=other.provider.id, record=record,
-                  micro_credential=record, person=values["membership_id"], membership=values["membership_id"])
+    values.update(
+        organisation_id=other.employer.id,
+        provider=other.provider.id,
+        record=record,
+        micro_credential=record,
+        person=values["membership_id"],
+        membership=values["membership_id"],
+    )
     return urlencode(values)
 
 
@@ -286,20 +334,23 @@ def _built(builders, name, tenant: Tenant):
         # take the records away and make the audit count look changed.
         db.session.commit()
         return value
+
     return tenant.once(("param", name), make)
 
 
 def _b_audit_count(other: Tenant) -> int:
-    return db.session.scalar(select(func.count(AuditEvent.id)).where(
-        AuditEvent.organisation_id.in_([other.employer.id, other.provider.id])))
+    return db.session.scalar(
+        select(func.count(AuditEvent.id)).where(AuditEvent.organisation_id.in_([other.employer.id, other.provider.id]))
+    )
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
 def test_no_route_leaks_another_organisations_records(app, client, login, role):
     builders = all_builders()
     home = _tenant("Harbour Home Fabricators", "Home Valley College", "Home Employee", "Home Tutor")
-    other = _tenant(MARK_EMPLOYER, "Other Isles College", MARK_EMPLOYER_PERSON, MARK_PROVIDER_PERSON,
-                    label=MARK_RECORDS + " ")
+    other = _tenant(
+        MARK_EMPLOYER, "Other Isles College", MARK_EMPLOYER_PERSON, MARK_PROVIDER_PERSON, label=MARK_RECORDS + " "
+    )
     markers = [MARK_EMPLOYER, MARK_EMPLOYER_PERSON, MARK_PROVIDER_PERSON]
     if role is not None:
         org = {"provider_coordinator": home.provider, "assessor": home.provider}.get(role, home.employer)

@@ -4,6 +4,7 @@ Each database is fresh: a temporary SQLite file, and a temporary PostgreSQL data
 the suite's own (TEST_DATABASE_URL) so the suite's tables are never touched. The migrations run
 through the real `flask db upgrade` / `flask db downgrade` commands in a child process.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,9 @@ pytestmark = pytest.mark.no_transaction
 def flask_db(url: str, *args: str) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"TEST_DATABASE_URL", "CREDWORK_ENV"}}
     env.update(DATABASE_URL=url, FLASK_APP="wsgi", CREDWORK_ENV="development")
-    result = subprocess.run([sys.executable, "-m", "flask", "db", *args], cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "db", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, f"flask db {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
 
 
@@ -69,8 +71,9 @@ def schema_differences(url: str) -> list:
     engine = create_engine(_database_url(url))
     try:
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                             "include_object": migration_include_object})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": migration_include_object}
+            )
             return compare_metadata(context, db.metadata)
     finally:
         engine.dispose()
@@ -91,22 +94,28 @@ def test_migrations_never_disagree_with_the_models(upgraded):
     disagreements = [d for d in _flatten(schema_differences(upgraded)) if not d[0].startswith("add_")]
     assert disagreements == [], (
         "The migrations and the models disagree; generate a migration "
-        "(flask db migrate -m '...') and review it:\n" + "\n".join(map(str, disagreements)))
+        "(flask db migrate -m '...') and review it:\n" + "\n".join(map(str, disagreements))
+    )
 
 
 def test_upgrade_builds_exactly_the_models(upgraded):
     differences = _flatten(schema_differences(upgraded))
     assert differences == [], (
         "The models have tables, columns or indexes no migration creates; generate a migration "
-        "(flask db migrate -m '...') and review it:\n" + "\n".join(map(str, differences)))
+        "(flask db migrate -m '...') and review it:\n" + "\n".join(map(str, differences))
+    )
 
 
 def test_upgraded_audit_log_is_append_only(upgraded):
     engine = create_engine(_database_url(upgraded))
     try:
         with engine.begin() as conn:
-            conn.execute(text("INSERT INTO audit_events (occurred_at, action, subject_type, summary, details) "
-                              "VALUES (CURRENT_TIMESTAMP, 'test.event', 'Thing', 'Original', '{}')"))
+            conn.execute(
+                text(
+                    "INSERT INTO audit_events (occurred_at, action, subject_type, summary, details) "
+                    "VALUES (CURRENT_TIMESTAMP, 'test.event', 'Thing', 'Original', '{}')"
+                )
+            )
         for statement in ("UPDATE audit_events SET summary = 'Rewritten'", "DELETE FROM audit_events"):
             with pytest.raises(DatabaseError, match="append-only"), engine.begin() as conn:
                 conn.execute(text(statement))
@@ -123,8 +132,12 @@ def test_downgrade_to_base_removes_everything_and_upgrade_again_works(upgraded):
         assert set(inspect(engine).get_table_names()) - {"alembic_version"} == set()
         if engine.dialect.name == "postgresql":
             with engine.connect() as conn:
-                assert conn.execute(text("SELECT count(*) FROM pg_proc WHERE proname = 'audit_events_refuse'")
-                                    ).scalar_one() == 0
+                assert (
+                    conn.execute(
+                        text("SELECT count(*) FROM pg_proc WHERE proname = 'audit_events_refuse'")
+                    ).scalar_one()
+                    == 0
+                )
         flask_db(upgraded, "upgrade")
         assert {"users", "organisations", "audit_events"} <= set(inspect(engine).get_table_names())
     finally:

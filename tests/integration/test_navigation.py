@@ -1,4 +1,5 @@
 """The navigation sends each person to the right place."""
+
 from tests.factories.accounts import OrganisationFactory, member
 
 

@@ -1,4 +1,5 @@
 """Employer-provider partnerships: one side asks, the other answers; either side can end one."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,8 +32,9 @@ def college_admin(college):
 
 def the_partnership(employer, college) -> Partnership:
     db.session.expire_all()
-    return db.session.scalar(select(Partnership).where(Partnership.employer_id == employer.id,
-                                                       Partnership.provider_id == college.id))
+    return db.session.scalar(
+        select(Partnership).where(Partnership.employer_id == employer.id, Partnership.provider_id == college.id)
+    )
 
 
 @pytest.fixture
@@ -41,8 +43,9 @@ def requested(app, client, login, employer, college, employer_admin):
     login(employer_admin)
     page = client.get("/organisation/partnerships").get_data(as_text=True)
     assert "Falkirk Valley College" in page  # offered as a possible partner
-    response = client.post("/organisation/partnerships",
-                           data={"partner": str(college.id), "message": "Welding apprenticeships?"})
+    response = client.post(
+        "/organisation/partnerships", data={"partner": str(college.id), "message": "Welding apprenticeships?"}
+    )
     assert response.status_code == 303
     return the_partnership(employer, college)
 
@@ -78,7 +81,8 @@ def test_the_requester_cannot_accept_its_own_request(client, employer, college, 
     response = client.post(f"/organisation/partnerships/{requested.id}/accept")
     assert response.status_code == 303
     assert "The organisation that asked cannot answer its own request" in client.get(
-        "/organisation/partnerships").get_data(as_text=True)
+        "/organisation/partnerships"
+    ).get_data(as_text=True)
     assert the_partnership(employer, college).status == PartnershipStatus.REQUESTED
 
 

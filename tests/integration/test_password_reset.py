@@ -1,4 +1,5 @@
 """Forgotten passwords: an emailed, single-use, expiring link whose token is stored hashed."""
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,9 @@ def test_reset_link_is_emailed_and_works_once(client, outbox, person):
     again = client.get(path)
     assert again.status_code == 410
     assert "This password reset link no longer works" in again.get_data(as_text=True)
-    assert client.post(path, data={"password": "another-password-9", "confirm": "another-password-9"}).status_code == 410
+    assert (
+        client.post(path, data={"password": "another-password-9", "confirm": "another-password-9"}).status_code == 410
+    )
 
     assert client.post("/login", data={"email": person.email, "password": "a-fresh-password-9"}).status_code == 303
 
@@ -96,7 +99,9 @@ def test_using_one_link_cancels_the_others(client, outbox, person):
     first, _ = ask_for_link(client, outbox, person.email)
     second, _ = ask_for_link(client, outbox, person.email)
     assert first != second
-    assert client.post(second, data={"password": "newest-password-1", "confirm": "newest-password-1"}).status_code == 303
+    assert (
+        client.post(second, data={"password": "newest-password-1", "confirm": "newest-password-1"}).status_code == 303
+    )
     # An older email lying in the inbox must not be able to change the password again.
     assert client.get(first).status_code == 410
     assert client.post("/login", data={"email": person.email, "password": "newest-password-1"}).status_code == 303

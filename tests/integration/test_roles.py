@@ -1,4 +1,5 @@
 """Changing roles, removing members, keeping an admin, and switching organisation."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,8 +21,9 @@ def admin(org):
 
 
 def membership_of(user, org) -> Membership:
-    return db.session.scalar(select(Membership).where(Membership.user_id == user.id,
-                                                      Membership.organisation_id == org.id))
+    return db.session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.organisation_id == org.id)
+    )
 
 
 def audit_actions(org) -> list[str]:
@@ -56,8 +58,7 @@ def test_the_new_roles_take_effect_for_the_member(app, client, login, org, admin
 def test_roles_must_fit_the_organisation_kind(client, login, org, admin):
     worker = member(org, "learner")
     login(admin)
-    response = client.post(f"/organisation/people/{membership_of(worker, org).id}/roles",
-                           data={"roles": ["assessor"]})
+    response = client.post(f"/organisation/people/{membership_of(worker, org).id}/roles", data={"roles": ["assessor"]})
     assert response.status_code == 422
     db.session.expire_all()
     assert membership_of(worker, org).roles == {"learner"}
@@ -105,8 +106,7 @@ def test_the_last_admin_cannot_be_removed(client, login, org, admin):
 def test_an_admin_can_step_down_when_another_admin_remains(client, login, org, admin):
     member(org, "org_admin", name="Second Admin")
     login(admin)
-    response = client.post(f"/organisation/people/{membership_of(admin, org).id}/roles",
-                           data={"roles": ["hr_manager"]})
+    response = client.post(f"/organisation/people/{membership_of(admin, org).id}/roles", data={"roles": ["hr_manager"]})
     assert response.status_code == 303
     assert client.get("/organisation/people").status_code == 403
 

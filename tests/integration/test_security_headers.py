@@ -1,4 +1,5 @@
 """Security headers, session cookie flags, production start-up checks, and CSRF."""
+
 from __future__ import annotations
 
 import os
@@ -32,7 +33,7 @@ def test_pages_carry_no_inline_script_or_style(client, login):
     for path in ("/login", "/dashboard", "/organisation/people", "/organisation/audit", "/no-such-page"):
         page = client.get(path).get_data(as_text=True)
         for opening in page.split("<script")[1:]:
-            assert opening.split(">", 1)[0].strip().startswith(("src=", "type=\"module\" src=")), (path, opening[:80])
+            assert opening.split(">", 1)[0].strip().startswith(("src=", 'type="module" src=')), (path, opening[:80])
         assert " style=" not in page, path
 
 
@@ -61,17 +62,20 @@ def test_session_cookie_is_httponly_and_samesite_lax(client):
 
 
 def run_production(code: str, **env) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in {"SECRET_KEY", "DATABASE_URL", "DATA_ENCRYPTION_KEY", "TEST_DATABASE_URL"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DATABASE_URL", "DATA_ENCRYPTION_KEY", "TEST_DATABASE_URL"}
+    }
     environment.update(CREDWORK_ENV="production", **env)
-    return subprocess.run([sys.executable, "-c", code], cwd=REPO, env=environment,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=environment, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "DATA_ENCRYPTION_KEY"])
 def test_production_refuses_to_start_without_its_secrets(tmp_path, missing):
-    env = {"SECRET_KEY": "s" * 40, "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
-           "DATA_ENCRYPTION_KEY": "k" * 40}
+    env = {"SECRET_KEY": "s" * 40, "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}", "DATA_ENCRYPTION_KEY": "k" * 40}
     del env[missing]
     result = run_production("from app import create_app; create_app()", **env)
     assert result.returncode != 0
@@ -90,8 +94,9 @@ def test_production_uses_its_secrets_and_secure_cookies(tmp_path):
         "print(response.headers.get('Strict-Transport-Security'))\n"
     )
     database = f"sqlite:///{tmp_path / 'prod.db'}"
-    result = run_production(code, SECRET_KEY="production-secret-" + "x" * 30, DATABASE_URL=database,
-                            DATA_ENCRYPTION_KEY="k" * 40)
+    result = run_production(
+        code, SECRET_KEY="production-secret-" + "x" * 30, DATABASE_URL=database, DATA_ENCRYPTION_KEY="k" * 40
+    )
     assert result.returncode == 0, result.stderr
     secret, uri, cookie, hsts = result.stdout.strip().splitlines()[-4:]
     assert secret == "production-secret-" + "x" * 30
@@ -106,8 +111,9 @@ def test_post_without_csrf_token_is_refused(client, login):
     assert response.status_code == 400
     assert "The form expired or was sent from another site" in response.get_data(as_text=True)
     login(user)
-    response = client.post("/organisation/people/invite",
-                           data={"email": "x@example.org", "roles": ["learner"]}, no_csrf=True)
+    response = client.post(
+        "/organisation/people/invite", data={"email": "x@example.org", "roles": ["learner"]}, no_csrf=True
+    )
     assert response.status_code == 400
 
 
@@ -160,10 +166,12 @@ def test_login_limits_are_shared_through_redis_when_configured(tmp_path):
         "       for _ in range(3)])\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in {"TEST_DATABASE_URL", "DATABASE_URL"}}
-    env.update(CREDWORK_ENV="development", REDIS_URL="redis://127.0.0.1:6379/15",
-               DATABASE_URL=f"sqlite:///{tmp_path / 'redis.db'}")
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
-                            timeout=60)
+    env.update(
+        CREDWORK_ENV="development",
+        REDIS_URL="redis://127.0.0.1:6379/15",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'redis.db'}",
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     storage, statuses = result.stdout.strip().splitlines()[-2:]
     assert storage == "RedisStorage"

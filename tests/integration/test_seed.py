@@ -1,5 +1,6 @@
 """`flask seed demo`: the demo landscape loads, loads again without duplicates, and its people
 can sign in with the documented password."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,11 @@ from seeds import DEMO_PASSWORD, SEEDS_DIR
 
 
 def counts() -> dict:
-    return {table.name: db.session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables if table.name != "audit_events"}
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+        if table.name != "audit_events"
+    }
 
 
 def seed(app):
@@ -42,8 +46,12 @@ def test_demo_has_every_role_and_a_scottish_landscape(app, client):
     assert kinds.get("employer", 0) >= 2 and kinds.get("provider", 0) >= 2 and kinds.get("platform", 0) == 1
     assert db.session.scalar(select(func.count()).select_from(Partnership)) >= 2
     names = set(db.session.scalars(select(Organisation.name)))
-    assert {"Kelvin Marine Engineering Ltd", "Tay Valley Health Board", "Forthside College",
-            "University of Caledonia"} <= names
+    assert {
+        "Kelvin Marine Engineering Ltd",
+        "Tay Valley Health Board",
+        "Forthside College",
+        "University of Caledonia",
+    } <= names
 
     # Every person in the demo file is there with their roles ...
     people = json.loads((SEEDS_DIR / "demo" / "organisations.json").read_text())["people"]
@@ -51,13 +59,15 @@ def test_demo_has_every_role_and_a_scottish_landscape(app, client):
         user = db.session.scalar(select(User).where(User.email == person["email"]))
         assert user is not None, person["email"]
         for m in person["memberships"]:
-            membership = db.session.scalar(select(Membership).join(Organisation).where(
-                Membership.user_id == user.id, Organisation.slug == m["org"]))
+            membership = db.session.scalar(
+                select(Membership)
+                .join(Organisation)
+                .where(Membership.user_id == user.id, Organisation.slug == m["org"])
+            )
             assert membership is not None and set(m["roles"]) <= membership.roles, (person["email"], m)
 
     # ... and signs in with the documented password.
-    response = client.post("/login", data={"email": "aileen.macleod@kelvinmarine.example",
-                                           "password": DEMO_PASSWORD})
+    response = client.post("/login", data={"email": "aileen.macleod@kelvinmarine.example", "password": DEMO_PASSWORD})
     assert response.status_code == 303
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Hello, Aileen MacLeod" in page

@@ -3,6 +3,7 @@
 The app's discovery, token and JWKS calls really go over HTTP to the provider on 127.0.0.1;
 the browser's trip to the provider is made with `requests`, the rest with the Flask client.
 """
+
 from __future__ import annotations
 
 import json
@@ -130,8 +131,7 @@ def test_invited_person_with_an_account_elsewhere_must_accept_by_email(app, clie
     assert response.status_code == 403
     assert "accept it while signed in with your password" in response.get_data(as_text=True)
     assert not signed_in(client)
-    orgs = {m.organisation_id for m in db.session.scalars(
-        select(Membership).where(Membership.user_id == existing.id))}
+    orgs = {m.organisation_id for m in db.session.scalars(select(Membership).where(Membership.user_id == existing.id))}
     assert orgs == {other.id}
     assert db.session.scalar(select(Invitation).where(Invitation.organisation_id == acme.id)).state == "pending"
     assert events("sso.refused")[0].details["reason"] == "account in another organisation"
@@ -145,8 +145,9 @@ def test_invited_person_with_no_other_organisation_is_linked(app, client, idp, a
     invite(app, admin, acme, "dee@acme.example", ["learner"])
     assert sso_sign_in(client, idp, "dee@acme.example").status_code == 303
     assert signed_in(client)
-    active = db.session.scalars(select(Membership).where(
-        Membership.user_id == existing.id, Membership.status == "active")).all()
+    active = db.session.scalars(
+        select(Membership).where(Membership.user_id == existing.id, Membership.status == "active")
+    ).all()
     assert [m.organisation_id for m in active] == [acme.id]
 
 
@@ -157,8 +158,12 @@ def test_account_in_another_organisation_is_never_linked(client, idp, acme):
     assert response.status_code == 403
     assert "Ask your organisation admin for an invitation" in response.get_data(as_text=True)
     assert not signed_in(client)
-    assert db.session.scalar(select(Membership).where(
-        Membership.user_id == outsider.id, Membership.organisation_id == acme.id)) is None
+    assert (
+        db.session.scalar(
+            select(Membership).where(Membership.user_id == outsider.id, Membership.organisation_id == acme.id)
+        )
+        is None
+    )
     [event] = events("sso.refused")
     assert event.details["reason"] == "not a member" and event.organisation_id == acme.id
 
@@ -215,13 +220,17 @@ def test_callback_without_a_started_sign_in_is_refused(client):
     assert "not started here" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("tamper, why", [
-    ({"sign_with_unpublished_key": True}, "BadSignatureError"),
-    ({"id_token_overrides": {"iss": "https://idp.attacker.example"}}, "Invalid claim: 'iss'"),
-    ({"id_token_overrides": {"aud": ["another-client"]}}, "Invalid claim: 'aud'"),
-    ({"id_token_overrides": {"exp": 1_000_000}}, "ExpiredTokenError"),
-    ({"id_token_overrides": {"nonce": "replayed-nonce"}}, "Invalid claim: 'nonce'"),
-], ids=["foreign-key", "foreign-issuer", "other-audience", "expired", "other-nonce"])
+@pytest.mark.parametrize(
+    "tamper, why",
+    [
+        ({"sign_with_unpublished_key": True}, "BadSignatureError"),
+        ({"id_token_overrides": {"iss": "https://idp.attacker.example"}}, "Invalid claim: 'iss'"),
+        ({"id_token_overrides": {"aud": ["another-client"]}}, "Invalid claim: 'aud'"),
+        ({"id_token_overrides": {"exp": 1_000_000}}, "ExpiredTokenError"),
+        ({"id_token_overrides": {"nonce": "replayed-nonce"}}, "Invalid claim: 'nonce'"),
+    ],
+    ids=["foreign-key", "foreign-issuer", "other-audience", "expired", "other-nonce"],
+)
 def test_untrustworthy_id_token_is_refused(client, idp, acme, tamper, why):
     member(acme, "learner", email="ann@acme.example")
     for name, value in tamper.items():
@@ -252,15 +261,20 @@ def test_disabled_account_is_refused(client, idp, acme):
 def test_provider_runs_as_a_separate_process():
     """Browser tests run the provider with `python -m tests.support.oidc_provider` and steer it over HTTP."""
     root = Path(__file__).resolve().parents[2]
-    process = subprocess.Popen([sys.executable, "-m", "tests.support.oidc_provider", "--port", "0",
-                                "--client-secret", "fixed-secret"], cwd=root, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.oidc_provider", "--port", "0", "--client-secret", "fixed-secret"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         settings = json.loads(process.stdout.readline())
         assert settings["client_secret"] == "fixed-secret"
         discovery = requests.get(f"{settings['issuer']}/.well-known/openid-configuration", timeout=5).json()
         assert discovery["issuer"] == settings["issuer"]
-        changed = requests.post(f"{settings['issuer']}/_control/user", timeout=5,
-                                json={"email": "eve@acme.example", "verified": False})
+        changed = requests.post(
+            f"{settings['issuer']}/_control/user", timeout=5, json={"email": "eve@acme.example", "verified": False}
+        )
         assert changed.json() == {"email": "eve@acme.example", "verified": False}
     finally:
         process.terminate()

@@ -1,4 +1,5 @@
 """The org admin's single sign-on settings, starting a sign-in, and the guarded transport."""
+
 from __future__ import annotations
 
 import socket
@@ -36,8 +37,13 @@ def admin_client(client, login, org):
 
 
 def form(**fields):
-    data = {"issuer_url": "https://login.acme.example", "client_id": "credwork",
-            "client_secret": SECRET, "allowed_domains": "acme.example, ACME.co.uk", "enabled": "y"}
+    data = {
+        "issuer_url": "https://login.acme.example",
+        "client_id": "credwork",
+        "client_secret": SECRET,
+        "allowed_domains": "acme.example, ACME.co.uk",
+        "enabled": "y",
+    }
     data.update(fields)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -96,15 +102,19 @@ def test_secret_required_the_first_time(admin_client, org):
     assert stored(org) is None
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"issuer_url": "http://login.acme.example"}, "must start with https://"),
-    ({"issuer_url": "https://10.0.0.5/realms/acme"}, "must be a public address"),
-    ({"issuer_url": "https://localhost:8443"}, "must be a public address"),
-    ({"issuer_url": "https://login.acme.example?tenant=1"}, "cannot contain a query"),
-    ({"issuer_url": "not a url"}, "must start with https://"),
-    ({"allowed_domains": "acme.example, not a domain"}, "is not an email domain"),
-    ({"allowed_domains": "localhost"}, "is not an email domain"),
-], ids=["http", "private-ip", "localhost", "query", "garbage", "bad-domain", "single-label"])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"issuer_url": "http://login.acme.example"}, "must start with https://"),
+        ({"issuer_url": "https://10.0.0.5/realms/acme"}, "must be a public address"),
+        ({"issuer_url": "https://localhost:8443"}, "must be a public address"),
+        ({"issuer_url": "https://login.acme.example?tenant=1"}, "cannot contain a query"),
+        ({"issuer_url": "not a url"}, "must start with https://"),
+        ({"allowed_domains": "acme.example, not a domain"}, "is not an email domain"),
+        ({"allowed_domains": "localhost"}, "is not an email domain"),
+    ],
+    ids=["http", "private-ip", "localhost", "query", "garbage", "bad-domain", "single-label"],
+)
 def test_invalid_settings_are_refused_and_secret_not_echoed(admin_client, org, fields, message):
     response = admin_client.post("/organisation/sso", data=form(**fields))
     body = response.get_data(as_text=True)
@@ -136,6 +146,7 @@ def test_platform_operator_cannot_set_up_sso(client, login):
 
 
 # --- starting a sign-in ---------------------------------------------------------------------------
+
 
 def test_start_with_a_domain_nobody_uses(client):
     response = client.post("/login/sso", data={"email": "ann@nowhere.example"})
@@ -185,9 +196,14 @@ def test_start_refuses_loopback_idp_unless_configured(client, org, idp):
     assert event.organisation_id == org.id and "TransportRefused" in event.summary
 
 
-@pytest.mark.parametrize("url, why", [("https://127.0.0.1:{port}/jwks", "loopback"),
-                                      ("https://localhost:{port}/jwks", "loopback"),
-                                      ("http://203.0.113.9/jwks", "must use https")])
+@pytest.mark.parametrize(
+    "url, why",
+    [
+        ("https://127.0.0.1:{port}/jwks", "loopback"),
+        ("https://localhost:{port}/jwks", "loopback"),
+        ("http://203.0.113.9/jwks", "must use https"),
+    ],
+)
 def test_transport_refuses_private_addresses_and_plain_http(idp, url, why):
     session = session_class(False)()
     with pytest.raises(TransportRefused, match=why):
@@ -209,5 +225,4 @@ def test_transport_refuses_a_name_that_resolves_to_a_private_address(monkeypatch
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     with pytest.raises(TransportRefused, match="10.1.2.3 is a private network address"):
-        session_class(False)().get("https://login.acme.example/.well-known/openid-configuration",
-                                   withhold_token=True)
+        session_class(False)().get("https://login.acme.example/.well-known/openid-configuration", withhold_token=True)

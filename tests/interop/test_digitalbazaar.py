@@ -5,6 +5,7 @@ Runs tests/interop/verify-credential.mjs and verify-jwt.mjs with node, offline: 
 come from our bundled set, DID documents from a JSON file this test writes. Install the
 JavaScript side with `npm ci --prefix tests/interop`.
 """
+
 from __future__ import annotations
 
 import copy
@@ -24,8 +25,10 @@ from app.openbadges.proofs import JCS
 HERE = Path(__file__).resolve().parent
 SCRIPT = HERE / "verify-credential.mjs"
 pytestmark = [
-    pytest.mark.skipif(not (HERE / "node_modules").is_dir(),
-                       reason="tests/interop/node_modules is missing: run `npm ci --prefix tests/interop`"),
+    pytest.mark.skipif(
+        not (HERE / "node_modules").is_dir(),
+        reason="tests/interop/node_modules is missing: run `npm ci --prefix tests/interop`",
+    ),
     pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed"),
 ]
 DID = "did:web:badges.example.ac.uk:issuers:7"
@@ -46,24 +49,41 @@ def _credential() -> dict:
     return issuing.build_credential(
         issuing.IssuerProfile(DID, "Caledonian College", url="https://college.example"),
         issuing.AchievementSpec(
-            id="https://hub.example/micro-credentials/42", name="Data Analysis with Python",
-            description="Cleaning, exploring and presenting data.", criteria="Passed the assessed project.",
-            image="https://hub.example/badges/42.png", credits_available=10, field_of_study="Computing",
-            level=issuing.Level("SCQF", "7"), learning_outcomes=["Clean a messy data set"],
-            skills=[issuing.Skill("use spreadsheets software",
-                                  "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d")]),
-        issuing.Award("ann@example.org", valid_from=datetime(2026, 1, 10, tzinfo=UTC),
-                      valid_until=datetime(2036, 1, 10, tzinfo=UTC),
-                      evidence=[issuing.EvidenceLink("https://portfolio.example/ann/1", "Project report")],
-                      status=issuing.StatusEntry("https://badges.example.ac.uk/status/1", 42)),
+            id="https://hub.example/micro-credentials/42",
+            name="Data Analysis with Python",
+            description="Cleaning, exploring and presenting data.",
+            criteria="Passed the assessed project.",
+            image="https://hub.example/badges/42.png",
+            credits_available=10,
+            field_of_study="Computing",
+            level=issuing.Level("SCQF", "7"),
+            learning_outcomes=["Clean a messy data set"],
+            skills=[
+                issuing.Skill(
+                    "use spreadsheets software", "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
+                )
+            ],
+        ),
+        issuing.Award(
+            "ann@example.org",
+            valid_from=datetime(2026, 1, 10, tzinfo=UTC),
+            valid_until=datetime(2036, 1, 10, tzinfo=UTC),
+            evidence=[issuing.EvidenceLink("https://portfolio.example/ann/1", "Project report")],
+            status=issuing.StatusEntry("https://badges.example.ac.uk/status/1", 42),
+        ),
     )
 
 
 def _run_node(tmp_path: Path, credential: dict, documents: dict) -> dict:
     (tmp_path / "credential.json").write_text(json.dumps(credential))
     (tmp_path / "documents.json").write_text(json.dumps(documents))
-    done = subprocess.run(["node", str(SCRIPT), str(tmp_path / "credential.json"), str(tmp_path / "documents.json")],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        ["node", str(SCRIPT), str(tmp_path / "credential.json"), str(tmp_path / "documents.json")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.stdout.strip(), done.stderr
     outcome = json.loads(done.stdout.strip().splitlines()[-1])
     assert (done.returncode == 0) == outcome["verified"]
@@ -95,8 +115,13 @@ def test_our_vc_jwt_verifies_with_the_jose_library(tmp_path, issuer):
     (tmp_path / "jwk.json").write_text(json.dumps(public_jwk(key_pair.public_key)))
 
     def run() -> dict:
-        done = subprocess.run(["node", str(HERE / "verify-jwt.mjs"), str(tmp_path / "token.txt"),
-                               str(tmp_path / "jwk.json")], capture_output=True, text=True, timeout=60, check=False)
+        done = subprocess.run(
+            ["node", str(HERE / "verify-jwt.mjs"), str(tmp_path / "token.txt"), str(tmp_path / "jwk.json")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert done.stdout.strip(), done.stderr
         return json.loads(done.stdout.strip().splitlines()[-1])
 

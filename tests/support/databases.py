@@ -1,6 +1,7 @@
 """PostgreSQL for a parallel run: each pytest-xdist worker gets a database of its own
 (`test_gw0`, `test_gw1`, ...) on the server TEST_DATABASE_URL names, made on first use, so workers
 never drop each other's tables. SQLite runs need nothing: each worker has its own in-memory one."""
+
 from __future__ import annotations
 
 import os
@@ -16,7 +17,9 @@ def use_own_database_per_worker() -> None:
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not url.startswith("postgres") or not worker:
         return
-    parsed = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url)
+    parsed = make_url(
+        url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+    )
     name = f"{parsed.database}_{worker}"
     admin = create_engine(parsed, isolation_level="AUTOCOMMIT")
     try:

@@ -14,6 +14,7 @@ As a separate process (for browser tests): `python -m tests.support.oidc_provide
 prints one JSON line {issuer, client_id, client_secret}; POST JSON {"email", "verified", "name"}
 to <issuer>/_control/user to change who is approved.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -107,8 +108,14 @@ class _Code(AuthorizationCodeMixin):
 class OidcProvider:
     """The running provider; see the module docstring for the API."""
 
-    def __init__(self, port: int = 0, users=None, client_id: str = "credwork-test",
-                 client_secret: str | None = None, redirect_uris: list[str] | None = None):
+    def __init__(
+        self,
+        port: int = 0,
+        users=None,
+        client_id: str = "credwork-test",
+        client_secret: str | None = None,
+        redirect_uris: list[str] | None = None,
+    ):
         self.client_id = client_id
         self.client_secret = client_secret or secrets.token_urlsafe(24)
         self.key = RSAKey.generate_key(2048, parameters={"kid": SIGNING_KID, "use": "sig"})
@@ -158,20 +165,22 @@ class OidcProvider:
 
         @app.get("/.well-known/openid-configuration")
         def discovery():
-            return jsonify({
-                "issuer": provider.issuer,
-                "authorization_endpoint": f"{provider.issuer}/authorize",
-                "token_endpoint": f"{provider.issuer}/token",
-                "jwks_uri": f"{provider.issuer}/jwks",
-                "response_types_supported": ["code"],
-                "subject_types_supported": ["public"],
-                "id_token_signing_alg_values_supported": ["RS256"],
-                "scopes_supported": ["openid", "email", "profile"],
-                "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-                "code_challenge_methods_supported": ["S256"],
-                "claims_supported": ["sub", "email", "email_verified", "name"],
-                **provider.metadata_overrides,
-            })
+            return jsonify(
+                {
+                    "issuer": provider.issuer,
+                    "authorization_endpoint": f"{provider.issuer}/authorize",
+                    "token_endpoint": f"{provider.issuer}/token",
+                    "jwks_uri": f"{provider.issuer}/jwks",
+                    "response_types_supported": ["code"],
+                    "subject_types_supported": ["public"],
+                    "id_token_signing_alg_values_supported": ["RS256"],
+                    "scopes_supported": ["openid", "email", "profile"],
+                    "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+                    "code_challenge_methods_supported": ["S256"],
+                    "claims_supported": ["sub", "email", "email_verified", "name"],
+                    **provider.metadata_overrides,
+                }
+            )
 
         @app.get("/jwks")
         def jwks():
@@ -215,10 +224,15 @@ class OidcProvider:
                 if data.get("nonce"):
                     provider._used_nonces.add(data["nonce"])
                 provider._codes[code] = _Code(
-                    code=code, client_id=req.client.client_id, redirect_uri=req.payload.redirect_uri,
-                    scope=req.scope, user=req.user, nonce=data.get("nonce"),
+                    code=code,
+                    client_id=req.client.client_id,
+                    redirect_uri=req.payload.redirect_uri,
+                    scope=req.scope,
+                    user=req.user,
+                    nonce=data.get("nonce"),
                     code_challenge=data.get("code_challenge"),
-                    code_challenge_method=data.get("code_challenge_method"))
+                    code_challenge_method=data.get("code_challenge_method"),
+                )
 
             def query_authorization_code(self, code, client):
                 item = provider._codes.get(code)
@@ -278,10 +292,18 @@ def main() -> None:
     parser.add_argument("--client-secret", default=None)
     parser.add_argument("--email", default=None, help="the person approved at first")
     args = parser.parse_args()
-    provider = OidcProvider(port=args.port, client_id=args.client_id, client_secret=args.client_secret,
-                            users=[{"email": args.email}] if args.email else None)
-    print(json.dumps({"issuer": provider.issuer, "client_id": provider.client_id,
-                      "client_secret": provider.client_secret}), flush=True)
+    provider = OidcProvider(
+        port=args.port,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        users=[{"email": args.email}] if args.email else None,
+    )
+    print(
+        json.dumps(
+            {"issuer": provider.issuer, "client_id": provider.client_id, "client_secret": provider.client_secret}
+        ),
+        flush=True,
+    )
     try:
         provider._server.serve_forever()
     except KeyboardInterrupt:

@@ -4,6 +4,7 @@ The conformance data is read in place from <repo>/../shared/conformance; the tes
 maps the public URLs those files name (did:web documents, status lists) to local files,
 so no test touches the network.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,7 +54,7 @@ class TableFetcher:
     @staticmethod
     def _dcc_file(url: str) -> Path | None:
         if url.startswith(f"{_DCC_WEB}/dids/") and url.endswith("/did.json"):
-            path = DCC / url[len(_DCC_WEB) + 1:]
+            path = DCC / url[len(_DCC_WEB) + 1 :]
             return path if path.is_file() else None
         for prefix in _STATUS_PREFIXES:
             if url.startswith(prefix):

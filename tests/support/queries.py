@@ -1,6 +1,7 @@
 """Counting the SQL a page runs. Transaction control (BEGIN, SAVEPOINT, RELEASE, COMMIT) is left
 out: the tests' rolled-back outer transaction turns each request's commit into savepoints, and
 those say nothing about how a page scales."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -2,6 +2,7 @@
 
 (The layers themselves are held by import-linter's contracts in pyproject.toml, run by `make lint`.)
 """
+
 from __future__ import annotations
 
 import grimp

@@ -1,4 +1,5 @@
 """The policy module, scoped loading, safe redirects and token digests, without HTTP."""
+
 from __future__ import annotations
 
 import pytest
@@ -60,22 +61,25 @@ def test_partnerships_are_visible_to_both_sides_only(app):
     assert list(db.session.scalars(scoped(outsider, Organisation))) == [outsider]
 
 
-@pytest.mark.parametrize("target,expected", [
-    ("/organisation/people", "/organisation/people"),
-    ("/organisation/audit?action=x", "/organisation/audit?action=x"),
-    ("https://evil.example/", "/dashboard"),
-    ("//evil.example", "/dashboard"),
-    ("/\\evil.example", "/dashboard"),
-    ("\\\\evil.example", "/dashboard"),
-    ("/\t/evil.example", "/dashboard"),  # browsers drop tabs and newlines: //evil.example
-    ("/\n/evil.example", "/dashboard"),
-    (" //evil.example", "/dashboard"),
-    ("http:/evil.example", "/dashboard"),
-    ("javascript:alert(1)", "/dashboard"),
-    ("evil.example", "/dashboard"),
-    ("", "/dashboard"),
-    (None, "/dashboard"),
-])
+@pytest.mark.parametrize(
+    "target,expected",
+    [
+        ("/organisation/people", "/organisation/people"),
+        ("/organisation/audit?action=x", "/organisation/audit?action=x"),
+        ("https://evil.example/", "/dashboard"),
+        ("//evil.example", "/dashboard"),
+        ("/\\evil.example", "/dashboard"),
+        ("\\\\evil.example", "/dashboard"),
+        ("/\t/evil.example", "/dashboard"),  # browsers drop tabs and newlines: //evil.example
+        ("/\n/evil.example", "/dashboard"),
+        (" //evil.example", "/dashboard"),
+        ("http:/evil.example", "/dashboard"),
+        ("javascript:alert(1)", "/dashboard"),
+        ("evil.example", "/dashboard"),
+        ("", "/dashboard"),
+        (None, "/dashboard"),
+    ],
+)
 def test_safe_next(app, target, expected):
     from app.blueprints.forms import safe_next
 

@@ -1,4 +1,5 @@
 """The JSON API for integrations. Endpoints live under /api/v1; errors are JSON."""
+
 from __future__ import annotations
 
 from flask import jsonify

@@ -4,6 +4,7 @@ Authenticated with an organisation's API key (``Authorization: Bearer cwk_...``)
 rate-limited per key. The body is JSON ``{"credential": <object or string>, "url": ...,
 "recipient": email}`` or a multipart upload with a ``file`` (and optional ``recipient``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,32 +44,32 @@ def read_body() -> tuple[VerificationInput, str | None]:
     if request.files:
         upload = request.files.get("file")
         if upload is None:
-            raise VerificationInputError("send the badge as a multipart field named \"file\"")
+            raise VerificationInputError('send the badge as a multipart field named "file"')
         content = upload.stream.read(verification.max_upload_bytes() + 1)
         return verification.input_from_upload(upload.filename, content), _recipient(request.form.get("recipient"))
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise VerificationInputError("the body must be a JSON object with \"credential\" or \"url\"")
+        raise VerificationInputError('the body must be a JSON object with "credential" or "url"')
     return _credential(body.get("credential"), body.get("url")), _recipient(body.get("recipient"))
 
 
 def _credential(credential: Any, url: Any) -> VerificationInput:
     if (credential is None) == (url is None):
-        raise VerificationInputError("give exactly one of \"credential\" and \"url\"")
+        raise VerificationInputError('give exactly one of "credential" and "url"')
     if url is not None:
         if not isinstance(url, str):
-            raise VerificationInputError("\"url\" must be a string")
+            raise VerificationInputError('"url" must be a string')
         return verification.input_from_url(url)
     if isinstance(credential, dict):
         return VerificationInput(credential, VerificationSource.API, None)
     if isinstance(credential, str):
         return VerificationInput(verification.input_from_text(credential).data, VerificationSource.API)
-    raise VerificationInputError("\"credential\" must be a JSON object or a string (a JWT or JSON text)")
+    raise VerificationInputError('"credential" must be a JSON object or a string (a JWT or JSON text)')
 
 
 def _recipient(value: Any) -> str | None:
     if value is not None and (not isinstance(value, str) or "@" not in value or len(value) > 320):
-        raise VerificationInputError("\"recipient\" must be an email address")
+        raise VerificationInputError('"recipient" must be an email address')
     return value
 
 
@@ -79,8 +80,11 @@ def create_verification():
     token = verification.bearer_token(request.headers.get("Authorization"))
     key = verification.authenticate(token)
     if key is None:
-        detail = "send an API key as \"Authorization: Bearer <key>\"" if token is None else \
-            "the API key is not valid or has been revoked"
+        detail = (
+            'send an API key as "Authorization: Bearer <key>"'
+            if token is None
+            else "the API key is not valid or has been revoked"
+        )
         return _error(401, "Unauthorised", detail, **{"WWW-Authenticate": 'Bearer realm="credwork"'})
     g.api_key = key
     org = db.session.get(Organisation, key.organisation_id)
@@ -91,8 +95,14 @@ def create_verification():
         status = 413 if isinstance(exc, InputTooLarge) else 400
         return _error(status, "The file is too large" if status == 413 else "Bad request", exc.message)
     found = verification.run_verification(
-        given.data, recipient_email=recipient, source=VerificationSource.API, organisation=org, actor=None,
-        input_label=given.label, api_key=key)
+        given.data,
+        recipient_email=recipient,
+        source=VerificationSource.API,
+        organisation=org,
+        actor=None,
+        input_label=given.label,
+        api_key=key,
+    )
     payload = verification.result_of(found)
     payload["id"] = found.id
     payload["url"] = url_for("verification.result", verification_id=found.id, _external=True)

@@ -1,4 +1,5 @@
 """API keys for the verification API: organisation admins create (shown once) and revoke them."""
+
 from __future__ import annotations
 
 from flask import flash, make_response, redirect, render_template, url_for
@@ -26,8 +27,9 @@ def index():
             response = make_response(render_template("api_keys/created.html", key=key, plaintext=plaintext, org=org))
             response.headers["Cache-Control"] = "no-store"
             return response
-    return render_template("api_keys/index.html", form=form, org=org,
-                           keys=verification.keys_of(org)), 422 if form.errors else 200
+    return render_template(
+        "api_keys/index.html", form=form, org=org, keys=verification.keys_of(org)
+    ), 422 if form.errors else 200
 
 
 @bp.post("/<int:key_id>/revoke")

@@ -1,4 +1,5 @@
 """The auth blueprint."""
+
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)

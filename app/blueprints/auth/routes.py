@@ -1,4 +1,5 @@
 """Signing in and out, password resets, accepting invitations."""
+
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
@@ -33,7 +34,8 @@ def login():
             return redirect(safe_next(next_param()), code=303)
         error = result.error
     return render_template("auth/login.html", form=form, error=error, next=next_param()), (
-        200 if not (form.is_submitted() and (error or form.errors)) else 422)
+        200 if not (form.is_submitted() and (error or form.errors)) else 422
+    )
 
 
 @bp.post("/logout")
@@ -79,11 +81,13 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         with failures_on(form):
             membership = organisations.accept_invitation(
-                token, user=user, name=form.name.data, password=form.password.data)
+                token, user=user, name=form.name.data, password=form.password.data
+            )
             if user is None:
                 login_user(membership.user)
             switch_org(membership.organisation_id)
             flash(f"Welcome to {membership.organisation.name}", "success")
             return redirect(url_for("main.dashboard"), code=303)
-    return render_template("auth/accept_invitation.html", form=form, invitation=invitation,
-                           user=user), 422 if form.errors else 200
+    return render_template(
+        "auth/accept_invitation.html", form=form, invitation=invitation, user=user
+    ), 422 if form.errors else 200

@@ -1,6 +1,7 @@
 """The catalogue's forms. A record's fields are checked by ONE rule, `fields.clean` (the CSV
 import uses the same), so the form's own validators only read the input; `clean`'s messages are
 put on the fields they belong to."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -42,40 +43,65 @@ class MicroCredentialForm(FlaskForm):
     """One version of a record. After `validate()`, `values` and `skill_uris` hold what
     `fields.clean` read, ready for the lifecycle service."""
 
-    code = StringField("Code", widget=GovTextInput(),
-                       description="Your own reference, unique in your catalogue, like FC-DATA150. "
-                                   "It cannot change later.")
+    code = StringField(
+        "Code",
+        widget=GovTextInput(),
+        description="Your own reference, unique in your catalogue, like FC-DATA150. It cannot change later.",
+    )
     title = StringField("Title", widget=GovTextInput())
-    summary = TextAreaField("Summary in plain English", widget=GovTextArea(),
-                            description="Two or three sentences for someone who has never studied with you.")
+    summary = TextAreaField(
+        "Summary in plain English",
+        widget=GovTextArea(),
+        description="Two or three sentences for someone who has never studied with you.",
+    )
     learning_outcomes = TextAreaField("Learning outcomes", widget=GovTextArea(), description="One per line.")
     scqf_level = _choice("SCQF level", SCQF_LEVELS, GovSelect())
-    scqf_credits = StringField("SCQF credit points (leave empty if not credit-bearing)", widget=GovTextInput(),
-                               description="A credit-bearing course's notional hours are its credit points "
-                                           "times 10.")
+    scqf_credits = StringField(
+        "SCQF credit points (leave empty if not credit-bearing)",
+        widget=GovTextInput(),
+        description="A credit-bearing course's notional hours are its credit points times 10.",
+    )
     notional_hours = StringField("Notional hours (only if not credit-bearing)", widget=GovTextInput())
     eqf_level = _choice("EQF level", EQF_LEVELS, GovSelect())
     duration_weeks = StringField("Duration in weeks", widget=GovTextInput())
     mode = _choice("Form of participation", MODES.items(), GovRadioInput())
     start_dates = TextAreaField("Next start dates", widget=GovTextArea(), description="One per line, like 2027-01-18.")
-    entry_requirements = TextAreaField("Entry requirements", widget=GovTextArea(),
-                                       description="What learners need first. RPL may let someone in without them:")
+    entry_requirements = TextAreaField(
+        "Entry requirements",
+        widget=GovTextArea(),
+        description="What learners need first. RPL may let someone in without them:",
+    )
     assessment_type = StringField("Type of assessment", widget=GovTextInput())
     supervision = _choice("Supervision and identity checks during assessment", SUPERVISION.items(), GovRadioInput())
     grading = StringField("Grading (optional)", widget=GovTextInput(), description="For example: pass or fail; A to C.")
     qa_type = _choice("Type of quality assurance", QA_TYPES.items(), GovRadioInput())
-    qa_body = StringField("Quality assurance body", widget=GovTextInput(),
-                          description="For a credit-rated course, the body that credit-rated it.")
-    stackable_into = TextAreaField("Qualifications it counts towards (optional)", widget=GovTextArea(),
-                                   description="One per line as 'qualification: credits', like HNC Computing: 15. "
-                                               "Leave empty if it is stand-alone.")
-    price = StringField("Price in pounds", widget=GovTextInput(), description="Like 95 or 1250.50. Enter 0 if it is free.")
+    qa_body = StringField(
+        "Quality assurance body",
+        widget=GovTextInput(),
+        description="For a credit-rated course, the body that credit-rated it.",
+    )
+    stackable_into = TextAreaField(
+        "Qualifications it counts towards (optional)",
+        widget=GovTextArea(),
+        description="One per line as 'qualification: credits', like HNC Computing: 15. "
+        "Leave empty if it is stand-alone.",
+    )
+    price = StringField(
+        "Price in pounds", widget=GovTextInput(), description="Like 95 or 1250.50. Enter 0 if it is free."
+    )
     funding = _choice("Funding it is eligible for", FUNDING.items(), GovCheckboxesInput(), multiple=True)
     # Chosen from the whole framework (hundreds of skills), so a multiple select, not checkboxes.
-    skills = _choice("Skills it develops", [], GovSelect(), multiple=True,
-                     description="Choose from the ESCO skills framework (hold Ctrl or Cmd to choose more than one).")
+    skills = _choice(
+        "Skills it develops",
+        [],
+        GovSelect(),
+        multiple=True,
+        description="Choose from the ESCO skills framework (hold Ctrl or Cmd to choose more than one).",
+    )
     further_information = TextAreaField("Further information (optional)", widget=GovTextArea())
-    language = StringField("Language of instruction", widget=GovTextInput(), description="A language code, like en or gd.")
+    language = StringField(
+        "Language of instruction", widget=GovTextInput(), description="A language code, like en or gd."
+    )
     country = StringField("Country or region of the provider", widget=GovTextInput(), description="Like GB-SCT.")
 
     def __init__(self, *args, code_fixed: str | None = None, skill_choices=(), **kwargs):

@@ -1,5 +1,6 @@
 """Provider coordinators manage their own micro-credentials here. Another provider's record
 is a 404 on every route (it may be visible on the public hub, but never editable here)."""
+
 from __future__ import annotations
 
 import json
@@ -61,8 +62,9 @@ def new():
 def show(record_id: int):
     org = acting_org()
     record = _own(org, record_id)
-    return render_template("catalogue/show.html", org=org, record=record,
-                           versions=lifecycle.versions_of(org.id, record.code))
+    return render_template(
+        "catalogue/show.html", org=org, record=record, versions=lifecycle.versions_of(org.id, record.code)
+    )
 
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
@@ -80,8 +82,11 @@ def edit(record_id: int):
         with failures_on(form):
             draft = record if record.is_draft else lifecycle.new_version(current_user, record)
             lifecycle.update_draft(current_user, draft, form.values, _skills(form))
-            flash(f"Draft version {draft.version} of {draft.code} saved"
-                  + ("" if draft.id == record.id else f"; version {record.version} is unchanged"), "success")
+            flash(
+                f"Draft version {draft.version} of {draft.code} saved"
+                + ("" if draft.id == record.id else f"; version {record.version} is unchanged"),
+                "success",
+            )
             return redirect(url_for("catalogue.show", record_id=draft.id), code=303)
     return render_template("catalogue/form.html", org=org, form=form, record=record), 422 if form.errors else 200
 
@@ -142,13 +147,16 @@ def import_csv():
                 except import_export.CatalogueImportError as exc:
                     problems = exc.problems  # listed by row, not as one message; nothing was imported
                 else:
-                    flash(f"Imported {outcome.total} micro-credential(s)"
-                          + (f"; {len(outcome.published)} published" if outcome.published else " as drafts"),
-                          "success")
+                    flash(
+                        f"Imported {outcome.total} micro-credential(s)"
+                        + (f"; {len(outcome.published)} published" if outcome.published else " as drafts"),
+                        "success",
+                    )
                     return redirect(url_for("catalogue.index"), code=303)
     failed = bool(problems or form.errors)
-    return render_template("catalogue/import.html", org=org, form=form, problems=problems,
-                           columns=import_export.CSV_COLUMNS), 422 if failed else 200
+    return render_template(
+        "catalogue/import.html", org=org, form=form, problems=problems, columns=import_export.CSV_COLUMNS
+    ), 422 if failed else 200
 
 
 def _download(body: str, filename: str, mimetype: str):
@@ -175,5 +183,8 @@ def export_csv():
 @publishing
 def export_json():
     org = acting_org()
-    return _download(json.dumps(import_export.export_json(org), indent=2, ensure_ascii=False),
-                     f"{org.slug}-micro-credentials.json", "application/json")
+    return _download(
+        json.dumps(import_export.export_json(org), indent=2, ensure_ascii=False),
+        f"{org.slug}-micro-credentials.json",
+        "application/json",
+    )

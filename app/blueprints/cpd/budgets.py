@@ -1,4 +1,5 @@
 """Budgets and funding sources (HR managers), and bulk approval with a confirmation step."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -36,8 +37,11 @@ def _year_choices(org) -> list[tuple[int, str]]:
 def budgets():
     org = acting_org()
     year = year_arg(request.args, cpd.budgets.this_financial_year())
-    budget_form, source_form, cap_form = BudgetForm(prefix="budget"), FundingSourceForm(prefix="source"), \
-        FundingCapForm(prefix="cap")
+    budget_form, source_form, cap_form = (
+        BudgetForm(prefix="budget"),
+        FundingSourceForm(prefix="source"),
+        FundingCapForm(prefix="cap"),
+    )
     for form in (budget_form, cap_form):
         form.financial_year.choices = _year_choices(org)
     cap_form.funding_source_id.choices = [(s.id, s.name) for s in cpd.budgets.funding_sources_for(org)]
@@ -49,18 +53,27 @@ def budgets():
             flash(_save(org, sent), "success")
             return redirect(url_for("cpd.budgets", year=year), code=303)
     invalid = any(f.errors for f in (budget_form, source_form, cap_form))
-    return render_template("cpd/budgets.html", org=org, year=year, years=_year_choices(org),
-                           year_label=cpd.budgets.financial_year_label(year),
-                           budgets=cpd.budgets.budgets_for(org, year), funding=cpd.budgets.funding_years_for(org, year),
-                           sources=cpd.budgets.funding_sources_for(org), budget_form=budget_form,
-                           source_form=source_form, cap_form=cap_form), 422 if invalid else 200
+    return render_template(
+        "cpd/budgets.html",
+        org=org,
+        year=year,
+        years=_year_choices(org),
+        year_label=cpd.budgets.financial_year_label(year),
+        budgets=cpd.budgets.budgets_for(org, year),
+        funding=cpd.budgets.funding_years_for(org, year),
+        sources=cpd.budgets.funding_sources_for(org),
+        budget_form=budget_form,
+        source_form=source_form,
+        cap_form=cap_form,
+    ), 422 if invalid else 200
 
 
 def _save(org, form) -> str:
     """Save what one of the budgets page's forms says; returns the confirmation."""
     if isinstance(form, BudgetForm):
-        cpd.budgets.save_budget(current_user, org, form.department.data, form.financial_year.data,
-                                form.allocated.pence or 0)
+        cpd.budgets.save_budget(
+            current_user, org, form.department.data, form.financial_year.data, form.allocated.pence or 0
+        )
         return f"The {form.department.data.strip()} budget has been saved"
     if isinstance(form, FundingSourceForm):
         cpd.budgets.save_funding_source(current_user, org, form.name.data, form.kind.data, form.notes.data)
@@ -78,8 +91,12 @@ def bulk_review():
     ids = request.args.getlist("id", type=int)
     chosen = [get_for(org, Sponsorship, i) for i in ids[:100]]
     plan = cpd.bulk.plan(current_user, org, chosen, request.args.get("funding_source_id", type=int))
-    return render_template("cpd/bulk_review.html", plan=plan, sources=cpd.budgets.funding_sources_for(org),
-                           label=cpd.budgets.financial_year_label)
+    return render_template(
+        "cpd/bulk_review.html",
+        plan=plan,
+        sources=cpd.budgets.funding_sources_for(org),
+        label=cpd.budgets.financial_year_label,
+    )
 
 
 @bp.post("/requests/bulk-approve")
@@ -110,6 +127,14 @@ def department():
     name = request.args.get("name", "").strip()
     year = optional_year_arg(request.args)
     history = cpd.queries.department_history(org, name, year) if name else []
-    return render_template("cpd/department.html", org=org, name=name, year=year, history=history,
-                           departments=cpd.queries.departments(org), years=cpd.budgets.years_in_use(org),
-                           label=cpd.budgets.financial_year_label, people=cpd.queries.membership_ids(org.id, history))
+    return render_template(
+        "cpd/department.html",
+        org=org,
+        name=name,
+        year=year,
+        history=history,
+        departments=cpd.queries.departments(org),
+        years=cpd.budgets.years_in_use(org),
+        label=cpd.budgets.financial_year_label,
+        people=cpd.queries.membership_ids(org.id, history),
+    )

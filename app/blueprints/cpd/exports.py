@@ -1,4 +1,5 @@
 """CSV and PDF exports of CPD requests, spend and a person's CPD record."""
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,9 @@ def export_requests():
 @require(Permission.CPD_APPROVE)
 def export_spend():
     year = _year()
-    return _download(cpd.queries.spend_csv(acting_org(), year),
-                     f"cpd-spend-{cpd.budgets.financial_year_label(year)}.csv", "text/csv")
+    return _download(
+        cpd.queries.spend_csv(acting_org(), year), f"cpd-spend-{cpd.budgets.financial_year_label(year)}.csv", "text/csv"
+    )
 
 
 @bp.get("/reports/spend.pdf")
@@ -61,16 +63,19 @@ def spend_pdf():
     year, department = _year(), request.args.get("department", "").strip() or None
     pdf = cpd.pdf.spend_report(acting_org(), year, department)
     # The name comes from the URL: only [a-z0-9-] may reach the Content-Disposition header.
-    slug = re.sub(r"[^a-z0-9]+", "-", (department or "all departments").lower().replace("&", "and")).strip("-") \
+    slug = (
+        re.sub(r"[^a-z0-9]+", "-", (department or "all departments").lower().replace("&", "and")).strip("-")
         or "department"
+    )
     return _download(pdf, f"cpd-spend-{slug}-{cpd.budgets.financial_year_label(year)}.pdf", "application/pdf")
 
 
 @bp.get("/mine/record.pdf")
 @require(Permission.CPD_REQUEST)
 def mine_pdf():
-    return _download(cpd.pdf.person_record(cpd.queries.person_record(current_membership())),
-                     "my-cpd-record.pdf", "application/pdf")
+    return _download(
+        cpd.pdf.person_record(cpd.queries.person_record(current_membership())), "my-cpd-record.pdf", "application/pdf"
+    )
 
 
 @bp.get("/people/<int:membership_id>/record.pdf")
@@ -79,8 +84,11 @@ def person_pdf(membership_id: int):
     membership = get_for(current_org(), Membership, membership_id)
     if not may_view_cpd_of(current_membership(), membership):
         abort(404)
-    return _download(cpd.pdf.person_record(cpd.queries.person_record(membership)),
-                     f"cpd-record-{membership.id}.pdf", "application/pdf")
+    return _download(
+        cpd.pdf.person_record(cpd.queries.person_record(membership)),
+        f"cpd-record-{membership.id}.pdf",
+        "application/pdf",
+    )
 
 
 def _perms():

@@ -1,4 +1,5 @@
 """Forms for CPD sponsorship: the request, a nomination, budgets and funding sources."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -71,28 +72,53 @@ class DayMonthYearField(DateField):
 
 
 class RequestForm(FlaskForm):
-    course_kind = RadioField("What do you want to study?", widget=GovRadioInput(), default="hub",
-                             choices=[("hub", "A micro-credential from the Credwork hub"),
-                                      ("external", "Another course (enter the details yourself)")])
-    micro_credential_id = SelectField("Micro-credential from the hub", widget=GovSelect(), coerce=str,
-                                      validators=[Optional()])
+    course_kind = RadioField(
+        "What do you want to study?",
+        widget=GovRadioInput(),
+        default="hub",
+        choices=[
+            ("hub", "A micro-credential from the Credwork hub"),
+            ("external", "Another course (enter the details yourself)"),
+        ],
+    )
+    micro_credential_id = SelectField(
+        "Micro-credential from the hub", widget=GovSelect(), coerce=str, validators=[Optional()]
+    )
     external_title = StringField("Course title", widget=GovTextInput(), validators=[Optional(), Length(max=300)])
     external_provider = StringField("Provider name", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    external_url = StringField("Course web page (optional)", widget=GovTextInput(),
-                               validators=[Optional(), Length(max=500)])
-    cost = PoundsField("Cost", widget=GovTextInput(),
-                       description="In pounds. For a hub micro-credential, leave empty to use the hub price.")
-    hours = IntegerField("Hours of learning", widget=GovTextInput(), validators=[Optional(), NumberRange(0, 10_000)],
-                         description="Notional hours, including study and assessment. Taken from the hub record "
-                                     "for a hub micro-credential.")
-    scqf_credits = IntegerField("SCQF credit points (optional)", widget=GovTextInput(),
-                                validators=[Optional(), NumberRange(0, 1_000)],
-                                description="Only if the course is credit-rated. 1 credit point is 10 notional hours.")
-    start_date = DayMonthYearField("Start date", widget=GovDateInput(), format="%d %m %Y",
-                                   validators=[Optional()], description="For example, 1 9 2026")
-    reason = TextAreaField("Why would this help you in your work?", widget=GovTextArea(),
-                           validators=[InputRequired("Say why this learning would help in your work"),
-                                       Length(max=4000)])
+    external_url = StringField(
+        "Course web page (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=500)]
+    )
+    cost = PoundsField(
+        "Cost",
+        widget=GovTextInput(),
+        description="In pounds. For a hub micro-credential, leave empty to use the hub price.",
+    )
+    hours = IntegerField(
+        "Hours of learning",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(0, 10_000)],
+        description="Notional hours, including study and assessment. Taken from the hub record "
+        "for a hub micro-credential.",
+    )
+    scqf_credits = IntegerField(
+        "SCQF credit points (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(0, 1_000)],
+        description="Only if the course is credit-rated. 1 credit point is 10 notional hours.",
+    )
+    start_date = DayMonthYearField(
+        "Start date",
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        validators=[Optional()],
+        description="For example, 1 9 2026",
+    )
+    reason = TextAreaField(
+        "Why would this help you in your work?",
+        widget=GovTextArea(),
+        validators=[InputRequired("Say why this learning would help in your work"), Length(max=4000)],
+    )
     submit = SubmitField("Send request", widget=GovSubmitInput())
     save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
 
@@ -104,8 +130,11 @@ class RequestForm(FlaskForm):
             external_title=None if hub else self.external_title.data,
             external_provider=None if hub else self.external_provider.data,
             external_url=None if hub else self.external_url.data,
-            cost_pence=self.cost.pence, hours=None if hub else self.hours.data,
-            scqf_credits=None if hub else self.scqf_credits.data, start_date=self.start_date.data)
+            cost_pence=self.cost.pence,
+            hours=None if hub else self.hours.data,
+            scqf_credits=None if hub else self.scqf_credits.data,
+            start_date=self.start_date.data,
+        )
 
     def fill_from(self, s) -> None:
         self.course_kind.data = "hub" if s.micro_credential_id else "external"
@@ -118,37 +147,63 @@ class RequestForm(FlaskForm):
 
 
 class NominateForm(RequestForm):
-    person = SelectField("Who are you nominating?", widget=GovSelect(), coerce=int,
-                         validators=[InputRequired("Choose the person you are nominating")])
-    reason = TextAreaField("Why should they do this?", widget=GovTextArea(),
-                           validators=[InputRequired("Say why this learning would help them"), Length(max=4000)])
+    person = SelectField(
+        "Who are you nominating?",
+        widget=GovSelect(),
+        coerce=int,
+        validators=[InputRequired("Choose the person you are nominating")],
+    )
+    reason = TextAreaField(
+        "Why should they do this?",
+        widget=GovTextArea(),
+        validators=[InputRequired("Say why this learning would help them"), Length(max=4000)],
+    )
     submit = SubmitField("Send nomination to HR", widget=GovSubmitInput())
 
 
 class BudgetForm(FlaskForm):
-    department = StringField("Department or cost centre", widget=GovTextInput(),
-                             validators=[InputRequired("Enter the department or cost centre"), Length(max=120)])
+    department = StringField(
+        "Department or cost centre",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the department or cost centre"), Length(max=120)],
+    )
     financial_year = SelectField("Financial year", widget=GovSelect(), coerce=int)
-    allocated = PoundsField("Budget", widget=GovTextInput(), description="In pounds, for the whole year",
-                            validators=[InputRequired("Enter the budget")])
+    allocated = PoundsField(
+        "Budget",
+        widget=GovTextInput(),
+        description="In pounds, for the whole year",
+        validators=[InputRequired("Enter the budget")],
+    )
     submit = SubmitField("Save budget", widget=GovSubmitInput())
 
 
 class FundingSourceForm(FlaskForm):
-    name = StringField("Name", widget=GovTextInput(),
-                       validators=[InputRequired("Enter a name for the funding source"), Length(max=200)])
-    kind = RadioField("Kind of funding", widget=GovRadioInput(), default="employer",
-                      choices=[(k.value, label) for k, label in FUNDING_KIND_LABELS.items()])
-    notes = TextAreaField("Notes (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=1000)],
-                          description="For example: FWDF, up to £15,000 a year via a college.")
+    name = StringField(
+        "Name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter a name for the funding source"), Length(max=200)],
+    )
+    kind = RadioField(
+        "Kind of funding",
+        widget=GovRadioInput(),
+        default="employer",
+        choices=[(k.value, label) for k, label in FUNDING_KIND_LABELS.items()],
+    )
+    notes = TextAreaField(
+        "Notes (optional)",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=1000)],
+        description="For example: FWDF, up to £15,000 a year via a college.",
+    )
     submit = SubmitField("Add funding source", widget=GovSubmitInput())
 
 
 class FundingCapForm(FlaskForm):
     funding_source_id = SelectField("Funding source", widget=GovSelect(), coerce=int)
     financial_year = SelectField("Financial year", widget=GovSelect(), coerce=int)
-    cap = PoundsField("Cap for the year", widget=GovTextInput(), description="In pounds",
-                      validators=[InputRequired("Enter the cap")])
+    cap = PoundsField(
+        "Cap for the year", widget=GovTextInput(), description="In pounds", validators=[InputRequired("Enter the cap")]
+    )
     submit = SubmitField("Save cap", widget=GovSubmitInput())
 
 
@@ -191,8 +246,11 @@ class TransitionForm(FlaskForm):
     def agreement(self) -> dict | None:
         if not (self.agreement_text.data or "").strip():
             return None
-        return {"text": self.agreement_text.data, "repayment_months": (self.repayment_months.data or "").strip() or 0,
-                "repayment_basis": self.repayment_basis.data or "pro_rata"}
+        return {
+            "text": self.agreement_text.data,
+            "repayment_months": (self.repayment_months.data or "").strip() or 0,
+            "repayment_basis": self.repayment_basis.data or "pro_rata",
+        }
 
 
 class CostChangeForm(FlaskForm):
@@ -207,8 +265,11 @@ class CostChangeForm(FlaskForm):
 
     def problem(self) -> str:
         if self.new_cost.errors:
-            return self.new_cost.errors[-1] if self.new_cost.pence is None and not (self.new_cost.data or "").strip() \
+            return (
+                self.new_cost.errors[-1]
+                if self.new_cost.pence is None and not (self.new_cost.data or "").strip()
                 else "Enter the new cost in pounds, like 450.00"
+            )
         return next(iter(e for errors in self.errors.values() for e in errors), "Check the form and try again")
 
 
@@ -224,7 +285,12 @@ class BudgetsPageForm(FlaskForm):
 class BulkApproveForm(FlaskForm):
     """The confirmed bulk approval: the chosen requests, one funding source, a comment."""
 
-    ids = SelectMultipleField("Requests", name="id", coerce=int, validate_choice=False,
-                              validators=[InputRequired(message="Choose the requests to approve")])
+    ids = SelectMultipleField(
+        "Requests",
+        name="id",
+        coerce=int,
+        validate_choice=False,
+        validators=[InputRequired(message="Choose the requests to approve")],
+    )
     funding_source_id = IntegerField("Funding source", validators=_ID)
     comment = TextAreaField("Comment", validators=[Optional()])

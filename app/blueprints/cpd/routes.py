@@ -2,6 +2,7 @@
 
 Budgets and exports are in `budgets.py` and `exports.py`, registered on the same blueprint.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -48,13 +49,19 @@ def load_request(sponsorship_id: int) -> Sponsorship:
 def dashboard():
     org, year = acting_org(), year_arg(request.args, cpd.budgets.this_financial_year())
     money = cpd.queries.money_by_department(org, year)
-    return render_template("cpd/dashboard.html", org=org, year=year, years=cpd.budgets.years_in_use(org),
-                           year_label=cpd.budgets.financial_year_label(year), money=money,
-                           chart=cpd.queries.budget_chart(money),
-                           funding=cpd.budgets.funding_years_for(org, year),
-                           waiting=cpd.queries.waiting_for(current_user, current_membership()),
-                           approvals=cpd.queries.approvals_this_month(org),
-                           label=cpd.budgets.financial_year_label)
+    return render_template(
+        "cpd/dashboard.html",
+        org=org,
+        year=year,
+        years=cpd.budgets.years_in_use(org),
+        year_label=cpd.budgets.financial_year_label(year),
+        money=money,
+        chart=cpd.queries.budget_chart(money),
+        funding=cpd.budgets.funding_years_for(org, year),
+        waiting=cpd.queries.waiting_for(current_user, current_membership()),
+        approvals=cpd.queries.approvals_this_month(org),
+        label=cpd.budgets.financial_year_label,
+    )
 
 
 @bp.get("/mine")
@@ -62,8 +69,7 @@ def dashboard():
 def mine():
     membership = current_membership()
     waiting = cpd.queries.waiting_for(current_user, membership) if Permission.CPD_ENDORSE in _perms() else []
-    return render_template("cpd/record.html", record=cpd.queries.person_record(membership), own=True,
-                           waiting=waiting)
+    return render_template("cpd/record.html", record=cpd.queries.person_record(membership), own=True, waiting=waiting)
 
 
 @bp.get("/people/<int:membership_id>")
@@ -72,8 +78,12 @@ def person(membership_id: int):
     membership = get_for(current_org(), Membership, membership_id)
     if not may_view_cpd_of(current_membership(), membership):
         abort(404)
-    return render_template("cpd/record.html", record=cpd.queries.person_record(membership),
-                           own=membership.user_id == current_user.id, waiting=[])
+    return render_template(
+        "cpd/record.html",
+        record=cpd.queries.person_record(membership),
+        own=membership.user_id == current_user.id,
+        waiting=[],
+    )
 
 
 @bp.get("/requests")
@@ -85,11 +95,19 @@ def requests():
     filters = cpd.queries.RequestFilters.from_args(request.args)
     page = cpd.queries.search(mine, filters)
     org = current_org()
-    return render_partial_or_page("cpd/requests.html", "cpd/_requests_table.html", org=org, filters=filters,
-                                  page=page, statuses=STATUS_LABELS, departments=cpd.queries.departments(org),
-                                  years=cpd.budgets.years_in_use(org), hr=is_cpd_approver(mine),
-                                  label=cpd.budgets.financial_year_label,
-                                  people=cpd.queries.membership_ids(org.id, page.items))
+    return render_partial_or_page(
+        "cpd/requests.html",
+        "cpd/_requests_table.html",
+        org=org,
+        filters=filters,
+        page=page,
+        statuses=STATUS_LABELS,
+        departments=cpd.queries.departments(org),
+        years=cpd.budgets.years_in_use(org),
+        hr=is_cpd_approver(mine),
+        label=cpd.budgets.financial_year_label,
+        people=cpd.queries.membership_ids(org.id, page.items),
+    )
 
 
 def _request_form(form_class, obj=None):
@@ -98,7 +116,8 @@ def _request_form(form_class, obj=None):
     chosen = form.micro_credential_id.data or (str(obj.micro_credential_id) if obj and obj.micro_credential_id else "")
     form.micro_credential_id.choices = [("", "Choose a micro-credential")] + [
         (str(mc.id), f"{mc.title} ({mc.provider.name}, SCQF {mc.scqf_level}, £{mc.price_pence / 100:,.2f})")
-        for mc in cpd.requests.hub_choices(q, include_id=int(chosen) if chosen.isdigit() else None)]
+        for mc in cpd.requests.hub_choices(q, include_id=int(chosen) if chosen.isdigit() else None)
+    ]
     return form, q
 
 
@@ -112,13 +131,17 @@ def new_request():
         return render_template("cpd/_hub_choices.html", form=form, q=q)
     if form.validate_on_submit():
         with failures_on(form):
-            s = cpd.requests.create_request(current_user, acting_org(), form.details(),
-                                            submit=not form.save_draft.data)
-            flash("Your request has been saved as a draft" if form.save_draft.data
-                  else "Your request has been sent to your line manager", "success")
+            s = cpd.requests.create_request(current_user, acting_org(), form.details(), submit=not form.save_draft.data)
+            flash(
+                "Your request has been saved as a draft"
+                if form.save_draft.data
+                else "Your request has been sent to your line manager",
+                "success",
+            )
             return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
-    return render_template("cpd/request_form.html", form=form, q=q, nominating=False,
-                           action=url_for("cpd.new_request")), 422 if form.errors else 200
+    return render_template(
+        "cpd/request_form.html", form=form, q=q, nominating=False, action=url_for("cpd.new_request")
+    ), 422 if form.errors else 200
 
 
 @bp.route("/nominate", methods=["GET", "POST"])
@@ -126,9 +149,10 @@ def new_request():
 def nominate():
     form, q = _request_form(NominateForm)
     mine, org = current_membership(), acting_org()
-    people = (cpd_reports_people(org) if is_cpd_approver(mine) else cpd.requests.reports_of(mine))
-    form.person.choices = [(m.id, f"{m.user.name} ({m.department or 'no department'})")
-                           for m in people if m.user_id != current_user.id]
+    people = cpd_reports_people(org) if is_cpd_approver(mine) else cpd.requests.reports_of(mine)
+    form.person.choices = [
+        (m.id, f"{m.user.name} ({m.department or 'no department'})") for m in people if m.user_id != current_user.id
+    ]
     if targets("hub-choices"):
         return render_template("cpd/_hub_choices.html", form=form, q=q)
     if form.validate_on_submit():
@@ -137,8 +161,9 @@ def nominate():
             s = cpd.requests.nominate(current_user, org, target, form.details())
             flash(f"{s.person.name} has been nominated; HR will decide on the funding", "success")
             return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
-    return render_template("cpd/request_form.html", form=form, q=q, nominating=True,
-                           action=url_for("cpd.nominate")), 422 if form.errors else 200
+    return render_template(
+        "cpd/request_form.html", form=form, q=q, nominating=True, action=url_for("cpd.nominate")
+    ), 422 if form.errors else 200
 
 
 def cpd_reports_people(org) -> list[Membership]:
@@ -153,13 +178,17 @@ def show(sponsorship_id: int):
     approving = any(t.action in cpd.workflow.APPROVALS for t in actions)
     year = cpd.budgets.financial_year_of(s.start_date or date.today())
     org = current_org()
-    return render_template("cpd/show.html", s=s, actions=actions,
-                           budgets=cpd.budgets.budgets_for(org, year) if approving else [],
-                           funding=cpd.budgets.funding_years_for(org, year) if approving else [],
-                           year_label=cpd.budgets.financial_year_label(year),
-                           hr=cpd.workflow.HR in cpd.workflow.relationships(current_user, s),
-                           editable=cpd_edit_refusal(current_user, s) is None,
-                           may_accept=cpd_acceptance_refusal(current_user, s) is None)
+    return render_template(
+        "cpd/show.html",
+        s=s,
+        actions=actions,
+        budgets=cpd.budgets.budgets_for(org, year) if approving else [],
+        funding=cpd.budgets.funding_years_for(org, year) if approving else [],
+        year_label=cpd.budgets.financial_year_label(year),
+        hr=cpd.workflow.HR in cpd.workflow.relationships(current_user, s),
+        editable=cpd_edit_refusal(current_user, s) is None,
+        may_accept=cpd_acceptance_refusal(current_user, s) is None,
+    )
 
 
 @bp.route("/requests/<int:sponsorship_id>/edit", methods=["GET", "POST"])
@@ -180,8 +209,14 @@ def edit(sponsorship_id: int):
                 cpd.workflow.act(current_user, s, "submit" if s.is_draft else "resubmit")
             flash("Your request has been updated", "success")
             return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
-    return render_template("cpd/request_form.html", form=form, q=q, nominating=False, editing=s,
-                           action=url_for("cpd.edit", sponsorship_id=s.id)), 422 if form.errors else 200
+    return render_template(
+        "cpd/request_form.html",
+        form=form,
+        q=q,
+        nominating=False,
+        editing=s,
+        action=url_for("cpd.edit", sponsorship_id=s.id),
+    ), 422 if form.errors else 200
 
 
 @bp.post("/requests/<int:sponsorship_id>/act/<action>")
@@ -195,9 +230,17 @@ def transition(sponsorship_id: int, action: str):
     action, comment = form.action_for(action)
     with failures_flashed():
         done = cpd.workflow.check(current_user, s, action)
-        cpd.workflow.act(current_user, s, action, comment, budget_id=form.budget_id.data,
-                         funding_year_id=form.funding_year_id.data, actual_cost_pence=form.actual_cost.pence,
-                         completed_on=form.completed_on.data, agreement=form.agreement())
+        cpd.workflow.act(
+            current_user,
+            s,
+            action,
+            comment,
+            budget_id=form.budget_id.data,
+            funding_year_id=form.funding_year_id.data,
+            actual_cost_pence=form.actual_cost.pence,
+            completed_on=form.completed_on.data,
+            agreement=form.agreement(),
+        )
         flash(f"{done.label}: done. The request is now {s.status_label.lower()}.", "success")
     return redirect(url_for("cpd.show", sponsorship_id=s.id), code=303)
 

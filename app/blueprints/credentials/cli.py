@@ -4,6 +4,7 @@
 ``export`` prints exactly the document a verifier would fetch, so its output can be piped
 into any other verifier.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,11 @@ def summary(issued: IssuedCredential) -> dict:
         "id": issued.public_id,
         "url": issuing.credential_url(issued.public_id),
         "recipient": {"name": issued.recipient_name, "email": issued.recipient_email},
-        "achievement": {"name": issued.micro_credential.title, "code": issued.micro_credential.code,
-                        "version": issued.micro_credential.version},
+        "achievement": {
+            "name": issued.micro_credential.title,
+            "code": issued.micro_credential.code,
+            "version": issued.micro_credential.version,
+        },
         "issuer": {"id": issued.issuer.did, "name": issued.issuer.name},
         "issued": issued.issued_at.isoformat(),
         "valid_until": issued.valid_until.isoformat() if issued.valid_until else None,
@@ -43,14 +47,17 @@ def list_command(as_json: bool):
     rows = db.session.scalars(
         select(IssuedCredential)
         .options(selectinload(IssuedCredential.micro_credential), selectinload(IssuedCredential.issuer))
-        .order_by(IssuedCredential.issued_at.desc(), IssuedCredential.id.desc())).all()
+        .order_by(IssuedCredential.issued_at.desc(), IssuedCredential.id.desc())
+    ).all()
     items = [summary(r) for r in rows]
     if as_json:
         click.echo(json.dumps(items, indent=2, ensure_ascii=False))
         return
     for item in items:
-        click.echo(f"{item['id']}  {item['status']:<8} {item['issued'][:10]}  "
-                   f"{item['achievement']['name']} -> {item['recipient']['name']}")
+        click.echo(
+            f"{item['id']}  {item['status']:<8} {item['issued'][:10]}  "
+            f"{item['achievement']['name']} -> {item['recipient']['name']}"
+        )
     click.echo(f"{len(items)} credential(s)")
 
 

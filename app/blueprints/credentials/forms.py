@@ -1,5 +1,6 @@
 """The learner's "Accept the badge" button (a form of its own: its CSRF token, and where a
 refused claim's message is shown)."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

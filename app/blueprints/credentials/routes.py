@@ -4,6 +4,7 @@ claim link, issuers' DID documents and status lists.
 Everything here is reached by an unguessable id or a public issuer slug, and shows only what
 the credential itself already says (no recipient email, no admin details).
 """
+
 from __future__ import annotations
 
 import json
@@ -46,8 +47,9 @@ def _download(data: bytes, content_type: str, filename: str):
 
 def _wants_json() -> bool:
     """A verifier dereferencing the credential's id asks for JSON; a browser asks for HTML."""
-    best = request.accept_mimetypes.best_match(["text/html", "application/ld+json", "application/vc+ld+json",
-                                                "application/json"])
+    best = request.accept_mimetypes.best_match(
+        ["text/html", "application/ld+json", "application/vc+ld+json", "application/json"]
+    )
     return best is not None and best != "text/html" and "text/html" not in request.accept_mimetypes.values()
 
 
@@ -57,9 +59,15 @@ def show(public_id):
     if _wants_json():
         response = _document(issued.credential_text, "application/ld+json")
     else:
-        response = make_response(render_template(
-            "credentials/show.html", issued=issued, record=issued.micro_credential,
-            credential_url=issuing.credential_url(issued.public_id), linkedin=issuing.linkedin_url(issued)))
+        response = make_response(
+            render_template(
+                "credentials/show.html",
+                issued=issued,
+                record=issued.micro_credential,
+                credential_url=issuing.credential_url(issued.public_id),
+                linkedin=issuing.linkedin_url(issued),
+            )
+        )
     response.vary.add("Accept")  # the same URL answers a browser and a verifier
     return response
 
@@ -89,8 +97,7 @@ def svg(public_id):
 @bp.get("/credentials/<uuid:public_id>.pdf")
 def pdf(public_id):
     issued = _issued(public_id)
-    return _download(issuing.certificate_pdf(issued), "application/pdf",
-                     f"certificate-{issued.public_id}.pdf")
+    return _download(issuing.certificate_pdf(issued), "application/pdf", f"certificate-{issued.public_id}.pdf")
 
 
 @bp.get("/credentials/claim/<token>")
@@ -98,8 +105,13 @@ def claim(token: str):
     issued = issuing.find_claim(token)
     if issued is None:
         abort(404)
-    return render_template("credentials/claim.html", issued=issued, record=issued.micro_credential, token=token,
-                           form=ClaimForm(formdata=None))
+    return render_template(
+        "credentials/claim.html",
+        issued=issued,
+        record=issued.micro_credential,
+        token=token,
+        form=ClaimForm(formdata=None),
+    )
 
 
 @bp.post("/credentials/claim/<token>")
@@ -115,8 +127,9 @@ def claim_post(token: str):
     pending = issuing.find_claim(token)
     if pending is None:
         abort(404)
-    return render_template("credentials/claim.html", issued=pending, record=pending.micro_credential, token=token,
-                           form=form), 410
+    return render_template(
+        "credentials/claim.html", issued=pending, record=pending.micro_credential, token=token, form=form
+    ), 410
 
 
 @bp.get("/.well-known/did.json")

@@ -1,4 +1,5 @@
 """The glossary page and the data-sources page."""
+
 from flask import Blueprint
 
 bp = Blueprint("glossary", __name__)

@@ -1,5 +1,6 @@
 """The shared language: /glossary (every term, one anchor each) and /about-data (sources and
 licences of the reference data, including the ESCO acknowledgement)."""
+
 from __future__ import annotations
 
 from flask import render_template
@@ -18,8 +19,7 @@ def glossary_term(slug: str):
 def index():
     terms = glossary.terms()
     letters = sorted({t.term[0].upper() for t in terms})
-    return render_template("glossary/index.html", terms=terms, letters=letters,
-                           by_slug={t.slug: t for t in terms})
+    return render_template("glossary/index.html", terms=terms, letters=letters, by_slug={t.slug: t for t in terms})
 
 
 @bp.get("/about-data")

@@ -1,5 +1,6 @@
 """The public hub (no sign-in): search, a plain-language page per record, and the record as
 an Open Badges 3.0 Achievement and an OB 2.0 BadgeClass at stable, versioned URLs."""
+
 from __future__ import annotations
 
 import json
@@ -82,8 +83,14 @@ def record(slug: str, code: str):
     versions = _versions(provider, code, public_only=False)
     chosen = _choose(versions, request.args.get("version", type=int))
     chosen.provider = provider
-    return render_template("hub/record.html", record=chosen, provider=provider, versions=versions,
-                           links=_links(chosen), skill_level=lifecycle.level_from_scqf(chosen.scqf_level))
+    return render_template(
+        "hub/record.html",
+        record=chosen,
+        provider=provider,
+        versions=versions,
+        links=_links(chosen),
+        skill_level=lifecycle.level_from_scqf(chosen.scqf_level),
+    )
 
 
 def _document(slug: str, code: str, version: int | None) -> MicroCredential:
@@ -138,8 +145,9 @@ def image(slug: str, code: str, version: int):
 @bp.get("/<slug>/issuer.json")
 def issuer(slug: str):
     provider = _provider_or_404(slug)
-    return _json_ld(documents.issuer_profile(provider, _public("hub.issuer", slug=slug),
-                                             _public("hub.search", provider=slug)))
+    return _json_ld(
+        documents.issuer_profile(provider, _public("hub.issuer", slug=slug), _public("hub.search", provider=slug))
+    )
 
 
 @bp.get("/<slug>")

@@ -1,5 +1,6 @@
 """Forms for awarding badges (one learner, or a CSV of them), revoking and re-issuing, and the
 issued list's GET filters."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,14 +50,19 @@ class ExpiryField(StringField):
 class _RecordForm(FlaskForm):
     """A form that awards one of the provider's published micro-credentials (`records`)."""
 
-    micro_credential_id = SelectField("Micro-credential", widget=GovSelect(), validate_choice=False,
-                                      description="The current published version is awarded.")
+    micro_credential_id = SelectField(
+        "Micro-credential",
+        widget=GovSelect(),
+        validate_choice=False,
+        description="The current published version is awarded.",
+    )
 
     def __init__(self, records: list[MicroCredential], *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.records = {str(r.id): r for r in records}
         self.micro_credential_id.choices = [("", "Choose a micro-credential")] + [
-            (key, f"{r.title} ({r.code}, version {r.version})") for key, r in self.records.items()]
+            (key, f"{r.title} ({r.code}, version {r.version})") for key, r in self.records.items()
+        ]
 
     def validate_micro_credential_id(self, field) -> None:
         if self.record is None:
@@ -68,17 +74,31 @@ class _RecordForm(FlaskForm):
 
 
 class AwardForm(_RecordForm):
-    name = StringField("Learner's full name", widget=GovTextInput(), filters=[_strip],
-                       validators=[DataRequired("Enter the learner's full name")],
-                       description="As it should appear on the badge and certificate.")
-    email = StringField("Learner's email address", widget=GovTextInput(), filters=[_strip],
-                        description="The badge is linked to this address (stored as a salted hash in the badge) "
-                                    "and we email the learner a link to accept it.")
-    evidence_url = StringField("Link to evidence (optional)", widget=GovTextInput(), filters=[_strip],
-                               validators=[Optional()],
-                               description="A public web address showing the learner's work, like a portfolio page.")
-    valid_until = ExpiryField("Expiry date (optional)",
-                              description="As YYYY-MM-DD, like 2028-03-31. Leave empty if the badge does not expire.")
+    name = StringField(
+        "Learner's full name",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[DataRequired("Enter the learner's full name")],
+        description="As it should appear on the badge and certificate.",
+    )
+    email = StringField(
+        "Learner's email address",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="The badge is linked to this address (stored as a salted hash in the badge) "
+        "and we email the learner a link to accept it.",
+    )
+    evidence_url = StringField(
+        "Link to evidence (optional)",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[Optional()],
+        description="A public web address showing the learner's work, like a portfolio page.",
+    )
+    valid_until = ExpiryField(
+        "Expiry date (optional)",
+        description="As YYYY-MM-DD, like 2028-03-31. Leave empty if the badge does not expire.",
+    )
     submit = SubmitField("Award the badge", widget=GovSubmitInput())
 
     def validate_email(self, field) -> None:
@@ -98,8 +118,9 @@ class AwardForm(_RecordForm):
 
 class BulkAwardForm(_RecordForm):
     file = FileField("CSV file of names and email addresses", widget=GovFileInput())
-    valid_until = ExpiryField("Expiry date for every badge (optional)",
-                              description="As YYYY-MM-DD. Leave empty if the badges do not expire.")
+    valid_until = ExpiryField(
+        "Expiry date for every badge (optional)", description="As YYYY-MM-DD. Leave empty if the badges do not expire."
+    )
     submit = SubmitField("Award the badges", widget=GovSubmitInput())
 
     content: bytes = b""
@@ -121,15 +142,20 @@ class BulkAwardForm(_RecordForm):
 
 
 class RevokeForm(FlaskForm):
-    reason = StringField("Reason for revoking", widget=GovTextInput(), filters=[_strip],
-                         validators=[DataRequired("Give a reason for revoking the badge")],
-                         description="For example: awarded in error.")
+    reason = StringField(
+        "Reason for revoking",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[DataRequired("Give a reason for revoking the badge")],
+        description="For example: awarded in error.",
+    )
     submit = SubmitField("Revoke the badge", widget=GovSubmitInput())
 
 
 class ReissueForm(FlaskForm):
-    valid_until = ExpiryField("New expiry date (optional)",
-                              description="As YYYY-MM-DD. Leave empty if the new badge does not expire.")
+    valid_until = ExpiryField(
+        "New expiry date (optional)", description="As YYYY-MM-DD. Leave empty if the new badge does not expire."
+    )
     submit = SubmitField("Re-issue the badge", widget=GovSubmitInput())
 
 
@@ -144,8 +170,11 @@ class IssuedFilters:
     @classmethod
     def from_args(cls, args: MultiDict) -> IssuedFilters:
         state = args.get("state", "")
-        return cls(search=args.get("q", "")[:100], state=state if state in issuing.STATES else "",
-                   page=min(max(args.get("page", 1, type=int) or 1, 1), 100_000))  # the database's integers are finite
+        return cls(
+            search=args.get("q", "")[:100],
+            state=state if state in issuing.STATES else "",
+            page=min(max(args.get("page", 1, type=int) or 1, 1), 100_000),
+        )  # the database's integers are finite
 
     def query_args(self) -> dict[str, str]:
         """The filters as query arguments (without the page), for links that keep them."""

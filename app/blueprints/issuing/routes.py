@@ -1,6 +1,7 @@
 """Provider coordinators award badges (one learner, or many from a CSV), revoke and re-issue
 them, and look after their issuer profile and signing keys. Every route is for a provider's
 coordinator (403 otherwise); another provider's award is a 404."""
+
 from __future__ import annotations
 
 from flask import flash, make_response, redirect, render_template, request, url_for
@@ -27,8 +28,15 @@ def index():
     filters = IssuedFilters.from_args(request.args)
     rows, total = issuing.issued_by(org, filters.page, PER_PAGE, search=filters.search, state=filters.state)
     return render_partial_or_page(
-        "issuing/index.html", "issuing/_list.html", org=org, rows=rows, total=total, filters=filters,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), states=issuing.STATES)
+        "issuing/index.html",
+        "issuing/_list.html",
+        org=org,
+        rows=rows,
+        total=total,
+        filters=filters,
+        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        states=issuing.STATES,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -38,8 +46,14 @@ def new():
     form = AwardForm(issuing.awardable(org), micro_credential_id=request.args.get("record", ""))
     if form.validate_on_submit():
         with failures_on(form):
-            issued = issuing.issue(current_user, org, form.record, form.learner,
-                                   valid_until=form.valid_until.moment, evidence_url=form.evidence_url.data or None)
+            issued = issuing.issue(
+                current_user,
+                org,
+                form.record,
+                form.learner,
+                valid_until=form.valid_until.moment,
+                evidence_url=form.evidence_url.data or None,
+            )
             flash(f"Badge awarded to {issued.recipient_name}. We have emailed them a link to accept it.", "success")
             return redirect(url_for("issuing.show", credential_id=issued.id), code=303)
     return render_template("issuing/new.html", org=org, form=form), 422 if form.errors else 200
@@ -52,8 +66,9 @@ def bulk():
     form = BulkAwardForm(issuing.awardable(org))
     if form.validate_on_submit():
         with failures_on(form):
-            issued = issuing.award_all(current_user, org, form.record, form.content,
-                                       valid_until=form.valid_until.moment)
+            issued = issuing.award_all(
+                current_user, org, form.record, form.content, valid_until=form.valid_until.moment
+            )
             flash(f"{len(issued)} badges awarded. Each learner has been emailed a link to accept theirs.", "success")
             return redirect(url_for("issuing.index"), code=303)
     return render_template("issuing/bulk.html", org=org, form=form), 422 if form.errors else 200
@@ -74,9 +89,15 @@ def _own(credential_id: int) -> IssuedCredential:
 
 def _show(issued: IssuedCredential, revoke_form: RevokeForm, reissue_form: ReissueForm):
     failed = bool(revoke_form.errors or reissue_form.errors)
-    return render_template("issuing/show.html", org=current_org(), issued=issued, record=issued.micro_credential,
-                           replacement=issuing.replacement_of(issued), revoke_form=revoke_form,
-                           reissue_form=reissue_form), 422 if failed else 200
+    return render_template(
+        "issuing/show.html",
+        org=current_org(),
+        issued=issued,
+        record=issued.micro_credential,
+        replacement=issuing.replacement_of(issued),
+        revoke_form=revoke_form,
+        reissue_form=reissue_form,
+    ), 422 if failed else 200
 
 
 @bp.get("/<int:credential_id>")
@@ -115,8 +136,9 @@ def reissue(credential_id: int):
 @require(Permission.CREDENTIALS_ISSUE, org_kind=OrgKind.PROVIDER)
 def issuer():
     org = acting_org()
-    return render_template("issuing/issuer.html", org=org, profile=issuing.profile_of(org),
-                           method_words=DID_METHODS[issuing.did_method()])
+    return render_template(
+        "issuing/issuer.html", org=org, profile=issuing.profile_of(org), method_words=DID_METHODS[issuing.did_method()]
+    )
 
 
 @bp.post("/issuer/keys")

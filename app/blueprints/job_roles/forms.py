@@ -3,6 +3,7 @@
 Several forms share a page, so each has a prefix: field ids stay unique and the error summary
 links to the right field.
 """
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -25,42 +26,65 @@ REQUIREMENT_CHOICES = [("required", "Required"), ("recommended", "Recommended")]
 
 
 class RoleForm(FlaskForm):
-    title = StringField("Job role title", widget=GovTextInput(),
-                        validators=[InputRequired("Enter the job role's title"), Length(max=200)])
-    department = StringField("Department (optional)", widget=GovTextInput(),
-                             validators=[Optional(), Length(max=120)])
-    description = TextAreaField("Description (optional)", widget=GovTextArea(),
-                                validators=[Optional(), Length(max=4000)])
-    occupation = SelectField("ESCO occupation (optional)", widget=GovSelect(), coerce=int, default=0,
-                             description="The European skills framework's occupation closest to this role.")
-    prefill = BooleanField("Copy the occupation's essential skills into this role (at level 2, working)",
-                           widget=GovCheckboxInput(), default=True)
+    title = StringField(
+        "Job role title",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the job role's title"), Length(max=200)],
+    )
+    department = StringField("Department (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=120)])
+    description = TextAreaField(
+        "Description (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=4000)]
+    )
+    occupation = SelectField(
+        "ESCO occupation (optional)",
+        widget=GovSelect(),
+        coerce=int,
+        default=0,
+        description="The European skills framework's occupation closest to this role.",
+    )
+    prefill = BooleanField(
+        "Copy the occupation's essential skills into this role (at level 2, working)",
+        widget=GovCheckboxInput(),
+        default=True,
+    )
     submit = SubmitField("Create job role", widget=GovSubmitInput())
 
 
 class RoleEditForm(FlaskForm):
-    title = StringField("Job role title", widget=GovTextInput(),
-                        validators=[InputRequired("Enter the job role's title"), Length(max=200)])
-    department = StringField("Department (optional)", widget=GovTextInput(),
-                             validators=[Optional(), Length(max=120)])
-    description = TextAreaField("Description (optional)", widget=GovTextArea(),
-                                validators=[Optional(), Length(max=4000)])
+    title = StringField(
+        "Job role title",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the job role's title"), Length(max=200)],
+    )
+    department = StringField("Department (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=120)])
+    description = TextAreaField(
+        "Description (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=4000)]
+    )
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
 class SkillForm(FlaskForm):
-    skill = SelectField("Skill", widget=GovSelect(), coerce=int,
-                        validators=[InputRequired("Choose a skill")])
-    target_level = RadioField("Target proficiency level", widget=GovRadioInput(), coerce=int,
-                              choices=LEVEL_CHOICES, validators=[InputRequired("Choose a target level")])
+    skill = SelectField("Skill", widget=GovSelect(), coerce=int, validators=[InputRequired("Choose a skill")])
+    target_level = RadioField(
+        "Target proficiency level",
+        widget=GovRadioInput(),
+        coerce=int,
+        choices=LEVEL_CHOICES,
+        validators=[InputRequired("Choose a target level")],
+    )
     submit = SubmitField("Add or change skill", widget=GovSubmitInput())
 
 
 class CredentialForm(FlaskForm):
-    record = SelectField("Micro-credential", widget=GovSelect(), coerce=int,
-                         validators=[InputRequired("Choose a micro-credential")])
-    requirement = RadioField("Required or recommended", widget=GovRadioInput(), choices=REQUIREMENT_CHOICES,
-                             validators=[InputRequired("Choose required or recommended")])
+    record = SelectField(
+        "Micro-credential", widget=GovSelect(), coerce=int, validators=[InputRequired("Choose a micro-credential")]
+    )
+    requirement = RadioField(
+        "Required or recommended",
+        widget=GovRadioInput(),
+        choices=REQUIREMENT_CHOICES,
+        validators=[InputRequired("Choose required or recommended")],
+    )
     submit = SubmitField("Map micro-credential", widget=GovSubmitInput())
 
 
@@ -71,11 +95,24 @@ class AssignForm(FlaskForm):
 
 class AssessForm(FlaskForm):
     skill = SelectField("Skill", widget=GovSelect(), coerce=int, validators=[InputRequired("Choose a skill")])
-    level = RadioField("Assessed level", widget=GovRadioInput(), coerce=int, choices=LEVEL_CHOICES,
-                       validators=[InputRequired("Choose the assessed level")])
-    assessed_on = DateField("Date of the assessment", widget=GovDateInput(), format="%d %m %Y",
-                            description="For example, 27 3 2026",
-                            validators=[InputRequired("Enter the date of the assessment as day, month and year")])
-    note = TextAreaField("Note (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=2000)],
-                         description="What you saw that supports this level.")
+    level = RadioField(
+        "Assessed level",
+        widget=GovRadioInput(),
+        coerce=int,
+        choices=LEVEL_CHOICES,
+        validators=[InputRequired("Choose the assessed level")],
+    )
+    assessed_on = DateField(
+        "Date of the assessment",
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        description="For example, 27 3 2026",
+        validators=[InputRequired("Enter the date of the assessment as day, month and year")],
+    )
+    note = TextAreaField(
+        "Note (optional)",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=2000)],
+        description="What you saw that supports this level.",
+    )
     submit = SubmitField("Record assessment", widget=GovSubmitInput())

@@ -1,5 +1,6 @@
 """People pages of the job-roles blueprint: a team's heat map, a person's gaps and pathway,
 job-role assignment and assessed skills."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -33,15 +34,24 @@ def team():
     everyone = can(Permission.ROLES_MANAGE)
     department = request.args.get("department") or None
     role_id = request.args.get("job_role", type=int) or None
-    members = gaps.team_members(org, line_manager=None if everyone else current_membership(),
-                                department=department, job_role_id=role_id)
+    members = gaps.team_members(
+        org, line_manager=None if everyone else current_membership(), department=department, job_role_id=role_id
+    )
     grids = gaps.team_grids(org, members)
     without_role = [m for m in members if m.job_role_id is None and Role.LEARNER in m.roles]
     return render_partial_or_page(
-        "job_roles/team.html", "job_roles/_team_results.html", org=org, grids=grids, everyone=everyone,
+        "job_roles/team.html",
+        "job_roles/_team_results.html",
+        org=org,
+        grids=grids,
+        everyone=everyone,
         without_role=without_role,
-        department=department, role_id=role_id, departments=job_roles.departments_of(org),
-        roles=job_roles.roles_of(org), states=list(gaps.GapState))
+        department=department,
+        role_id=role_id,
+        departments=job_roles.departments_of(org),
+        roles=job_roles.roles_of(org),
+        states=list(gaps.GapState),
+    )
 
 
 @bp.get("/me")
@@ -66,8 +76,11 @@ def person(membership_id: int):
 
 
 def _assign_form(org, member, formdata=None) -> AssignForm:
-    form = (AssignForm(prefix="assign") if formdata else
-            AssignForm(prefix="assign", formdata=None, job_role=member.job_role_id or 0))
+    form = (
+        AssignForm(prefix="assign")
+        if formdata
+        else AssignForm(prefix="assign", formdata=None, job_role=member.job_role_id or 0)
+    )
     form.job_role.choices = [(0, "No job role")] + [(r.id, r.title) for r in job_roles.roles_of(org)]
     return form
 
@@ -77,8 +90,16 @@ def _render_person(org, member, *, assign=None, assess=None):
     found = gaps.person_gaps(org, member)
     pathway = pathways.suggest_pathway(org, found, by) if found.job_role else None
     mapped = job_roles.mapped_credentials(found.job_role) if found.job_role else []
-    ctx = dict(org=org, member=member, found=found, pathway=pathway, by=by, states=list(gaps.GapState),
-               mapped=mapped, weight_labels=pathways.WEIGHT_LABELS)
+    ctx = dict(
+        org=org,
+        member=member,
+        found=found,
+        pathway=pathway,
+        by=by,
+        states=list(gaps.GapState),
+        mapped=mapped,
+        weight_labels=pathways.WEIGHT_LABELS,
+    )
     if request.method == "GET" and wants_partial():  # the by-cost / by-hours switch
         return render_template("job_roles/_pathway.html", **ctx)
     if assign is None and can(Permission.ROLES_MANAGE):
@@ -92,8 +113,13 @@ def _render_person(org, member, *, assign=None, assess=None):
         assess = None
     failed = (assign and assign.errors) or (assess and assess.errors)
     return render_template(
-        "job_roles/person.html", assign=assign, assess=assess, held=found.held,
-        history=job_roles.assessment_history(org, member), **ctx), 422 if failed else 200
+        "job_roles/person.html",
+        assign=assign,
+        assess=assess,
+        held=found.held,
+        history=job_roles.assessment_history(org, member),
+        **ctx,
+    ), 422 if failed else 200
 
 
 @bp.post("/people/<int:membership_id>/job-role")
@@ -123,8 +149,9 @@ def assess(membership_id: int):
     if form.validate_on_submit():
         with failures_on(form):
             skill = job_roles.skill(form.skill.data)
-            job_roles.record_assessment(current_user, acting_membership(), member, skill, form.level.data,
-                                        form.assessed_on.data, form.note.data)
+            job_roles.record_assessment(
+                current_user, acting_membership(), member, skill, form.level.data, form.assessed_on.data, form.note.data
+            )
             flash(f"Assessment of {skill.label} recorded", "success")
             return redirect(url_for("job_roles.person", membership_id=member.id), code=303)
     return _render_person(org, member, assess=form)

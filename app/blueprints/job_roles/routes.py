@@ -1,5 +1,6 @@
 """Job roles and skills gaps (employers): roles, their skills and micro-credentials, team heat maps,
 a person's gaps and suggested pathway."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -27,8 +28,13 @@ def _proficiency():
 
 
 def _load_role(org, role_id: int) -> JobRole:
-    return get_for(org, JobRole, role_id, selectinload(JobRole.skills).joinedload(JobRoleSkill.skill),
-                   selectinload(JobRole.micro_credentials))
+    return get_for(
+        org,
+        JobRole,
+        role_id,
+        selectinload(JobRole.skills).joinedload(JobRoleSkill.skill),
+        selectinload(JobRole.micro_credentials),
+    )
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -39,17 +45,28 @@ def index():
     form.occupation.choices = [(0, "None")] + [(o.id, o.label) for o in job_roles.occupations()]
     if form.validate_on_submit():
         with failures_on(form):
-            role = job_roles.create_role(current_user, org, title=form.title.data, department=form.department.data,
-                                         description=form.description.data,
-                                         occupation=job_roles.occupation(form.occupation.data),
-                                         prefill_skills=form.prefill.data)
+            role = job_roles.create_role(
+                current_user,
+                org,
+                title=form.title.data,
+                department=form.department.data,
+                description=form.description.data,
+                occupation=job_roles.occupation(form.occupation.data),
+                prefill_skills=form.prefill.data,
+            )
             flash(f"Job role {role.title} created", "success")
             return redirect(url_for("job_roles.detail", role_id=role.id), code=303)
     department = request.args.get("department") or None
     return render_partial_or_page(
-        "job_roles/index.html", "job_roles/_roles_list.html", org=org, form=form, department=department,
-        roles=job_roles.roles_of(org, department), departments=job_roles.departments_of(org),
-        holders=job_roles.holders_count(org)), 422 if form.errors else 200
+        "job_roles/index.html",
+        "job_roles/_roles_list.html",
+        org=org,
+        form=form,
+        department=department,
+        roles=job_roles.roles_of(org, department),
+        departments=job_roles.departments_of(org),
+        holders=job_roles.holders_count(org),
+    ), 422 if form.errors else 200
 
 
 @bp.route("/<int:role_id>", methods=["GET", "POST"])
@@ -60,8 +77,13 @@ def detail(role_id: int):
     edit = RoleEditForm(prefix="role", obj=role if request.method == "GET" else None)
     if edit.validate_on_submit():
         with failures_on(edit):
-            job_roles.update_role(current_user, role, title=edit.title.data, department=edit.department.data,
-                                  description=edit.description.data)
+            job_roles.update_role(
+                current_user,
+                role,
+                title=edit.title.data,
+                department=edit.department.data,
+                description=edit.description.data,
+            )
             flash("Job role updated", "success")
             return redirect(url_for("job_roles.detail", role_id=role.id), code=303)
     return _render_detail(org, role, edit=edit)
@@ -72,15 +94,22 @@ def _render_detail(org, role, *, edit=None, skill_form=None, credential_form=Non
     skill_form = skill_form or SkillForm(prefix="skill", formdata=None)
     skill_form.skill.choices = [(s.id, s.label) for s in job_roles.skills_framework()]
     credential_form = credential_form or CredentialForm(prefix="mc", formdata=None)
-    credential_form.record.choices = [(r.id, f"{r.code}: {r.title} ({r.provider.name})")
-                                      for r in job_roles.published_records()]
+    credential_form.record.choices = [
+        (r.id, f"{r.code}: {r.title} ({r.provider.name})") for r in job_roles.published_records()
+    ]
     holders = gaps.team_members(org, job_role_id=role.id)
     failed = edit.errors or skill_form.errors or credential_form.errors
     return render_template(
-        "job_roles/detail.html", org=org, role=role, edit=edit, skill_form=skill_form,
-        credential_form=credential_form, holders=holders,
+        "job_roles/detail.html",
+        org=org,
+        role=role,
+        edit=edit,
+        skill_form=skill_form,
+        credential_form=credential_form,
+        holders=holders,
         requirements=sorted(role.skills, key=lambda rs: (-rs.target_level, rs.skill.label)),
-        mapped=job_roles.mapped_credentials(role)), 422 if failed else 200
+        mapped=job_roles.mapped_credentials(role),
+    ), 422 if failed else 200
 
 
 @bp.post("/<int:role_id>/delete")

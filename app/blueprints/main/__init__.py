@@ -1,4 +1,5 @@
 """The main blueprint."""
+
 from flask import Blueprint
 
 bp = Blueprint("main", __name__)

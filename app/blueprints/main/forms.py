@@ -1,4 +1,5 @@
 """The organisation switcher in the page header."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

@@ -3,6 +3,7 @@
 One table: a link appears when the person's current organisation grants the permission. Planned
 capabilities have no endpoint yet: they are listed as "coming", in words, never as links.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,20 +29,46 @@ class Task:
 
 
 TASKS = [
-    Task("People and roles", "Invite people, change their roles, remove access.", "organisation.people", P.ORG_MANAGE_PEOPLE),
-    Task("Partnerships", "Employer-provider partnerships: request, accept, end.", "organisation.partnerships", P.ORG_MANAGE_PARTNERSHIPS),
+    Task(
+        "People and roles",
+        "Invite people, change their roles, remove access.",
+        "organisation.people",
+        P.ORG_MANAGE_PEOPLE,
+    ),
+    Task(
+        "Partnerships",
+        "Employer-provider partnerships: request, accept, end.",
+        "organisation.partnerships",
+        P.ORG_MANAGE_PARTNERSHIPS,
+    ),
     Task("Single sign-on", "Let staff sign in with your OpenID Connect provider.", "sso.settings", P.ORG_MANAGE_SSO),
-    Task("API keys", "Keys for your applicant tracking or HR system to verify badges.", "api_keys.index", P.API_KEYS_MANAGE),
+    Task(
+        "API keys",
+        "Keys for your applicant tracking or HR system to verify badges.",
+        "api_keys.index",
+        P.API_KEYS_MANAGE,
+    ),
     Task("Audit log", "Who did what to which record, and when.", "organisation.audit_log", P.ORG_VIEW_AUDIT),
-    Task("Job roles and skills gaps", "Map job roles to micro-credentials and see gaps.", "job_roles.index", P.ROLES_MANAGE),
+    Task(
+        "Job roles and skills gaps",
+        "Map job roles to micro-credentials and see gaps.",
+        "job_roles.index",
+        P.ROLES_MANAGE,
+    ),
     Task("Team skills", "Your team's skills against their job roles.", "job_roles.team", P.SKILLS_VIEW_TEAM),
-    Task("My skills", "Your skills against your job role, and a suggested pathway.", "job_roles.mine", P.SKILLS_VIEW_OWN),
+    Task(
+        "My skills", "Your skills against your job role, and a suggested pathway.", "job_roles.mine", P.SKILLS_VIEW_OWN
+    ),
     Task("CPD sponsorship", "Budgets, requests and approvals.", "cpd.dashboard", P.CPD_APPROVE),
     Task("My CPD", "Ask to be sponsored and see your CPD record.", "cpd.mine", P.CPD_REQUEST),
     Task("Publish micro-credentials", "Your catalogue on the national hub.", "catalogue.index", P.HUB_PUBLISH),
     Task("Issue badges", "Award Open Badges to learners.", "issuing.index", P.CREDENTIALS_ISSUE),
-    Task("Work-based evidence", "Record apprentices' evidence and sign it off with partner providers.",
-         None, (P.EVIDENCE_RECORD, P.EVIDENCE_SIGN_OFF)),
+    Task(
+        "Work-based evidence",
+        "Record apprentices' evidence and sign it off with partner providers.",
+        None,
+        (P.EVIDENCE_RECORD, P.EVIDENCE_SIGN_OFF),
+    ),
     Task("Cohorts", "Apprentice and learner cohorts from programme templates.", None, P.COHORTS_MANAGE),
     Task("Verify badges", "Check a candidate's digital badges.", "verification.index", P.VERIFICATIONS_RUN),
     Task("Quality assurance", "Mark providers and records as quality-assured.", "platform.index", P.PLATFORM_MANAGE),

@@ -1,4 +1,5 @@
 """The public front page, the dashboard, and switching organisation."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -22,8 +23,9 @@ def index():
 @login_required
 def dashboard():
     ready, coming = tasks_for_current_user()
-    return render_template("main/dashboard.html", ready=ready, coming=coming, task_url=task_url,
-                           membership=policy.current_membership())
+    return render_template(
+        "main/dashboard.html", ready=ready, coming=coming, task_url=task_url, membership=policy.current_membership()
+    )
 
 
 @bp.post("/switch-organisation")

@@ -18,30 +18,37 @@ def role_choices(org):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("Email address", widget=GovTextInput(),
-                       validators=[InputRequired("Enter the person's email address"),
-                                   Email("Enter an email address in the correct format, like name@example.com")])
-    roles = SelectMultipleField("Roles", widget=GovCheckboxesInput(),
-                                validators=[InputRequired("Select at least one role")])
-    department = StringField("Department (optional)", widget=GovTextInput(),
-                             validators=[Optional(), Length(max=120)])
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter the person's email address"),
+            Email("Enter an email address in the correct format, like name@example.com"),
+        ],
+    )
+    roles = SelectMultipleField(
+        "Roles", widget=GovCheckboxesInput(), validators=[InputRequired("Select at least one role")]
+    )
+    department = StringField("Department (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=120)])
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
 class RolesForm(FlaskForm):
-    roles = SelectMultipleField("Roles", widget=GovCheckboxesInput(),
-                                validators=[InputRequired("Select at least one role")])
+    roles = SelectMultipleField(
+        "Roles", widget=GovCheckboxesInput(), validators=[InputRequired("Select at least one role")]
+    )
     submit = SubmitField("Save roles", widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):
     """A bare form: only the CSRF token, for buttons that change state."""
+
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
 class PartnershipRequestForm(FlaskForm):
-    partner = SelectField("Organisation", widget=GovSelect(), coerce=int,
-                          validators=[InputRequired("Choose an organisation")])
-    message = TextAreaField("Message (optional)", widget=GovTextArea(),
-                            validators=[Optional(), Length(max=1000)])
+    partner = SelectField(
+        "Organisation", widget=GovSelect(), coerce=int, validators=[InputRequired("Choose an organisation")]
+    )
+    message = TextAreaField("Message (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=1000)])
     submit = SubmitField("Send partnership request", widget=GovSubmitInput())

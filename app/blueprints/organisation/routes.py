@@ -1,4 +1,5 @@
 """Organisation admin: people and roles, invitations, partnerships, the audit log."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -26,8 +27,13 @@ from app.services.audit import queries as audit_log_service
 @require(Permission.ORG_MANAGE_PEOPLE)
 def people():
     org = acting_org()
-    return render_template("organisation/people.html", org=org, members=organisations.members(org),
-                           invitations=organisations.pending_invitations(org), confirm=ConfirmForm())
+    return render_template(
+        "organisation/people.html",
+        org=org,
+        members=organisations.members(org),
+        invitations=organisations.pending_invitations(org),
+        confirm=ConfirmForm(),
+    )
 
 
 @bp.route("/people/invite", methods=["GET", "POST"])
@@ -66,8 +72,9 @@ def edit_roles(membership_id: int):
             organisations.change_roles(current_user, membership, form.roles.data)
             flash(f"{membership.user.name}'s roles have been updated", "success")
             return redirect(url_for("organisation.people"), code=303)
-    return render_template("organisation/roles.html", form=form, membership=membership, org=org,
-                           confirm=ConfirmForm()), 422 if form.errors else 200
+    return render_template(
+        "organisation/roles.html", form=form, membership=membership, org=org, confirm=ConfirmForm()
+    ), 422 if form.errors else 200
 
 
 @bp.post("/people/<int:membership_id>/remove")
@@ -104,8 +111,13 @@ def partnerships():
             organisations.request_partnership(current_user, org, form.partner.data, form.message.data)
             flash("Partnership request sent", "success")
             return redirect(url_for("organisation.partnerships"), code=303)
-    return render_template("organisation/partnerships.html", org=org, form=form,
-                           partnerships=organisations.partnerships_of(org), confirm=ConfirmForm()), 422 if form.errors else 200
+    return render_template(
+        "organisation/partnerships.html",
+        org=org,
+        form=form,
+        partnerships=organisations.partnerships_of(org),
+        confirm=ConfirmForm(),
+    ), 422 if form.errors else 200
 
 
 @bp.post("/partnerships/<int:partnership_id>/<any(accept, decline, end):action>")
@@ -119,8 +131,12 @@ def respond_partnership(partnership_id: int, action: str):
                 organisations.end_partnership(current_user, org, partnership)
             else:
                 organisations.respond_to_partnership(current_user, org, partnership, accept=action == "accept")
-            flash({"accept": "Partnership accepted", "decline": "Partnership declined",
-                   "end": "Partnership ended"}[action], "success")
+            flash(
+                {"accept": "Partnership accepted", "decline": "Partnership declined", "end": "Partnership ended"}[
+                    action
+                ],
+                "success",
+            )
     return redirect(url_for("organisation.partnerships"), code=303)
 
 
@@ -130,6 +146,11 @@ def audit_log():
     org = acting_org()
     filters = audit_log_service.AuditFilters.from_args(request.args)
     page = audit_log_service.search(org, filters)
-    return render_partial_or_page("organisation/audit.html", "organisation/_audit_results.html",
-                                  org=org, filters=filters, page=page,
-                                  actions=audit_log_service.actions_in(org))
+    return render_partial_or_page(
+        "organisation/audit.html",
+        "organisation/_audit_results.html",
+        org=org,
+        filters=filters,
+        page=page,
+        actions=audit_log_service.actions_in(org),
+    )

@@ -1,4 +1,5 @@
 """The platform's forms."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

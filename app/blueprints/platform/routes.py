@@ -1,4 +1,5 @@
 """Platform admins mark providers and published micro-credentials as quality-assured."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
@@ -26,10 +27,17 @@ def index():
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     records, total = lifecycle.published_for_review(filters.assured, page)
     return render_partial_or_page(
-        "platform/index.html", "platform/_review_results.html",
-        providers=None if wants_partial() else lifecycle.providers(), records=records, filters=filters,
-        show=filters.show_value, total=total, page=page, pages=max(1, -(-total // lifecycle.REVIEW_PAGE_SIZE)),
-        quality_form=QualityForm())
+        "platform/index.html",
+        "platform/_review_results.html",
+        providers=None if wants_partial() else lifecycle.providers(),
+        records=records,
+        filters=filters,
+        show=filters.show_value,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // lifecycle.REVIEW_PAGE_SIZE)),
+        quality_form=QualityForm(),
+    )
 
 
 def _submitted() -> QualityForm:
@@ -47,8 +55,10 @@ def provider_quality(provider_id: int):
     form = _submitted()
     with failures_flashed():
         lifecycle.set_provider_quality_assured(current_user, provider, form.marked)
-        flash(f"{provider.name} is {'now' if provider.quality_assured else 'no longer'} marked as quality-assured",
-              "success")
+        flash(
+            f"{provider.name} is {'now' if provider.quality_assured else 'no longer'} marked as quality-assured",
+            "success",
+        )
     return redirect(url_for("platform.index"), code=303)
 
 
@@ -59,6 +69,9 @@ def record_quality(record_id: int):
     form = _submitted()
     with failures_flashed():
         lifecycle.set_quality_assured(current_user, record, form.marked)
-        flash(f"{record.code} version {record.version} is {'now' if record.quality_assured else 'no longer'} "
-              "marked as quality-assured", "success")
+        flash(
+            f"{record.code} version {record.version} is {'now' if record.quality_assured else 'no longer'} "
+            "marked as quality-assured",
+            "success",
+        )
     return redirect(url_for("platform.index", show=form.show.data or "waiting"), code=303)

@@ -1,5 +1,6 @@
 """Single sign-on: the org admin's settings page, and signing in through the organisation's
 OpenID Connect provider."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -32,14 +33,21 @@ def settings():
     if form.validate_on_submit():
         # A refusal naming a field is shown beside it, and linked to it from the error summary.
         with failures_on(form):
-            sso_settings.save_settings(current_user, org, issuer_url=form.issuer_url.data, client_id=form.client_id.data,
-                                       client_secret=form.client_secret.data,
-                                       allowed_domains=form.allowed_domains.data, enabled=form.enabled.data)
+            sso_settings.save_settings(
+                current_user,
+                org,
+                issuer_url=form.issuer_url.data,
+                client_id=form.client_id.data,
+                client_secret=form.client_secret.data,
+                allowed_domains=form.allowed_domains.data,
+                enabled=form.enabled.data,
+            )
             flash("Single sign-on settings saved", "success")
             return redirect(url_for("sso.settings"), code=303)
     form.client_secret.data = ""
-    return render_template("sso/settings.html", form=form, org=org, provider=provider,
-                           redirect_uri=sso.redirect_uri()), 422 if form.errors else 200
+    return render_template(
+        "sso/settings.html", form=form, org=org, provider=provider, redirect_uri=sso.redirect_uri()
+    ), 422 if form.errors else 200
 
 
 def _login_limit() -> str:
@@ -91,8 +99,12 @@ def callback():
     session.pop(SESSION_PROVIDER_KEY, None)
     login_user(result.user)
     switch_org(result.organisation.id)
-    flash(f"Welcome to {result.organisation.name}" if result.joined
-          else f"Signed in with {result.organisation.name}'s single sign-on", "success")
+    flash(
+        f"Welcome to {result.organisation.name}"
+        if result.joined
+        else f"Signed in with {result.organisation.name}'s single sign-on",
+        "success",
+    )
     return redirect(url_for("main.dashboard"), code=303)
 
 

@@ -3,6 +3,7 @@
 Each request to the batch page or its progress partial verifies the next few items (see
 app.services.verification.batches), so htmx polling and a plain refresh both move it on.
 """
+
 from __future__ import annotations
 
 from flask import current_app, make_response, redirect, render_template, url_for
@@ -32,11 +33,13 @@ def batch():
             # request limit Flask already enforces (413 beyond it).
             limit = current_app.config.get("MAX_CONTENT_LENGTH") or 10 * verification.max_upload_bytes()
             filename, content = form.upload(limit)
-            created = verification.create_batch(current_user, org, filename, content,
-                                                candidate_email=form.candidate_email.data)
+            created = verification.create_batch(
+                current_user, org, filename, content, candidate_email=form.candidate_email.data
+            )
             return redirect(url_for("verification.batch_detail", batch_id=created.id), code=303)
-    return render_template("verification/batch.html", form=form, org=org,
-                           recent=verification.recent_batches(org)), 422 if form.errors else 200
+    return render_template(
+        "verification/batch.html", form=form, org=org, recent=verification.recent_batches(org)
+    ), 422 if form.errors else 200
 
 
 def _batch(batch_id: int) -> VerificationBatch:
@@ -50,8 +53,12 @@ def batch_detail(batch_id: int):
     # A GET that writes: each poll verifies the next few items (committed with the request).
     chunk = int(current_app.config.get("VERIFY_BATCH_CHUNK", batches.CHUNK))
     verification.process_next(current_user, current_org(), found, count=chunk)
-    return render_partial_or_page("verification/batch_detail.html", "verification/_batch_progress.html",
-                                  batch=found, items=verification.items_of(found))
+    return render_partial_or_page(
+        "verification/batch_detail.html",
+        "verification/_batch_progress.html",
+        batch=found,
+        items=verification.items_of(found),
+    )
 
 
 @bp.get("/verifications/batches/<int:batch_id>.csv")

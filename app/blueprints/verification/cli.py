@@ -3,6 +3,7 @@
 Nothing is stored. With --json exactly one JSON object is printed; the exit status is 0
 only when the verdict is valid (1 otherwise, 2 when the input could not be read at all).
 """
+
 from __future__ import annotations
 
 import json
@@ -44,9 +45,18 @@ def verify_command(target: str, recipient: str | None, as_json: bool):
         data = _read(target)
     except click.UsageError as exc:
         if as_json:
-            click.echo(json.dumps({"verdict": "unverifiable", "format": "unknown", "issuer": {"id": None, "name": None},
-                                   "achievement": {"name": None}, "recipient_match": None,
-                                   "checks": [{"name": "input", "status": "fail", "detail": exc.message}]}))
+            click.echo(
+                json.dumps(
+                    {
+                        "verdict": "unverifiable",
+                        "format": "unknown",
+                        "issuer": {"id": None, "name": None},
+                        "achievement": {"name": None},
+                        "recipient_match": None,
+                        "checks": [{"name": "input", "status": "fail", "detail": exc.message}],
+                    }
+                )
+            )
         else:
             click.echo(f"Error: {exc.message}", err=True)
         sys.exit(2)
@@ -63,11 +73,15 @@ def _summary(payload: dict) -> str:
     issuer = payload.get("issuer") or {}
     achievement = payload.get("achievement") or {}
     match = {True: "matches", False: "DOES NOT MATCH", None: "not checked"}[payload.get("recipient_match")]
-    lines = [f"Verdict:     {payload['verdict'].upper()}",
-             f"Achievement: {achievement.get('name') or '(not given)'}",
-             f"Issuer:      {issuer.get('name') or '(no name)'} <{issuer.get('id') or 'unknown'}>",
-             f"Format:      {payload.get('format')}",
-             f"Recipient:   {match}", "", "Checks:"]
+    lines = [
+        f"Verdict:     {payload['verdict'].upper()}",
+        f"Achievement: {achievement.get('name') or '(not given)'}",
+        f"Issuer:      {issuer.get('name') or '(no name)'} <{issuer.get('id') or 'unknown'}>",
+        f"Format:      {payload.get('format')}",
+        f"Recipient:   {match}",
+        "",
+        "Checks:",
+    ]
     for check in payload.get("checks", []):
         lines.append(f"  [{STATUS_MARKS.get(check['status'], check['status'])}] {check['name']}: {check['detail']}")
     return "\n".join(lines)
@@ -77,8 +91,13 @@ verifications_group = click.Group("verifications", help="Stored verification res
 
 
 @verifications_group.command("purge-anonymous")
-@click.option("--days", default=30, show_default=True, type=click.IntRange(min=0),
-              help="Keep public-page results younger than this many days.")
+@click.option(
+    "--days",
+    default=30,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Keep public-page results younger than this many days.",
+)
 def purge_anonymous_command(days: int):
     """Delete results of the public verifier older than --days (run it daily from cron)."""
     count = verification.purge_anonymous(days)

@@ -1,5 +1,6 @@
 """Forms for verifying one badge (upload, paste or link) and for a batch, and the history's
 GET filters."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,18 +26,28 @@ class VerifyForm(FlaskForm):
     """Exactly one of file, pasted text or URL; `given()` says which is missing or extra."""
 
     credential_file = FileField(
-        "Upload a badge file", widget=GovFileInput(),
-        description="A badge image (PNG or SVG) with the badge baked in, a JSON file or a text file holding a JWT.")
+        "Upload a badge file",
+        widget=GovFileInput(),
+        description="A badge image (PNG or SVG) with the badge baked in, a JSON file or a text file holding a JWT.",
+    )
     credential_text = TextAreaField(
-        "Or paste the badge", widget=GovTextArea(), validators=[Optional()],
-        description="The badge's JSON, or a JWT (three parts separated by dots).")
+        "Or paste the badge",
+        widget=GovTextArea(),
+        validators=[Optional()],
+        description="The badge's JSON, or a JWT (three parts separated by dots).",
+    )
     credential_url = StringField(
-        "Or give the badge's web address", widget=GovTextInput(), validators=[Optional(), Length(max=2000)],
-        description="For example, https://badges.example.ac.uk/credentials/123")
+        "Or give the badge's web address",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=2000)],
+        description="For example, https://badges.example.ac.uk/credentials/123",
+    )
     recipient_email = EmailField(
-        "Candidate's email address (optional)", widget=GovTextInput(),
+        "Candidate's email address (optional)",
+        widget=GovTextInput(),
         validators=[Optional(), Length(max=320), Email(EMAIL_MESSAGE)],
-        description="We check the badge was awarded to this email address. It is never sent anywhere.")
+        description="We check the badge was awarded to this email address. It is never sent anywhere.",
+    )
     submit = SubmitField("Verify", widget=GovSubmitInput())
 
     def given(self) -> verification.VerificationInput:
@@ -49,7 +60,8 @@ class VerifyForm(FlaskForm):
             raise verification.VerificationInputError("Upload a badge file, paste the badge, or give its web address")
         if count > 1:
             raise verification.VerificationInputError(
-                "Give the badge one way only: upload a file, paste it, or give its web address")
+                "Give the badge one way only: upload a file, paste it, or give its web address"
+            )
         if _chosen(upload):
             content = upload.stream.read(verification.max_upload_bytes() + 1)
             return verification.input_from_upload(upload.filename, content)
@@ -60,12 +72,16 @@ class VerifyForm(FlaskForm):
 
 class BatchForm(FlaskForm):
     batch_file = FileField(
-        "Upload a CSV file or a zip file", widget=GovFileInput(),
+        "Upload a CSV file or a zip file",
+        widget=GovFileInput(),
         description="A CSV with two columns, candidate email and badge web address (a header row is optional), "
-                    "or a zip of badge files (at most 200 files).")
+        "or a zip of badge files (at most 200 files).",
+    )
     candidate_email = EmailField(
-        "Candidate's email address for every file in a zip (optional)", widget=GovTextInput(),
-        validators=[Optional(), Length(max=320), Email(EMAIL_MESSAGE)])
+        "Candidate's email address for every file in a zip (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=320), Email(EMAIL_MESSAGE)],
+    )
     submit = SubmitField("Start verifying", widget=GovSubmitInput())
 
     def upload(self, limit: int) -> tuple[str, bytes]:
@@ -87,9 +103,11 @@ class HistoryFilters:
     @classmethod
     def from_args(cls, args: MultiDict) -> HistoryFilters:
         verdict = args.get("verdict", "")
-        return cls(candidate=args.get("candidate", "").strip()[:320].lower(),
-                   verdict=verdict if verdict in VERDICT_LABELS else "",
-                   page=min(max(args.get("page", 1, type=int) or 1, 1), 100_000))
+        return cls(
+            candidate=args.get("candidate", "").strip()[:320].lower(),
+            verdict=verdict if verdict in VERDICT_LABELS else "",
+            page=min(max(args.get("page", 1, type=int) or 1, 1), 100_000),
+        )
 
     def query_args(self) -> dict[str, str]:
         """The filters as query arguments (without the page), for links that keep them."""

@@ -6,6 +6,7 @@ reached only through a 256-bit random token in its URL (so only whoever ran it h
 link). Achievement images are shown only when they are data: URLs or on this site: a
 remote image would tell its host who is looking at the badge, so it is linked, not loaded.
 """
+
 from __future__ import annotations
 
 from flask import abort, current_app, jsonify, make_response, redirect, render_template, request, url_for
@@ -44,8 +45,13 @@ def _verify(form: VerifyForm, organisation=None) -> Verification:
     """Verify what the (validated) form was given; VerificationInputError if it cannot be read."""
     given = form.given()
     return verification.run_verification(
-        given.data, recipient_email=form.recipient_email.data, source=given.source, organisation=organisation,
-        actor=current_user if organisation is not None else None, input_label=given.label)
+        given.data,
+        recipient_email=form.recipient_email.data,
+        source=given.source,
+        organisation=organisation,
+        actor=current_user if organisation is not None else None,
+        input_label=given.label,
+    )
 
 
 @bp.route("/verify", methods=["GET", "POST"])
@@ -73,9 +79,15 @@ def public_result(token: str):
     found = _public(token)
     if request.args.get("format") == "json":
         return _json(found)
-    return _no_store(render_template("verification/result.html", v=found, public=True,
-                                     json_url=url_for("verification.public_result_json", token=token),
-                                     pdf_url=url_for("verification.public_result_pdf", token=token)))
+    return _no_store(
+        render_template(
+            "verification/result.html",
+            v=found,
+            public=True,
+            json_url=url_for("verification.public_result_json", token=token),
+            pdf_url=url_for("verification.public_result_pdf", token=token),
+        )
+    )
 
 
 @bp.get("/verify/results/<token>.json")
@@ -112,6 +124,7 @@ def _pdf(found: Verification, verified_by: str):
 
 # ---- recruiters -------------------------------------------------------------------------
 
+
 @bp.get("/verifications")
 @require(Permission.VERIFICATIONS_RUN)
 def index():
@@ -119,8 +132,14 @@ def index():
     org = acting_org()
     filters = HistoryFilters.from_args(request.args)
     found = verification.history(org, candidate=filters.candidate, verdict=filters.verdict, page=filters.page)
-    return render_partial_or_page("verification/index.html", "verification/_history.html", org=org,
-                                  history=found, filters=filters, verdict_labels=VERDICT_LABELS)
+    return render_partial_or_page(
+        "verification/index.html",
+        "verification/_history.html",
+        org=org,
+        history=found,
+        filters=filters,
+        verdict_labels=VERDICT_LABELS,
+    )
 
 
 def _signed_in_person() -> str:
@@ -129,8 +148,7 @@ def _signed_in_person() -> str:
 
 @bp.route("/verifications/new", methods=["GET", "POST"])
 @require(Permission.VERIFICATIONS_RUN)
-@limiter.limit(lambda: current_app.config["VERIFY_SIGNED_IN_RATE_LIMIT"], key_func=_signed_in_person,
-               methods=["POST"])
+@limiter.limit(lambda: current_app.config["VERIFY_SIGNED_IN_RATE_LIMIT"], key_func=_signed_in_person, methods=["POST"])
 def new():
     org = acting_org()
     form = VerifyForm()
@@ -151,9 +169,13 @@ def result(verification_id: int):
     found = _own(verification_id)
     if request.args.get("format") == "json":
         return _json(found)
-    return render_template("verification/result.html", v=found, public=False,
-                           json_url=url_for("verification.result_json", verification_id=found.id),
-                           pdf_url=url_for("verification.result_pdf", verification_id=found.id))
+    return render_template(
+        "verification/result.html",
+        v=found,
+        public=False,
+        json_url=url_for("verification.result_json", verification_id=found.id),
+        pdf_url=url_for("verification.result_pdf", verification_id=found.id),
+    )
 
 
 @bp.get("/verifications/<int:verification_id>.json")

@@ -1,4 +1,5 @@
 """People in organisations: invitations, roles, removal; employer-provider partnerships."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -53,20 +54,30 @@ def _check_roles(org: Organisation, roles: list[str]) -> list[Role]:
 
 def members(org: Organisation) -> list[Membership]:
     """Active members of an organisation with their people loaded, by name."""
-    return list(db.session.scalars(
-        select(Membership).join(User, Membership.user_id == User.id)
-        .where(Membership.organisation_id == org.id, Membership.status == MembershipStatus.ACTIVE)
-        .options(db.joinedload(Membership.user))
-        .order_by(User.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(User, Membership.user_id == User.id)
+            .where(Membership.organisation_id == org.id, Membership.status == MembershipStatus.ACTIVE)
+            .options(db.joinedload(Membership.user))
+            .order_by(User.name)
+        )
+    )
 
 
 def pending_invitations(org: Organisation) -> list[Invitation]:
-    return list(db.session.scalars(
-        select(Invitation).where(Invitation.organisation_id == org.id, Invitation.accepted_at.is_(None),
-                                 Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow())
-        .order_by(Invitation.created_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Invitation)
+            .where(
+                Invitation.organisation_id == org.id,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+                Invitation.expires_at > utcnow(),
+            )
+            .order_by(Invitation.created_at.desc())
+        )
+    )
 
 
 def invite(actor: User, org: Organisation, email: str, roles: list[str], department: str | None = None) -> Invitation:
@@ -74,24 +85,44 @@ def invite(actor: User, org: Organisation, email: str, roles: list[str], departm
     email = email.strip().lower()
     chosen = _check_roles(org, roles)
     existing = db.session.scalar(
-        select(Membership).join(User, Membership.user_id == User.id)
-        .where(Membership.organisation_id == org.id, func.lower(User.email) == email,
-               Membership.status == MembershipStatus.ACTIVE))
+        select(Membership)
+        .join(User, Membership.user_id == User.id)
+        .where(
+            Membership.organisation_id == org.id,
+            func.lower(User.email) == email,
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+    )
     if existing:
         raise OrganisationError(f"{email} is already a member of {org.name}")
     token, token_hash = tokens.new_token()
     days = current_app.config["INVITATION_DAYS"]
-    invitation = Invitation(organisation_id=org.id, email=email, roles=",".join(chosen),
-                            department=department or None, token_hash=token_hash,
-                            invited_by_id=actor.id, expires_at=utcnow() + timedelta(days=days))
+    invitation = Invitation(
+        organisation_id=org.id,
+        email=email,
+        roles=",".join(chosen),
+        department=department or None,
+        token_hash=token_hash,
+        invited_by_id=actor.id,
+        expires_at=utcnow() + timedelta(days=days),
+    )
     db.session.add(invitation)
     db.session.flush()
-    audit.record(actor, "invitation.sent", invitation, f"Invited {email} as "
-                 + ", ".join(r.label for r in chosen), organisation=org, roles=list(chosen))
+    audit.record(
+        actor,
+        "invitation.sent",
+        invitation,
+        f"Invited {email} as " + ", ".join(r.label for r in chosen),
+        organisation=org,
+        roles=list(chosen),
+    )
     link = links.public_url(f"/invitations/{token}")
-    mail.send(email, f"You're invited to join {org.name} on Credwork",
-              f"{actor.name} has invited you to join {org.name} on Credwork as "
-              f"{', '.join(r.label for r in chosen)}.\n\nAccept within {days} days:\n{link}\n")
+    mail.send(
+        email,
+        f"You're invited to join {org.name} on Credwork",
+        f"{actor.name} has invited you to join {org.name} on Credwork as "
+        f"{', '.join(r.label for r in chosen)}.\n\nAccept within {days} days:\n{link}\n",
+    )
     return invitation
 
 
@@ -103,8 +134,9 @@ def find_invitation(token: str) -> Invitation | None:
     return invitation
 
 
-def accept_invitation(token: str, *, user: User | None, name: str | None = None,
-                      password: str | None = None) -> Membership:
+def accept_invitation(
+    token: str, *, user: User | None, name: str | None = None, password: str | None = None
+) -> Membership:
     """Accept an invitation, as the signed-in person (whose email must match) or by creating
     an account with a name and password."""
     invitation = find_invitation(token)
@@ -112,8 +144,9 @@ def accept_invitation(token: str, *, user: User | None, name: str | None = None,
         raise OrganisationError("This invitation has expired, been withdrawn or already been used")
     if user is not None:
         if user.email.lower() != invitation.email.lower():
-            raise OrganisationError(f"This invitation is for {invitation.email}. Sign out and "
-                                    "accept it with that account.")
+            raise OrganisationError(
+                f"This invitation is for {invitation.email}. Sign out and accept it with that account."
+            )
     else:
         existing = db.session.scalar(select(User).where(func.lower(User.email) == invitation.email))
         if existing is not None:
@@ -126,19 +159,30 @@ def accept_invitation(token: str, *, user: User | None, name: str | None = None,
         user = User(email=invitation.email, name=name.strip(), password_hash=hash_password(password or ""))
         db.session.add(user)
         db.session.flush()
-        audit.record(user, "user.registered", user, f"{user.email} created an account from an invitation",
-                     organisation=invitation.organisation_id)
+        audit.record(
+            user,
+            "user.registered",
+            user,
+            f"{user.email} created an account from an invitation",
+            organisation=invitation.organisation_id,
+        )
     membership = join(user, invitation.organisation, invitation.role_list, department=invitation.department)
     invitation.accepted_at = utcnow()
-    audit.record(user, "invitation.accepted", invitation, f"{user.email} joined {invitation.organisation.name}",
-                 organisation=invitation.organisation_id)
+    audit.record(
+        user,
+        "invitation.accepted",
+        invitation,
+        f"{user.email} joined {invitation.organisation.name}",
+        organisation=invitation.organisation_id,
+    )
     return membership
 
 
 def join(user: User, org: Organisation, roles: list[str], department: str | None = None) -> Membership:
     """Give `user` an active membership of `org` with at least `roles` (no audit: callers record why)."""
-    membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id,
-                                                            Membership.organisation_id == org.id))
+    membership = db.session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.organisation_id == org.id)
+    )
     if membership is None:
         membership = Membership(user_id=user.id, organisation_id=org.id, department=department)
         db.session.add(membership)
@@ -165,9 +209,15 @@ def change_roles(actor: User, membership: Membership, roles: list[str]) -> None:
     for role in chosen - before:
         membership.role_grants.append(RoleGrant(role=role))
     db.session.flush()
-    audit.record(actor, "membership.roles_changed", membership,
-                 f"Changed {membership.user.name}'s roles to " + ", ".join(sorted(r.label for r in chosen)),
-                 organisation=org, before=sorted(before), after=sorted(chosen))
+    audit.record(
+        actor,
+        "membership.roles_changed",
+        membership,
+        f"Changed {membership.user.name}'s roles to " + ", ".join(sorted(r.label for r in chosen)),
+        organisation=org,
+        before=sorted(before),
+        after=sorted(chosen),
+    )
 
 
 def remove_member(actor: User, membership: Membership) -> None:
@@ -178,8 +228,9 @@ def remove_member(actor: User, membership: Membership) -> None:
     membership.status = MembershipStatus.REMOVED
     membership.role_grants.clear()
     db.session.flush()
-    audit.record(actor, "membership.removed", membership, f"Removed {membership.user.name} from {org.name}",
-                 organisation=org)
+    audit.record(
+        actor, "membership.removed", membership, f"Removed {membership.user.name} from {org.name}", organisation=org
+    )
 
 
 def revoke_invitation(actor: User, invitation: Invitation) -> None:
@@ -191,29 +242,44 @@ def revoke_invitation(actor: User, invitation: Invitation) -> None:
 
 def _ensure_another_admin(org: Organisation, leaving: Membership) -> None:
     admins = db.session.scalar(
-        select(func.count(RoleGrant.id)).join(Membership)
-        .where(Membership.organisation_id == org.id, Membership.status == MembershipStatus.ACTIVE,
-               RoleGrant.role == Role.ORG_ADMIN, Membership.id != leaving.id))
+        select(func.count(RoleGrant.id))
+        .join(Membership)
+        .where(
+            Membership.organisation_id == org.id,
+            Membership.status == MembershipStatus.ACTIVE,
+            RoleGrant.role == Role.ORG_ADMIN,
+            Membership.id != leaving.id,
+        )
+    )
     if not admins:
         raise OrganisationError(f"{org.name} must keep at least one organisation admin")
 
 
 # --- partnerships ---------------------------------------------------------------------------
 
+
 def partnerships_of(org: Organisation) -> list[Partnership]:
-    return list(db.session.scalars(
-        select(Partnership).where(or_(Partnership.employer_id == org.id, Partnership.provider_id == org.id))
-        .options(db.joinedload(Partnership.employer), db.joinedload(Partnership.provider))
-        .order_by(Partnership.created_at.desc())))
+    return list(
+        db.session.scalars(
+            select(Partnership)
+            .where(or_(Partnership.employer_id == org.id, Partnership.provider_id == org.id))
+            .options(db.joinedload(Partnership.employer), db.joinedload(Partnership.provider))
+            .order_by(Partnership.created_at.desc())
+        )
+    )
 
 
 def possible_partners(org: Organisation) -> list[Organisation]:
     """Organisations of the other kind with no partnership with `org` yet (or a declined/ended one)."""
     other_kind = OrgKind.PROVIDER if org.is_employer else OrgKind.EMPLOYER
-    taken = {p.other_side(org.id).id for p in partnerships_of(org)
-             if p.status in (PartnershipStatus.REQUESTED, PartnershipStatus.ACTIVE)}
-    candidates = db.session.scalars(select(Organisation).where(Organisation.kind == other_kind)
-                                    .order_by(Organisation.name))
+    taken = {
+        p.other_side(org.id).id
+        for p in partnerships_of(org)
+        if p.status in (PartnershipStatus.REQUESTED, PartnershipStatus.ACTIVE)
+    }
+    candidates = db.session.scalars(
+        select(Organisation).where(Organisation.kind == other_kind).order_by(Organisation.name)
+    )
     return [o for o in candidates if o.id not in taken]
 
 
@@ -229,8 +295,9 @@ def request_partnership(actor: User, org: Organisation, other_id: int, message: 
     if other is None or other not in possible_partners(org):
         raise OrganisationError("Choose an organisation you do not already partner with")
     employer, provider = (org, other) if org.is_employer else (other, org)
-    partnership = db.session.scalar(select(Partnership).where(Partnership.employer_id == employer.id,
-                                                              Partnership.provider_id == provider.id))
+    partnership = db.session.scalar(
+        select(Partnership).where(Partnership.employer_id == employer.id, Partnership.provider_id == provider.id)
+    )
     if partnership is None:
         partnership = Partnership(employer_id=employer.id, provider_id=provider.id)
         db.session.add(partnership)
@@ -240,10 +307,12 @@ def request_partnership(actor: User, org: Organisation, other_id: int, message: 
     partnership.message = (message or "").strip() or None
     partnership.responded_at = None
     db.session.flush()
-    audit.record(actor, "partnership.requested", partnership, f"{org.name} asked {other.name} to partner",
-                 organisation=org)
-    audit.record(actor, "partnership.requested", partnership, f"{org.name} asked {other.name} to partner",
-                 organisation=other)
+    audit.record(
+        actor, "partnership.requested", partnership, f"{org.name} asked {other.name} to partner", organisation=org
+    )
+    audit.record(
+        actor, "partnership.requested", partnership, f"{org.name} asked {other.name} to partner", organisation=other
+    )
     return partnership
 
 
@@ -258,8 +327,13 @@ def respond_to_partnership(actor: User, org: Organisation, partnership: Partners
     verb = "accepted" if accept else "declined"
     other = partnership.other_side(org.id)
     for side in (org, other):
-        audit.record(actor, f"partnership.{verb}", partnership,
-                     f"{org.name} {verb} the partnership with {other.name}", organisation=side)
+        audit.record(
+            actor,
+            f"partnership.{verb}",
+            partnership,
+            f"{org.name} {verb} the partnership with {other.name}",
+            organisation=side,
+        )
 
 
 def end_partnership(actor: User, org: Organisation, partnership: Partnership) -> None:
@@ -269,5 +343,10 @@ def end_partnership(actor: User, org: Organisation, partnership: Partnership) ->
     partnership.responded_at = utcnow()
     other = partnership.other_side(org.id)
     for side in (org, other):
-        audit.record(actor, "partnership.ended", partnership, f"{org.name} ended the partnership with {other.name}",
-                     organisation=side)
+        audit.record(
+            actor,
+            "partnership.ended",
+            partnership,
+            f"{org.name} ended the partnership with {other.name}",
+            organisation=side,
+        )

@@ -1,4 +1,5 @@
 """Signing in, lockout after repeated failures, and password resets."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,8 +43,7 @@ def authenticate(email: str, password: str) -> SignInResult:
         return SignInResult(None, GENERIC_FAILURE)
     if user.locked_until and user.locked_until > now:
         minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        return SignInResult(None, f"Too many failed attempts. Try again in {minutes} minutes, "
-                                  "or reset your password.")
+        return SignInResult(None, f"Too many failed attempts. Try again in {minutes} minutes, or reset your password.")
     if not user.is_active_account or not verify_password(user.password_hash, password):
         user.failed_logins += 1
         config = current_app.config
@@ -67,19 +67,22 @@ def request_password_reset(email: str) -> None:
         return
     token, token_hash = tokens.new_token()
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    db.session.add(PasswordResetToken(user_id=user.id, token_hash=token_hash,
-                                      expires_at=utcnow() + timedelta(hours=hours)))
+    db.session.add(
+        PasswordResetToken(user_id=user.id, token_hash=token_hash, expires_at=utcnow() + timedelta(hours=hours))
+    )
     audit.record(None, "user.password_reset_requested", user, f"Password reset requested for {user.email}")
     link = links.public_url(f"/password/reset/{token}")
-    mail.send(user.email, "Reset your Credwork password",
-              f"Hello {user.name},\n\nUse this link within {hours} hours to choose a new password:\n"
-              f"{link}\n\nThe link works once. If you did not ask for it, ignore this email.\n")
+    mail.send(
+        user.email,
+        "Reset your Credwork password",
+        f"Hello {user.name},\n\nUse this link within {hours} hours to choose a new password:\n"
+        f"{link}\n\nThe link works once. If you did not ask for it, ignore this email.\n",
+    )
 
 
 def reset_token_user(token: str) -> PasswordResetToken | None:
     """The unused, unexpired reset record for a token, or None."""
-    record = db.session.scalar(
-        select(PasswordResetToken).where(PasswordResetToken.token_hash == tokens.digest(token)))
+    record = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == tokens.digest(token)))
     if record is None or record.used_at is not None or record.expires_at <= utcnow():
         return None
     return record
@@ -94,8 +97,11 @@ def reset_password(token: str, new_password: str) -> User:
     # Every outstanding link for this person stops working, not only the one used: an older
     # email left in an inbox must not be able to change the password again.
     now = utcnow()
-    for pending in db.session.scalars(select(PasswordResetToken).where(
-            PasswordResetToken.user_id == record.user_id, PasswordResetToken.used_at.is_(None))):
+    for pending in db.session.scalars(
+        select(PasswordResetToken).where(
+            PasswordResetToken.user_id == record.user_id, PasswordResetToken.used_at.is_(None)
+        )
+    ):
         pending.used_at = now
     audit.record(record.user, "user.password_reset", record.user, f"{record.user.email} reset their password")
     return record.user

@@ -7,6 +7,7 @@ ID token and link it to an account. Linking is deliberately narrow: an SSO sign-
 only a member of that organisation, or someone it has invited who has no other organisation;
 never an account another organisation relies on. Settings live in app.services.accounts.sso_settings.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ class SsoError(DomainError):
 
 # --- the organisation's provider -----------------------------------------------------------------------------
 
+
 def provider_for(org: Organisation) -> SsoProvider | None:
     """The organisation's SSO provider settings, if any."""
     return db.session.scalar(select(SsoProvider).where(SsoProvider.organisation_id == org.id))
@@ -60,6 +62,7 @@ def discovery_url(issuer: str) -> str:
 
 # --- starting a sign-in -------------------------------------------------------------------------
 
+
 def email_domain(email: str) -> str:
     return (email or "").strip().lower().rpartition("@")[2]
 
@@ -71,8 +74,10 @@ def provider_for_email(email: str) -> SsoProvider:
         for provider in db.session.scalars(select(SsoProvider).where(SsoProvider.enabled.is_(True))):
             if domain in provider.domain_list:
                 return provider
-    raise SsoError(f"No organisation uses single sign-on for {domain or 'that'} email addresses. "
-                   "Sign in with your email address and password instead.")
+    raise SsoError(
+        f"No organisation uses single sign-on for {domain or 'that'} email addresses. "
+        "Sign in with your email address and password instead."
+    )
 
 
 class _OidcApp(FlaskOAuth2App):
@@ -91,12 +96,17 @@ def oidc_client(provider: SsoProvider) -> FlaskOAuth2App:
     """A fresh Authlib client for this provider (built per request: settings may change)."""
     name = f"org-{provider.organisation_id}"
     client = _OidcApp(
-        FlaskIntegration(name), name,
+        FlaskIntegration(name),
+        name,
         client_id=provider.client_id,
         client_secret=secrets.decrypt(provider.client_secret_encrypted),
         server_metadata_url=discovery_url(provider.issuer_url),
-        client_kwargs={"scope": SCOPES, "code_challenge_method": "S256",
-                       "token_endpoint_auth_method": "client_secret_basic"})
+        client_kwargs={
+            "scope": SCOPES,
+            "code_challenge_method": "S256",
+            "token_endpoint_auth_method": "client_secret_basic",
+        },
+    )
     # Every call Authlib makes (discovery, token, JWKS) goes through the guarded transport.
     client.client_cls = session_class(current_app.config["SSO_ALLOW_PRIVATE_NETWORKS"])
     return client
@@ -105,17 +115,23 @@ def oidc_client(provider: SsoProvider) -> FlaskOAuth2App:
 def _load_metadata(client: FlaskOAuth2App, provider: SsoProvider) -> dict:
     metadata = client.load_server_metadata()
     if metadata.get("issuer") != provider.issuer_url:
-        raise SsoError("Your organisation's sign-in service describes itself with a different issuer "
-                       "than the one configured. Ask your organisation admin to check the settings.")
+        raise SsoError(
+            "Your organisation's sign-in service describes itself with a different issuer "
+            "than the one configured. Ask your organisation admin to check the settings."
+        )
     if not metadata["id_token_signing_alg_values_supported"]:
-        raise SsoError("Your organisation's sign-in service does not sign ID tokens in a way Credwork "
-                       "accepts (it must use public-key signatures such as RS256).")
+        raise SsoError(
+            "Your organisation's sign-in service does not sign ID tokens in a way Credwork "
+            "accepts (it must use public-key signatures such as RS256)."
+        )
     plain_http_ok = current_app.config["SSO_ALLOW_PRIVATE_NETWORKS"]
     for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
         scheme = urlsplit(str(metadata.get(key) or "")).scheme
         if scheme != "https" and not (scheme == "http" and plain_http_ok):
-            raise SsoError("Your organisation's sign-in service did not publish a secure "
-                           f"{key.replace('_', ' ')}. Ask your organisation admin to check the settings.")
+            raise SsoError(
+                "Your organisation's sign-in service did not publish a secure "
+                f"{key.replace('_', ' ')}. Ask your organisation admin to check the settings."
+            )
     return metadata
 
 
@@ -128,11 +144,14 @@ def authorization_redirect(provider: SsoProvider, email: str):
     except (RequestException, ValueError, OAuthError) as exc:
         if isinstance(exc, SsoError):
             raise
-        raise SsoError("We could not reach your organisation's sign-in service. Try again later, "
-                       "or sign in with your email address and password.") from exc
+        raise SsoError(
+            "We could not reach your organisation's sign-in service. Try again later, "
+            "or sign in with your email address and password."
+        ) from exc
 
 
 # --- completing a sign-in -------------------------------------------------------------------------
+
 
 @dataclass
 class SsoSignIn:
@@ -151,17 +170,25 @@ def verified_claims(provider: SsoProvider) -> dict:
     try:
         _load_metadata(client, provider)
         token = client.authorize_access_token(
-            claims_options={"iss": {"essential": True, "value": provider.issuer_url},
-                            "aud": {"essential": True, "value": provider.client_id},
-                            "exp": {"essential": True}, "nonce": {"essential": True}})
+            claims_options={
+                "iss": {"essential": True, "value": provider.issuer_url},
+                "aud": {"essential": True, "value": provider.client_id},
+                "exp": {"essential": True},
+                "nonce": {"essential": True},
+            }
+        )
     except OAuthError as exc:
-        raise SsoError("The sign-in could not be completed: it did not match a sign-in started here, "
-                       "or your organisation's sign-in service turned it down. Start again.") from exc
+        raise SsoError(
+            "The sign-in could not be completed: it did not match a sign-in started here, "
+            "or your organisation's sign-in service turned it down. Start again."
+        ) from exc
     except (JoseError, ValueError, KeyError, TypeError) as exc:  # a bad signature, claim or reply
         if isinstance(exc, SsoError):
             raise
-        raise SsoError("Your organisation's sign-in service sent an identity we could not verify. "
-                       "Start again, and ask your organisation admin if it keeps happening.") from exc
+        raise SsoError(
+            "Your organisation's sign-in service sent an identity we could not verify. "
+            "Start again, and ask your organisation admin if it keeps happening."
+        ) from exc
     except RequestException as exc:  # includes TransportRefused
         raise SsoError("We could not reach your organisation's sign-in service. Try again later.") from exc
     claims = token.get("userinfo")
@@ -175,13 +202,23 @@ def sign_in(provider: SsoProvider, claims: dict) -> SsoSignIn:
     org = provider.organisation
     email = str(claims.get("email") or "").strip().lower()
     if claims.get("email_verified") not in (True, "true"):
-        _refuse(provider, None, email, "email not verified",
-                "Your organisation's sign-in service has not verified your email address, so we "
-                "cannot use it to sign you in. Ask your IT team to verify it.")
+        _refuse(
+            provider,
+            None,
+            email,
+            "email not verified",
+            "Your organisation's sign-in service has not verified your email address, so we "
+            "cannot use it to sign you in. Ask your IT team to verify it.",
+        )
     if not email or email_domain(email) not in provider.domain_list:
-        _refuse(provider, None, email, "domain not allowed",
-                f"{org.name} does not use single sign-on for {email or 'that'} email address. "
-                "Sign in with your email address and password instead.")
+        _refuse(
+            provider,
+            None,
+            email,
+            "domain not allowed",
+            f"{org.name} does not use single sign-on for {email or 'that'} email address. "
+            "Sign in with your email address and password instead.",
+        )
     user = db.session.scalar(select(User).where(func.lower(User.email) == email))
     if user is not None and not user.is_active_account:
         _refuse(provider, user, email, "account disabled", "This account has been disabled.")
@@ -191,48 +228,84 @@ def sign_in(provider: SsoProvider, claims: dict) -> SsoSignIn:
         invitation = _pending_invitation(org, email)
         if invitation is None:
             why = "not a member" if user else "unknown email"
-            _refuse(provider, user, email, why,
-                    f"You do not have a Credwork account with {org.name}. Ask your organisation "
-                    "admin for an invitation.")
+            _refuse(
+                provider,
+                user,
+                email,
+                why,
+                f"You do not have a Credwork account with {org.name}. Ask your organisation admin for an invitation.",
+            )
         if user is not None and _belongs_elsewhere(user, org):
             # An admin chooses both the identity provider and who to invite, so linking here would
             # let one organisation's IdP sign in to an account another organisation relies on.
-            _refuse(provider, user, email, "account in another organisation",
-                    f"You already use Credwork with another organisation. To join {org.name} too, "
-                    "open the invitation email and accept it while signed in with your password. "
-                    f"After that you can sign in through {org.name}'s single sign-on.")
+            _refuse(
+                provider,
+                user,
+                email,
+                "account in another organisation",
+                f"You already use Credwork with another organisation. To join {org.name} too, "
+                "open the invitation email and accept it while signed in with your password. "
+                f"After that you can sign in through {org.name}'s single sign-on.",
+            )
         user = user or _create_user(email, claims, org)
         join(user, org, invitation.role_list, department=invitation.department)
         invitation.accepted_at = utcnow()
-        audit.record(user, "invitation.accepted", invitation,
-                     f"{user.email} joined {org.name} through single sign-on", organisation=org)
+        audit.record(
+            user,
+            "invitation.accepted",
+            invitation,
+            f"{user.email} joined {org.name} through single sign-on",
+            organisation=org,
+        )
         joined = True
     if user is None:  # a membership is always someone's
         raise SsoError("This sign-in could not be matched to an account. Start again.")
     user.last_login_at = utcnow()
     user.failed_logins = 0
     db.session.flush()
-    audit.record(user, "sso.signed_in", user, f"{user.email} signed in through single sign-on",
-                 organisation=org, issuer=provider.issuer_url, idp_subject=str(claims.get("sub", "")))
+    audit.record(
+        user,
+        "sso.signed_in",
+        user,
+        f"{user.email} signed in through single sign-on",
+        organisation=org,
+        issuer=provider.issuer_url,
+        idp_subject=str(claims.get("sub", "")),
+    )
     return SsoSignIn(user=user, organisation=org, joined=joined)
 
 
 def _active_membership(user: User, org: Organisation) -> Membership | None:
-    return db.session.scalar(select(Membership).where(
-        Membership.user_id == user.id, Membership.organisation_id == org.id,
-        Membership.status == MembershipStatus.ACTIVE))
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.user_id == user.id,
+            Membership.organisation_id == org.id,
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+    )
 
 
 def _belongs_elsewhere(user: User, org: Organisation) -> bool:
-    return db.session.scalar(select(Membership.id).where(
-        Membership.user_id == user.id, Membership.organisation_id != org.id,
-        Membership.status == MembershipStatus.ACTIVE).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(Membership.id)
+            .where(
+                Membership.user_id == user.id,
+                Membership.organisation_id != org.id,
+                Membership.status == MembershipStatus.ACTIVE,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _pending_invitation(org: Organisation, email: str) -> Invitation | None:
     candidates = db.session.scalars(
-        select(Invitation).where(Invitation.organisation_id == org.id, func.lower(Invitation.email) == email)
-        .order_by(Invitation.created_at.desc()))
+        select(Invitation)
+        .where(Invitation.organisation_id == org.id, func.lower(Invitation.email) == email)
+        .order_by(Invitation.created_at.desc())
+    )
     return next((i for i in candidates if i.state == "pending"), None)
 
 
@@ -241,15 +314,20 @@ def _create_user(email: str, claims: dict, org: Organisation) -> User:
     user = User(email=email, name=name[:200], password_hash=None)
     db.session.add(user)
     db.session.flush()
-    audit.record(user, "user.registered", user, f"{email} created an account through single sign-on",
-                 organisation=org)
+    audit.record(user, "user.registered", user, f"{email} created an account through single sign-on", organisation=org)
     return user
 
 
 def _refuse(provider: SsoProvider, user: User | None, email: str, reason: str, message: str) -> NoReturn:
-    audit.record(user, "sso.refused", provider,
-                 f"Refused single sign-on for {email or 'an unknown email'}: {reason}",
-                 organisation=provider.organisation_id, email=email, reason=reason)
+    audit.record(
+        user,
+        "sso.refused",
+        provider,
+        f"Refused single sign-on for {email or 'an unknown email'}: {reason}",
+        organisation=provider.organisation_id,
+        email=email,
+        reason=reason,
+    )
     raise SsoRefused(message)
 
 
@@ -257,6 +335,11 @@ def record_failure(provider: SsoProvider, error: SsoError) -> None:
     """Audit a sign-in that failed before we knew who it was (unreachable or misconfigured
     provider, wrong state, untrustworthy ID token), so the org admin can see why."""
     cause = error.__cause__
-    audit.record(None, "sso.failed", provider, "A single sign-on attempt failed: "
-                 + (f"{type(cause).__name__}: {cause}" if cause else str(error))[:300],
-                 organisation=provider.organisation_id, reason=type(cause).__name__ if cause else "error")
+    audit.record(
+        None,
+        "sso.failed",
+        provider,
+        "A single sign-on attempt failed: " + (f"{type(cause).__name__}: {cause}" if cause else str(error))[:300],
+        organisation=provider.organisation_id,
+        reason=type(cause).__name__ if cause else "error",
+    )

@@ -3,6 +3,7 @@
 The client secret is write-only: stored encrypted (app.security.secrets), never shown or
 logged; a blank secret on edit keeps the stored one.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -29,7 +30,9 @@ def check_issuer(url: str) -> str:
         parts = urlsplit(url)
         parts.port  # noqa: B018 (raises on a malformed port)
     except ValueError:
-        raise SsoError("Enter the issuer URL in the correct format, like https://login.example.com", field="issuer_url") from None
+        raise SsoError(
+            "Enter the issuer URL in the correct format, like https://login.example.com", field="issuer_url"
+        ) from None
     if parts.scheme != "https" and not (parts.scheme == "http" and allow_private):
         raise SsoError("The issuer URL must start with https://", field="issuer_url")
     if not parts.hostname or parts.username or parts.password:
@@ -64,8 +67,16 @@ def parse_domains(text: str) -> list[str]:
     return domains
 
 
-def save_settings(actor: User, org: Organisation, *, issuer_url: str, client_id: str,
-                  client_secret: str | None, allowed_domains: str, enabled: bool) -> SsoProvider:
+def save_settings(
+    actor: User,
+    org: Organisation,
+    *,
+    issuer_url: str,
+    client_id: str,
+    client_secret: str | None,
+    allowed_domains: str,
+    enabled: bool,
+) -> SsoProvider:
     """Create or update the organisation's provider. A blank secret keeps the stored one."""
     if org.kind not in ("employer", "provider"):
         raise SsoError("Only employers and providers can set up single sign-on")
@@ -91,10 +102,18 @@ def save_settings(actor: User, org: Organisation, *, issuer_url: str, client_id:
     provider.enabled = bool(enabled)
     db.session.flush()
     state = "on" if provider.enabled else "off"
-    audit.record(actor, "sso.configured" if created else "sso.updated", provider,
-                 f"{'Set up' if created else 'Changed'} single sign-on with {issuer} for "
-                 f"{', '.join(domains)} (turned {state})", organisation=org, issuer=issuer,
-                 client_id=client_id, domains=domains, enabled=provider.enabled, secret_changed=bool(secret))
+    audit.record(
+        actor,
+        "sso.configured" if created else "sso.updated",
+        provider,
+        f"{'Set up' if created else 'Changed'} single sign-on with {issuer} for {', '.join(domains)} (turned {state})",
+        organisation=org,
+        issuer=issuer,
+        client_id=client_id,
+        domains=domains,
+        enabled=provider.enabled,
+        secret_changed=bool(secret),
+    )
     return provider
 
 
@@ -104,6 +123,8 @@ def _check_domains_unclaimed(org: Organisation, domains: list[str]) -> None:
     for other in others:
         taken = set(domains) & set(other.domain_list)
         if taken:
-            raise SsoError(f"{sorted(taken)[0]} already signs in through another organisation's "
-                           "single sign-on. Contact Credwork support if it belongs to you.",
-                           field="allowed_domains")
+            raise SsoError(
+                f"{sorted(taken)[0]} already signs in through another organisation's "
+                "single sign-on. Contact Credwork support if it belongs to you.",
+                field="allowed_domains",
+            )

@@ -7,6 +7,7 @@ set, and it connects to exactly the address it checked, so a second DNS answer c
 in an internal host between the check and the connection. Authlib's requests-based OAuth2
 session is kept; only its connection pool is replaced.
 """
+
 from __future__ import annotations
 
 import functools
@@ -45,8 +46,8 @@ def _public_socket(conn) -> socket.socket:
         if reason:
             raise NewConnectionError(conn, f"refused to contact {conn.host}: {text} is {reason}")
     return urllib3_connection.create_connection(
-        (addresses[0], conn.port), conn.timeout, source_address=conn.source_address,
-        socket_options=conn.socket_options)
+        (addresses[0], conn.port), conn.timeout, source_address=conn.source_address, socket_options=conn.socket_options
+    )
 
 
 class _PublicHTTPConnection(HTTPConnection):

@@ -1,4 +1,5 @@
 """Writing the audit log. Every state change in a service calls `record`."""
+
 from __future__ import annotations
 
 from contextvars import ContextVar, Token

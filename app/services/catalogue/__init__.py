@@ -5,6 +5,7 @@ search and full-text index, the Open Badges documents of a record, and the gloss
 Outside the package, import a named submodule (`from app.services.catalogue import lifecycle`)
 or the names below.
 """
+
 from app.services.catalogue import (
     documents,
     fields,
@@ -18,6 +19,14 @@ from app.services.catalogue.import_export import CatalogueImportError
 from app.services.catalogue.lifecycle import CatalogueError, level_from_scqf
 
 __all__ = [
-    "CatalogueError", "CatalogueImportError", "documents", "fields", "glossary", "import_export",
-    "level_from_scqf", "lifecycle", "search", "search_index",
+    "CatalogueError",
+    "CatalogueImportError",
+    "documents",
+    "fields",
+    "glossary",
+    "import_export",
+    "level_from_scqf",
+    "lifecycle",
+    "search",
+    "search_index",
 ]

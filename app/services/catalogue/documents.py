@@ -1,6 +1,7 @@
 """A published micro-credential as machine-readable documents at stable URLs: an Open Badges
 3.0 Achievement (JSON-LD) and an Open Badges 2.0 BadgeClass, plus the provider's OB 2.0
 issuer Profile and a plain SVG badge image. Pure functions of the record and its URLs."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,8 +10,7 @@ from xml.sax.saxutils import escape
 
 from app.models import MicroCredential, Organisation
 
-OB3_CONTEXT = ["https://www.w3.org/ns/credentials/v2",
-               "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+OB3_CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 ESCO_FRAMEWORK = "ESCO (European Skills, Competences, Qualifications and Occupations)"
 
@@ -60,13 +60,17 @@ def achievement(record: MicroCredential, links: RecordLinks) -> dict:
         "inLanguage": record.language,
         "criteria": {"id": links.page, "narrative": criteria_narrative(record)},
         "image": {"id": links.image, "type": "Image", "caption": record.title},
-        "creator": {"id": links.issuer, "type": ["Profile"], "name": record.provider.name,
-                    "url": links.provider_page},
+        "creator": {"id": links.issuer, "type": ["Profile"], "name": record.provider.name, "url": links.provider_page},
         "tag": tags(record),
         "alignment": [
-            {"type": ["Alignment"], "targetName": skill.label, "targetUrl": skill.uri,
-             "targetDescription": skill.description or skill.label,
-             "targetFramework": ESCO_FRAMEWORK, "targetType": "ceasn:Competency"}
+            {
+                "type": ["Alignment"],
+                "targetName": skill.label,
+                "targetUrl": skill.uri,
+                "targetDescription": skill.description or skill.label,
+                "targetFramework": ESCO_FRAMEWORK,
+                "targetType": "ceasn:Competency",
+            }
             for skill in record.skills
         ],
     }
@@ -89,8 +93,12 @@ def badge_class(record: MicroCredential, links: RecordLinks) -> dict:
         "issuer": links.issuer,
         "tags": tags(record),
         "alignment": [
-            {"targetName": skill.label, "targetUrl": skill.uri,
-             "targetDescription": skill.description or skill.label, "targetFramework": ESCO_FRAMEWORK}
+            {
+                "targetName": skill.label,
+                "targetUrl": skill.uri,
+                "targetDescription": skill.description or skill.label,
+                "targetFramework": ESCO_FRAMEWORK,
+            }
             for skill in record.skills
         ],
     }
@@ -98,8 +106,13 @@ def badge_class(record: MicroCredential, links: RecordLinks) -> dict:
 
 def issuer_profile(provider: Organisation, profile_url: str, page_url: str) -> dict:
     """The provider as an OB 2.0 issuer Profile."""
-    profile = {"@context": OB2_CONTEXT, "type": "Issuer", "id": profile_url, "name": provider.name,
-               "url": provider.website or page_url}
+    profile = {
+        "@context": OB2_CONTEXT,
+        "type": "Issuer",
+        "id": profile_url,
+        "name": provider.name,
+        "url": provider.website or page_url,
+    }
     if provider.email_domain:
         profile["email"] = f"badges@{provider.email_domain}"
     return profile

@@ -4,6 +4,7 @@
 and one plain-English message per bad field. List-like fields accept a list or text split
 on new lines, ";" or "|", so the form and the CSV template read the same way.
 """
+
 from __future__ import annotations
 
 import re
@@ -145,18 +146,28 @@ def clean(raw: dict) -> tuple[dict, list[str], dict[str, str]]:
 def as_form(record) -> dict:
     """A version's fields as the form shows them (lists one item per line)."""
     return {
-        "code": record.code, "title": record.title, "summary": record.summary,
+        "code": record.code,
+        "title": record.title,
+        "summary": record.summary,
         "learning_outcomes": "\n".join(record.learning_outcomes or []),
-        "scqf_level": str(record.scqf_level or ""), "scqf_credits": str(record.scqf_credits or ""),
+        "scqf_level": str(record.scqf_level or ""),
+        "scqf_credits": str(record.scqf_credits or ""),
         "notional_hours": "" if record.scqf_credits else str(record.notional_hours or ""),
-        "eqf_level": str(record.eqf_level or ""), "mode": record.mode,
+        "eqf_level": str(record.eqf_level or ""),
+        "mode": record.mode,
         "duration_weeks": str(record.duration_weeks or ""),
         "price": format_price(record.price_pence),
-        "funding": list(record.funding or []), "start_dates": "\n".join(record.start_dates or []),
-        "entry_requirements": record.entry_requirements or "", "assessment_type": record.assessment_type,
-        "supervision": record.supervision or "", "grading": record.grading or "",
-        "qa_type": record.qa_type, "qa_body": record.qa_body or "",
+        "funding": list(record.funding or []),
+        "start_dates": "\n".join(record.start_dates or []),
+        "entry_requirements": record.entry_requirements or "",
+        "assessment_type": record.assessment_type,
+        "supervision": record.supervision or "",
+        "grading": record.grading or "",
+        "qa_type": record.qa_type,
+        "qa_body": record.qa_body or "",
         "stackable_into": "\n".join(f"{s['qualification']}: {s['credits']}" for s in record.stackable_into or []),
-        "skills": [s.uri for s in record.skills], "further_information": record.further_information or "",
-        "language": record.language, "country": record.country,
+        "skills": [s.uri for s in record.skills],
+        "further_information": record.further_information or "",
+        "language": record.language,
+        "country": record.country,
     }

@@ -2,6 +2,7 @@
 
 Screens explain a term where it is used with `hint(slug)` and link to /glossary#slug.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,10 +28,13 @@ def _load(path: str) -> dict[str, Term]:
     entries = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
     terms = {}
     for entry in entries:
-        terms[entry["slug"]] = Term(term=entry["term"], slug=entry["slug"],
-                                    definition=" ".join(str(entry["definition"]).split()),
-                                    see_also=tuple(entry.get("see_also") or ()),
-                                    source=entry.get("source") or "")
+        terms[entry["slug"]] = Term(
+            term=entry["term"],
+            slug=entry["slug"],
+            definition=" ".join(str(entry["definition"]).split()),
+            see_also=tuple(entry.get("see_also") or ()),
+            source=entry.get("source") or "",
+        )
     return terms
 
 

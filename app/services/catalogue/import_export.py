@@ -1,5 +1,6 @@
 """A provider's catalogue in and out: CSV import (all-or-nothing, errors by row), CSV and JSON
 export. The JSON shape is the one seeds/demo/catalogue.json uses, so exports load back."""
+
 from __future__ import annotations
 
 import csv
@@ -14,24 +15,60 @@ from app.services.catalogue import lifecycle
 from app.services.catalogue.fields import clean, format_price
 
 CSV_COLUMNS = [
-    "code", "title", "summary", "learning_outcomes", "scqf_level", "scqf_credits", "notional_hours",
-    "eqf_level", "mode", "duration_weeks", "price", "funding", "start_dates", "entry_requirements",
-    "assessment_type", "supervision", "grading", "qa_type", "qa_body", "stackable_into", "skills",
-    "further_information", "language", "country",
+    "code",
+    "title",
+    "summary",
+    "learning_outcomes",
+    "scqf_level",
+    "scqf_credits",
+    "notional_hours",
+    "eqf_level",
+    "mode",
+    "duration_weeks",
+    "price",
+    "funding",
+    "start_dates",
+    "entry_requirements",
+    "assessment_type",
+    "supervision",
+    "grading",
+    "qa_type",
+    "qa_body",
+    "stackable_into",
+    "skills",
+    "further_information",
+    "language",
+    "country",
 ]
 MAX_ROWS = 5000
 EXAMPLE_ROW = {
-    "code": "FC-DATA150", "title": "Spreadsheets for Data Analysis",
+    "code": "FC-DATA150",
+    "title": "Spreadsheets for Data Analysis",
     "summary": "Clean, analyse and chart workplace data in a spreadsheet.",
     "learning_outcomes": "Clean and structure a data set | Summarise data with formulas and pivot tables",
-    "scqf_level": "6", "scqf_credits": "8", "notional_hours": "", "eqf_level": "", "mode": "online",
-    "duration_weeks": "6", "price": "295.00", "funding": "fwdf;employer", "start_dates": "2027-02-01;2027-09-06",
-    "entry_requirements": "Basic computer skills", "assessment_type": "Practical project",
-    "supervision": "unsupervised-no-id", "grading": "Pass or fail", "qa_type": "credit-rated",
-    "qa_body": "Forthside College", "stackable_into": "HNC Computing: 8",
-    "skills": ("http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be;"
-               "http://data.europa.eu/esco/skill/2b92a5b2-6758-4ee3-9fb4-b6387a55cc8f"),
-    "further_information": "", "language": "en", "country": "GB-SCT",
+    "scqf_level": "6",
+    "scqf_credits": "8",
+    "notional_hours": "",
+    "eqf_level": "",
+    "mode": "online",
+    "duration_weeks": "6",
+    "price": "295.00",
+    "funding": "fwdf;employer",
+    "start_dates": "2027-02-01;2027-09-06",
+    "entry_requirements": "Basic computer skills",
+    "assessment_type": "Practical project",
+    "supervision": "unsupervised-no-id",
+    "grading": "Pass or fail",
+    "qa_type": "credit-rated",
+    "qa_body": "Forthside College",
+    "stackable_into": "HNC Computing: 8",
+    "skills": (
+        "http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be;"
+        "http://data.europa.eu/esco/skill/2b92a5b2-6758-4ee3-9fb4-b6387a55cc8f"
+    ),
+    "further_information": "",
+    "language": "en",
+    "country": "GB-SCT",
 }
 
 
@@ -73,8 +110,9 @@ def import_csv(actor, provider: Organisation, content: str, *, publish: bool = F
         records = list(reader)  # reads the header too; MAX_IMPORT_BYTES bounds the size
     except csv.Error as exc:
         # e.g. a quote never closed makes the rest of the file one field, past the csv limit
-        raise CatalogueImportError([(reader.line_num, f"The file cannot be read as CSV ({exc}): "
-                                                      "check for a quote that is not closed")]) from None
+        raise CatalogueImportError(
+            [(reader.line_num, f"The file cannot be read as CSV ({exc}): check for a quote that is not closed")]
+        ) from None
     missing = {"code", "title"} - set(reader.fieldnames or [])
     if missing:
         raise CatalogueImportError([(1, "The header row must include: " + ", ".join(CSV_COLUMNS))])
@@ -125,29 +163,46 @@ def import_csv(actor, provider: Organisation, content: str, *, publish: bool = F
             if publish:
                 lifecycle.publish(actor, record)
                 outcome.published.append(code)
-    audit.record(actor, "catalogue.import", provider,
-                 f"Imported {outcome.total} micro-credential(s) from CSV", organisation=provider,
-                 created=outcome.created, new_versions=outcome.new_versions, updated=outcome.updated,
-                 published=outcome.published)
+    audit.record(
+        actor,
+        "catalogue.import",
+        provider,
+        f"Imported {outcome.total} micro-credential(s) from CSV",
+        organisation=provider,
+        created=outcome.created,
+        new_versions=outcome.new_versions,
+        updated=outcome.updated,
+        published=outcome.published,
+    )
     return outcome
 
 
 def record_to_row(record: MicroCredential) -> dict:
     """One version as a CSV row in the template's columns."""
     return {
-        "code": record.code, "title": record.title, "summary": record.summary,
+        "code": record.code,
+        "title": record.title,
+        "summary": record.summary,
         "learning_outcomes": " | ".join(record.learning_outcomes or []),
-        "scqf_level": record.scqf_level, "scqf_credits": record.scqf_credits or "",
-        "notional_hours": record.notional_hours, "eqf_level": record.eqf_level or "",
-        "mode": record.mode, "duration_weeks": record.duration_weeks or "",
+        "scqf_level": record.scqf_level,
+        "scqf_credits": record.scqf_credits or "",
+        "notional_hours": record.notional_hours,
+        "eqf_level": record.eqf_level or "",
+        "mode": record.mode,
+        "duration_weeks": record.duration_weeks or "",
         "price": format_price(record.price_pence),
-        "funding": ";".join(record.funding or []), "start_dates": ";".join(record.start_dates or []),
-        "entry_requirements": record.entry_requirements or "", "assessment_type": record.assessment_type,
-        "supervision": record.supervision or "", "grading": record.grading or "",
-        "qa_type": record.qa_type, "qa_body": record.qa_body or "",
+        "funding": ";".join(record.funding or []),
+        "start_dates": ";".join(record.start_dates or []),
+        "entry_requirements": record.entry_requirements or "",
+        "assessment_type": record.assessment_type,
+        "supervision": record.supervision or "",
+        "grading": record.grading or "",
+        "qa_type": record.qa_type,
+        "qa_body": record.qa_body or "",
         "stackable_into": ";".join(f"{s['qualification']}: {s['credits']}" for s in record.stackable_into or []),
         "skills": ";".join(s.uri for s in record.skills),
-        "further_information": record.further_information or "", "language": record.language,
+        "further_information": record.further_information or "",
+        "language": record.language,
         "country": record.country,
     }
 
@@ -181,27 +236,43 @@ def _from_spreadsheet(value):
 def record_to_json(record: MicroCredential) -> dict:
     """One version in the seeds/demo/catalogue.json shape (plus version and timestamps)."""
     return {
-        "provider": record.provider.slug, "code": record.code, "version": record.version,
-        "status": record.status, "title": record.title, "summary": record.summary,
-        "learning_outcomes": list(record.learning_outcomes or []), "scqf_level": record.scqf_level,
-        "scqf_credits": record.scqf_credits, "notional_hours": record.notional_hours,
-        "eqf_level": record.eqf_level, "mode": record.mode, "duration_weeks": record.duration_weeks,
-        "price_pence": record.price_pence, "funding": list(record.funding or []),
-        "start_dates": list(record.start_dates or []), "entry_requirements": record.entry_requirements,
-        "assessment_type": record.assessment_type, "supervision": record.supervision,
+        "provider": record.provider.slug,
+        "code": record.code,
+        "version": record.version,
+        "status": record.status,
+        "title": record.title,
+        "summary": record.summary,
+        "learning_outcomes": list(record.learning_outcomes or []),
+        "scqf_level": record.scqf_level,
+        "scqf_credits": record.scqf_credits,
+        "notional_hours": record.notional_hours,
+        "eqf_level": record.eqf_level,
+        "mode": record.mode,
+        "duration_weeks": record.duration_weeks,
+        "price_pence": record.price_pence,
+        "funding": list(record.funding or []),
+        "start_dates": list(record.start_dates or []),
+        "entry_requirements": record.entry_requirements,
+        "assessment_type": record.assessment_type,
+        "supervision": record.supervision,
         "grading": record.grading,
         "quality_assurance": {"type": record.qa_type, "body": record.qa_body},
-        "stackable_into": list(record.stackable_into or []), "skills": [s.uri for s in record.skills],
-        "further_information": record.further_information, "language": record.language,
-        "country": record.country, "quality_assured": record.quality_assured,
+        "stackable_into": list(record.stackable_into or []),
+        "skills": [s.uri for s in record.skills],
+        "further_information": record.further_information,
+        "language": record.language,
+        "country": record.country,
+        "quality_assured": record.quality_assured,
         "published_at": record.published_at.isoformat() if record.published_at else None,
     }
 
 
 def export_json(provider: Organisation) -> dict:
     """The provider's catalogue (newest version of each record) as JSON."""
-    return {"providers": [{"slug": provider.slug, "name": provider.name}],
-            "micro_credentials": [record_to_json(r) for r in lifecycle.latest_versions(provider)]}
+    return {
+        "providers": [{"slug": provider.slug, "name": provider.name}],
+        "micro_credentials": [record_to_json(r) for r in lifecycle.latest_versions(provider)],
+    }
 
 
 def values_from_json(item: dict) -> dict:

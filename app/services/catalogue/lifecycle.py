@@ -4,6 +4,7 @@ Editing a published version makes a new draft version; publishing it retires the
 replaces. Every change is audited. Validation of the record's fields lives in
 app.services.catalogue.fields so the form and the CSV import say exactly the same things.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -16,10 +17,28 @@ from app.services import audit  # Content columns copied when a new version is m
 from app.services.catalogue import search_index as hub_index
 
 CONTENT_FIELDS = (
-    "title", "summary", "learning_outcomes", "scqf_level", "scqf_credits", "notional_hours",
-    "eqf_level", "mode", "duration_weeks", "price_pence", "funding", "start_dates",
-    "entry_requirements", "assessment_type", "supervision", "grading", "qa_type", "qa_body",
-    "stackable_into", "further_information", "language", "country",
+    "title",
+    "summary",
+    "learning_outcomes",
+    "scqf_level",
+    "scqf_credits",
+    "notional_hours",
+    "eqf_level",
+    "mode",
+    "duration_weeks",
+    "price_pence",
+    "funding",
+    "start_dates",
+    "entry_requirements",
+    "assessment_type",
+    "supervision",
+    "grading",
+    "qa_type",
+    "qa_body",
+    "stackable_into",
+    "further_information",
+    "language",
+    "country",
 )
 
 
@@ -45,27 +64,34 @@ def published():
 
 def versions_of(provider_id: int, code: str) -> list[MicroCredential]:
     """Every version of one record, newest first."""
-    return list(db.session.scalars(
-        select(MicroCredential).where(MicroCredential.provider_id == provider_id,
-                                      MicroCredential.code == code)
-        .order_by(MicroCredential.version.desc())))
+    return list(
+        db.session.scalars(
+            select(MicroCredential)
+            .where(MicroCredential.provider_id == provider_id, MicroCredential.code == code)
+            .order_by(MicroCredential.version.desc())
+        )
+    )
 
 
 def provider_by_slug(slug: str) -> Organisation | None:
     """A provider by its public slug (the hub's URLs name providers this way)."""
-    return db.session.scalar(select(Organisation).where(Organisation.slug == slug,
-                                                        Organisation.kind == OrgKind.PROVIDER))
+    return db.session.scalar(
+        select(Organisation).where(Organisation.slug == slug, Organisation.kind == OrgKind.PROVIDER)
+    )
 
 
 def versions_for_viewer(provider_id: int, code: str, viewer, *, public_only: bool) -> list[MicroCredential]:
     """The versions of one record someone may see, newest first, skills loaded: published and
     retired ones for everyone (only those when `public_only`), plus the viewer's own drafts."""
     visible = MicroCredential.visible_to(None if public_only else viewer)
-    return list(db.session.scalars(
-        select(MicroCredential)
-        .where(MicroCredential.provider_id == provider_id, MicroCredential.code == code.upper(), visible)
-        .options(selectinload(MicroCredential.skills))
-        .order_by(MicroCredential.version.desc())))
+    return list(
+        db.session.scalars(
+            select(MicroCredential)
+            .where(MicroCredential.provider_id == provider_id, MicroCredential.code == code.upper(), visible)
+            .options(selectinload(MicroCredential.skills))
+            .order_by(MicroCredential.version.desc())
+        )
+    )
 
 
 def current_version(provider_id: int, code: str) -> MicroCredential | None:
@@ -84,14 +110,20 @@ def open_draft(provider_id: int, code: str) -> MicroCredential | None:
 
 def latest_versions(provider: Organisation) -> list[MicroCredential]:
     """The provider's records, newest version of each code, ordered by code."""
-    newest = (select(MicroCredential.code, func.max(MicroCredential.version).label("v"))
-              .where(MicroCredential.provider_id == provider.id)
-              .group_by(MicroCredential.code).subquery())
-    return list(db.session.scalars(
-        select(MicroCredential)
-        .join(newest, (MicroCredential.code == newest.c.code) & (MicroCredential.version == newest.c.v))
+    newest = (
+        select(MicroCredential.code, func.max(MicroCredential.version).label("v"))
         .where(MicroCredential.provider_id == provider.id)
-        .order_by(MicroCredential.code)))
+        .group_by(MicroCredential.code)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            select(MicroCredential)
+            .join(newest, (MicroCredential.code == newest.c.code) & (MicroCredential.version == newest.c.v))
+            .where(MicroCredential.provider_id == provider.id)
+            .order_by(MicroCredential.code)
+        )
+    )
 
 
 def skills_by_uri(uris: list[str]) -> dict[str, Skill]:
@@ -108,13 +140,25 @@ def create_draft(actor, provider: Organisation, code: str, values: dict, skills:
         raise CatalogueError("Enter a code for the micro-credential")
     if versions_of(provider.id, code):
         raise CatalogueError(f"{provider.name} already has a micro-credential with code {code}")
-    record = MicroCredential(provider_id=provider.id, code=code, version=1,
-                             status=RecordStatus.DRAFT, created_by_id=getattr(actor, "id", None))
+    record = MicroCredential(
+        provider_id=provider.id,
+        code=code,
+        version=1,
+        status=RecordStatus.DRAFT,
+        created_by_id=getattr(actor, "id", None),
+    )
     _apply(record, values, skills, provider)
     db.session.add(record)
     db.session.flush()
-    audit.record(actor, "micro_credential.create", record, f"Created draft {code}: {record.title}",
-                 organisation=provider, code=code, version=1)
+    audit.record(
+        actor,
+        "micro_credential.create",
+        record,
+        f"Created draft {code}: {record.title}",
+        organisation=provider,
+        code=code,
+        version=1,
+    )
     return record
 
 
@@ -124,9 +168,15 @@ def update_draft(actor, record: MicroCredential, values: dict, skills: list[Skil
         raise CatalogueError("Only a draft can be changed; edit the published version to make a new draft")
     _apply(record, values, skills, record.provider)
     db.session.flush()
-    audit.record(actor, "micro_credential.update", record,
-                 f"Edited draft {record.code} version {record.version}",
-                 organisation=record.provider_id, code=record.code, version=record.version)
+    audit.record(
+        actor,
+        "micro_credential.update",
+        record,
+        f"Edited draft {record.code} version {record.version}",
+        organisation=record.provider_id,
+        code=record.code,
+        version=record.version,
+    )
     return record
 
 
@@ -136,18 +186,28 @@ def new_version(actor, record: MicroCredential) -> MicroCredential:
     for existing in versions:
         if existing.status == RecordStatus.DRAFT:
             return existing
-    draft = MicroCredential(provider_id=record.provider_id, code=record.code,
-                            version=versions[0].version + 1, status=RecordStatus.DRAFT,
-                            created_by_id=getattr(actor, "id", None),
-                            **{f: _copy(getattr(record, f)) for f in CONTENT_FIELDS})
+    draft = MicroCredential(
+        provider_id=record.provider_id,
+        code=record.code,
+        version=versions[0].version + 1,
+        status=RecordStatus.DRAFT,
+        created_by_id=getattr(actor, "id", None),
+        **{f: _copy(getattr(record, f)) for f in CONTENT_FIELDS},
+    )
     draft.skills = list(record.skills)
     draft.search_text = record.search_text
     db.session.add(draft)
     db.session.flush()
-    audit.record(actor, "micro_credential.new_version", draft,
-                 f"Started version {draft.version} of {draft.code} from version {record.version}",
-                 organisation=record.provider_id, code=record.code, version=draft.version,
-                 from_version=record.version)
+    audit.record(
+        actor,
+        "micro_credential.new_version",
+        draft,
+        f"Started version {draft.version} of {draft.code} from version {record.version}",
+        organisation=record.provider_id,
+        code=record.code,
+        version=draft.version,
+        from_version=record.version,
+    )
     return draft
 
 
@@ -160,16 +220,28 @@ def publish(actor, record: MicroCredential) -> MicroCredential:
     for previous in versions_of(record.provider_id, record.code):
         if previous.status == RecordStatus.PUBLISHED:
             _retire(previous)
-            audit.record(actor, "micro_credential.retire", previous,
-                         f"Retired {previous.code} version {previous.version}: replaced by version {record.version}",
-                         organisation=record.provider_id, code=record.code, version=previous.version)
+            audit.record(
+                actor,
+                "micro_credential.retire",
+                previous,
+                f"Retired {previous.code} version {previous.version}: replaced by version {record.version}",
+                organisation=record.provider_id,
+                code=record.code,
+                version=previous.version,
+            )
     record.status = RecordStatus.PUBLISHED
     record.published_at = utcnow()
     db.session.flush()
     hub_index.index_record(record)
-    audit.record(actor, "micro_credential.publish", record,
-                 f"Published {record.code} version {record.version}: {record.title}",
-                 organisation=record.provider_id, code=record.code, version=record.version)
+    audit.record(
+        actor,
+        "micro_credential.publish",
+        record,
+        f"Published {record.code} version {record.version}: {record.title}",
+        organisation=record.provider_id,
+        code=record.code,
+        version=record.version,
+    )
     return record
 
 
@@ -178,9 +250,15 @@ def retire(actor, record: MicroCredential) -> MicroCredential:
     if record.status != RecordStatus.PUBLISHED:
         raise CatalogueError("Only a published micro-credential can be retired")
     _retire(record)
-    audit.record(actor, "micro_credential.retire", record,
-                 f"Retired {record.code} version {record.version}",
-                 organisation=record.provider_id, code=record.code, version=record.version)
+    audit.record(
+        actor,
+        "micro_credential.retire",
+        record,
+        f"Retired {record.code} version {record.version}",
+        organisation=record.provider_id,
+        code=record.code,
+        version=record.version,
+    )
     return record
 
 
@@ -189,9 +267,15 @@ def discard_draft(actor, record: MicroCredential) -> None:
     point at them), so only drafts can go."""
     if record.status != RecordStatus.DRAFT:
         raise CatalogueError("Only a draft can be discarded; retire a published micro-credential instead")
-    audit.record(actor, "micro_credential.discard", record,
-                 f"Discarded draft {record.code} version {record.version}",
-                 organisation=record.provider_id, code=record.code, version=record.version)
+    audit.record(
+        actor,
+        "micro_credential.discard",
+        record,
+        f"Discarded draft {record.code} version {record.version}",
+        organisation=record.provider_id,
+        code=record.code,
+        version=record.version,
+    )
     db.session.delete(record)
     db.session.flush()
 
@@ -202,9 +286,14 @@ def set_quality_assured(actor, record: MicroCredential, assured: bool) -> MicroC
         raise CatalogueError("Only a published micro-credential can be marked")
     record.quality_assured = assured
     db.session.flush()
-    audit.record(actor, "micro_credential.quality_assured" if assured else "micro_credential.quality_removed",
-                 record, f"{'Marked' if assured else 'Unmarked'} {record.code} version {record.version} "
-                 f"as quality-assured", organisation=record.provider_id, assured=assured)
+    audit.record(
+        actor,
+        "micro_credential.quality_assured" if assured else "micro_credential.quality_removed",
+        record,
+        f"{'Marked' if assured else 'Unmarked'} {record.code} version {record.version} as quality-assured",
+        organisation=record.provider_id,
+        assured=assured,
+    )
     return record
 
 
@@ -214,18 +303,28 @@ def set_provider_quality_assured(actor, provider: Organisation, assured: bool) -
         raise CatalogueError("Only providers can be marked as quality-assured")
     provider.quality_assured = assured
     db.session.flush()
-    audit.record(actor, "provider.quality_assured" if assured else "provider.quality_removed", provider,
-                 f"{'Marked' if assured else 'Unmarked'} {provider.name} as a quality-assured provider",
-                 organisation=provider, assured=assured)
+    audit.record(
+        actor,
+        "provider.quality_assured" if assured else "provider.quality_removed",
+        provider,
+        f"{'Marked' if assured else 'Unmarked'} {provider.name} as a quality-assured provider",
+        organisation=provider,
+        assured=assured,
+    )
     return provider
 
 
 def search_text_for(record: MicroCredential, provider: Organisation | None = None) -> str:
     """The text the hub's full-text search reads besides the title."""
     provider = provider or record.provider
-    parts = [record.code, record.summary or "", *(record.learning_outcomes or []),
-             *(s.label for s in record.skills), provider.name if provider else "",
-             *(q.get("qualification", "") for q in record.stackable_into or [])]
+    parts = [
+        record.code,
+        record.summary or "",
+        *(record.learning_outcomes or []),
+        *(s.label for s in record.skills),
+        provider.name if provider else "",
+        *(q.get("qualification", "") for q in record.stackable_into or []),
+    ]
     return "\n".join(p for p in parts if p)
 
 
@@ -258,8 +357,9 @@ def own_record(provider: Organisation | None, record_id) -> MicroCredential | No
         key = int(record_id)
     except (TypeError, ValueError):
         return None
-    return db.session.scalar(select(MicroCredential).where(MicroCredential.id == key,
-                                                           MicroCredential.provider_id == provider.id))
+    return db.session.scalar(
+        select(MicroCredential).where(MicroCredential.id == key, MicroCredential.provider_id == provider.id)
+    )
 
 
 def all_skills() -> list[Skill]:
@@ -272,8 +372,9 @@ REVIEW_PAGE_SIZE = 50
 
 def providers() -> list[Organisation]:
     """Every provider organisation, by name (for the platform's quality-assurance page)."""
-    return list(db.session.scalars(select(Organisation).where(Organisation.kind == "provider")
-                                   .order_by(Organisation.name)))
+    return list(
+        db.session.scalars(select(Organisation).where(Organisation.kind == "provider").order_by(Organisation.name))
+    )
 
 
 def provider_by_id(provider_id) -> Organisation | None:
@@ -293,5 +394,7 @@ def published_for_review(assured: bool | None, page: int) -> tuple[list[MicroCre
     records = db.session.scalars(
         stmt.options(db.joinedload(MicroCredential.provider))
         .order_by(MicroCredential.published_at.desc(), MicroCredential.id.desc())
-        .limit(REVIEW_PAGE_SIZE).offset((max(page, 1) - 1) * REVIEW_PAGE_SIZE)).all()
+        .limit(REVIEW_PAGE_SIZE)
+        .offset((max(page, 1) - 1) * REVIEW_PAGE_SIZE)
+    ).all()
     return list(records), total or 0

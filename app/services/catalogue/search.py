@@ -4,6 +4,7 @@ full-text search (chosen by the database dialect), with filters, sorting and pag
 The index itself (SQLite FTS5 tables, PostgreSQL's stored tsvector) is kept by
 app.services.catalogue.search_index. Each page costs a fixed number of queries.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,15 +20,25 @@ from app.models import MicroCredential, Organisation, RecordStatus, Skill
 from app.models.catalogue import FTS_TABLE, FTS_WORDS_TABLE, FUNDING, MODES, micro_credential_skills
 
 PAGE_SIZE = 20
-SORTS = {"relevance": "Best match", "title": "Title (A to Z)", "price": "Price (lowest first)",
-         "price-desc": "Price (highest first)", "level": "SCQF level (lowest first)",
-         "level-desc": "SCQF level (highest first)"}
-QA_FILTERS = {"assured": "Quality-assured by Credwork", "credit-rated": "Credit-rated",
-              "internal": "Internal quality assurance", "none": "No formal quality assurance"}
+SORTS = {
+    "relevance": "Best match",
+    "title": "Title (A to Z)",
+    "price": "Price (lowest first)",
+    "price-desc": "Price (highest first)",
+    "level": "SCQF level (lowest first)",
+    "level-desc": "SCQF level (highest first)",
+}
+QA_FILTERS = {
+    "assured": "Quality-assured by Credwork",
+    "credit-rated": "Credit-rated",
+    "internal": "Internal quality assurance",
+    "none": "No formal quality assurance",
+}
 # PostgreSQL's 'english' configuration drops these; SQLite's FTS5 does not, so the SQLite
 # query drops them too and both databases answer the same question.
-STOP_WORDS = frozenset("a an and are as at be by for from in into is it of on or the to with "
-                       "your you this that these those".split())
+STOP_WORDS = frozenset(
+    "a an and are as at be by for from in into is it of on or the to with your you this that these those".split()
+)
 _TERM = re.compile(r"\w+", re.UNICODE)
 _LAST_WORD = re.compile(r"(?:^|\s)(\w+)$", re.UNICODE)
 
@@ -69,12 +80,15 @@ class HubFilters:
         return cls(
             q=(args.get("q") or "").strip()[:200],
             skill=_int(args.get("skill"), 1),
-            level_min=_int(args.get("level_min"), 1, 12), level_max=_int(args.get("level_max"), 1, 12),
-            credits_min=_int(args.get("credits_min"), 0), credits_max=_int(args.get("credits_max"), 0),
+            level_min=_int(args.get("level_min"), 1, 12),
+            level_max=_int(args.get("level_max"), 1, 12),
+            credits_min=_int(args.get("credits_min"), 0),
+            credits_max=_int(args.get("credits_max"), 0),
             credit=args.get("credit") if args.get("credit") in ("yes", "no") else "",
             mode=[m for m in getlist("mode") if m in MODES],
             provider=(args.get("provider") or "").strip()[:80],
-            price_min=_int(args.get("price_min"), 0), price_max=_int(args.get("price_max"), 0),
+            price_min=_int(args.get("price_min"), 0),
+            price_max=_int(args.get("price_max"), 0),
             qa=args.get("qa") if args.get("qa") in QA_FILTERS else "",
             funding=args.get("funding") if args.get("funding") in FUNDING else "",
             sort=args.get("sort") if args.get("sort") in SORTS else "",
@@ -91,8 +105,7 @@ class HubFilters:
         """The filters as URL parameters (empty ones left out), for links and pagination."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
-        return {k: v for k, v in values.items()
-                if v not in ("", None, []) and not (k == "page" and v == 1)}
+        return {k: v for k, v in values.items() if v not in ("", None, []) and not (k == "page" and v == 1)}
 
 
 @dataclass
@@ -112,10 +125,20 @@ def dialect() -> str:
 
 # What a results page shows; loading only these keeps the sort narrow (it is most of the cost).
 LISTED_COLUMNS = (
-    MicroCredential.id, MicroCredential.provider_id, MicroCredential.code, MicroCredential.version,
-    MicroCredential.status, MicroCredential.title, MicroCredential.summary, MicroCredential.scqf_level,
-    MicroCredential.scqf_credits, MicroCredential.notional_hours, MicroCredential.mode,
-    MicroCredential.price_pence, MicroCredential.quality_assured, MicroCredential.qa_type,
+    MicroCredential.id,
+    MicroCredential.provider_id,
+    MicroCredential.code,
+    MicroCredential.version,
+    MicroCredential.status,
+    MicroCredential.title,
+    MicroCredential.summary,
+    MicroCredential.scqf_level,
+    MicroCredential.scqf_credits,
+    MicroCredential.notional_hours,
+    MicroCredential.mode,
+    MicroCredential.price_pence,
+    MicroCredential.quality_assured,
+    MicroCredential.qa_type,
 )
 
 
@@ -132,15 +155,23 @@ def search(filters: HubFilters) -> HubPage:
     total = db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(MicroCredential.id).subquery()))
     orders: dict[str, list[Any]] = {
         "relevance": [rank] if rank is not None else [MicroCredential.title],
-        "title": [MicroCredential.title], "price": [MicroCredential.price_pence],
-        "price-desc": [MicroCredential.price_pence.desc()], "level": [MicroCredential.scqf_level],
+        "title": [MicroCredential.title],
+        "price": [MicroCredential.price_pence],
+        "price-desc": [MicroCredential.price_pence.desc()],
+        "level": [MicroCredential.scqf_level],
         "level-desc": [MicroCredential.scqf_level.desc()],
     }
     order = orders[filters.effective_sort]
-    records = db.session.scalars(
-        stmt.options(load_only(*LISTED_COLUMNS), joinedload(MicroCredential.provider))
-        .order_by(*order, MicroCredential.title, MicroCredential.id)
-        .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)).unique().all()
+    records = (
+        db.session.scalars(
+            stmt.options(load_only(*LISTED_COLUMNS), joinedload(MicroCredential.provider))
+            .order_by(*order, MicroCredential.title, MicroCredential.id)
+            .limit(PAGE_SIZE)
+            .offset((filters.page - 1) * PAGE_SIZE)
+        )
+        .unique()
+        .all()
+    )
     return HubPage(list(records), total or 0, filters.page)
 
 
@@ -164,13 +195,14 @@ def _match(stmt, q: str):
     if dialect() == "postgresql":
         english: Any = literal_column("'english'::regconfig")
         last_word = _LAST_WORD.search(q)
-        head = q[:last_word.start(1)] if prefix and last_word else q
+        head = q[: last_word.start(1)] if prefix and last_word else q
         query: Any = func.websearch_to_tsquery(english, head)
         if prefix:
             # The prefix is a \w+ word, so it cannot carry tsquery operators. Stemmed, it finds
             # other forms of a finished word; unstemmed ('simple'), a word still being typed.
             typed = func.to_tsquery(english, prefix + ":*").op("||")(
-                func.to_tsquery(literal_column("'simple'::regconfig"), prefix + ":*"))
+                func.to_tsquery(literal_column("'simple'::regconfig"), prefix + ":*")
+            )
             query = query.op("&&")(typed)
         vector = MicroCredential.search_vector
         return stmt.where(vector.op("@@")(query)), func.ts_rank_cd(vector, query).desc()
@@ -179,10 +211,11 @@ def _match(stmt, q: str):
 
 def _fts_hits(table: str, fts_query: str, name: str):
     """(id, score) rows of one FTS5 table matching `fts_query`; lower scores rank higher."""
-    return (select(literal_column("rowid").label("id"),
-                   literal_column(f"bm25({table}, 10.0, 1.0)").label("score"))
-            .select_from(text(table))
-            .where(text(f"{table} MATCH :{name}").bindparams(**{name: fts_query})))
+    return (
+        select(literal_column("rowid").label("id"), literal_column(f"bm25({table}, 10.0, 1.0)").label("score"))
+        .select_from(text(table))
+        .where(text(f"{table} MATCH :{name}").bindparams(**{name: fts_query}))
+    )
 
 
 def _materialized(stmt, name: str):
@@ -218,8 +251,13 @@ def _sqlite_match(stmt, q: str, prefix: str | None):
 def _filtered(stmt, f: HubFilters):
     mc = MicroCredential
     if f.skill:
-        stmt = stmt.where(mc.id.in_(select(micro_credential_skills.c.micro_credential_id)
-                                    .where(micro_credential_skills.c.skill_id == f.skill)))
+        stmt = stmt.where(
+            mc.id.in_(
+                select(micro_credential_skills.c.micro_credential_id).where(
+                    micro_credential_skills.c.skill_id == f.skill
+                )
+            )
+        )
     if f.level_min:
         stmt = stmt.where(mc.scqf_level >= f.level_min)
     if f.level_max:
@@ -256,21 +294,35 @@ def _option_statements():
     # Correlated EXISTS probes (one index lookup per provider or skill) rather than collecting
     # every published record's links: the cost follows the framework's size, not the catalogue's.
     published = MicroCredential.status == RecordStatus.PUBLISHED
-    providers = (select(Organisation.slug, Organisation.name)
-                 .where(Organisation.kind == "provider",
-                        select(MicroCredential.id)
-                        .where(MicroCredential.provider_id == Organisation.id, published).exists())
-                 .order_by(Organisation.name))
-    skills = (select(Skill.id, Skill.label)
-              .where(select(micro_credential_skills.c.skill_id)
-                     .join(MicroCredential, MicroCredential.id == micro_credential_skills.c.micro_credential_id)
-                     .where(micro_credential_skills.c.skill_id == Skill.id, published).exists())
-              .order_by(Skill.label))
+    providers = (
+        select(Organisation.slug, Organisation.name)
+        .where(
+            Organisation.kind == "provider",
+            select(MicroCredential.id).where(MicroCredential.provider_id == Organisation.id, published).exists(),
+        )
+        .order_by(Organisation.name)
+    )
+    skills = (
+        select(Skill.id, Skill.label)
+        .where(
+            select(micro_credential_skills.c.skill_id)
+            .join(MicroCredential, MicroCredential.id == micro_credential_skills.c.micro_credential_id)
+            .where(micro_credential_skills.c.skill_id == Skill.id, published)
+            .exists()
+        )
+        .order_by(Skill.label)
+    )
     return providers, skills
 
 
 def filter_options() -> dict:
     """Providers and skills that appear on the hub, for the filter form (two queries)."""
     providers, skills = _option_statements()
-    return {"providers": db.session.execute(providers).all(), "skills": db.session.execute(skills).all(),
-            "modes": MODES, "funding": FUNDING, "qa": QA_FILTERS, "sorts": SORTS}
+    return {
+        "providers": db.session.execute(providers).all(),
+        "skills": db.session.execute(skills).all(),
+        "modes": MODES,
+        "funding": FUNDING,
+        "qa": QA_FILTERS,
+        "sorts": SORTS,
+    }

@@ -7,11 +7,21 @@ sources and the money ledger), `queries` (lists, dashboards, records, CSV), `bul
 approval), `notify` (emails after each transition), `pdf` (reports), `people` (who is who in a
 request). Other layers use them through this package: `cpd.workflow.act(...)`.
 """
+
 from app.services.cpd import budgets, bulk, notify, pdf, people, queries, requests, workflow
 from app.services.cpd.budgets import CpdError, NotEnoughBudget
 from app.services.cpd.requests import CourseDetails
 
 __all__ = [
-    "CourseDetails", "CpdError", "NotEnoughBudget", "budgets", "bulk", "notify", "pdf", "people", "queries",
-    "requests", "workflow",
+    "CourseDetails",
+    "CpdError",
+    "NotEnoughBudget",
+    "budgets",
+    "bulk",
+    "notify",
+    "pdf",
+    "people",
+    "queries",
+    "requests",
+    "workflow",
 ]

@@ -6,6 +6,7 @@ budget row and the funding-source-year row (SELECT ... FOR UPDATE on PostgreSQL,
 same order: budget first, then funding source, so two approvals cannot deadlock) and checks the
 headroom while holding the lock. The CHECK constraints on both tables are the backstop.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -31,6 +32,7 @@ class NotEnoughBudget(CpdError):
 # -- financial years -------------------------------------------------------------------------
 # The arithmetic is app.domain.calendar's; this deployment's start month is read here, once.
 
+
 def start_month() -> int:
     return int(current_app.config.get("FINANCIAL_YEAR_START_MONTH", calendar.DEFAULT_FINANCIAL_YEAR_START_MONTH))
 
@@ -45,7 +47,7 @@ def this_financial_year() -> int:
 
 
 def financial_year_label(year: int) -> str:
-    """"2026-27" for an April start; "2026" when the financial year is the calendar year."""
+    """ "2026-27" for an April start; "2026" when the financial year is the calendar year."""
     return calendar.financial_year_label(year, start_month())
 
 
@@ -56,6 +58,7 @@ def financial_year_bounds(year: int) -> tuple[date, date]:
 
 # -- budgets and funding sources -------------------------------------------------------------
 
+
 def save_budget(actor, org, department: str, financial_year: int, allocated_pence: int) -> CpdBudget:
     """Create or change a department's budget for a year; never below what is already used."""
     department = (department or "").strip()
@@ -63,37 +66,56 @@ def save_budget(actor, org, department: str, financial_year: int, allocated_penc
         raise CpdError("Enter the department or cost centre")
     if allocated_pence < 0:
         raise CpdError("The budget cannot be negative")
-    budget = _lock_one(select(CpdBudget).where(
-        CpdBudget.organisation_id == org.id, CpdBudget.department == department,
-        CpdBudget.financial_year == financial_year))
+    budget = _lock_one(
+        select(CpdBudget).where(
+            CpdBudget.organisation_id == org.id,
+            CpdBudget.department == department,
+            CpdBudget.financial_year == financial_year,
+        )
+    )
     used = 0 if budget is None else budget.committed_pence + budget.spent_pence
     if allocated_pence < used:
-        raise CpdError(f"{department} has already committed or spent {format_pounds(used)} in "
-                       f"{financial_year_label(financial_year)}; the budget cannot be less than that")
+        raise CpdError(
+            f"{department} has already committed or spent {format_pounds(used)} in "
+            f"{financial_year_label(financial_year)}; the budget cannot be less than that"
+        )
     before = None if budget is None else budget.allocated_pence
     if budget is None:
-        budget = CpdBudget(organisation_id=org.id, department=department,
-                           financial_year=financial_year, committed_pence=0, spent_pence=0)
+        budget = CpdBudget(
+            organisation_id=org.id,
+            department=department,
+            financial_year=financial_year,
+            committed_pence=0,
+            spent_pence=0,
+        )
         db.session.add(budget)
     budget.allocated_pence = allocated_pence
     db.session.flush()
-    audit.record(actor, "cpd.budget_saved", budget,
-                 f"Set the {department} CPD budget for {financial_year_label(financial_year)} to "
-                 f"{format_pounds(allocated_pence)}", organisation=org, before_pence=before,
-                 after_pence=allocated_pence)
+    audit.record(
+        actor,
+        "cpd.budget_saved",
+        budget,
+        f"Set the {department} CPD budget for {financial_year_label(financial_year)} to "
+        f"{format_pounds(allocated_pence)}",
+        organisation=org,
+        before_pence=before,
+        after_pence=allocated_pence,
+    )
     return budget
 
 
-def save_funding_source(actor, org, name: str, kind: str, notes: str | None = None,
-                        source: FundingSource | None = None) -> FundingSource:
+def save_funding_source(
+    actor, org, name: str, kind: str, notes: str | None = None, source: FundingSource | None = None
+) -> FundingSource:
     """Create a funding source, or rename/describe an existing one."""
     name = (name or "").strip()
     if not name:
         raise CpdError("Enter a name for the funding source")
     if kind not in {k.value for k in FundingKind}:
         raise CpdError("Choose the kind of funding source")
-    clash = db.session.scalar(select(FundingSource).where(
-        FundingSource.organisation_id == org.id, FundingSource.name == name))
+    clash = db.session.scalar(
+        select(FundingSource).where(FundingSource.organisation_id == org.id, FundingSource.name == name)
+    )
     if clash is not None and clash is not source:
         raise CpdError(f"There is already a funding source called {name}")
     created = source is None
@@ -102,8 +124,14 @@ def save_funding_source(actor, org, name: str, kind: str, notes: str | None = No
         db.session.add(source)
     source.name, source.kind, source.notes = name, kind, (notes or None)
     db.session.flush()
-    audit.record(actor, "cpd.funding_source_saved", source,
-                 f"{'Added' if created else 'Changed'} the funding source {name}", organisation=org, kind=kind)
+    audit.record(
+        actor,
+        "cpd.funding_source_saved",
+        source,
+        f"{'Added' if created else 'Changed'} the funding source {name}",
+        organisation=org,
+        kind=kind,
+    )
     return source
 
 
@@ -111,41 +139,72 @@ def save_funding_cap(actor, source: FundingSource, financial_year: int, cap_penc
     """Set a funding source's cap for a year; never below what is already used."""
     if cap_pence < 0:
         raise CpdError("The cap cannot be negative")
-    row = _lock_one(select(FundingSourceYear).where(
-        FundingSourceYear.funding_source_id == source.id, FundingSourceYear.financial_year == financial_year))
+    row = _lock_one(
+        select(FundingSourceYear).where(
+            FundingSourceYear.funding_source_id == source.id, FundingSourceYear.financial_year == financial_year
+        )
+    )
     used = 0 if row is None else row.committed_pence + row.spent_pence
     if cap_pence < used:
-        raise CpdError(f"{source.name} has already committed or spent {format_pounds(used)} in "
-                       f"{financial_year_label(financial_year)}; the cap cannot be less than that")
+        raise CpdError(
+            f"{source.name} has already committed or spent {format_pounds(used)} in "
+            f"{financial_year_label(financial_year)}; the cap cannot be less than that"
+        )
     if row is None:
-        row = FundingSourceYear(funding_source_id=source.id, organisation_id=source.organisation_id,
-                                financial_year=financial_year, committed_pence=0, spent_pence=0)
+        row = FundingSourceYear(
+            funding_source_id=source.id,
+            organisation_id=source.organisation_id,
+            financial_year=financial_year,
+            committed_pence=0,
+            spent_pence=0,
+        )
         db.session.add(row)
     row.cap_pence = cap_pence
     db.session.flush()
-    audit.record(actor, "cpd.funding_cap_saved", source,
-                 f"Set the {source.name} cap for {financial_year_label(financial_year)} to {format_pounds(cap_pence)}",
-                 organisation=source.organisation_id, financial_year=financial_year, cap_pence=cap_pence)
+    audit.record(
+        actor,
+        "cpd.funding_cap_saved",
+        source,
+        f"Set the {source.name} cap for {financial_year_label(financial_year)} to {format_pounds(cap_pence)}",
+        organisation=source.organisation_id,
+        financial_year=financial_year,
+        cap_pence=cap_pence,
+    )
     return row
 
 
 def budgets_for(org, financial_year: int) -> list[CpdBudget]:
-    return list(db.session.scalars(select(CpdBudget).where(
-        CpdBudget.organisation_id == org.id, CpdBudget.financial_year == financial_year)
-        .order_by(CpdBudget.department)))
+    return list(
+        db.session.scalars(
+            select(CpdBudget)
+            .where(CpdBudget.organisation_id == org.id, CpdBudget.financial_year == financial_year)
+            .order_by(CpdBudget.department)
+        )
+    )
 
 
 def funding_years_for(org, financial_year: int) -> list[FundingSourceYear]:
-    return list(db.session.scalars(
-        select(FundingSourceYear).join(FundingSource)
-        .where(FundingSourceYear.organisation_id == org.id, FundingSourceYear.financial_year == financial_year,
-               FundingSource.active.is_(True))
-        .options(db.joinedload(FundingSourceYear.funding_source)).order_by(FundingSource.name)))
+    return list(
+        db.session.scalars(
+            select(FundingSourceYear)
+            .join(FundingSource)
+            .where(
+                FundingSourceYear.organisation_id == org.id,
+                FundingSourceYear.financial_year == financial_year,
+                FundingSource.active.is_(True),
+            )
+            .options(db.joinedload(FundingSourceYear.funding_source))
+            .order_by(FundingSource.name)
+        )
+    )
 
 
 def funding_sources_for(org) -> list[FundingSource]:
-    return list(db.session.scalars(select(FundingSource).where(FundingSource.organisation_id == org.id)
-                                   .order_by(FundingSource.name)))
+    return list(
+        db.session.scalars(
+            select(FundingSource).where(FundingSource.organisation_id == org.id).order_by(FundingSource.name)
+        )
+    )
 
 
 def years_in_use(org) -> list[int]:
@@ -156,6 +215,7 @@ def years_in_use(org) -> list[int]:
 
 
 # -- the ledger ------------------------------------------------------------------------------
+
 
 def commit(budget_id: int, funding_year_id: int, amount: int) -> tuple[CpdBudget, FundingSourceYear]:
     """Reserve `amount` on both rows (approval); NotEnoughBudget if either would go over."""
@@ -191,11 +251,13 @@ def _move(budget_id: int, funding_year_id: int, *, committed: int, spent: int):
     if growth > 0 and growth > budget.remaining_pence:
         raise NotEnoughBudget(
             f"Not enough budget: {budget.department} has {format_pounds(budget.remaining_pence)} left in "
-            f"{financial_year_label(budget.financial_year)} and this needs {format_pounds(growth)}")
+            f"{financial_year_label(budget.financial_year)} and this needs {format_pounds(growth)}"
+        )
     if growth > 0 and growth > funding.remaining_pence:
         raise NotEnoughBudget(
             f"Not enough budget: {funding.funding_source.name} has {format_pounds(funding.remaining_pence)} "
-            f"left of its {financial_year_label(funding.financial_year)} cap and this needs {format_pounds(growth)}")
+            f"left of its {financial_year_label(funding.financial_year)} cap and this needs {format_pounds(growth)}"
+        )
     for row in (budget, funding):
         row.committed_pence += committed
         row.spent_pence += spent
@@ -205,5 +267,6 @@ def _move(budget_id: int, funding_year_id: int, *, committed: int, spent: int):
 
 def _lock_one(stmt):
     """Load one row for update, refreshed from the database (the lock makes the read current)."""
-    return db.session.scalars(stmt.with_for_update(of=stmt.column_descriptions[0]["entity"])
-                              .execution_options(populate_existing=True)).first()
+    return db.session.scalars(
+        stmt.with_for_update(of=stmt.column_descriptions[0]["entity"]).execution_options(populate_existing=True)
+    ).first()

@@ -1,5 +1,6 @@
 """Bulk approval: a plan to show before confirming (what, against which budget, the impact),
 then all-or-nothing approval through the same workflow as one request at a time."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -50,8 +51,11 @@ class Plan:
 
     @property
     def ready(self) -> bool:
-        return bool(self.lines) and all(not line.problem for line in self.lines) and \
-            all(i.fits for i in self.budgets + self.funding)
+        return (
+            bool(self.lines)
+            and all(not line.problem for line in self.lines)
+            and all(i.fits for i in self.budgets + self.funding)
+        )
 
 
 def _year(s: Sponsorship) -> int:
@@ -68,18 +72,31 @@ def plan(actor, org, sponsorships: list[Sponsorship], funding_source_id: int | N
     funding_impacts: dict[int, Impact] = {}
     for s in sponsorships:
         year = _year(s)
-        budget = db.session.scalar(select(CpdBudget).where(
-            CpdBudget.organisation_id == org.id, CpdBudget.department == s.department,
-            CpdBudget.financial_year == year))
-        funding = None if source is None else db.session.scalar(select(FundingSourceYear).where(
-            FundingSourceYear.funding_source_id == source.id, FundingSourceYear.financial_year == year))
+        budget = db.session.scalar(
+            select(CpdBudget).where(
+                CpdBudget.organisation_id == org.id,
+                CpdBudget.department == s.department,
+                CpdBudget.financial_year == year,
+            )
+        )
+        funding = (
+            None
+            if source is None
+            else db.session.scalar(
+                select(FundingSourceYear).where(
+                    FundingSourceYear.funding_source_id == source.id, FundingSourceYear.financial_year == year
+                )
+            )
+        )
         line = PlanLine(s, budget, funding)
         try:
             workflow.check(actor, s, "approve")
         except CpdError as exc:
             line.problem = str(exc)
         if not line.problem and budget is None:
-            line.problem = f"There is no {s.department or 'department'} budget for {budgets.financial_year_label(year)}."
+            line.problem = (
+                f"There is no {s.department or 'department'} budget for {budgets.financial_year_label(year)}."
+            )
         if not line.problem and source is not None and funding is None:
             line.problem = f"{source.name} has no cap for {budgets.financial_year_label(year)}."
         if not line.problem and budget is not None:
@@ -92,8 +109,9 @@ def plan(actor, org, sponsorships: list[Sponsorship], funding_source_id: int | N
     return Plan(lines, source, list(budget_impacts.values()), list(funding_impacts.values()))
 
 
-def approve_all(actor, org, sponsorships: list[Sponsorship], funding_source_id: int | None,
-                comment: str | None = None) -> list[Sponsorship]:
+def approve_all(
+    actor, org, sponsorships: list[Sponsorship], funding_source_id: int | None, comment: str | None = None
+) -> list[Sponsorship]:
     """Approve every request or none: the first refusal raises, and the caller rolls back."""
     the_plan = plan(actor, org, sponsorships, funding_source_id)
     if the_plan.funding_source is None:
@@ -102,8 +120,16 @@ def approve_all(actor, org, sponsorships: list[Sponsorship], funding_source_id: 
         raise CpdError("Select at least one request to approve")
     for line in the_plan.lines:
         if line.problem or line.budget is None or line.funding is None:
-            raise CpdError(f"{line.sponsorship.person.name}, {line.sponsorship.title}: "
-                           f"{line.problem or 'no budget or funding cap to approve against'}")
-        workflow.act(actor, line.sponsorship, "approve", comment or "Approved in a batch",
-                budget_id=line.budget.id, funding_year_id=line.funding.id)
+            raise CpdError(
+                f"{line.sponsorship.person.name}, {line.sponsorship.title}: "
+                f"{line.problem or 'no budget or funding cap to approve against'}"
+            )
+        workflow.act(
+            actor,
+            line.sponsorship,
+            "approve",
+            comment or "Approved in a batch",
+            budget_id=line.budget.id,
+            funding_year_id=line.funding.id,
+        )
     return [line.sponsorship for line in the_plan.lines]

@@ -1,5 +1,6 @@
 """Reading CPD: who may see which requests, filtered lists, the HR dashboard, a person's CPD
 record, a department's history, the budget chart, and CSV exports."""
+
 from __future__ import annotations
 
 import csv
@@ -24,6 +25,7 @@ LIVE_MONEY = {S.APPROVED, S.APPROVED_WITH_CONDITIONS, S.ENROLLED, S.COMPLETED, S
 
 # -- who sees what ---------------------------------------------------------------------------
 
+
 def visible_requests(membership: Membership):
     """Requests this person may see: all of them for HR; their own and their reports' otherwise."""
     stmt = select(Sponsorship).where(Sponsorship.organisation_id == membership.organisation_id)
@@ -34,6 +36,7 @@ def visible_requests(membership: Membership):
 
 
 # -- filtered list ---------------------------------------------------------------------------
+
 
 @dataclass
 class RequestFilters:
@@ -54,13 +57,22 @@ class RequestFilters:
             page = min(max(1, int(args.get("page", 1))), 100_000)  # the database's integers are finite
         except ValueError:
             page = 1
-        return cls(status=status if status in STATUS_LABELS else "",
-                   department=args.get("department", "").strip()[:120], year=year,
-                   person=args.get("person", "").strip()[:200], page=page)
+        return cls(
+            status=status if status in STATUS_LABELS else "",
+            department=args.get("department", "").strip()[:120],
+            year=year,
+            person=args.get("person", "").strip()[:200],
+            page=page,
+        )
 
     def query_args(self, **changes) -> dict:
-        values = {"status": self.status, "department": self.department, "year": self.year or "",
-                  "person": self.person, "page": self.page}
+        values = {
+            "status": self.status,
+            "department": self.department,
+            "year": self.year or "",
+            "person": self.person,
+            "page": self.page,
+        }
         values.update(changes)
         return {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
 
@@ -88,7 +100,8 @@ def _filtered(membership: Membership, f: RequestFilters):
     if f.person:
         needle = f"%{f.person.lower()}%"
         stmt = stmt.join(User, User.id == Sponsorship.person_id).where(
-            or_(func.lower(User.name).like(needle), func.lower(User.email).like(needle)))
+            or_(func.lower(User.name).like(needle), func.lower(User.email).like(needle))
+        )
     return stmt
 
 
@@ -107,20 +120,31 @@ def membership_ids(org_id: int, requests: list[Sponsorship]) -> dict[int, int]:
     users = {s.person_id for s in requests}
     if not users:
         return {}
-    return dict(db.session.execute(select(Membership.user_id, Membership.id).where(
-        Membership.organisation_id == org_id, Membership.user_id.in_(users))).all())
+    return dict(
+        db.session.execute(
+            select(Membership.user_id, Membership.id).where(
+                Membership.organisation_id == org_id, Membership.user_id.in_(users)
+            )
+        ).all()
+    )
 
 
 def departments(org) -> list[str]:
     """Departments with people, budgets or requests, for filters and forms."""
 
-    names = set(db.session.scalars(select(Membership.department).where(
-        Membership.organisation_id == org.id, Membership.department.is_not(None))))
+    names = set(
+        db.session.scalars(
+            select(Membership.department).where(
+                Membership.organisation_id == org.id, Membership.department.is_not(None)
+            )
+        )
+    )
     names |= set(db.session.scalars(select(CpdBudget.department).where(CpdBudget.organisation_id == org.id)))
     return sorted(n for n in names if n)
 
 
 # -- dashboard -------------------------------------------------------------------------------
+
 
 @dataclass
 class DepartmentMoney:
@@ -135,8 +159,10 @@ class DepartmentMoney:
 
 
 def money_by_department(org, year: int) -> list[DepartmentMoney]:
-    return [DepartmentMoney(b.department, b.allocated_pence, b.committed_pence, b.spent_pence)
-            for b in budgets.budgets_for(org, year)]
+    return [
+        DepartmentMoney(b.department, b.allocated_pence, b.committed_pence, b.spent_pence)
+        for b in budgets.budgets_for(org, year)
+    ]
 
 
 def waiting_for(actor, membership: Membership) -> list[Sponsorship]:
@@ -152,33 +178,49 @@ def waiting_for(actor, membership: Membership) -> list[Sponsorship]:
     granted = permissions_of(membership)
     wanted = []
     if Permission.CPD_ENDORSE in granted:
-        reports = select(Membership.user_id).where(Membership.line_manager_id == membership.id,
-                                                   Membership.organisation_id == org_id)
+        reports = select(Membership.user_id).where(
+            Membership.line_manager_id == membership.id, Membership.organisation_id == org_id
+        )
         wanted.append(and_(Sponsorship.status == S.SUBMITTED, Sponsorship.person_id.in_(reports)))
     if Permission.CPD_APPROVE in granted:
-        inactive = select(Membership.id).where(Membership.organisation_id == org_id,
-                                               Membership.status != MembershipStatus.ACTIVE)
+        inactive = select(Membership.id).where(
+            Membership.organisation_id == org_id, Membership.status != MembershipStatus.ACTIVE
+        )
         unmanaged = select(Membership.user_id).where(
             Membership.organisation_id == org_id,
-            or_(Membership.line_manager_id.is_(None), Membership.line_manager_id.in_(inactive)))
-        wanted.append(and_(Sponsorship.status == S.ENDORSED,
-                           or_(Sponsorship.endorsed_by_id.is_(None), Sponsorship.endorsed_by_id != actor.id),
-                           or_(Sponsorship.nominated.is_(False), Sponsorship.created_by_id != actor.id)))
+            or_(Membership.line_manager_id.is_(None), Membership.line_manager_id.in_(inactive)),
+        )
+        wanted.append(
+            and_(
+                Sponsorship.status == S.ENDORSED,
+                or_(Sponsorship.endorsed_by_id.is_(None), Sponsorship.endorsed_by_id != actor.id),
+                or_(Sponsorship.nominated.is_(False), Sponsorship.created_by_id != actor.id),
+            )
+        )
         wanted.append(and_(Sponsorship.status == S.SUBMITTED, Sponsorship.person_id.in_(unmanaged)))
     if not wanted:
         return []
-    return list(db.session.scalars(
-        select(Sponsorship).where(Sponsorship.organisation_id == org_id, Sponsorship.person_id != actor.id,
-                                  or_(*wanted))
-        .order_by(Sponsorship.submitted_at, Sponsorship.id).limit(200)))
+    return list(
+        db.session.scalars(
+            select(Sponsorship)
+            .where(Sponsorship.organisation_id == org_id, Sponsorship.person_id != actor.id, or_(*wanted))
+            .order_by(Sponsorship.submitted_at, Sponsorship.id)
+            .limit(200)
+        )
+    )
 
 
 def approvals_this_month(org, today: date | None = None) -> list[Sponsorship]:
     today = today or date.today()
     start = datetime(today.year, today.month, 1, tzinfo=UTC)
-    return list(db.session.scalars(
-        select(Sponsorship).where(Sponsorship.organisation_id == org.id, Sponsorship.approved_at >= start)
-        .options(db.joinedload(Sponsorship.approved_by)).order_by(Sponsorship.approved_at.desc())))
+    return list(
+        db.session.scalars(
+            select(Sponsorship)
+            .where(Sponsorship.organisation_id == org.id, Sponsorship.approved_at >= start)
+            .options(db.joinedload(Sponsorship.approved_by))
+            .order_by(Sponsorship.approved_at.desc())
+        )
+    )
 
 
 @dataclass
@@ -189,25 +231,34 @@ class ChartBar:
     allocated: int = 0
 
 
-def budget_chart(rows: list[DepartmentMoney], width: int = 560, bar_height: int = 28, gap: int = 22,
-                 left: int = 0) -> dict:
+def budget_chart(
+    rows: list[DepartmentMoney], width: int = 560, bar_height: int = 28, gap: int = 22, left: int = 0
+) -> dict:
     """Geometry for a stacked horizontal bar chart (spent, committed, remaining) per department."""
     scale_max = max([r.allocated for r in rows] + [1])
     bars = []
     for i, row in enumerate(rows):
         bar = ChartBar(row.department, y=i * (bar_height + gap) + 24, allocated=row.allocated)
         x = float(left)
-        for kind, label, value in (("spent", "Spent", row.spent), ("committed", "Committed", row.committed),
-                                   ("remaining", "Remaining", max(row.remaining, 0))):
+        for kind, label, value in (
+            ("spent", "Spent", row.spent),
+            ("committed", "Committed", row.committed),
+            ("remaining", "Remaining", max(row.remaining, 0)),
+        ):
             w = width * value / scale_max
             bar.segments.append((kind, label, value, x, w))
             x += w
         bars.append(bar)
-    return {"bars": bars, "width": width + left, "bar_height": bar_height,
-            "height": len(rows) * (bar_height + gap) + 30}
+    return {
+        "bars": bars,
+        "width": width + left,
+        "bar_height": bar_height,
+        "height": len(rows) * (bar_height + gap) + 30,
+    }
 
 
 # -- records and history ---------------------------------------------------------------------
+
 
 @dataclass
 class CpdRecord:
@@ -233,10 +284,15 @@ class CpdRecord:
 
 
 def person_record(membership: Membership) -> CpdRecord:
-    requests = list(db.session.scalars(
-        select(Sponsorship).where(Sponsorship.organisation_id == membership.organisation_id,
-                                  Sponsorship.person_id == membership.user_id)
-        .order_by(Sponsorship.start_date.desc().nulls_last(), Sponsorship.id.desc())))
+    requests = list(
+        db.session.scalars(
+            select(Sponsorship)
+            .where(
+                Sponsorship.organisation_id == membership.organisation_id, Sponsorship.person_id == membership.user_id
+            )
+            .order_by(Sponsorship.start_date.desc().nulls_last(), Sponsorship.id.desc())
+        )
+    )
     return CpdRecord(membership.user, membership, requests)
 
 
@@ -251,14 +307,19 @@ def department_history(org, department: str, year: int | None) -> list[Sponsorsh
 def spend_rows(org, year: int, department: str | None = None) -> list[Sponsorship]:
     """Requests that committed or spent money in the year (by start date), for spend reports."""
     start, end = budgets.financial_year_bounds(year)
-    stmt = select(Sponsorship).where(Sponsorship.organisation_id == org.id, Sponsorship.status.in_(LIVE_MONEY),
-                                     Sponsorship.start_date >= start, Sponsorship.start_date < end)
+    stmt = select(Sponsorship).where(
+        Sponsorship.organisation_id == org.id,
+        Sponsorship.status.in_(LIVE_MONEY),
+        Sponsorship.start_date >= start,
+        Sponsorship.start_date < end,
+    )
     if department:
         stmt = stmt.where(Sponsorship.department == department)
     return list(db.session.scalars(stmt.order_by(Sponsorship.department, Sponsorship.start_date)))
 
 
 # -- CSV -------------------------------------------------------------------------------------
+
 
 def _csv(header: list[str], rows) -> str:
     out = io.StringIO()
@@ -267,8 +328,9 @@ def _csv(header: list[str], rows) -> str:
     for row in rows:
         # Spreadsheet formula injection: a cell starting with = + - @ (or a tab or carriage
         # return) is shown as text. Empty cells must not match (`"" in "=+-@"` is true).
-        writer.writerow(["'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@", "\t", "\r")) else v
-                         for v in row])
+        writer.writerow(
+            ["'" + v if isinstance(v, str) and v.startswith(("=", "+", "-", "@", "\t", "\r")) else v for v in row]
+        )
     return out.getvalue()
 
 
@@ -277,19 +339,71 @@ def _pounds_plain(pence: int) -> str:
 
 
 def requests_csv(requests: list[Sponsorship]) -> str:
-    return _csv(["id", "person", "department", "course", "provider", "hub_micro_credential_id", "status",
-                 "start_date", "hours", "scqf_credits", "cost_gbp", "committed_gbp", "spent_gbp", "created_at"],
-                ([s.id, s.person.name, s.department or "", s.title, s.provider_name, s.micro_credential_id or "",
-                  SponsorshipStatus(s.status).value, s.start_date.isoformat() if s.start_date else "", s.hours,
-                  s.scqf_credits if s.scqf_credits is not None else "", _pounds_plain(s.cost_pence),
-                  _pounds_plain(s.committed_pence), _pounds_plain(s.spent_pence), s.created_at.date().isoformat()]
-                 for s in requests))
+    return _csv(
+        [
+            "id",
+            "person",
+            "department",
+            "course",
+            "provider",
+            "hub_micro_credential_id",
+            "status",
+            "start_date",
+            "hours",
+            "scqf_credits",
+            "cost_gbp",
+            "committed_gbp",
+            "spent_gbp",
+            "created_at",
+        ],
+        (
+            [
+                s.id,
+                s.person.name,
+                s.department or "",
+                s.title,
+                s.provider_name,
+                s.micro_credential_id or "",
+                SponsorshipStatus(s.status).value,
+                s.start_date.isoformat() if s.start_date else "",
+                s.hours,
+                s.scqf_credits if s.scqf_credits is not None else "",
+                _pounds_plain(s.cost_pence),
+                _pounds_plain(s.committed_pence),
+                _pounds_plain(s.spent_pence),
+                s.created_at.date().isoformat(),
+            ]
+            for s in requests
+        ),
+    )
 
 
 def spend_csv(org, year: int) -> str:
     rows = spend_rows(org, year)
-    return _csv(["financial_year", "department", "id", "person", "course", "status", "funding_source",
-                 "committed_gbp", "spent_gbp"],
-                ([budgets.financial_year_label(year), s.department or "", s.id, s.person.name, s.title,
-                  s.status, s.funding_source_year.funding_source.name if s.funding_source_year else "",
-                  _pounds_plain(s.committed_pence), _pounds_plain(s.spent_pence)] for s in rows))
+    return _csv(
+        [
+            "financial_year",
+            "department",
+            "id",
+            "person",
+            "course",
+            "status",
+            "funding_source",
+            "committed_gbp",
+            "spent_gbp",
+        ],
+        (
+            [
+                budgets.financial_year_label(year),
+                s.department or "",
+                s.id,
+                s.person.name,
+                s.title,
+                s.status,
+                s.funding_source_year.funding_source.name if s.funding_source_year else "",
+                _pounds_plain(s.committed_pence),
+                _pounds_plain(s.spent_pence),
+            ]
+            for s in rows
+        ),
+    )

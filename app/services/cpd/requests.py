@@ -1,4 +1,5 @@
 """Creating and changing CPD sponsorship requests (the workflow itself is `app.services.cpd.workflow`)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ EDITABLE = {S.DRAFT, S.MORE_INFORMATION_NEEDED}
 @dataclass
 class CourseDetails:
     """What is being asked for: a hub micro-credential, or an external course entered by hand."""
+
     reason: str
     micro_credential_id: int | None = None
     external_title: str | None = None
@@ -41,13 +43,25 @@ def create_request(actor, org, details: CourseDetails, *, submit: bool = True) -
     membership = people.membership_in(actor, org.id)
     if membership is None or Permission.CPD_REQUEST not in permissions_of(membership):
         raise CpdError("You cannot ask for CPD sponsorship in this organisation.")
-    s = Sponsorship(organisation_id=org.id, person_id=actor.id, created_by_id=actor.id, nominated=False,
-                    department=membership.department, status=S.DRAFT)
+    s = Sponsorship(
+        organisation_id=org.id,
+        person_id=actor.id,
+        created_by_id=actor.id,
+        nominated=False,
+        department=membership.department,
+        status=S.DRAFT,
+    )
     _apply(s, details)
     db.session.add(s)
     db.session.flush()
-    audit.record(actor, "cpd.request_created", s, f"{actor.name} asked for CPD sponsorship: {s.title}",
-                 organisation=org, cost_pence=s.cost_pence)
+    audit.record(
+        actor,
+        "cpd.request_created",
+        s,
+        f"{actor.name} asked for CPD sponsorship: {s.title}",
+        organisation=org,
+        cost_pence=s.cost_pence,
+    )
     workflow.record_event(actor, s, "create", details.reason)
     if submit:
         workflow.act(actor, s, "submit")
@@ -69,13 +83,21 @@ def nominate(actor, org, person_membership: Membership, details: CourseDetails) 
         raise CpdError("You can only nominate people you line manage.")
     if person_membership.user_id == actor.id:
         raise CpdError("Ask for sponsorship for yourself instead of nominating yourself.")
-    s = Sponsorship(organisation_id=org.id, person_id=person_membership.user_id, created_by_id=actor.id,
-                    nominated=True, department=person_membership.department, status=S.DRAFT)
+    s = Sponsorship(
+        organisation_id=org.id,
+        person_id=person_membership.user_id,
+        created_by_id=actor.id,
+        nominated=True,
+        department=person_membership.department,
+        status=S.DRAFT,
+    )
     _apply(s, details)
     db.session.add(s)
     db.session.flush()
     s.submitted_at, s.endorsed_by_id = utcnow(), actor.id
-    transition = workflow.Transition(S.DRAFT, "nominate", S.ENDORSED, frozenset({workflow.LINE_MANAGER, workflow.HR}), "Nominate")
+    transition = workflow.Transition(
+        S.DRAFT, "nominate", S.ENDORSED, frozenset({workflow.LINE_MANAGER, workflow.HR}), "Nominate"
+    )
     workflow.record_transition(actor, s, transition, details.reason, None)
     notify.after_transition(actor, s, transition, details.reason)
     return s
@@ -88,8 +110,14 @@ def update_request(actor, s: Sponsorship, details: CourseDetails) -> Sponsorship
         raise CpdError(problem)
     _apply(s, details)
     db.session.flush()
-    audit.record(actor, "cpd.request_changed", s, f"{actor.name} changed the CPD request {s.title}",
-                 organisation=s.organisation_id, cost_pence=s.cost_pence)
+    audit.record(
+        actor,
+        "cpd.request_changed",
+        s,
+        f"{actor.name} changed the CPD request {s.title}",
+        organisation=s.organisation_id,
+        cost_pence=s.cost_pence,
+    )
     return s
 
 
@@ -101,8 +129,14 @@ def accept_agreement(actor, s: Sponsorship) -> None:
     agreement = s.agreement
     agreement.accepted_at, agreement.accepted_by_id = utcnow(), actor.id
     workflow.record_event(actor, s, "accept_agreement", "Accepted the learning agreement")
-    audit.record(actor, "cpd.agreement_accepted", s, f"{actor.name} accepted the learning agreement for {s.title}",
-                 organisation=s.organisation_id, repayment_months=agreement.repayment_months)
+    audit.record(
+        actor,
+        "cpd.agreement_accepted",
+        s,
+        f"{actor.name} accepted the learning agreement for {s.title}",
+        organisation=s.organisation_id,
+        repayment_months=agreement.repayment_months,
+    )
 
 
 def change_cost(actor, s: Sponsorship, new_cost_pence: int, comment: str) -> None:
@@ -134,8 +168,15 @@ def change_cost(actor, s: Sponsorship, new_cost_pence: int, comment: str) -> Non
     db.session.flush()
     kind = "refund" if delta < 0 else "cost change"
     workflow.record_event(actor, s, "change_cost", comment, delta)
-    audit.record(actor, "cpd.cost_changed", s, f"{actor.name} recorded a {kind} of {format_pounds(abs(delta))} "
-                 f"on {s.title}", organisation=s.organisation_id, delta_pence=delta, comment=comment)
+    audit.record(
+        actor,
+        "cpd.cost_changed",
+        s,
+        f"{actor.name} recorded a {kind} of {format_pounds(abs(delta))} on {s.title}",
+        organisation=s.organisation_id,
+        delta_pence=delta,
+        comment=comment,
+    )
 
 
 def _apply(s: Sponsorship, d: CourseDetails) -> None:
@@ -190,10 +231,15 @@ def _provider_name(mc) -> str:
 def reports_of(manager_membership: Membership) -> list[Membership]:
     """Active direct reports of a line manager, by name."""
 
-    return list(db.session.scalars(
-        select(Membership).join(User, Membership.user_id == User.id)
-        .where(Membership.line_manager_id == manager_membership.id, Membership.status == MembershipStatus.ACTIVE)
-        .options(db.joinedload(Membership.user)).order_by(User.name)))
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(User, Membership.user_id == User.id)
+            .where(Membership.line_manager_id == manager_membership.id, Membership.status == MembershipStatus.ACTIVE)
+            .options(db.joinedload(Membership.user))
+            .order_by(User.name)
+        )
+    )
 
 
 def hub_choices(q: str = "", include_id: int | None = None, limit: int = 80) -> list:
@@ -202,13 +248,18 @@ def hub_choices(q: str = "", include_id: int | None = None, limit: int = 80) -> 
     `include_id` keeps an already chosen record in the list whatever the search says.
     """
 
-
-    stmt = (select(MicroCredential).where(MicroCredential.status == "published")
-            .options(db.joinedload(MicroCredential.provider)).order_by(MicroCredential.title).limit(limit))
+    stmt = (
+        select(MicroCredential)
+        .where(MicroCredential.status == "published")
+        .options(db.joinedload(MicroCredential.provider))
+        .order_by(MicroCredential.title)
+        .limit(limit)
+    )
     if q:
         needle = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(MicroCredential.title).like(needle),
-                              func.lower(MicroCredential.code).like(needle)))
+        stmt = stmt.where(
+            or_(func.lower(MicroCredential.title).like(needle), func.lower(MicroCredential.code).like(needle))
+        )
     found = list(db.session.scalars(stmt))
     if include_id and all(mc.id != include_id for mc in found):
         chosen = db.session.get(MicroCredential, include_id)

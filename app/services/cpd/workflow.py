@@ -12,6 +12,7 @@ is also the line manager endorses, and a *different* HR manager approves). A nom
 as the nominator's endorsement, so it starts in ``endorsed``.
 Employees with no line manager go straight to HR, who may approve from ``submitted``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -55,8 +56,14 @@ TRANSITIONS: list[Transition] = [
     _t(S.DRAFT, "withdraw", S.WITHDRAWN, {REQUESTER}, "Withdraw"),
     _t(S.SUBMITTED, "endorse", S.ENDORSED, {LINE_MANAGER}, "Endorse"),
     _t(S.SUBMITTED, "approve", S.APPROVED, {HR}, "Approve", needs="no_line_manager"),
-    _t(S.SUBMITTED, "approve_with_conditions", S.APPROVED_WITH_CONDITIONS, {HR}, "Approve with conditions",
-       needs="no_line_manager"),
+    _t(
+        S.SUBMITTED,
+        "approve_with_conditions",
+        S.APPROVED_WITH_CONDITIONS,
+        {HR},
+        "Approve with conditions",
+        needs="no_line_manager",
+    ),
     _t(S.SUBMITTED, "request_information", S.MORE_INFORMATION_NEEDED, {LINE_MANAGER, HR}, "Ask for more information"),
     _t(S.SUBMITTED, "reject", S.REJECTED, {LINE_MANAGER, HR}, "Reject"),
     _t(S.SUBMITTED, "withdraw", S.WITHDRAWN, {REQUESTER}, "Withdraw"),
@@ -69,8 +76,7 @@ TRANSITIONS: list[Transition] = [
     _t(S.ENDORSED, "withdraw", S.WITHDRAWN, {REQUESTER}, "Withdraw"),
     _t(S.APPROVED, "enrol", S.ENROLLED, {REQUESTER, HR}, "Record enrolment", needs="agreement_settled"),
     _t(S.APPROVED, "withdraw", S.WITHDRAWN, {REQUESTER, HR}, "Withdraw"),
-    _t(S.APPROVED_WITH_CONDITIONS, "enrol", S.ENROLLED, {REQUESTER, HR}, "Record enrolment",
-       needs="agreement_settled"),
+    _t(S.APPROVED_WITH_CONDITIONS, "enrol", S.ENROLLED, {REQUESTER, HR}, "Record enrolment", needs="agreement_settled"),
     _t(S.APPROVED_WITH_CONDITIONS, "withdraw", S.WITHDRAWN, {REQUESTER, HR}, "Withdraw"),
     _t(S.ENROLLED, "complete", S.COMPLETED, {REQUESTER, HR}, "Record completion"),
     _t(S.ENROLLED, "not_complete", S.NOT_COMPLETED, {REQUESTER, HR}, "Record as not completed"),
@@ -133,8 +139,11 @@ CONDITION_MESSAGES = {
 def check(actor, sponsorship: Sponsorship, action: str) -> Transition:
     """The transition if the actor may take it now; CpdError saying why not otherwise."""
     transition = find_transition(sponsorship.status, action)
-    if transition is not None and not _condition_holds(transition.needs, sponsorship) \
-            and transition.needs in CONDITION_MESSAGES:
+    if (
+        transition is not None
+        and not _condition_holds(transition.needs, sponsorship)
+        and transition.needs in CONDITION_MESSAGES
+    ):
         raise CpdError(CONDITION_MESSAGES[transition.needs])
     if transition is None or not _condition_holds(transition.needs, sponsorship):
         label = ACTION_LABELS.get(action, action.replace("_", " "))
@@ -165,22 +174,38 @@ def available_actions(actor, sponsorship: Sponsorship) -> list[Transition]:
 
 # -- applying a transition -------------------------------------------------------------------
 
-def act(actor, sponsorship: Sponsorship, action: str, comment: str | None = None, *,
-        budget_id: int | None = None, funding_year_id: int | None = None,
-        actual_cost_pence: int | None = None, completed_on: date | None = None,
-        agreement: dict | None = None) -> Sponsorship:
+
+def act(
+    actor,
+    sponsorship: Sponsorship,
+    action: str,
+    comment: str | None = None,
+    *,
+    budget_id: int | None = None,
+    funding_year_id: int | None = None,
+    actual_cost_pence: int | None = None,
+    completed_on: date | None = None,
+    agreement: dict | None = None,
+) -> Sponsorship:
     """Move the request along the transition table: check, move money, record history, notify.
 
     `actor` None means the system (an issued badge completing the request).
     """
     # Lock the request first: two approvals of the same request must not both commit money.
-    locked = db.session.scalars(select(Sponsorship).where(Sponsorship.id == sponsorship.id)
-                                .with_for_update(of=Sponsorship).execution_options(populate_existing=True)).one()
+    locked = db.session.scalars(
+        select(Sponsorship)
+        .where(Sponsorship.id == sponsorship.id)
+        .with_for_update(of=Sponsorship)
+        .execution_options(populate_existing=True)
+    ).one()
     transition = check(actor, locked, action)
     comment = (comment or "").strip() or None
     if action in COMMENT_REQUIRED and not comment:
-        raise CpdError("Approval conditions are needed" if action == "approve_with_conditions"
-                       else "Enter a comment for the employee")
+        raise CpdError(
+            "Approval conditions are needed"
+            if action == "approve_with_conditions"
+            else "Enter a comment for the employee"
+        )
     amount = None
     if action in APPROVALS:
         amount = _approve(actor, locked, action, budget_id, funding_year_id, comment, agreement)
@@ -202,8 +227,12 @@ def act(actor, sponsorship: Sponsorship, action: str, comment: str | None = None
 def _approve(actor, s: Sponsorship, action: str, budget_id, funding_year_id, comment, agreement) -> int:
     budget = db.session.get(CpdBudget, int(budget_id)) if budget_id else None
     funding = db.session.get(FundingSourceYear, int(funding_year_id)) if funding_year_id else None
-    if (budget is None or funding is None or budget.organisation_id != s.organisation_id
-            or funding.organisation_id != s.organisation_id):
+    if (
+        budget is None
+        or funding is None
+        or budget.organisation_id != s.organisation_id
+        or funding.organisation_id != s.organisation_id
+    ):
         raise CpdError("Choose the budget and the funding source to approve against")
     if budget.financial_year != funding.financial_year:
         raise CpdError("The budget and the funding source must be for the same financial year")
@@ -217,9 +246,13 @@ def _approve(actor, s: Sponsorship, action: str, budget_id, funding_year_id, com
         basis = agreement.get("repayment_basis") or "pro_rata"
         if not 0 <= months <= 600 or basis not in {"pro_rata", "full"}:  # 50 years: past that it is a typo
             raise CpdError("Enter the repayment period in whole months")
-        s.agreement = LearningAgreement(organisation_id=s.organisation_id, repayment_months=months,
-                                        repayment_basis=basis, text=agreement["text"].strip(),
-                                        set_by_id=actor.id)
+        s.agreement = LearningAgreement(
+            organisation_id=s.organisation_id,
+            repayment_months=months,
+            repayment_basis=basis,
+            text=agreement["text"].strip(),
+            set_by_id=actor.id,
+        )
     return s.cost_pence
 
 
@@ -243,40 +276,72 @@ def _hold_credential(s: Sponsorship) -> None:
     exists = db.session.scalar(select(HeldCredential).where(HeldCredential.sponsorship_id == s.id))
     if exists is None and s.issued_credential_id is not None:
         # Issuing already recorded the badge in this employer's record: link it, no duplicate.
-        exists = db.session.scalar(select(HeldCredential).where(
-            HeldCredential.issued_credential_id == s.issued_credential_id,
-            HeldCredential.organisation_id == s.organisation_id, HeldCredential.user_id == s.person_id))
+        exists = db.session.scalar(
+            select(HeldCredential).where(
+                HeldCredential.issued_credential_id == s.issued_credential_id,
+                HeldCredential.organisation_id == s.organisation_id,
+                HeldCredential.user_id == s.person_id,
+            )
+        )
         if exists is not None:
             exists.sponsorship_id = s.id
     if exists is None:
-        db.session.add(HeldCredential(
-            user_id=s.person_id, organisation_id=s.organisation_id, micro_credential_id=s.micro_credential_id,
-            achieved_on=s.completed_on, source=HeldCredentialSource.CPD, sponsorship_id=s.id,
-            issued_credential_id=s.issued_credential_id))
+        db.session.add(
+            HeldCredential(
+                user_id=s.person_id,
+                organisation_id=s.organisation_id,
+                micro_credential_id=s.micro_credential_id,
+                achieved_on=s.completed_on,
+                source=HeldCredentialSource.CPD,
+                sponsorship_id=s.id,
+                issued_credential_id=s.issued_credential_id,
+            )
+        )
         db.session.flush()
 
 
-def record_transition(actor, s: Sponsorship, transition: Transition, comment: str | None,
-                      amount: int | None) -> None:
+def record_transition(actor, s: Sponsorship, transition: Transition, comment: str | None, amount: int | None) -> None:
     """Set the new state and keep the step twice: as history on the request and in the audit log."""
     s.status = transition.to_status
-    s.events.append(SponsorshipEvent(
-        organisation_id=s.organisation_id, actor_id=getattr(actor, "id", None),
-        action=transition.action, from_status=transition.from_status, to_status=transition.to_status,
-        comment=comment, amount_pence=amount))
+    s.events.append(
+        SponsorshipEvent(
+            organisation_id=s.organisation_id,
+            actor_id=getattr(actor, "id", None),
+            action=transition.action,
+            from_status=transition.from_status,
+            to_status=transition.to_status,
+            comment=comment,
+            amount_pence=amount,
+        )
+    )
     db.session.flush()
     who = actor.name if actor is not None else "Credwork (automatically)"
-    audit.record(actor, f"cpd.{transition.action}", s,
-                 f"{who}: {transition.label.lower()} for {s.person.name}'s CPD request \"{s.title}\"",
-                 organisation=s.organisation_id, from_status=transition.from_status,
-                 to_status=transition.to_status, comment=comment, amount_pence=amount)
+    audit.record(
+        actor,
+        f"cpd.{transition.action}",
+        s,
+        f'{who}: {transition.label.lower()} for {s.person.name}\'s CPD request "{s.title}"',
+        organisation=s.organisation_id,
+        from_status=transition.from_status,
+        to_status=transition.to_status,
+        comment=comment,
+        amount_pence=amount,
+    )
 
 
 def record_event(actor, s: Sponsorship, action: str, comment: str | None, amount: int | None = None) -> None:
     """History for a change that does not move the state (agreement accepted, cost changed)."""
-    s.events.append(SponsorshipEvent(
-        organisation_id=s.organisation_id, actor_id=getattr(actor, "id", None),
-        action=action, from_status=s.status, to_status=s.status, comment=comment, amount_pence=amount))
+    s.events.append(
+        SponsorshipEvent(
+            organisation_id=s.organisation_id,
+            actor_id=getattr(actor, "id", None),
+            action=action,
+            from_status=s.status,
+            to_status=s.status,
+            comment=comment,
+            amount_pence=amount,
+        )
+    )
     db.session.flush()
 
 
@@ -288,13 +353,18 @@ def link_issued_credential(user, micro_credential, issued_credential_id: int) ->
     completion is made by the system (actor None), audited, and creates the held credential.
     """
 
-    same_record = select(MicroCredential.id).where(MicroCredential.provider_id == micro_credential.provider_id,
-                                                   MicroCredential.code == micro_credential.code)
+    same_record = select(MicroCredential.id).where(
+        MicroCredential.provider_id == micro_credential.provider_id, MicroCredential.code == micro_credential.code
+    )
     sponsorship = db.session.scalars(
-        select(Sponsorship).where(Sponsorship.person_id == user.id, Sponsorship.status == S.ENROLLED,
-                                  Sponsorship.micro_credential_id.in_(same_record))
-        .order_by(case((Sponsorship.micro_credential_id == micro_credential.id, 0), else_=1),
-                  Sponsorship.id)).first()
+        select(Sponsorship)
+        .where(
+            Sponsorship.person_id == user.id,
+            Sponsorship.status == S.ENROLLED,
+            Sponsorship.micro_credential_id.in_(same_record),
+        )
+        .order_by(case((Sponsorship.micro_credential_id == micro_credential.id, 0), else_=1), Sponsorship.id)
+    ).first()
     if sponsorship is None:
         return None
     sponsorship.issued_credential_id = issued_credential_id

@@ -6,6 +6,7 @@ Modules: `awards` (issue, revoke, re-issue, claim, the provider's list), `bulk` 
 learners), `issuers` (profiles, keys, DID documents), `status_lists` (revocation bits),
 `files` (baked badge images, the LinkedIn link), `certificate` (the PDF).
 """
+
 from app.services.issuing.awards import (
     REISSUED,
     STATES,
@@ -38,9 +39,34 @@ from app.services.issuing.issuers import (
 )
 
 __all__ = [
-    "CSV_TEMPLATE", "REISSUED", "STATES", "BulkAwardError", "IssuerError", "IssuingError", "Learner",
-    "award_all", "awardable", "baked_png", "baked_svg", "by_public_id", "certificate_pdf", "check_email", "claim",
-    "credential_url", "did_document", "did_method", "ensure_profile", "find_claim", "issue", "issued_by",
-    "linkedin_url", "platform_did_document", "profile_by_slug", "profile_of", "reissue", "replacement_of",
-    "revoke", "rotate_key",
+    "CSV_TEMPLATE",
+    "REISSUED",
+    "STATES",
+    "BulkAwardError",
+    "IssuerError",
+    "IssuingError",
+    "Learner",
+    "award_all",
+    "awardable",
+    "baked_png",
+    "baked_svg",
+    "by_public_id",
+    "certificate_pdf",
+    "check_email",
+    "claim",
+    "credential_url",
+    "did_document",
+    "did_method",
+    "ensure_profile",
+    "find_claim",
+    "issue",
+    "issued_by",
+    "linkedin_url",
+    "platform_did_document",
+    "profile_by_slug",
+    "profile_of",
+    "reissue",
+    "replacement_of",
+    "revoke",
+    "rotate_key",
 ]

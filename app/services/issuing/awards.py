@@ -4,6 +4,7 @@ A coordinator awards their provider's *current published* version of a micro-cre
 a learner. The award is signed twice from the same content: an ``eddsa-rdfc-2022`` Data
 Integrity proof (the JSON-LD download) and an EdDSA VC-JWT. Everything is audited.
 """
+
 from __future__ import annotations
 
 import json
@@ -53,38 +54,50 @@ def check_email(email: str) -> str:
     try:
         return validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
-        raise IssuingError("Enter an email address in the correct format, like name@example.com",
-                           field="email") from None
+        raise IssuingError(
+            "Enter an email address in the correct format, like name@example.com", field="email"
+        ) from None
 
 
 def awardable(org: Organisation) -> list[MicroCredential]:
     """The provider's published micro-credentials (current versions), by title."""
-    return list(db.session.scalars(
-        select(MicroCredential)
-        .where(MicroCredential.provider_id == org.id, MicroCredential.status == RecordStatus.PUBLISHED)
-        .order_by(MicroCredential.title)))
+    return list(
+        db.session.scalars(
+            select(MicroCredential)
+            .where(MicroCredential.provider_id == org.id, MicroCredential.status == RecordStatus.PUBLISHED)
+            .order_by(MicroCredential.title)
+        )
+    )
 
 
 def _record_links(record: MicroCredential) -> dict[str, str]:
     # Paths of the hub's public routes (app.blueprints.hub) for this exact version.
     hub = links.public_url(f"/hub/{record.provider.slug}/{record.code}")
-    return {"achievement": f"{hub}/v{record.version}/achievement.json", "page": f"{hub}?version={record.version}",
-            "image": f"{hub}/v{record.version}/image.svg"}
+    return {
+        "achievement": f"{hub}/v{record.version}/achievement.json",
+        "page": f"{hub}?version={record.version}",
+        "image": f"{hub}/v{record.version}/image.svg",
+    }
 
 
 def achievement_spec(record: MicroCredential) -> engine.AchievementSpec:
     """The hub record as the engine's AchievementSpec (level, credits, outcomes, ESCO skills)."""
     urls = _record_links(record)
     return engine.AchievementSpec(
-        id=urls["achievement"], name=record.title, description=record.summary or record.title,
+        id=urls["achievement"],
+        name=record.title,
+        description=record.summary or record.title,
         criteria=f"Passed the assessment ({record.assessment_type or 'as set by the provider'}).",
-        criteria_url=urls["page"], image=urls["image"], achievement_type="MicroCredential",
+        criteria_url=urls["page"],
+        image=urls["image"],
+        achievement_type="MicroCredential",
         credits_available=float(record.scqf_credits) if record.scqf_credits else None,
         # The 1EdTech schema requires a targetUrl on every alignment: our glossary explains SCQF levels.
         level=engine.Level("SCQF", str(record.scqf_level), url=links.public_url("/glossary#scqf-level")),
         learning_outcomes=list(record.learning_outcomes or []),
-        skills=[engine.Skill(name=s.label, url=s.uri, framework="ESCO", description=s.description)
-                for s in record.skills],
+        skills=[
+            engine.Skill(name=s.label, url=s.uri, framework="ESCO", description=s.description) for s in record.skills
+        ],
         human_code=record.code,
     )
 
@@ -93,28 +106,45 @@ def _issuer_spec(profile) -> engine.IssuerProfile:
     return engine.IssuerProfile(id=profile.did, name=profile.name, url=profile.url)
 
 
-def _sign(actor, org, record: MicroCredential, learner: Learner, *, valid_until: datetime | None,
-          evidence_url: str | None) -> IssuedCredential:
+def _sign(
+    actor, org, record: MicroCredential, learner: Learner, *, valid_until: datetime | None, evidence_url: str | None
+) -> IssuedCredential:
     profile = issuers.ensure_profile(actor, org)
     key = issuers.current_key(profile)
     status_list, index = status_lists.allocate(profile)
     public_id = str(uuid.uuid4())
     now = utcnow()
     award = engine.Award(
-        recipient_email=learner.email, recipient_name=learner.name, valid_from=now, valid_until=valid_until,
+        recipient_email=learner.email,
+        recipient_name=learner.name,
+        valid_from=now,
+        valid_until=valid_until,
         credential_id=credential_url(public_id),
         evidence=[engine.EvidenceLink(url=evidence_url, name="Evidence")] if evidence_url else [],
-        status=engine.StatusEntry(status_lists.url_of(status_list), index))
+        status=engine.StatusEntry(status_lists.url_of(status_list), index),
+    )
     pair = issuers.key_pair(key)
-    signed = engine.issue(_issuer_spec(profile), achievement_spec(record), award, pair,
-                          verification_method=key.verification_method)
+    signed = engine.issue(
+        _issuer_spec(profile), achievement_spec(record), award, pair, verification_method=key.verification_method
+    )
     jwt = engine.issue_jwt(signed, pair, verification_method=key.verification_method)
     issued = IssuedCredential(
-        public_id=public_id, organisation_id=org.id, issuer_profile_id=profile.id, signing_key_id=key.id,
-        micro_credential_id=record.id, recipient_name=learner.name, recipient_email=learner.email,
-        issued_at=now, valid_until=valid_until, evidence_url=evidence_url,
-        credential_text=json.dumps(signed, ensure_ascii=False), credential_jwt=jwt,
-        status_list_id=status_list.id, status_index=index, issued_by_id=getattr(actor, "id", None))
+        public_id=public_id,
+        organisation_id=org.id,
+        issuer_profile_id=profile.id,
+        signing_key_id=key.id,
+        micro_credential_id=record.id,
+        recipient_name=learner.name,
+        recipient_email=learner.email,
+        issued_at=now,
+        valid_until=valid_until,
+        evidence_url=evidence_url,
+        credential_text=json.dumps(signed, ensure_ascii=False),
+        credential_jwt=jwt,
+        status_list_id=status_list.id,
+        status_index=index,
+        issued_by_id=getattr(actor, "id", None),
+    )
     db.session.add(issued)
     db.session.flush()
     return issued
@@ -127,13 +157,23 @@ def _link_learner(issued: IssuedCredential, record: MicroCredential) -> None:
         return
     issued.user_id = user.id
     employers = db.session.scalars(
-        select(Membership.organisation_id).join(Organisation)
-        .where(Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE,
-               Organisation.kind == "employer")).all()
+        select(Membership.organisation_id)
+        .join(Organisation)
+        .where(
+            Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE, Organisation.kind == "employer"
+        )
+    ).all()
     for org_id in employers:
-        db.session.add(HeldCredential(user_id=user.id, organisation_id=org_id, micro_credential_id=record.id,
-                                      achieved_on=issued.issued_at.date(), source=HeldCredentialSource.ISSUED,
-                                      issued_credential_id=issued.id))
+        db.session.add(
+            HeldCredential(
+                user_id=user.id,
+                organisation_id=org_id,
+                micro_credential_id=record.id,
+                achieved_on=issued.issued_at.date(),
+                source=HeldCredentialSource.ISSUED,
+                issued_credential_id=issued.id,
+            )
+        )
     workflow.link_issued_credential(user, record, issued.id)
 
 
@@ -143,22 +183,34 @@ def send_claim(issued: IssuedCredential) -> None:
     token, digest = tokens.new_token()
     issued.claim_token_hash = digest
     link = links.public_url(f"/credentials/claim/{token}")
-    mail.send(issued.recipient_email, f"Your badge from {org.name}: {record.title}",
-              f"Dear {issued.recipient_name},\n\n{org.name} has awarded you the micro-credential "
-              f"\"{record.title}\" as a digital badge (Open Badges 3.0).\n\nAccept it here (the link works once):\n"
-              f"{link}\n\nAnyone you share it with can check it at {credential_url(issued.public_id)}\n")
+    mail.send(
+        issued.recipient_email,
+        f"Your badge from {org.name}: {record.title}",
+        f"Dear {issued.recipient_name},\n\n{org.name} has awarded you the micro-credential "
+        f'"{record.title}" as a digital badge (Open Badges 3.0).\n\nAccept it here (the link works once):\n'
+        f"{link}\n\nAnyone you share it with can check it at {credential_url(issued.public_id)}\n",
+    )
 
 
-def issue(actor, org: Organisation, record: MicroCredential, learner: Learner, *,
-          valid_until: datetime | None = None, evidence_url: str | None = None, notify: bool = True,
-          reissue_of: IssuedCredential | None = None) -> IssuedCredential:
+def issue(
+    actor,
+    org: Organisation,
+    record: MicroCredential,
+    learner: Learner,
+    *,
+    valid_until: datetime | None = None,
+    evidence_url: str | None = None,
+    notify: bool = True,
+    reissue_of: IssuedCredential | None = None,
+) -> IssuedCredential:
     """Award ``record`` (the provider's current published version) to ``learner``."""
     if record.provider_id != org.id:
-        raise IssuingError("You can only award your own organisation's micro-credentials",
-                           field="micro_credential_id")
+        raise IssuingError("You can only award your own organisation's micro-credentials", field="micro_credential_id")
     if record.status != RecordStatus.PUBLISHED:
-        raise IssuingError(f"{record.code} version {record.version} is not published: award the current version",
-                           field="micro_credential_id")
+        raise IssuingError(
+            f"{record.code} version {record.version} is not published: award the current version",
+            field="micro_credential_id",
+        )
     name = (learner.name or "").strip()
     if not name or len(name) > 200:
         raise IssuingError("Enter the learner's full name (up to 200 characters)", field="name")
@@ -173,9 +225,16 @@ def issue(actor, org: Organisation, record: MicroCredential, learner: Learner, *
     if notify:
         send_claim(issued)
     db.session.flush()
-    audit.record(actor, "credential.issue", issued, f"Awarded {record.title} to {name} ({email})",
-                 organisation=org, public_id=issued.public_id, micro_credential=f"{record.code} v{record.version}",
-                 reissue_of=reissue_of.public_id if reissue_of else None)
+    audit.record(
+        actor,
+        "credential.issue",
+        issued,
+        f"Awarded {record.title} to {name} ({email})",
+        organisation=org,
+        public_id=issued.public_id,
+        micro_credential=f"{record.code} v{record.version}",
+        reissue_of=reissue_of.public_id if reissue_of else None,
+    )
     return issued
 
 
@@ -192,31 +251,64 @@ def revoke(actor, issued: IssuedCredential, reason: str) -> IssuedCredential:
     db.session.flush()
     status_lists.publish(issued.status_list)
     # A revoked badge no longer counts as evidence of a skill in anyone's record.
-    db.session.execute(delete(HeldCredential).where(HeldCredential.issued_credential_id == issued.id,
-                                                    HeldCredential.source == HeldCredentialSource.ISSUED))
-    audit.record(actor, "credential.revoke", issued, f"Revoked the badge of {issued.recipient_name}: {reason}",
-                 organisation=issued.organisation_id, public_id=issued.public_id, reason=reason)
+    db.session.execute(
+        delete(HeldCredential).where(
+            HeldCredential.issued_credential_id == issued.id, HeldCredential.source == HeldCredentialSource.ISSUED
+        )
+    )
+    audit.record(
+        actor,
+        "credential.revoke",
+        issued,
+        f"Revoked the badge of {issued.recipient_name}: {reason}",
+        organisation=issued.organisation_id,
+        public_id=issued.public_id,
+        reason=reason,
+    )
     return issued
 
 
-def reissue(actor, issued: IssuedCredential, *, valid_until: datetime | None = None,
-            evidence_url: str | None = None, notify: bool = True) -> IssuedCredential:
+def reissue(
+    actor,
+    issued: IssuedCredential,
+    *,
+    valid_until: datetime | None = None,
+    evidence_url: str | None = None,
+    notify: bool = True,
+) -> IssuedCredential:
     """A new badge for the same learner (current version of the record); the old one is revoked."""
     old_record = issued.micro_credential
     record = db.session.scalar(
-        select(MicroCredential).where(MicroCredential.provider_id == old_record.provider_id,
-                                      MicroCredential.code == old_record.code,
-                                      MicroCredential.status == RecordStatus.PUBLISHED))
+        select(MicroCredential).where(
+            MicroCredential.provider_id == old_record.provider_id,
+            MicroCredential.code == old_record.code,
+            MicroCredential.status == RecordStatus.PUBLISHED,
+        )
+    )
     if record is None:
         raise IssuingError(f"{old_record.code} has no published version to award")
     org = db.session.get_one(Organisation, issued.organisation_id)
-    fresh = issue(actor, org, record, Learner(issued.recipient_name, issued.recipient_email),
-                  valid_until=valid_until, evidence_url=evidence_url or issued.evidence_url, notify=notify,
-                  reissue_of=issued)
+    fresh = issue(
+        actor,
+        org,
+        record,
+        Learner(issued.recipient_name, issued.recipient_email),
+        valid_until=valid_until,
+        evidence_url=evidence_url or issued.evidence_url,
+        notify=notify,
+        reissue_of=issued,
+    )
     if not issued.revoked_at:
         revoke(actor, issued, REISSUED)
-    audit.record(actor, "credential.reissue", fresh, f"Re-issued the badge of {issued.recipient_name}",
-                 organisation=org, old=issued.public_id, new=fresh.public_id)
+    audit.record(
+        actor,
+        "credential.reissue",
+        fresh,
+        f"Re-issued the badge of {issued.recipient_name}",
+        organisation=org,
+        old=issued.public_id,
+        new=fresh.public_id,
+    )
     return fresh
 
 
@@ -236,15 +328,21 @@ def claim(token: str, user=None) -> IssuedCredential:
         raise IssuingError("This link has already been used")
     issued.claimed_at = utcnow()
     if user is not None and getattr(user, "email", "").lower() == issued.recipient_email:
-        already = db.session.scalar(select(func.count(HeldCredential.id))
-                                    .where(HeldCredential.issued_credential_id == issued.id))
+        already = db.session.scalar(
+            select(func.count(HeldCredential.id)).where(HeldCredential.issued_credential_id == issued.id)
+        )
         if not already and not issued.revoked_at:  # an account made after the award
             _link_learner(issued, issued.micro_credential)
         issued.user_id = user.id
     db.session.flush()
-    audit.record(user if getattr(user, "is_authenticated", False) else None, "credential.claim", issued,
-                 f"{issued.recipient_name} accepted their badge", organisation=issued.organisation_id,
-                 public_id=issued.public_id)
+    audit.record(
+        user if getattr(user, "is_authenticated", False) else None,
+        "credential.claim",
+        issued,
+        f"{issued.recipient_name} accepted their badge",
+        organisation=issued.organisation_id,
+        public_id=issued.public_id,
+    )
     return issued
 
 
@@ -255,29 +353,36 @@ def by_public_id(public_id: str) -> IssuedCredential | None:
 STATES = {"valid": "Valid", "revoked": "Revoked", "expired": "Expired"}
 
 
-def issued_by(org: Organisation, page: int = 1, per_page: int = 50, *, search: str = "",
-              state: str = "") -> tuple[list[IssuedCredential], int]:
+def issued_by(
+    org: Organisation, page: int = 1, per_page: int = 50, *, search: str = "", state: str = ""
+) -> tuple[list[IssuedCredential], int]:
     """One page of the provider's awards, newest first, and the total count, filtered by the
     learner's name or email (``search``) and by state (valid, revoked, expired)."""
     now = utcnow()
     where = [IssuedCredential.organisation_id == org.id]
     if search.strip():
         pattern = f"%{search.strip().lower()[:100]}%"
-        where.append(func.lower(IssuedCredential.recipient_name).like(pattern)
-                     | IssuedCredential.recipient_email.like(pattern))
+        where.append(
+            func.lower(IssuedCredential.recipient_name).like(pattern) | IssuedCredential.recipient_email.like(pattern)
+        )
     if state == "revoked":
         where.append(IssuedCredential.revoked_at.is_not(None))
     elif state == "expired":
         where += [IssuedCredential.revoked_at.is_(None), IssuedCredential.valid_until <= now]
     elif state == "valid":
-        where += [IssuedCredential.revoked_at.is_(None),
-                  IssuedCredential.valid_until.is_(None) | (IssuedCredential.valid_until > now)]
+        where += [
+            IssuedCredential.revoked_at.is_(None),
+            IssuedCredential.valid_until.is_(None) | (IssuedCredential.valid_until > now),
+        ]
     total = db.session.scalar(select(func.count(IssuedCredential.id)).where(*where))
     rows = db.session.scalars(
-        select(IssuedCredential).where(*where)
+        select(IssuedCredential)
+        .where(*where)
         .options(selectinload(IssuedCredential.micro_credential))
         .order_by(IssuedCredential.issued_at.desc(), IssuedCredential.id.desc())
-        .limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+    ).all()
     return list(rows), total or 0
 
 

@@ -3,6 +3,7 @@
 Every row is checked before anything is signed: one bad row means nothing is issued and
 each problem is reported with its row number (the header, when present, is row 1).
 """
+
 from __future__ import annotations
 
 import csv
@@ -39,8 +40,9 @@ def parse(content: bytes) -> list[Learner]:
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise BulkAwardError([(reader.line_num, f"The file cannot be read as CSV ({exc}): "
-                                                "check for a quote that is not closed")]) from None
+        raise BulkAwardError(
+            [(reader.line_num, f"The file cannot be read as CSV ({exc}): check for a quote that is not closed")]
+        ) from None
     problems: list[tuple[int, str]] = []
     learners: list[Learner] = []
     seen: dict[str, int] = {}
@@ -76,14 +78,27 @@ def parse(content: bytes) -> list[Learner]:
     return learners
 
 
-def award_all(actor, org: Organisation, record: MicroCredential, content: bytes, *,
-              valid_until: datetime | None = None, notify: bool = True) -> list[IssuedCredential]:
+def award_all(
+    actor,
+    org: Organisation,
+    record: MicroCredential,
+    content: bytes,
+    *,
+    valid_until: datetime | None = None,
+    notify: bool = True,
+) -> list[IssuedCredential]:
     """Award ``record`` to every learner in the CSV, or raise and issue none."""
     learners = parse(content)
     issued = [issue(actor, org, record, learner, valid_until=valid_until, notify=False) for learner in learners]
     if notify:  # only once every award has been made, so a failure mid-file emails nobody
         for one in issued:
             send_claim(one)
-    audit.record(actor, "credential.bulk_issue", record, f"Awarded {record.title} to {len(issued)} learners from a CSV",
-                 organisation=org, count=len(issued))
+    audit.record(
+        actor,
+        "credential.bulk_issue",
+        record,
+        f"Awarded {record.title} to {len(issued)} learners from a CSV",
+        organisation=org,
+        count=len(issued),
+    )
     return issued

@@ -1,5 +1,6 @@
 """The PDF certificate of an issued badge (ReportLab, A4 landscape), with a QR code that opens
 the public credential page, where anyone sees its current status and can verify it."""
+
 from __future__ import annotations
 
 import io
@@ -64,8 +65,9 @@ def certificate_pdf(issued: IssuedCredential) -> bytes:
     c.setStrokeColor(BRAND)
     c.setLineWidth(4)
     c.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
-    c.drawImage(ImageReader(io.BytesIO(badge_png(issued))), width / 2 - 22 * mm, height - 70 * mm,
-                44 * mm, 44 * mm, mask="auto")
+    c.drawImage(
+        ImageReader(io.BytesIO(badge_png(issued))), width / 2 - 22 * mm, height - 70 * mm, 44 * mm, 44 * mm, mask="auto"
+    )
 
     usable = width - 60 * mm
     c.setFillColor(GREY)
@@ -102,8 +104,12 @@ def certificate_pdf(issued: IssuedCredential) -> bytes:
     c.drawString(22 * mm, 34 * mm, url)
     c.setFillColor(GREY)
     c.setFont(regular, 8)
-    c.drawString(22 * mm, 28 * mm, "Scan the QR code or open the link. The page shows whether the issuer has "
-                                   "revoked the badge, and lets you verify the signed credential.")
+    c.drawString(
+        22 * mm,
+        28 * mm,
+        "Scan the QR code or open the link. The page shows whether the issuer has "
+        "revoked the badge, and lets you verify the signed credential.",
+    )
     c.drawString(22 * mm, 23 * mm, f"Issued as an Open Badges 3.0 credential by {issued.issuer.did[:90]}")
     c.showPage()
     c.save()

@@ -4,6 +4,7 @@ from a template), each baked with the signed credential, and the "Add to LinkedI
 The images carry only what the public credential page shows: the achievement, the issuer
 and the level (never the learner's email).
 """
+
 from __future__ import annotations
 
 import io
@@ -37,8 +38,12 @@ def _font(size: int, bold: bool = False):
 def badge_lines(issued: IssuedCredential) -> dict[str, str]:
     record = issued.micro_credential
     credits = f"{record.scqf_credits} SCQF credits" if record.scqf_credits else "Not credit-bearing"
-    return {"issuer": issued.issuer.name, "title": record.title, "level": f"SCQF level {record.scqf_level}",
-            "credits": credits}
+    return {
+        "issuer": issued.issuer.name,
+        "title": record.title,
+        "level": f"SCQF level {record.scqf_level}",
+        "credits": credits,
+    }
 
 
 def badge_png(issued: IssuedCredential) -> bytes:
@@ -70,8 +75,9 @@ def badge_svg(issued: IssuedCredential) -> str:
     """The same badge as an SVG document (text kept as text, so screen readers can read it)."""
     lines = badge_lines(issued)
     title_lines = textwrap.wrap(lines["title"], 22)[:3]
-    tspans = "".join(f'<tspan x="200" dy="{0 if i == 0 else 32}">{escape(t)}</tspan>'
-                     for i, t in enumerate(title_lines))
+    tspans = "".join(
+        f'<tspan x="200" dy="{0 if i == 0 else 32}">{escape(t)}</tspan>' for i, t in enumerate(title_lines)
+    )
     label = escape(f"{lines['title']}, awarded by {lines['issuer']}")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{SIZE}" height="{SIZE}" viewBox="0 0 {SIZE} {SIZE}" '
@@ -83,7 +89,7 @@ def badge_svg(issued: IssuedCredential) -> str:
         f'<text x="200" y="168" font-size="25" font-weight="bold">{tspans}</text>'
         f'<text x="200" y="286" font-size="19">{escape(lines["level"])}</text>'
         f'<text x="200" y="314" font-size="17">{escape(lines["credits"])}</text>'
-        '</g></svg>'
+        "</g></svg>"
     )
 
 
@@ -100,9 +106,12 @@ def baked_svg(issued: IssuedCredential) -> bytes:
 def linkedin_url(issued: IssuedCredential) -> str:
     """LinkedIn's "Add licence or certification" link, prefilled."""
     params = {
-        "startTask": "CERTIFICATION_NAME", "name": issued.micro_credential.title,
-        "organizationName": issued.issuer.name, "issueYear": issued.issued_at.year,
-        "issueMonth": issued.issued_at.month, "certUrl": credential_url(issued.public_id),
+        "startTask": "CERTIFICATION_NAME",
+        "name": issued.micro_credential.title,
+        "organizationName": issued.issuer.name,
+        "issueYear": issued.issued_at.year,
+        "issueMonth": issued.issued_at.month,
+        "certUrl": credential_url(issued.public_id),
         "certId": issued.public_id,
     }
     if issued.valid_until:

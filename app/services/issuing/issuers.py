@@ -6,6 +6,7 @@ otherwise (a development machine has no domain anyone could resolve). ISSUER_DID
 ("web" or "key") overrides the guess. Private keys are encrypted with DATA_ENCRYPTION_KEY,
 bound to the key's own id, and decrypted only to sign.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -51,7 +52,7 @@ def _has_real_domain(base: str) -> bool:
 
 
 def did_method() -> str:
-    """"web" or "key" for new profiles (configured, or derived from PUBLIC_BASE_URL)."""
+    """ "web" or "key" for new profiles (configured, or derived from PUBLIC_BASE_URL)."""
     configured = (current_app.config.get("ISSUER_DID_METHOD") or "").strip().lower()
     if configured in ("web", "key"):
         return configured
@@ -94,9 +95,14 @@ def _new_key(profile: IssuerProfile) -> SigningKey:
         controller = did_key_for(pair.public_key)
         method = did_key_verification_method(pair.public_key)
     secret = current_app.config["DATA_ENCRYPTION_KEY"]
-    key = SigningKey(issuer=profile, key_id=key_id, controller=controller, verification_method=method,
-                     public_multibase=pair.public_multibase,
-                     private_key_encrypted=encrypt_private_key(pair.private_key, secret, context=key_id))
+    key = SigningKey(
+        issuer=profile,
+        key_id=key_id,
+        controller=controller,
+        verification_method=method,
+        public_multibase=pair.public_multibase,
+        private_key_encrypted=encrypt_private_key(pair.private_key, secret, context=key_id),
+    )
     db.session.add(key)
     return key
 
@@ -109,16 +115,28 @@ def ensure_profile(actor, org: Organisation) -> IssuerProfile:
     if profile is not None:
         return profile
     method = did_method()
-    profile = IssuerProfile(organisation=org, organisation_id=org.id, slug=org.slug, name=org.name,
-                            did_method=method, url=org.website or links.public_url(f"/hub?provider={org.slug}"),
-                            did=issuer_web_did(org.slug) if method == "web" else "pending")
+    profile = IssuerProfile(
+        organisation=org,
+        organisation_id=org.id,
+        slug=org.slug,
+        name=org.name,
+        did_method=method,
+        url=org.website or links.public_url(f"/hub?provider={org.slug}"),
+        did=issuer_web_did(org.slug) if method == "web" else "pending",
+    )
     db.session.add(profile)
     key = _new_key(profile)
     if method == "key":
         profile.did = key.controller
     db.session.flush()
-    audit.record(actor, "issuer.create", profile, f"Issuer profile for {org.name} created with DID {profile.did}",
-                 organisation=org, did=profile.did)
+    audit.record(
+        actor,
+        "issuer.create",
+        profile,
+        f"Issuer profile for {org.name} created with DID {profile.did}",
+        organisation=org,
+        did=profile.did,
+    )
     return profile
 
 
@@ -135,15 +153,22 @@ def rotate_key(actor, profile: IssuerProfile) -> SigningKey:
         profile.did = key.controller
     db.session.flush()
     db.session.refresh(profile, ["keys"])
-    audit.record(actor, "issuer.rotate_key", profile, f"Signing key of {profile.name} rotated; new key {key.key_id}",
-                 organisation=profile.organisation_id, key_id=key.key_id)
+    audit.record(
+        actor,
+        "issuer.rotate_key",
+        profile,
+        f"Signing key of {profile.name} rotated; new key {key.key_id}",
+        organisation=profile.organisation_id,
+        key_id=key.key_id,
+    )
     return key
 
 
 def key_pair(key: SigningKey) -> KeyPair:
     """Decrypt a signing key (only to sign with it)."""
-    private = decrypt_private_key(key.private_key_encrypted, current_app.config["DATA_ENCRYPTION_KEY"],
-                                  context=key.key_id)
+    private = decrypt_private_key(
+        key.private_key_encrypted, current_app.config["DATA_ENCRYPTION_KEY"], context=key.key_id
+    )
     return KeyPair(private)
 
 
@@ -165,8 +190,9 @@ def newest_key_for(profile: IssuerProfile, controller: str) -> SigningKey:
 def did_document(profile: IssuerProfile) -> dict:
     """The issuer's did:web document: every key, current first, for assertionMethod."""
     ordered = sorted(profile.keys, key=lambda k: (k.retired_at is not None, -k.id))
-    keys: list[tuple[str, PublicKey]] = [(k.key_id, ed25519_from_multibase(k.public_multibase)) for k in ordered
-            if k.controller == profile.did]
+    keys: list[tuple[str, PublicKey]] = [
+        (k.key_id, ed25519_from_multibase(k.public_multibase)) for k in ordered if k.controller == profile.did
+    ]
     # No alsoKnownAs: the provider's website is not ours to vouch for.
     return build_did_document(profile.did, keys)
 

@@ -5,6 +5,7 @@ Allocation is one atomic ``UPDATE ... SET next_index = next_index + 1 ... RETURN
 coordinators issuing at once never get the same index (and the unique constraint on
 (status_list_id, status_index) backs that up).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,13 +33,18 @@ def url_of(status_list: StatusList) -> str:
 def _open_list(profile: IssuerProfile) -> StatusList:
     found = db.session.scalar(
         select(StatusList)
-        .where(StatusList.issuer_profile_id == profile.id, StatusList.issuer_did == profile.did,
-               StatusList.next_index < StatusList.size)
-        .order_by(StatusList.id.desc()))
+        .where(
+            StatusList.issuer_profile_id == profile.id,
+            StatusList.issuer_did == profile.did,
+            StatusList.next_index < StatusList.size,
+        )
+        .order_by(StatusList.id.desc())
+    )
     if found is not None:
         return found
-    created = StatusList(issuer=profile, issuer_profile_id=profile.id, list_id=secrets.token_hex(8),
-                         issuer_did=profile.did)
+    created = StatusList(
+        issuer=profile, issuer_profile_id=profile.id, list_id=secrets.token_hex(8), issuer_did=profile.did
+    )
     db.session.add(created)
     db.session.flush()
     publish(created)
@@ -64,9 +70,13 @@ def allocate(profile: IssuerProfile) -> tuple[StatusList, int]:
 
 
 def revoked_indexes(status_list: StatusList) -> set[int]:
-    return set(db.session.scalars(
-        select(IssuedCredential.status_index)
-        .where(IssuedCredential.status_list_id == status_list.id, IssuedCredential.revoked_at.is_not(None))))
+    return set(
+        db.session.scalars(
+            select(IssuedCredential.status_index).where(
+                IssuedCredential.status_list_id == status_list.id, IssuedCredential.revoked_at.is_not(None)
+            )
+        )
+    )
 
 
 def publish(status_list: StatusList) -> dict:
@@ -75,8 +85,12 @@ def publish(status_list: StatusList) -> dict:
     key = issuers.newest_key_for(profile, status_list.issuer_did)
     url = url_of(status_list)
     unsigned = build_status_list_credential(
-        status_list.issuer_did, url, encode_status_list(revoked_indexes(status_list), status_list.size),
-        purpose=status_list.purpose, valid_from=utcnow())
+        status_list.issuer_did,
+        url,
+        encode_status_list(revoked_indexes(status_list), status_list.size),
+        purpose=status_list.purpose,
+        valid_from=utcnow(),
+    )
     signed = sign_credential(unsigned, issuers.key_pair(key), verification_method=key.verification_method)
     status_list.credential_text = json.dumps(signed, ensure_ascii=False)
     status_list.updated_at = utcnow()
@@ -86,5 +100,5 @@ def publish(status_list: StatusList) -> dict:
 
 def by_public_id(profile_slug: str, list_id: str) -> StatusList | None:
     return db.session.scalar(
-        select(StatusList).join(IssuerProfile)
-        .where(IssuerProfile.slug == profile_slug, StatusList.list_id == list_id))
+        select(StatusList).join(IssuerProfile).where(IssuerProfile.slug == profile_slug, StatusList.list_id == list_id)
+    )

@@ -3,6 +3,7 @@
 In tests every message is also kept in `outbox()` so a test can read the link a person
 would click.
 """
+
 from __future__ import annotations
 
 import smtplib

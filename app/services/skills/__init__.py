@@ -5,6 +5,7 @@ Who may see or assess whose skills is decided in `app.security.policy` (skills a
 Outside the package, import a named submodule (`from app.services.skills import gaps`) or the
 names below.
 """
+
 from app.services.skills import framework, gaps, job_roles, pathways, profile
 from app.services.skills.framework import FrameworkFileError
 from app.services.skills.job_roles import JobRoleError

@@ -3,6 +3,7 @@
 Reads skills files (conceptType KnowledgeSkillCompetence), occupations files (conceptType
 Occupation) and occupationSkillRelations files; anything else is refused with a reason.
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,8 +34,9 @@ class ImportCounts:
     skipped: int = 0
 
     def __str__(self) -> str:
-        return (f"{self.kind}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged"
-                + (f", {self.skipped} skipped" if self.skipped else ""))
+        return f"{self.kind}: {self.added} added, {self.updated} updated, {self.unchanged} unchanged" + (
+            f", {self.skipped} skipped" if self.skipped else ""
+        )
 
 
 def import_file(path: str | Path) -> ImportCounts:
@@ -50,8 +52,10 @@ def import_text(content: str) -> ImportCounts:
     if RELATION_COLUMNS <= columns:
         return _import_relations(rows)
     if not SKILL_COLUMNS <= columns:
-        raise FrameworkFileError("Not an ESCO CSV file: it needs conceptUri and preferredLabel columns "
-                                 "(skills or occupations) or occupationUri, relationType and skillUri.")
+        raise FrameworkFileError(
+            "Not an ESCO CSV file: it needs conceptUri and preferredLabel columns "
+            "(skills or occupations) or occupationUri, relationType and skillUri."
+        )
     kinds = {(r.get("conceptType") or "").strip() for r in rows} - {""}
     if kinds <= {"Occupation"} and ("iscoGroup" in columns or kinds == {"Occupation"}):
         return _import_concepts(rows, Occupation, "Occupations")
@@ -69,9 +73,11 @@ def _import_concepts(rows: list[dict], model, kind: str) -> ImportCounts:
         if not uri or not label:
             counts.skipped += 1
             continue
-        values = {"label": label[:300],
-                  "alt_labels": (row.get("altLabels") or "").strip() or None,
-                  "description": (row.get("description") or row.get("definition") or "").strip() or None}
+        values = {
+            "label": label[:300],
+            "alt_labels": (row.get("altLabels") or "").strip() or None,
+            "description": (row.get("description") or row.get("definition") or "").strip() or None,
+        }
         if model is Skill:
             values["skill_type"] = (row.get("skillType") or "").strip() or None
         found = existing.get(uri)
@@ -94,8 +100,12 @@ def _import_relations(rows: list[dict]) -> ImportCounts:
     counts = ImportCounts("Occupation-skill links")
     occupations = dict(db.session.execute(select(Occupation.uri, Occupation.id)).all())
     skills = dict(db.session.execute(select(Skill.uri, Skill.id)).all())
-    links = {(o, s): r for o, s, r in db.session.execute(
-        select(occupation_skills.c.occupation_id, occupation_skills.c.skill_id, occupation_skills.c.relation))}
+    links = {
+        (o, s): r
+        for o, s, r in db.session.execute(
+            select(occupation_skills.c.occupation_id, occupation_skills.c.skill_id, occupation_skills.c.relation)
+        )
+    }
     for row in rows:
         occupation_id = occupations.get((row.get("occupationUri") or "").strip())
         skill_id = skills.get((row.get("skillUri") or "").strip())
@@ -105,14 +115,16 @@ def _import_relations(rows: list[dict]) -> ImportCounts:
             continue
         key = (occupation_id, skill_id)
         if key not in links:
-            db.session.execute(occupation_skills.insert().values(
-                occupation_id=occupation_id, skill_id=skill_id, relation=relation))
+            db.session.execute(
+                occupation_skills.insert().values(occupation_id=occupation_id, skill_id=skill_id, relation=relation)
+            )
             counts.added += 1
         elif links[key] != relation:
-            db.session.execute(occupation_skills.update()
-                               .where(occupation_skills.c.occupation_id == occupation_id,
-                                      occupation_skills.c.skill_id == skill_id)
-                               .values(relation=relation))
+            db.session.execute(
+                occupation_skills.update()
+                .where(occupation_skills.c.occupation_id == occupation_id, occupation_skills.c.skill_id == skill_id)
+                .values(relation=relation)
+            )
             counts.updated += 1
         else:
             counts.unchanged += 1

@@ -8,6 +8,7 @@ Each required skill of the role is in one of three states:
 
 Every state has a text label and a tag colour; screens show both, never colour alone.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -102,9 +103,9 @@ def roles_with_skills(org, role_ids) -> dict[int, JobRole]:
     if not ids:
         return {}
     rows = db.session.scalars(
-        select(JobRole).where(JobRole.visible_to(org), JobRole.id.in_(ids))
-        .options(selectinload(JobRole.skills).joinedload(JobRoleSkill.skill),
-                 selectinload(JobRole.micro_credentials))
+        select(JobRole)
+        .where(JobRole.visible_to(org), JobRole.id.in_(ids))
+        .options(selectinload(JobRole.skills).joinedload(JobRoleSkill.skill), selectinload(JobRole.micro_credentials))
     ).all()
     return {r.id: r for r in rows}
 
@@ -123,8 +124,11 @@ def gaps_for(org, memberships) -> list[PersonGaps]:
     for m in memberships:
         role = roles.get(m.job_role_id)
         profile = profiles[m.id]
-        gaps = [SkillGap(rs.skill, rs.target_level, profile.get(rs.skill_id))
-                for rs in _sorted_requirements(role)] if role else []
+        gaps = (
+            [SkillGap(rs.skill, rs.target_level, profile.get(rs.skill_id)) for rs in _sorted_requirements(role)]
+            if role
+            else []
+        )
         result.append(PersonGaps(m, role, gaps, profile, credentials.get(m.user_id, [])))
     return result
 
@@ -158,12 +162,17 @@ class TeamGrid:
         return counts
 
 
-def team_members(org, *, line_manager: Membership | None = None, department: str | None = None,
-                 job_role_id: int | None = None) -> list[Membership]:
+def team_members(
+    org, *, line_manager: Membership | None = None, department: str | None = None, job_role_id: int | None = None
+) -> list[Membership]:
     """Active members of `org` (with user loaded): one manager's reports, or everyone, filtered."""
-    stmt = (select(Membership).join(User, Membership.user_id == User.id)
-            .where(Membership.visible_to(org), Membership.status == MembershipStatus.ACTIVE)
-            .options(joinedload(Membership.user)).order_by(User.name))
+    stmt = (
+        select(Membership)
+        .join(User, Membership.user_id == User.id)
+        .where(Membership.visible_to(org), Membership.status == MembershipStatus.ACTIVE)
+        .options(joinedload(Membership.user))
+        .order_by(User.name)
+    )
     if line_manager is not None:
         stmt = stmt.where(Membership.line_manager_id == line_manager.id)
     if department:

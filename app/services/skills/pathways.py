@@ -34,6 +34,7 @@ Ties: among covers of equal weight the solver prefers fewer credentials, then th
 ``tiebreak`` total (the caller passes the other measure, e.g. hours when weighing by cost), then
 lower keys, so answers are deterministic.
 """
+
 from __future__ import annotations
 
 import math
@@ -242,11 +243,16 @@ def candidate_records(skill_ids) -> list:
     """Published micro-credentials teaching any of these skills, skills and provider loaded."""
     if not skill_ids:
         return []
-    return list(db.session.scalars(
-        select(MicroCredential)
-        .where(MicroCredential.status == RecordStatus.PUBLISHED,
-               MicroCredential.skills.any(Skill.id.in_(list(skill_ids))))
-        .options(selectinload(MicroCredential.skills), joinedload(MicroCredential.provider))))
+    return list(
+        db.session.scalars(
+            select(MicroCredential)
+            .where(
+                MicroCredential.status == RecordStatus.PUBLISHED,
+                MicroCredential.skills.any(Skill.id.in_(list(skill_ids))),
+            )
+            .options(selectinload(MicroCredential.skills), joinedload(MicroCredential.provider))
+        )
+    )
 
 
 def suggest_pathway(org, person, by: str = "cost") -> Pathway:
@@ -259,8 +265,7 @@ def suggest_pathway(org, person, by: str = "cost") -> Pathway:
     needed = {gap.skill.id: gap.skill for gap in person.to_learn}
     current = {gap.skill.id: gap.level for gap in person.to_learn}
     already = person.held_keys
-    records = {r.id: r for r in candidate_records(needed)
-               if (r.provider_id, r.code) not in already}
+    records = {r.id: r for r in candidate_records(needed) if (r.provider_id, r.code) not in already}
 
     def raises(record) -> frozenset[int]:
         # A record helps with a skill only if it would lift the person above the level they
@@ -269,8 +274,9 @@ def suggest_pathway(org, person, by: str = "cost") -> Pathway:
         return frozenset(s.id for s in record.skills if s.id in needed and gives > current[s.id])
 
     primary, secondary = WEIGHTS[by]
-    cover = solve(needed, [Candidate(r.id, raises(r), getattr(r, primary), getattr(r, secondary))
-                           for r in records.values()])
+    cover = solve(
+        needed, [Candidate(r.id, raises(r), getattr(r, primary), getattr(r, secondary)) for r in records.values()]
+    )
     chosen = [records[c.key] for c in cover.chosen]
     teaches = {r.id: [needed[i] for i in sorted(raises(r), key=lambda i: needed[i].label)] for r in chosen}
     uncovered = sorted((needed[i] for i in cover.uncovered), key=lambda s: s.label)

@@ -13,6 +13,7 @@ The rule, applied per skill:
 Everything is loaded for many people at once in a fixed number of queries, so team views stay
 bounded however many people or skills they show.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

@@ -5,6 +5,7 @@ PDF report, and the API keys integrations verify with.
 Modules: `verifier` (what was handed in, running the engine, the history), `batches`,
 `report` (the PDF), `api_keys`, `fetching` (the verifier's fetcher: this site in-process).
 """
+
 from app.services.verification.api_keys import (
     ApiKeyError,
     authenticate,
@@ -40,9 +41,32 @@ from app.services.verification.verifier import (
 )
 
 __all__ = [
-    "ApiKeyError", "BatchError", "HistoryPage", "InputTooLarge", "VerificationInput", "VerificationInputError",
-    "authenticate", "bearer_token", "build_report", "create_batch", "create_key", "friendly_date", "history",
-    "input_from_text", "input_from_upload", "input_from_url", "items_of", "keys_of", "max_upload_bytes",
-    "process_next", "public_verification", "purge_anonymous", "recent_batches", "result_of", "results_csv",
-    "revoke_key", "run_verification", "verify_data",
+    "ApiKeyError",
+    "BatchError",
+    "HistoryPage",
+    "InputTooLarge",
+    "VerificationInput",
+    "VerificationInputError",
+    "authenticate",
+    "bearer_token",
+    "build_report",
+    "create_batch",
+    "create_key",
+    "friendly_date",
+    "history",
+    "input_from_text",
+    "input_from_upload",
+    "input_from_url",
+    "items_of",
+    "keys_of",
+    "max_upload_bytes",
+    "process_next",
+    "public_verification",
+    "purge_anonymous",
+    "recent_batches",
+    "result_of",
+    "results_csv",
+    "revoke_key",
+    "run_verification",
+    "verify_data",
 ]

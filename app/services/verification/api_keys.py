@@ -4,6 +4,7 @@ A key is shown once when it is created; only its sha256 is stored (the key has 2
 randomness, so a fast hash is enough: nobody can guess their way to a match). Its prefix
 is kept so people can tell keys apart. Revoked keys stop working at once.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,12 +41,18 @@ def create_key(actor, org, name: str) -> tuple[ApiKey, str]:
         raise ApiKeyError("The name must be 120 characters or fewer")
     identifier = secrets.token_hex(4)
     plaintext = f"{KEY_PREFIX}{identifier}_{secrets.token_urlsafe(32)}"
-    key = ApiKey(organisation_id=org.id, name=name, prefix=f"{KEY_PREFIX}{identifier}",
-                 key_hash=hash_key(plaintext), created_by_id=getattr(actor, "id", None))
+    key = ApiKey(
+        organisation_id=org.id,
+        name=name,
+        prefix=f"{KEY_PREFIX}{identifier}",
+        key_hash=hash_key(plaintext),
+        created_by_id=getattr(actor, "id", None),
+    )
     db.session.add(key)
     db.session.flush()
-    audit.record(actor, "api_key.create", key, f"Created API key {key.name} ({key.prefix})", organisation=org,
-                 prefix=key.prefix)
+    audit.record(
+        actor, "api_key.create", key, f"Created API key {key.name} ({key.prefix})", organisation=org, prefix=key.prefix
+    )
     return key, plaintext
 
 
@@ -56,14 +63,25 @@ def revoke_key(actor, key: ApiKey) -> None:
     key.revoked_at = datetime.now(UTC)
     key.revoked_by_id = getattr(actor, "id", None)
     db.session.flush()
-    audit.record(actor, "api_key.revoke", key, f"Revoked API key {key.name} ({key.prefix})",
-                 organisation=key.organisation_id, prefix=key.prefix)
+    audit.record(
+        actor,
+        "api_key.revoke",
+        key,
+        f"Revoked API key {key.name} ({key.prefix})",
+        organisation=key.organisation_id,
+        prefix=key.prefix,
+    )
 
 
 def keys_of(org) -> list[ApiKey]:
-    return list(db.session.scalars(select(ApiKey).where(ApiKey.visible_to(org))
-                                   .options(db.joinedload(ApiKey.created_by))
-                                   .order_by(ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc())))
+    return list(
+        db.session.scalars(
+            select(ApiKey)
+            .where(ApiKey.visible_to(org))
+            .options(db.joinedload(ApiKey.created_by))
+            .order_by(ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc())
+        )
+    )
 
 
 def bearer_token(header: str | None) -> str | None:

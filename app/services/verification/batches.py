@@ -5,6 +5,7 @@ per request: each progress poll runs :func:`process_next`, so nothing depends on
 background thread surviving and a page refresh without JavaScript makes the same progress.
 Zips are read in memory with every size checked; nothing is ever extracted to disk.
 """
+
 from __future__ import annotations
 
 import csv
@@ -33,8 +34,9 @@ class BatchError(VerificationInputError):
     """The whole upload is refused (not a CSV or zip, too many rows, a zip bomb...)."""
 
 
-def create_batch(actor, org, filename: str | None, content: bytes, *,
-                 candidate_email: str | None = None) -> VerificationBatch:
+def create_batch(
+    actor, org, filename: str | None, content: bytes, *, candidate_email: str | None = None
+) -> VerificationBatch:
     """Store a batch from an uploaded CSV or zip (sniffed from its bytes, not its name)."""
     if not content:
         raise BatchError("The selected file is empty")
@@ -44,8 +46,13 @@ def create_batch(actor, org, filename: str | None, content: bytes, *,
         kind, items = BatchKind.CSV, _csv_items(content)
     if not items:
         raise BatchError("The file has no badges in it")
-    batch = VerificationBatch(organisation_id=org.id, created_by_id=getattr(actor, "id", None), kind=str(kind),
-                              filename=(filename or f"batch.{kind}")[:255], total=len(items))
+    batch = VerificationBatch(
+        organisation_id=org.id,
+        created_by_id=getattr(actor, "id", None),
+        kind=str(kind),
+        filename=(filename or f"batch.{kind}")[:255],
+        total=len(items),
+    )
     db.session.add(batch)
     db.session.flush()
     for position, item in enumerate(items, start=1):
@@ -55,8 +62,15 @@ def create_batch(actor, org, filename: str | None, content: bytes, *,
     if batch.processed == batch.total:
         batch.finished_at = datetime.now(UTC)
     db.session.flush()
-    audit.record(actor, "verification_batch.create", batch, f"Started verifying {batch.total} badges from {batch.filename}",
-                 organisation=org, kind=str(kind), items=batch.total)
+    audit.record(
+        actor,
+        "verification_batch.create",
+        batch,
+        f"Started verifying {batch.total} badges from {batch.filename}",
+        organisation=org,
+        kind=str(kind),
+        items=batch.total,
+    )
     return batch
 
 
@@ -86,8 +100,14 @@ def _csv_items(content: bytes) -> list[VerificationBatchItem]:
             error = f"{email[:80]!r} is not an email address"
         elif not url.lower().startswith(("http://", "https://")) or len(url) > 2000 or any(c.isspace() for c in url):
             error = "the badge web address must start with https://"
-        items.append(VerificationBatchItem(label=(url or f"row {number}")[:500], candidate_email=email[:320] or None,
-                                           url=None if error else url, error=error))
+        items.append(
+            VerificationBatchItem(
+                label=(url or f"row {number}")[:500],
+                candidate_email=email[:320] or None,
+                url=None if error else url,
+                error=error,
+            )
+        )
     return items
 
 
@@ -109,8 +129,11 @@ def _zip_items(content: bytes, candidate_email: str | None) -> list[Verification
         if member.flag_bits & 0x1:
             raise BatchError("The zip contains encrypted files, which cannot be read")
         declared_total += member.file_size
-        if member.file_size > limit or declared_total > MAX_ZIP_TOTAL_BYTES or \
-                member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1) + 4096:
+        if (
+            member.file_size > limit
+            or declared_total > MAX_ZIP_TOTAL_BYTES
+            or member.file_size > MAX_COMPRESSION_RATIO * max(member.compress_size, 1) + 4096
+        ):
             raise BatchError("The zip expands to too much data (a possible zip bomb), so it was refused")
     items = []
     for member in files:
@@ -121,8 +144,14 @@ def _zip_items(content: bytes, candidate_email: str | None) -> list[Verification
             raise BatchError(f"The zip file is damaged: {member.filename[:80]!r} cannot be read") from None
         if len(data) > limit:
             raise BatchError("The zip expands to too much data (a possible zip bomb), so it was refused")
-        items.append(VerificationBatchItem(label=member.filename[:500], candidate_email=candidate_email,
-                                           content=data, error=None if data else "the file is empty"))
+        items.append(
+            VerificationBatchItem(
+                label=member.filename[:500],
+                candidate_email=candidate_email,
+                content=data,
+                error=None if data else "the file is empty",
+            )
+        )
     return items
 
 
@@ -132,18 +161,25 @@ def _ignored(name: str) -> bool:
 
 
 def pending_items(batch: VerificationBatch, limit: int) -> list[VerificationBatchItem]:
-    stmt = (select(VerificationBatchItem)
-            .where(VerificationBatchItem.batch_id == batch.id, VerificationBatchItem.verification_id.is_(None),
-                   VerificationBatchItem.error.is_(None))
-            .order_by(VerificationBatchItem.position).limit(limit))
+    stmt = (
+        select(VerificationBatchItem)
+        .where(
+            VerificationBatchItem.batch_id == batch.id,
+            VerificationBatchItem.verification_id.is_(None),
+            VerificationBatchItem.error.is_(None),
+        )
+        .order_by(VerificationBatchItem.position)
+        .limit(limit)
+    )
     if db.session.get_bind().dialect.name == "postgresql":
         # Two open tabs polling the same batch must not verify the same item twice.
         stmt = stmt.with_for_update(skip_locked=True)
     return list(db.session.scalars(stmt))
 
 
-def process_next(actor, org, batch: VerificationBatch, *, count: int = CHUNK,
-                 time_budget: float = TIME_BUDGET_SECONDS) -> int:
+def process_next(
+    actor, org, batch: VerificationBatch, *, count: int = CHUNK, time_budget: float = TIME_BUDGET_SECONDS
+) -> int:
     """Verify up to ``count`` waiting items of the batch, stopping early once ``time_budget``
     seconds have gone (slow issuers' servers must not hold a poll open); returns how many
     were verified. At least one item is verified per call, so a batch always moves on."""
@@ -157,34 +193,61 @@ def process_next(actor, org, batch: VerificationBatch, *, count: int = CHUNK,
             break
         done += 1
         data = item.url if item.url else (item.content or b"")
-        verification = run_verification(data, recipient_email=item.candidate_email, source=VerificationSource.BATCH,
-                                         organisation=org, actor=actor, candidate_email=item.candidate_email,
-                                         input_label=item.label, batch=batch)
+        verification = run_verification(
+            data,
+            recipient_email=item.candidate_email,
+            source=VerificationSource.BATCH,
+            organisation=org,
+            actor=actor,
+            candidate_email=item.candidate_email,
+            input_label=item.label,
+            batch=batch,
+        )
         item.verification_id = verification.id
         item.content = None  # the result is kept; the uploaded bytes need not be
     batch.processed = db.session.scalar(  # type: ignore[assignment]  # a count is never NULL
-        select(db.func.count()).select_from(VerificationBatchItem)
-        .where(VerificationBatchItem.batch_id == batch.id,
-               (VerificationBatchItem.verification_id.is_not(None)) | (VerificationBatchItem.error.is_not(None))))
+        select(db.func.count())
+        .select_from(VerificationBatchItem)
+        .where(
+            VerificationBatchItem.batch_id == batch.id,
+            (VerificationBatchItem.verification_id.is_not(None)) | (VerificationBatchItem.error.is_not(None)),
+        )
+    )
     if batch.processed >= batch.total:
         batch.finished_at = datetime.now(UTC)
-        audit.record(actor, "verification_batch.complete", batch, f"Finished verifying {batch.filename}",
-                     organisation=org, items=batch.total)
+        audit.record(
+            actor,
+            "verification_batch.complete",
+            batch,
+            f"Finished verifying {batch.filename}",
+            organisation=org,
+            items=batch.total,
+        )
     db.session.flush()
     return done
 
 
 def items_of(batch: VerificationBatch) -> list[VerificationBatchItem]:
     """Every item with its verification, in upload order (two queries)."""
-    return list(db.session.scalars(
-        select(VerificationBatchItem).where(VerificationBatchItem.batch_id == batch.id)
-        .options(db.joinedload(VerificationBatchItem.verification)).order_by(VerificationBatchItem.position)))
+    return list(
+        db.session.scalars(
+            select(VerificationBatchItem)
+            .where(VerificationBatchItem.batch_id == batch.id)
+            .options(db.joinedload(VerificationBatchItem.verification))
+            .order_by(VerificationBatchItem.position)
+        )
+    )
 
 
 def recent_batches(org, limit: int = 20) -> list[VerificationBatch]:
-    return list(db.session.scalars(select(VerificationBatch).where(VerificationBatch.visible_to(org))
-                                   .order_by(VerificationBatch.created_at.desc(), VerificationBatch.id.desc())
-                                   .limit(limit)))
+    return list(
+        db.session.scalars(
+            select(VerificationBatch)
+            .where(VerificationBatch.visible_to(org))
+            .order_by(VerificationBatch.created_at.desc(), VerificationBatch.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def results_csv(batch: VerificationBatch) -> str:
@@ -192,15 +255,28 @@ def results_csv(batch: VerificationBatch) -> str:
     formula are prefixed with an apostrophe."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Row", "Input", "Candidate email", "Verdict", "Achievement", "Issuer", "Recipient match",
-                     "Format", "Problem"])
+    writer.writerow(
+        ["Row", "Input", "Candidate email", "Verdict", "Achievement", "Issuer", "Recipient match", "Format", "Problem"]
+    )
     for item in items_of(batch):
         v = item.verification
         match = "" if v is None or v.recipient_match is None else ("yes" if v.recipient_match else "no")
-        writer.writerow([_cell(x) for x in (
-            item.position, item.label, item.candidate_email or "", v.verdict_label if v else ("Error" if item.error else "Waiting"),
-            v.achievement_name if v else "", v.issuer_name if v else "", match, v.format if v else "",
-            item.error or (_problem(v) if v else ""))])
+        writer.writerow(
+            [
+                _cell(x)
+                for x in (
+                    item.position,
+                    item.label,
+                    item.candidate_email or "",
+                    v.verdict_label if v else ("Error" if item.error else "Waiting"),
+                    v.achievement_name if v else "",
+                    v.issuer_name if v else "",
+                    match,
+                    v.format if v else "",
+                    item.error or (_problem(v) if v else ""),
+                )
+            ]
+        )
     return out.getvalue()
 
 

@@ -7,6 +7,7 @@ on loopback or intranet deployments, and needless anywhere. They are public page
 are served here exactly as an anonymous visitor would get them: the inner request starts with
 an empty `g`, so nothing of the person verifying (their sign-in, their organisation) leaks in.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -32,8 +33,12 @@ class HubFetcher:
             parts = urlsplit(url)
         except ValueError:
             return False
-        return bool(self.own_host) and parts.scheme in ("http", "https") and parts.netloc.lower() == self.own_host \
+        return (
+            bool(self.own_host)
+            and parts.scheme in ("http", "https")
+            and parts.netloc.lower() == self.own_host
             and parts.username is None
+        )
 
     def get(self, url: str, *, accept: str | None = None) -> FetchResponse:
         if not self.is_own(url):
@@ -58,8 +63,9 @@ class HubFetcher:
         return FetchResponse(url, status, body, headers)
 
     def _dispatch(self, path: str, parts, accept: str | None) -> tuple[int, bytes, dict[str, str]]:
-        response = Client(self.app).get(path, headers={"Accept": accept or "*/*"},
-                                        base_url=f"{parts.scheme}://{parts.netloc}")
+        response = Client(self.app).get(
+            path, headers={"Accept": accept or "*/*"}, base_url=f"{parts.scheme}://{parts.netloc}"
+        )
         try:
             return response.status_code, response.get_data(), {k.lower(): v for k, v in response.headers.items()}
         finally:

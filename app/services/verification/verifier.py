@@ -5,6 +5,7 @@ Every way in (the public page, a recruiter's page, a batch, the API, the CLI) en
 fetcher (this site's own URLs in-process, everything else through the SSRF-safe fetcher) and
 the hub's issuer directory, then stores a :class:`Verification`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,6 +48,7 @@ def max_upload_bytes() -> int:
 
 
 # ---- what was handed in ---------------------------------------------------------------
+
 
 @dataclass
 class VerificationInput:
@@ -96,9 +98,10 @@ def input_from_url(url: str) -> VerificationInput:
 
 # ---- the hub's issuer directory -------------------------------------------------------
 
+
 def _issuer_host(issuer_id: str) -> str | None:
     if issuer_id.startswith("did:web:"):
-        host = issuer_id[len("did:web:"):].split(":", 1)[0]
+        host = issuer_id[len("did:web:") :].split(":", 1)[0]
         return host.replace("%3A", ":").replace("%3a", ":").lower()
     try:
         parts = urlsplit(issuer_id)
@@ -128,9 +131,9 @@ def _lookup_issuer(issuer_id: str) -> dict[str, Any] | None:
     profile = db.session.scalars(
         select(IssuerProfile)
         .outerjoin(SigningKey, SigningKey.issuer_profile_id == IssuerProfile.id)
-        .where(or_(IssuerProfile.did == issuer_id, IssuerProfile.url == issuer_id,
-                   SigningKey.controller == issuer_id))
-        .options(db.joinedload(IssuerProfile.organisation))).first()
+        .where(or_(IssuerProfile.did == issuer_id, IssuerProfile.url == issuer_id, SigningKey.controller == issuer_id))
+        .options(db.joinedload(IssuerProfile.organisation))
+    ).first()
     if profile is not None:
         return _known(profile.organisation)
     host = _issuer_host(issuer_id)
@@ -150,10 +153,16 @@ def _known(org: Organisation) -> dict[str, Any]:
 
 # ---- running the engine ---------------------------------------------------------------
 
+
 def verify_data(data: bytes | str | dict[str, Any], recipient_email: str | None) -> VerificationResult:
     """Run the engine with the application's fetcher, issuer directory and schema directory."""
-    return verify(data, fetcher=verifier_fetcher(), recipient_email=recipient_email or None,
-                  issuer_lookup=_cached(lookup_issuer), schema_dir=current_app.config.get("OB_SCHEMA_DIR"))
+    return verify(
+        data,
+        fetcher=verifier_fetcher(),
+        recipient_email=recipient_email or None,
+        issuer_lookup=_cached(lookup_issuer),
+        schema_dir=current_app.config.get("OB_SCHEMA_DIR"),
+    )
 
 
 def _cached(lookup):
@@ -163,6 +172,7 @@ def _cached(lookup):
         if issuer_id not in seen:
             seen[issuer_id] = lookup(issuer_id)
         return seen[issuer_id]
+
     return cached
 
 
@@ -173,9 +183,18 @@ def result_payload(result: VerificationResult) -> dict[str, Any]:
     return payload
 
 
-def run_verification(data: bytes | str | dict[str, Any], *, recipient_email: str | None, source: str,
-                     organisation: Organisation | None = None, actor=None, candidate_email: str | None = None,
-                     input_label: str | None = None, api_key=None, batch=None) -> Verification:
+def run_verification(
+    data: bytes | str | dict[str, Any],
+    *,
+    recipient_email: str | None,
+    source: str,
+    organisation: Organisation | None = None,
+    actor=None,
+    candidate_email: str | None = None,
+    input_label: str | None = None,
+    api_key=None,
+    batch=None,
+) -> Verification:
     """Verify ``data`` and store the result.
 
     ``recipient_email`` is checked against the credential's recipient; ``candidate_email``
@@ -191,21 +210,37 @@ def run_verification(data: bytes | str | dict[str, Any], *, recipient_email: str
     anonymous = organisation is None
     candidate = None if anonymous else ((candidate_email or recipient_email or "").strip().lower() or None)
     verification = Verification(
-        token=secrets.token_urlsafe(32), organisation_id=organisation.id if organisation is not None else None,
-        actor_id=None if anonymous else getattr(actor, "id", None), api_key_id=getattr(api_key, "id", None),
-        batch_id=getattr(batch, "id", None), source=str(source), verdict=str(result.verdict),
-        format=result.format[:30], issuer_id=_clip(result.issuer.id, 500), issuer_name=_clip(result.issuer.name, 300),
-        achievement_name=_clip(result.achievement.name, 300), credential_id=_clip(result.credential_id, 500),
-        candidate_email=_clip(candidate, 320), recipient_match=result.recipient_match,
-        input_label=_clip(input_label, 500), result=payload,
+        token=secrets.token_urlsafe(32),
+        organisation_id=organisation.id if organisation is not None else None,
+        actor_id=None if anonymous else getattr(actor, "id", None),
+        api_key_id=getattr(api_key, "id", None),
+        batch_id=getattr(batch, "id", None),
+        source=str(source),
+        verdict=str(result.verdict),
+        format=result.format[:30],
+        issuer_id=_clip(result.issuer.id, 500),
+        issuer_name=_clip(result.issuer.name, 300),
+        achievement_name=_clip(result.achievement.name, 300),
+        credential_id=_clip(result.credential_id, 500),
+        candidate_email=_clip(candidate, 320),
+        recipient_match=result.recipient_match,
+        input_label=_clip(input_label, 500),
+        result=payload,
     )
     db.session.add(verification)
     db.session.flush()
     if not anonymous:
-        audit.record(actor, "verification.run", verification,
-                     f"Verified {verification.achievement_name or 'a credential'}: {verification.verdict_label}",
-                     organisation=organisation, verdict=verification.verdict, source=str(source),
-                     candidate=candidate, api_key=getattr(api_key, "prefix", None))
+        audit.record(
+            actor,
+            "verification.run",
+            verification,
+            f"Verified {verification.achievement_name or 'a credential'}: {verification.verdict_label}",
+            organisation=organisation,
+            verdict=verification.verdict,
+            source=str(source),
+            candidate=candidate,
+            api_key=getattr(api_key, "prefix", None),
+        )
     return verification
 
 
@@ -224,6 +259,7 @@ def result_of(verification: Verification) -> dict[str, Any]:
 
 
 # ---- an organisation's history --------------------------------------------------------
+
 
 @dataclass
 class HistoryPage:
@@ -248,12 +284,17 @@ def history(org: Organisation, *, candidate: str = "", verdict: str = "", page: 
         stmt = stmt.where(Verification.verdict == verdict)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
-    rows = db.session.scalars(stmt.order_by(Verification.created_at.desc(), Verification.id.desc())
-                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    rows = db.session.scalars(
+        stmt.order_by(Verification.created_at.desc(), Verification.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
     candidates = db.session.execute(
-        select(Verification.candidate_email, func.count()).where(Verification.visible_to(org),
-                                                                 Verification.candidate_email.is_not(None))
-        .group_by(Verification.candidate_email).order_by(Verification.candidate_email)).all()
+        select(Verification.candidate_email, func.count())
+        .where(Verification.visible_to(org), Verification.candidate_email.is_not(None))
+        .group_by(Verification.candidate_email)
+        .order_by(Verification.candidate_email)
+    ).all()
     return HistoryPage(list(rows), page, total, [(c, n) for c, n in candidates if c is not None])
 
 
@@ -261,15 +302,17 @@ def public_verification(token: str) -> Verification | None:
     """An anonymous verification by its token (never one that belongs to an organisation)."""
     if not token or len(token) > 64:
         return None
-    return db.session.scalars(select(Verification).where(Verification.token == token,
-                                                         Verification.organisation_id.is_(None))).first()
+    return db.session.scalars(
+        select(Verification).where(Verification.token == token, Verification.organisation_id.is_(None))
+    ).first()
 
 
 def purge_anonymous(older_than_days: int) -> int:
     """Delete anonymous (public-page) verifications older than ``older_than_days``; their
     links stop working. Returns how many went. Organisations' own results are kept."""
     cutoff = datetime.now(UTC) - timedelta(days=max(0, older_than_days))
-    result: Any = db.session.execute(delete(Verification).where(Verification.organisation_id.is_(None),
-                                                           Verification.created_at < cutoff))
+    result: Any = db.session.execute(
+        delete(Verification).where(Verification.organisation_id.is_(None), Verification.created_at < cutoff)
+    )
     db.session.flush()
     return result.rowcount or 0

@@ -4,6 +4,7 @@ Needs PostgreSQL: SQLite serialises every writer on the whole database file, so 
 row locks at work. Each approval runs in its own thread, app context, session and connection,
 and really commits.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,10 @@ from tests.factories.cpd import employer, request
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.no_transaction,
-    pytest.mark.skipif(not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres"),
-                       reason="row locks (SELECT ... FOR UPDATE) need PostgreSQL: set TEST_DATABASE_URL"),
+    pytest.mark.skipif(
+        not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres"),
+        reason="row locks (SELECT ... FOR UPDATE) need PostgreSQL: set TEST_DATABASE_URL",
+    ),
 ]
 
 
@@ -51,8 +54,15 @@ def two_requests(app):
         e = employer(allocated=50_000, cap=1_000_000)
         first = request(e, cost=30_000, state=S.ENDORSED)
         second = request(e, person=e.colleague, cost=30_000, state=S.ENDORSED)
-        ids = {"first": first.id, "second": second.id, "budget": e.budget.id, "funding": e.funding.id,
-               "hr": e.hr.id, "hr2": e.hr2.id, "org": e.org.id}
+        ids = {
+            "first": first.id,
+            "second": second.id,
+            "budget": e.budget.id,
+            "funding": e.funding.id,
+            "hr": e.hr.id,
+            "hr2": e.hr2.id,
+            "org": e.org.id,
+        }
         db.session.commit()
     yield ids
     _cleanup(app, ids["org"])
@@ -104,8 +114,14 @@ def _race(app, monkeypatch, jobs: list[tuple[int, int, int, int]]) -> list[str]:
 
 def test_only_one_of_two_simultaneous_approvals_fits_the_budget(app, two_requests, monkeypatch):
     ids = two_requests
-    outcomes = _race(app, monkeypatch, [(ids["first"], ids["hr"], ids["budget"], ids["funding"]),
-                                        (ids["second"], ids["hr2"], ids["budget"], ids["funding"])])
+    outcomes = _race(
+        app,
+        monkeypatch,
+        [
+            (ids["first"], ids["hr"], ids["budget"], ids["funding"]),
+            (ids["second"], ids["hr2"], ids["budget"], ids["funding"]),
+        ],
+    )
     assert sorted(o == "approved" for o in outcomes) == [False, True], outcomes
     refused = next(o for o in outcomes if o != "approved")
     assert refused.startswith("Not enough budget: Engineering has £200.00 left"), outcomes
@@ -144,8 +160,14 @@ def test_the_funding_source_cap_holds_across_departments(app, monkeypatch):
 
 def test_the_same_request_approved_twice_at_once_commits_once(app, two_requests, monkeypatch):
     ids = two_requests
-    outcomes = _race(app, monkeypatch, [(ids["first"], ids["hr"], ids["budget"], ids["funding"]),
-                                        (ids["first"], ids["hr2"], ids["budget"], ids["funding"])])
+    outcomes = _race(
+        app,
+        monkeypatch,
+        [
+            (ids["first"], ids["hr"], ids["budget"], ids["funding"]),
+            (ids["first"], ids["hr2"], ids["budget"], ids["funding"]),
+        ],
+    )
     assert sorted(o == "approved" for o in outcomes) == [False, True], outcomes
     assert "This request is approved: “Approve” is not possible now." in outcomes
     with app.app_context():

@@ -1,4 +1,5 @@
 """The demo CPD data: every state at both employers, money that adds up, loaded once."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -29,8 +30,9 @@ def test_demo_cpd_has_every_state_and_consistent_money():
         assert sum(b.spent_pence for b in budgets) == sum(s.spent_pence for s in requests)
         assert all(b.committed_pence + b.spent_pence <= b.allocated_pence for b in budgets)
         completed_hub = [s for s in requests if s.status == "completed" and s.micro_credential_id]
-        held = db.session.scalars(select(HeldCredential).where(HeldCredential.organisation_id == org.id,
-                                                               HeldCredential.source == "cpd")).all()
+        held = db.session.scalars(
+            select(HeldCredential).where(HeldCredential.organisation_id == org.id, HeldCredential.source == "cpd")
+        ).all()
         assert {h.sponsorship_id for h in held} == {s.id for s in completed_hub}
     agreements = [s for s in db.session.scalars(select(Sponsorship)) if s.agreement is not None]
     assert any(a.agreement.accepted_at for a in agreements) and any(not a.agreement.accepted_at for a in agreements)

@@ -1,4 +1,5 @@
 """Request, nomination and budget forms; who sees which lists; the hub search partial."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,14 +18,23 @@ def as_user(app, login):
         c = app.test_client()
         login(user, c=c)
         return c
+
     return _as
 
 
 def _external_form(**changes) -> dict:
     today = date.today()
-    data = {"course_kind": "external", "external_title": "Confined Space Entry", "external_provider": "SafeWork Ltd",
-            "cost": "£1,250.50", "hours": "8", "scqf_credits": "", "reason": "Tank inspections",
-            "start_date": [str(today.day), str(today.month), str(today.year)], "submit": "Send request"}
+    data = {
+        "course_kind": "external",
+        "external_title": "Confined Space Entry",
+        "external_provider": "SafeWork Ltd",
+        "cost": "£1,250.50",
+        "hours": "8",
+        "scqf_credits": "",
+        "reason": "Tank inspections",
+        "start_date": [str(today.day), str(today.month), str(today.year)],
+        "submit": "Send request",
+    }
     data.update(changes)
     return data
 
@@ -38,13 +48,16 @@ def test_external_course_request_parses_pounds_and_dates(as_user):
     assert "Confined Space Entry" in page and "£1,250.50" in page and "Submitted" in page
 
 
-@pytest.mark.parametrize("changes,message", [
-    ({"reason": ""}, "Say why this learning would help in your work"),
-    ({"cost": "twelve pounds"}, "Enter cost in pounds"),
-    ({"external_title": ""}, "Enter the course title and the provider"),
-    ({"start_date": ["31", "2", "2027"]}, "Enter a real start date"),
-    ({"course_kind": "hub", "micro_credential_id": ""}, "Enter the course title and the provider, or choose"),
-])
+@pytest.mark.parametrize(
+    "changes,message",
+    [
+        ({"reason": ""}, "Say why this learning would help in your work"),
+        ({"cost": "twelve pounds"}, "Enter cost in pounds"),
+        ({"external_title": ""}, "Enter the course title and the provider"),
+        ({"start_date": ["31", "2", "2027"]}, "Enter a real start date"),
+        ({"course_kind": "hub", "micro_credential_id": ""}, "Enter the course title and the provider, or choose"),
+    ],
+)
 def test_request_form_errors_are_shown_with_422(as_user, changes, message):
     e = employer()
     response = as_user(e.employee).post("/cpd/requests/new", data=_external_form(**changes))
@@ -87,16 +100,32 @@ def test_line_manager_nominates_a_report_through_the_form(as_user, outbox):
     client = as_user(e.manager)
     form = client.get("/cpd/nominate").get_data(as_text=True)
     assert "Eilidh Employee" in form and "Lorne Loner" not in form  # only their own reports
-    response = client.post("/cpd/nominate", data={
-        "person": e.membership(e.employee).id, "course_kind": "hub", "micro_credential_id": str(mc.id),
-        "cost": "", "reason": "Our reporting needs it", "start_date": ["", "", ""], "submit": "Send"})
+    response = client.post(
+        "/cpd/nominate",
+        data={
+            "person": e.membership(e.employee).id,
+            "course_kind": "hub",
+            "micro_credential_id": str(mc.id),
+            "cost": "",
+            "reason": "Our reporting needs it",
+            "start_date": ["", "", ""],
+            "submit": "Send",
+        },
+    )
     assert response.status_code == 303
     page = as_user(e.hr).get(response.headers["Location"]).get_data(as_text=True)
     assert "Endorsed by line manager" in page and "Nominated by" in page and "£820.00" in page
     # A report of someone else cannot be slipped in.
-    bad = client.post("/cpd/nominate", data={"person": e.membership(e.loner).id, "course_kind": "hub",
-                                             "micro_credential_id": str(mc.id), "reason": "x",
-                                             "start_date": ["", "", ""]})
+    bad = client.post(
+        "/cpd/nominate",
+        data={
+            "person": e.membership(e.loner).id,
+            "course_kind": "hub",
+            "micro_credential_id": str(mc.id),
+            "reason": "x",
+            "start_date": ["", "", ""],
+        },
+    )
     assert bad.status_code == 422
 
 
@@ -135,17 +164,30 @@ def test_funding_source_and_cap_through_the_budgets_page(as_user):
     e = employer()
     client = as_user(e.hr)
     year = e.budget.financial_year
-    assert client.post(f"/cpd/budgets?year={year}", data={
-        "form": "source", "source-name": "Flexible Workforce Development Fund", "source-kind": "fwdf",
-        "source-notes": "Levy payer"}).status_code == 303
+    assert (
+        client.post(
+            f"/cpd/budgets?year={year}",
+            data={
+                "form": "source",
+                "source-name": "Flexible Workforce Development Fund",
+                "source-kind": "fwdf",
+                "source-notes": "Levy payer",
+            },
+        ).status_code
+        == 303
+    )
     from sqlalchemy import select
 
     from app.extensions import db
 
     source = db.session.scalar(select(FundingSource).where(FundingSource.name == "Flexible Workforce Development Fund"))
-    assert client.post(f"/cpd/budgets?year={year}", data={
-        "form": "cap", "cap-funding_source_id": source.id, "cap-financial_year": year, "cap-cap": "15000"}
-    ).status_code == 303
+    assert (
+        client.post(
+            f"/cpd/budgets?year={year}",
+            data={"form": "cap", "cap-funding_source_id": source.id, "cap-financial_year": year, "cap-cap": "15000"},
+        ).status_code
+        == 303
+    )
     page = client.get(f"/cpd/budgets?year={year}").get_data(as_text=True)
     assert "£15,000.00" in page
     s = request(e, state=S.ENDORSED)

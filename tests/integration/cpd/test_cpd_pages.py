@@ -1,4 +1,5 @@
 """CPD pages through the real routes: the journey, isolation, htmx partials, exports."""
+
 from __future__ import annotations
 
 import csv
@@ -29,9 +30,17 @@ def test_request_endorse_approve_complete_journey(new_client, login, outbox):
     form = employee.get("/cpd/requests/new?q=python")
     assert form.status_code == 200 and "Data analysis with Python" in form.get_data(as_text=True)
     today = date.today()
-    response = employee.post("/cpd/requests/new", data={
-        "course_kind": "hub", "micro_credential_id": str(mc.id), "cost": "", "reason": "Our team analyses trial data",
-        "start_date": [str(today.day), str(today.month), str(today.year)], "submit": "Send request"})
+    response = employee.post(
+        "/cpd/requests/new",
+        data={
+            "course_kind": "hub",
+            "micro_credential_id": str(mc.id),
+            "cost": "",
+            "reason": "Our team analyses trial data",
+            "start_date": [str(today.day), str(today.month), str(today.year)],
+            "submit": "Send request",
+        },
+    )
     assert response.status_code == 303, response.get_data(as_text=True)[:3000]
     sponsorship_url = response.headers["Location"]
     assert any(m.to == e.manager.email and "endorse" in m.subject for m in outbox)
@@ -45,10 +54,17 @@ def test_request_endorse_approve_complete_journey(new_client, login, outbox):
     hr = _as(new_client, login, e.hr)
     dashboard = hr.get("/cpd/").get_data(as_text=True)
     assert "Data analysis with Python" in dashboard and "<title>Engineering: remaining £5,000.00</title>" in dashboard
-    response = hr.post(sponsorship_url + "/act/approve", data={
-        "budget_id": e.budget.id, "funding_year_id": e.funding.id, "comment": "",
-        "agreement_text": "Repay pro rata if you leave within a year.", "repayment_months": "12",
-        "repayment_basis": "pro_rata"})
+    response = hr.post(
+        sponsorship_url + "/act/approve",
+        data={
+            "budget_id": e.budget.id,
+            "funding_year_id": e.funding.id,
+            "comment": "",
+            "agreement_text": "Repay pro rata if you leave within a year.",
+            "repayment_months": "12",
+            "repayment_basis": "pro_rata",
+        },
+    )
     assert response.status_code == 303
     page = hr.get(sponsorship_url).get_data(as_text=True)
     assert "Approved" in page and "committed £450.00" in page
@@ -86,11 +102,18 @@ def test_another_employers_sponsorship_is_404(new_client, login):
     e, other = employer(), employer()
     theirs = request(other, state=S.ENDORSED)
     hr = _as(new_client, login, e.hr)
-    for url in (f"/cpd/requests/{theirs.id}", f"/cpd/people/{other.membership(other.employee).id}",
-                f"/cpd/people/{other.membership(other.employee).id}/record.pdf"):
+    for url in (
+        f"/cpd/requests/{theirs.id}",
+        f"/cpd/people/{other.membership(other.employee).id}",
+        f"/cpd/people/{other.membership(other.employee).id}/record.pdf",
+    ):
         assert hr.get(url).status_code == 404, url
-    assert hr.post(f"/cpd/requests/{theirs.id}/act/approve",
-                   data={"budget_id": e.budget.id, "funding_year_id": e.funding.id}).status_code == 404
+    assert (
+        hr.post(
+            f"/cpd/requests/{theirs.id}/act/approve", data={"budget_id": e.budget.id, "funding_year_id": e.funding.id}
+        ).status_code
+        == 404
+    )
     assert hr.get(f"/cpd/requests/bulk-approve?id={theirs.id}").status_code == 404
     assert theirs.status == S.ENDORSED
 
@@ -106,7 +129,7 @@ def test_filtered_list_is_a_partial_for_htmx_and_a_page_otherwise(new_client, lo
     body = partial.get_data(as_text=True)
     assert "1 request." in body and "Eilidh Employee" in body and "Colin Colleague" not in body
     assert f'href="/cpd/people/{e.membership(e.employee).id}"' in body  # the name links to their CPD record
-    assert 'selected>Endorsed by line manager' in full.get_data(as_text=True)  # the form keeps the filter
+    assert "selected>Endorsed by line manager" in full.get_data(as_text=True)  # the form keeps the filter
     assert "Vary" in partial.headers and "HX-Request" in partial.headers["Vary"]
 
 
@@ -142,8 +165,9 @@ def test_bulk_approval_over_budget_approves_none(new_client, login):
     review = hr.get(f"/cpd/requests/bulk-approve?id={a.id}&id={b.id}&funding_source_id={source_id}")
     assert "Over budget" in review.get_data(as_text=True)
     assert "Confirm and approve" not in review.get_data(as_text=True)
-    response = hr.post("/cpd/requests/bulk-approve", data={"id": [a.id, b.id], "funding_source_id": source_id},
-                       follow_redirects=True)
+    response = hr.post(
+        "/cpd/requests/bulk-approve", data={"id": [a.id, b.id], "funding_source_id": source_id}, follow_redirects=True
+    )
     assert "Nothing was approved. Not enough budget" in response.get_data(as_text=True)
     from app.extensions import db
 
@@ -167,11 +191,25 @@ def test_budgets_page_saves_a_budget_and_refuses_shrinking(new_client, login):
     request(e, cost=30_000, state=S.APPROVED)
     hr = _as(new_client, login, e.hr)
     year = e.budget.financial_year
-    ok = hr.post(f"/cpd/budgets?year={year}", data={"form": "budget", "budget-department": "Sales",
-                                                    "budget-financial_year": year, "budget-allocated": "2,500"})
+    ok = hr.post(
+        f"/cpd/budgets?year={year}",
+        data={
+            "form": "budget",
+            "budget-department": "Sales",
+            "budget-financial_year": year,
+            "budget-allocated": "2,500",
+        },
+    )
     assert ok.status_code == 303
-    bad = hr.post(f"/cpd/budgets?year={year}", data={"form": "budget", "budget-department": "Engineering",
-                                                     "budget-financial_year": year, "budget-allocated": "100"})
+    bad = hr.post(
+        f"/cpd/budgets?year={year}",
+        data={
+            "form": "budget",
+            "budget-department": "Engineering",
+            "budget-financial_year": year,
+            "budget-allocated": "100",
+        },
+    )
     assert bad.status_code == 422 and "cannot be less than that" in bad.get_data(as_text=True)
     page = hr.get(f"/cpd/budgets?year={year}").get_data(as_text=True)
     assert "Sales" in page and "£2,500.00" in page
@@ -183,8 +221,10 @@ def test_one_approval_form_with_optional_conditions(new_client, login, outbox):
     hr = _as(new_client, login, e.hr)
     page = hr.get(f"/cpd/requests/{s.id}").get_data(as_text=True)
     assert page.count("<legend") == 3  # approve (with optional conditions), ask for information, reject
-    response = hr.post(f"/cpd/requests/{s.id}/act/approve", data={
-        "budget_id": e.budget.id, "funding_year_id": e.funding.id, "conditions": "Pass the exam first time"})
+    response = hr.post(
+        f"/cpd/requests/{s.id}/act/approve",
+        data={"budget_id": e.budget.id, "funding_year_id": e.funding.id, "conditions": "Pass the exam first time"},
+    )
     assert response.status_code == 303
     assert s.status == S.APPROVED_WITH_CONDITIONS and s.conditions == "Pass the exam first time"
     assert "Pass the exam first time" in next(m.body for m in outbox if m.to == e.employee.email)

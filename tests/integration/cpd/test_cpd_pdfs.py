@@ -1,4 +1,5 @@
 """The PDFs say what the page says: text extracted from the generated files with pypdf."""
+
 from __future__ import annotations
 
 import io
@@ -25,8 +26,9 @@ def test_spend_report_pdf_per_department_and_year(app, login):
     e = employer(allocated=500_000)
     done = request(e, cost=30_000, state=S.ENROLLED)
     cpd.workflow.act(e.hr, done, "complete", actual_cost_pence=28_000)
-    request(e, person=e.colleague, cost=12_000, state=S.APPROVED,
-            details=external(cost=12_000, title="First aid at work"))
+    request(
+        e, person=e.colleague, cost=12_000, state=S.APPROVED, details=external(cost=12_000, title="First aid at work")
+    )
     request(e, person=e.loner, cost=99_999, state=S.REJECTED)  # no money: not in the report
     hr = _client(app, login, e.hr)
     year = e.budget.financial_year
@@ -46,9 +48,18 @@ def test_spend_report_pdf_per_department_and_year(app, login):
 def test_person_record_pdf_prints_the_learning_agreement(app, login):
     e = employer()
     s = request(e, cost=30_000, state=S.ENDORSED)
-    cpd.workflow.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id,
-            agreement={"repayment_months": 18, "repayment_basis": "pro_rata",
-                       "text": "If you leave within 18 months you repay a share of the fee.\nThe share falls each month."})
+    cpd.workflow.act(
+        e.hr,
+        s,
+        "approve",
+        budget_id=e.budget.id,
+        funding_year_id=e.funding.id,
+        agreement={
+            "repayment_months": 18,
+            "repayment_basis": "pro_rata",
+            "text": "If you leave within 18 months you repay a share of the fee.\nThe share falls each month.",
+        },
+    )
     cpd.requests.accept_agreement(e.employee, s)
     cpd.workflow.act(e.employee, s, "enrol")
     cpd.workflow.act(e.employee, s, "complete")

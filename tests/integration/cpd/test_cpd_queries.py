@@ -1,5 +1,6 @@
 """The waiting list agrees with the transition table, and the key pages run a bounded number of
 queries whatever the number of requests."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,11 +24,12 @@ def test_waiting_list_matches_the_transition_table_for_every_demo_manager():
         requests = db.session.scalars(select(Sponsorship).where(Sponsorship.organisation_id == org.id)).all()
         for membership in db.session.scalars(select(Membership).where(Membership.organisation_id == org.id)):
             user = membership.user
-            expected = {s.id for s in requests if s.person_id != user.id
-                        and any(t.action in DECIDING for t in cpd.workflow.available_actions(user, s))}
+            expected = {
+                s.id
+                for s in requests
+                if s.person_id != user.id and any(t.action in DECIDING for t in cpd.workflow.available_actions(user, s))
+            }
             assert {s.id for s in cpd.queries.waiting_for(user, membership)} == expected, user.email
-
-
 
 
 def _queries(client, url: str) -> int:

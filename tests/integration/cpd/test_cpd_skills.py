@@ -1,4 +1,5 @@
 """Completed CPD feeds the skills gap analysis: the gap a sponsored micro-credential teaches shrinks."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,14 +20,18 @@ def test_completing_sponsored_cpd_shrinks_the_skills_gap():
     load_demo(log=lambda *_: None)
     org = db.session.scalar(select(Organisation).where(Organisation.slug == "kelvin-marine"))
     priya = db.session.scalar(select(User).where(User.email == "priya.shah@kelvinmarine.example"))
-    membership = db.session.scalar(select(Membership).where(Membership.user_id == priya.id,
-                                                            Membership.organisation_id == org.id))
+    membership = db.session.scalar(
+        select(Membership).where(Membership.user_id == priya.id, Membership.organisation_id == org.id)
+    )
     before = gaps.person_gaps(org, membership)
     missing = {g.skill.id: g for g in before.in_state(GapState.MISSING)}
     assert missing, "the demo data analyst should have a missing skill"
     candidates = db.session.scalars(select(MicroCredential).where(MicroCredential.status == "published")).all()
-    mc = next(m for m in candidates if any(s.id in missing for s in m.skills)
-              and (m.provider_id, m.code) not in before.held_keys)
+    mc = next(
+        m
+        for m in candidates
+        if any(s.id in missing for s in m.skills) and (m.provider_id, m.code) not in before.held_keys
+    )
     taught = next(s for s in mc.skills if s.id in missing)
 
     s = cpd.requests.create_request(priya, org, CourseDetails(reason="Close my skills gap", micro_credential_id=mc.id))
@@ -59,6 +64,9 @@ def test_a_badge_issued_on_credwork_completes_the_enrolled_sponsorship():
     issued = award(provider, coordinator, record, name=e.employee.name, email=e.employee.email)
     assert s.status == S.COMPLETED and s.issued_credential_id == issued.id
     assert s.events[-1].actor_id is None and "provider issued the badge" in s.events[-1].comment
-    rows = db.session.scalars(select(HeldCredential).where(HeldCredential.user_id == e.employee.id,
-                                                           HeldCredential.organisation_id == e.org.id)).all()
+    rows = db.session.scalars(
+        select(HeldCredential).where(
+            HeldCredential.user_id == e.employee.id, HeldCredential.organisation_id == e.org.id
+        )
+    ).all()
     assert len(rows) == 1 and rows[0].sponsorship_id == s.id and rows[0].issued_credential_id == issued.id

@@ -1,4 +1,5 @@
 """Hub test fixtures: a query counter and the demo catalogue."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Provider coordinators manage their own catalogue through the pages; nobody else can."""
+
 from __future__ import annotations
 
 import re
@@ -13,13 +14,28 @@ from tests.factories.accounts import OrganisationFactory, member
 from tests.factories.catalogue import micro_credential, skill
 
 FORM = {
-    "code": "gb-new1", "title": "Spreadsheets at Work", "summary": "Use spreadsheets with confidence.",
-    "learning_outcomes": "Build a budget sheet\nChart monthly figures; explain them", "scqf_level": "6",
-    "scqf_credits": "6", "notional_hours": "", "eqf_level": "", "mode": "online", "duration_weeks": "5",
-    "price": "210", "start_dates": "2027-02-01\n2027-09-06", "entry_requirements": "",
-    "assessment_type": "Practical tasks", "supervision": "unsupervised-no-id", "grading": "",
-    "qa_type": "credit-rated", "qa_body": "Glenbrae College", "stackable_into": "HNC Business: 6",
-    "further_information": "", "language": "en", "country": "GB-SCT",
+    "code": "gb-new1",
+    "title": "Spreadsheets at Work",
+    "summary": "Use spreadsheets with confidence.",
+    "learning_outcomes": "Build a budget sheet\nChart monthly figures; explain them",
+    "scqf_level": "6",
+    "scqf_credits": "6",
+    "notional_hours": "",
+    "eqf_level": "",
+    "mode": "online",
+    "duration_weeks": "5",
+    "price": "210",
+    "start_dates": "2027-02-01\n2027-09-06",
+    "entry_requirements": "",
+    "assessment_type": "Practical tasks",
+    "supervision": "unsupervised-no-id",
+    "grading": "",
+    "qa_type": "credit-rated",
+    "qa_body": "Glenbrae College",
+    "stackable_into": "HNC Business: 6",
+    "further_information": "",
+    "language": "en",
+    "country": "GB-SCT",
 }
 
 
@@ -63,8 +79,7 @@ def test_form_errors_are_shown_with_422_and_glossary_hints(client, coordinator):
 def test_publish_then_edit_makes_version_two_and_publishing_it_retires_one(client, provider, coordinator):
     v1 = micro_credential(provider, code="GB-E1", title="Old Title")
     assert client.post(f"/catalogue/{v1.id}/edit", data={**FORM, "title": "New Title"}).status_code == 303
-    v2 = db.session.scalar(select(MicroCredential).where(MicroCredential.code == "GB-E1",
-                                                         MicroCredential.version == 2))
+    v2 = db.session.scalar(select(MicroCredential).where(MicroCredential.code == "GB-E1", MicroCredential.version == 2))
     assert v2.status == "draft" and v2.title == "New Title"
     db.session.refresh(v1)
     assert v1.title == "Old Title" and v1.status == "published"
@@ -79,10 +94,17 @@ def test_publish_then_edit_makes_version_two_and_publishing_it_retires_one(clien
     assert v2.status == "retired"
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", "/catalogue/{id}"), ("get", "/catalogue/{id}/edit"), ("post", "/catalogue/{id}/edit"),
-    ("post", "/catalogue/{id}/publish"), ("post", "/catalogue/{id}/retire"), ("post", "/catalogue/{id}/discard"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/catalogue/{id}"),
+        ("get", "/catalogue/{id}/edit"),
+        ("post", "/catalogue/{id}/edit"),
+        ("post", "/catalogue/{id}/publish"),
+        ("post", "/catalogue/{id}/retire"),
+        ("post", "/catalogue/{id}/discard"),
+    ],
+)
 def test_another_providers_record_is_404(client, login, provider, method, path):
     theirs = micro_credential(OrganisationFactory(provider=True), code="THEIRS-1")
     draft = micro_credential(OrganisationFactory(provider=True), code="THEIRS-2", publish=False)

@@ -1,4 +1,5 @@
 """The public hub through its routes: filters, sorting, pages, htmx and JavaScript-off use."""
+
 from __future__ import annotations
 
 import re

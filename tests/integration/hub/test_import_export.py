@@ -1,4 +1,5 @@
 """CSV import (all-or-nothing, errors by row number) and CSV/JSON export."""
+
 from __future__ import annotations
 
 import csv
@@ -16,8 +17,10 @@ from app.services.catalogue.import_export import CSV_COLUMNS, CatalogueImportErr
 from tests.factories.accounts import OrganisationFactory, member
 from tests.factories.catalogue import micro_credential, skill
 
-SKILL_URIS = ["http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be",
-              "http://data.europa.eu/esco/skill/2b92a5b2-6758-4ee3-9fb4-b6387a55cc8f"]
+SKILL_URIS = [
+    "http://data.europa.eu/esco/skill/1973c966-f236-40c9-b2d4-5d71a89019be",
+    "http://data.europa.eu/esco/skill/2b92a5b2-6758-4ee3-9fb4-b6387a55cc8f",
+]
 
 
 @pytest.fixture
@@ -47,14 +50,22 @@ def test_the_template_imports_as_it_is(provider):
     assert outcome.created == ["FC-DATA150"]
     assert (record.status, record.scqf_credits, record.notional_hours, record.price_pence) == ("draft", 8, 80, 29500)
     assert sorted(s.uri for s in record.skills) == sorted(SKILL_URIS)
-    assert record.learning_outcomes == ["Clean and structure a data set",
-                                        "Summarise data with formulas and pivot tables"]
+    assert record.learning_outcomes == [
+        "Clean and structure a data set",
+        "Summarise data with formulas and pivot tables",
+    ]
 
 
 def test_bad_rows_are_reported_by_row_number_and_nothing_is_imported(provider):
     before = count()
-    content = rows_csv({}, {"scqf_level": "13"}, {}, {"mode": "by pigeon", "price": "free"},
-                       {"skills": "http://data.europa.eu/esco/skill/unknown"}, {"code": "GB-1"})
+    content = rows_csv(
+        {},
+        {"scqf_level": "13"},
+        {},
+        {"mode": "by pigeon", "price": "free"},
+        {"skills": "http://data.europa.eu/esco/skill/unknown"},
+        {"code": "GB-1"},
+    )
     with pytest.raises(CatalogueImportError) as caught:
         import_csv(None, provider, content)
     problems = caught.value.problems
@@ -118,9 +129,17 @@ def test_template_download(client, login, provider):
 
 
 def test_export_csv_round_trips_through_import(client, login, provider):
-    micro_credential(provider, code="GB-X", title="Exported", scqf_credits=None, notional_hours=14,
-                     qa_type="internal", qa_body=None, funding=["fwdf", "employer"],
-                     skills=[skill("perform data analysis")])
+    micro_credential(
+        provider,
+        code="GB-X",
+        title="Exported",
+        scqf_credits=None,
+        notional_hours=14,
+        qa_type="internal",
+        qa_body=None,
+        funding=["fwdf", "employer"],
+        skills=[skill("perform data analysis")],
+    )
     login(member(provider, "provider_coordinator"))
     exported = client.get("/catalogue/export.csv").get_data(as_text=True)
     outcome = import_csv(None, provider, exported)

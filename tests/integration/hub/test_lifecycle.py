@@ -1,4 +1,5 @@
 """The lifecycle: draft, published, retired; published versions never change."""
+
 from __future__ import annotations
 
 import pytest
@@ -101,11 +102,18 @@ def test_every_change_is_audited(provider):
     lifecycle.update_draft(coordinator, v2, values(), [])
     lifecycle.publish(coordinator, v2)
     lifecycle.set_quality_assured(None, v2, True)
-    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.organisation_id == provider.id)
-                                 .order_by(AuditEvent.id)).all()
-    assert actions == ["micro_credential.create", "micro_credential.publish", "micro_credential.new_version",
-                       "micro_credential.update", "micro_credential.retire", "micro_credential.publish",
-                       "micro_credential.quality_assured"]
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.organisation_id == provider.id).order_by(AuditEvent.id)
+    ).all()
+    assert actions == [
+        "micro_credential.create",
+        "micro_credential.publish",
+        "micro_credential.new_version",
+        "micro_credential.update",
+        "micro_credential.retire",
+        "micro_credential.publish",
+        "micro_credential.quality_assured",
+    ]
 
 
 def test_quality_mark_is_allowed_on_a_published_version(provider):

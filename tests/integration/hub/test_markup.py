@@ -1,5 +1,6 @@
 """Markup checks a screen reader depends on, without a browser: unique ids, every label and
 aria-describedby pointing at something real, and no inline script or style (CSP)."""
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,9 @@ def provider():
 
 
 def test_hub_pages(client, provider):
-    micro_credential(provider, code="GB-M1", skills=[skill("weld metal")],
-                     stackable_into=[{"qualification": "HNC", "credits": 8}])
+    micro_credential(
+        provider, code="GB-M1", skills=[skill("weld metal")], stackable_into=[{"qualification": "HNC", "credits": 8}]
+    )
     for url in ("/hub", "/hub?q=test&credit=yes&mode=online", "/hub/glenbrae/GB-M1", "/glossary", "/about-data"):
         response = client.get(url)
         assert response.status_code == 200
@@ -42,8 +44,13 @@ def test_hub_pages(client, provider):
 def test_catalogue_pages(client, login, provider):
     record = micro_credential(provider, code="GB-M2")
     login(member(provider, "provider_coordinator"))
-    for url in ("/catalogue", "/catalogue/new", f"/catalogue/{record.id}", f"/catalogue/{record.id}/edit",
-                "/catalogue/import"):
+    for url in (
+        "/catalogue",
+        "/catalogue/new",
+        f"/catalogue/{record.id}",
+        f"/catalogue/{record.id}/edit",
+        "/catalogue/import",
+    ):
         check(client.get(url).get_data(as_text=True))
     invalid = client.post("/catalogue/new", data={"title": ""})
     assert invalid.status_code == 422

@@ -1,4 +1,5 @@
 """The hub's pages run a fixed number of SQL queries whatever the size of the catalogue."""
+
 from __future__ import annotations
 
 from app.services.catalogue import lifecycle
@@ -11,8 +12,14 @@ def build(records_per_provider: int, versions: int):
     for p in range(2):
         provider = OrganisationFactory(provider=True, slug=f"qc-{records_per_provider}-{p}")
         for n in range(records_per_provider):
-            micro_credential(provider, code=f"QC-{p}-{n}", title=f"Welding course {n}",
-                             skills=skills[n % 3: n % 3 + 3], funding=["fwdf"], mode="online")
+            micro_credential(
+                provider,
+                code=f"QC-{p}-{n}",
+                title=f"Welding course {n}",
+                skills=skills[n % 3 : n % 3 + 3],
+                funding=["fwdf"],
+                mode="online",
+            )
     record = micro_credential(provider, code="QC-MANY", title="Many versions", skills=skills)
     for _ in range(versions):
         draft = lifecycle.new_version(None, record)
@@ -31,16 +38,22 @@ def queries_for(client, count_queries, urls) -> list[int]:
     return counts
 
 
-PAGES = ["/hub", "/hub?q=welding", "/hub?q=welding&credit=yes&mode=online&funding=fwdf&sort=price&page=2",
-         "/hub?skill=1&level_min=3"]
+PAGES = [
+    "/hub",
+    "/hub?q=welding",
+    "/hub?q=welding&credit=yes&mode=online&funding=fwdf&sort=price&page=2",
+    "/hub?skill=1&level_min=3",
+]
 
 
 def test_search_and_record_pages_run_the_same_queries_for_small_and_large_catalogues(client, count_queries):
     small_slug = build(records_per_provider=12, versions=1)  # enough for a page 2
-    small = queries_for(client, count_queries,
-                        PAGES + [f"/hub/{small_slug}/QC-MANY", f"/hub/{small_slug}/QC-MANY/achievement.json"])
+    small = queries_for(
+        client, count_queries, PAGES + [f"/hub/{small_slug}/QC-MANY", f"/hub/{small_slug}/QC-MANY/achievement.json"]
+    )
     large_slug = build(records_per_provider=60, versions=6)
-    large = queries_for(client, count_queries,
-                        PAGES + [f"/hub/{large_slug}/QC-MANY", f"/hub/{large_slug}/QC-MANY/achievement.json"])
+    large = queries_for(
+        client, count_queries, PAGES + [f"/hub/{large_slug}/QC-MANY", f"/hub/{large_slug}/QC-MANY/achievement.json"]
+    )
     assert small == large
     assert max(large) <= 8, large

@@ -1,4 +1,5 @@
 """Record pages in plain language, and the record as OB 3.0 / OB 2.0 documents."""
+
 from __future__ import annotations
 
 import json
@@ -23,13 +24,27 @@ def text(response) -> str:
     """The page as a reader sees it: tags removed, spaces collapsed (links keep their href)."""
     html = response.get_data(as_text=True)
     hrefs = " ".join(re.findall(r'href="[^"]*"', html))
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split()).replace(" ,", ",").replace(" .", ".").replace(" :", ":") + hrefs
+    return (
+        " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+        .replace(" ,", ",")
+        .replace(" .", ".")
+        .replace(" :", ":")
+        + hrefs
+    )
 
 
 def test_record_page_explains_a_credit_bearing_record(client, provider):
-    micro_credential(provider, code="GB-DA1", title="Data Analysis at Work", scqf_level=8, scqf_credits=15,
-                     stackable_into=[{"qualification": "HND Computing", "credits": 15}],
-                     funding=["fwdf"], price_pence=45000, skills=[skill("perform data analysis")])
+    micro_credential(
+        provider,
+        code="GB-DA1",
+        title="Data Analysis at Work",
+        scqf_level=8,
+        scqf_credits=15,
+        stackable_into=[{"qualification": "HND Computing", "credits": 15}],
+        funding=["fwdf"],
+        price_pence=45000,
+        skills=[skill("perform data analysis")],
+    )
     page = text(client.get("/hub/glenbrae/GB-DA1"))
     assert "Data Analysis at Work" in page
     assert "SCQF level 8" in page and "EQF level 5" in page
@@ -44,8 +59,7 @@ def test_record_page_explains_a_credit_bearing_record(client, provider):
 
 
 def test_record_page_explains_a_non_credit_bearing_record(client, provider):
-    micro_credential(provider, code="GB-NC1", scqf_credits=None, notional_hours=12, qa_type="internal",
-                     qa_body=None)
+    micro_credential(provider, code="GB-NC1", scqf_credits=None, notional_hours=12, qa_type="internal", qa_body=None)
     page = text(client.get("/hub/glenbrae/GB-NC1"))
     assert "Not credit-bearing: it carries no SCQF credit points" in page
     assert "12 notional hours" in page
@@ -98,8 +112,7 @@ def test_achievement_is_ob3_json_ld_aligned_to_esco(client, provider):
     flat = json.dumps(expanded)
     assert uri in flat
     assert "https://schema.org/AlignmentObject" in flat
-    compacted_keys = set(jsonld.compact(expanded, {"@context": doc["@context"]},
-                                        {"documentLoader": document_loader}))
+    compacted_keys = set(jsonld.compact(expanded, {"@context": doc["@context"]}, {"documentLoader": document_loader}))
     assert set(doc) - {"@context"} <= compacted_keys  # nothing dropped as an undefined term
 
 

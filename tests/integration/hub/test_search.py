@@ -1,4 +1,5 @@
 """Search relevance on the demo catalogue; the same answers on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,25 +11,31 @@ def codes(**filters) -> list[str]:
     return [r.code for r in search(HubFilters(**filters)).records]
 
 
-@pytest.mark.parametrize("query, first", [
-    ("welding", "FC-ENG304"),
-    ("data analysis python", "UC-DATA701"),
-    ("infection control", "FC-CARE501"),
-    ("python for beginners", "FC-IT205"),
-    ("ethical hacking", "UC-CYB902"),
-    ("clinical coding", "UC-HI802"),
-    ("cloud architecture", "UC-CLD905"),
-])
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("welding", "FC-ENG304"),
+        ("data analysis python", "UC-DATA701"),
+        ("infection control", "FC-CARE501"),
+        ("python for beginners", "FC-IT205"),
+        ("ethical hacking", "UC-CYB902"),
+        ("clinical coding", "UC-HI802"),
+        ("cloud architecture", "UC-CLD905"),
+    ],
+)
 def test_the_best_match_comes_first(demo, query, first):
     assert codes(q=query)[0] == first
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("cyber security", {"UC-CYB901", "FC-IT203", "UC-CYB903"}),
-    ("infection", {"FC-CARE501", "UC-NUR806"}),
-    ("leadership", {"UC-NUR806", "UC-NUR807"}),
-    ("CAD", {"FC-ENG301", "FC-ENG302", "UC-ENG911", "UC-ENG913"}),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("cyber security", {"UC-CYB901", "FC-IT203", "UC-CYB903"}),
+        ("infection", {"FC-CARE501", "UC-NUR806"}),
+        ("leadership", {"UC-NUR806", "UC-NUR807"}),
+        ("CAD", {"FC-ENG301", "FC-ENG302", "UC-ENG911", "UC-ENG913"}),
+    ],
+)
 def test_relevant_records_are_found(demo, query, expected):
     assert expected <= set(codes(q=query))
 
@@ -68,14 +75,17 @@ def test_all_words_must_match(demo):
     assert "FC-ENG304" not in codes(q="welding python")
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("cyb", "UC-CYB901"),            # live search: the word being typed matches as a prefix
-    ("ethical hack", "UC-CYB902"),
-    ("machine learn", "UC-DATA704"),
-    ("weldin", "FC-ENG304"),          # mid-word, where the stem ("weld") is shorter than the typing
-    ("data analys", "UC-DATA701"),
-    ("python for beg", "FC-IT205"),
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("cyb", "UC-CYB901"),  # live search: the word being typed matches as a prefix
+        ("ethical hack", "UC-CYB902"),
+        ("machine learn", "UC-DATA704"),
+        ("weldin", "FC-ENG304"),  # mid-word, where the stem ("weld") is shorter than the typing
+        ("data analys", "UC-DATA701"),
+        ("python for beg", "FC-IT205"),
+    ],
+)
 def test_the_last_word_matches_as_a_prefix_while_typing(demo, typed, expected):
     assert expected in codes(q=typed)
 

@@ -1,4 +1,5 @@
 """`flask skills import FILE`: ESCO CSV files, idempotent by conceptUri."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,8 +11,10 @@ from app.models import Occupation, Skill, occupation_skills
 from app.services.skills.framework import FrameworkFileError, import_text
 
 ESCO = Path(__file__).resolve().parents[3] / "seeds" / "esco"
-SKILLS_HEADER = ("conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels,hiddenLabels,status,"
-                 "modifiedDate,scopeNote,definition,inScheme,description\n")
+SKILLS_HEADER = (
+    "conceptType,conceptUri,skillType,reuseLevel,preferredLabel,altLabels,hiddenLabels,status,"
+    "modifiedDate,scopeNote,definition,inScheme,description\n"
+)
 
 
 def total(model) -> int:
@@ -36,8 +39,14 @@ def test_cli_imports_the_shipped_subset_and_running_again_changes_nothing(app):
 
 def test_a_newer_release_updates_labels_in_place():
     uri = "http://data.europa.eu/esco/skill/test-1"
-    import_text(SKILLS_HEADER + f'KnowledgeSkillCompetence,{uri},skill/competence,,weld metal,"join metal\nfuse metal",,released,,,,,Join metal parts.\n')
-    counts = import_text(SKILLS_HEADER + f"KnowledgeSkillCompetence,{uri},skill/competence,,weld metals,,,released,,,,,Join metal parts.\n")
+    import_text(
+        SKILLS_HEADER
+        + f'KnowledgeSkillCompetence,{uri},skill/competence,,weld metal,"join metal\nfuse metal",,released,,,,,Join metal parts.\n'
+    )
+    counts = import_text(
+        SKILLS_HEADER
+        + f"KnowledgeSkillCompetence,{uri},skill/competence,,weld metals,,,released,,,,,Join metal parts.\n"
+    )
     found = db.session.scalar(select(Skill).where(Skill.uri == uri))
     assert (counts.updated, found.label, found.alt_labels) == (1, "weld metals", None)
 

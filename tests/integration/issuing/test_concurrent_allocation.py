@@ -3,6 +3,7 @@
 Needs PostgreSQL (SQLite serialises all writers anyway). Each allocation runs in its own
 thread, app context, session and connection, holds its transaction open a moment, then commits.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,10 @@ from app.services.issuing import status_lists
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.no_transaction,
-    pytest.mark.skipif(not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres"),
-                       reason="concurrent transactions need PostgreSQL: set TEST_DATABASE_URL"),
+    pytest.mark.skipif(
+        not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres"),
+        reason="concurrent transactions need PostgreSQL: set TEST_DATABASE_URL",
+    ),
 ]
 WORKERS = 6
 
@@ -38,10 +41,16 @@ def profile_id(app):
         pair = generate_key_pair()
         did = did_key_for(pair.public_key)
         profile = IssuerProfile(organisation_id=org.id, slug=org.slug, name=org.name, did=did, did_method="key")
-        key = SigningKey(issuer=profile, key_id="key-concurrent", controller=did,
-                         verification_method=f"{did}#{did.split(':')[-1]}", public_multibase=pair.public_multibase,
-                         private_key_encrypted=encrypt_private_key(pair.private_key, app.config["DATA_ENCRYPTION_KEY"],
-                                                                   context="key-concurrent"))
+        key = SigningKey(
+            issuer=profile,
+            key_id="key-concurrent",
+            controller=did,
+            verification_method=f"{did}#{did.split(':')[-1]}",
+            public_multibase=pair.public_multibase,
+            private_key_encrypted=encrypt_private_key(
+                pair.private_key, app.config["DATA_ENCRYPTION_KEY"], context="key-concurrent"
+            ),
+        )
         db.session.add_all([profile, key])
         db.session.flush()
         status_lists.allocate(profile)  # the list exists before the race
@@ -83,5 +92,7 @@ def test_simultaneous_allocations_get_distinct_indexes(app, profile_id):
     assert all(isinstance(t, tuple) for t in taken), taken
     assert sorted(index for _, index in taken) == list(range(1, WORKERS + 1))
     with app.app_context():
-        assert db.session.scalar(select(StatusList.next_index).where(StatusList.issuer_profile_id == profile_id)) \
+        assert (
+            db.session.scalar(select(StatusList.next_index).where(StatusList.issuer_profile_id == profile_id))
             == WORKERS + 1
+        )

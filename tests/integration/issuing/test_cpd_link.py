@@ -1,4 +1,5 @@
 """Awarding a badge completes the learner's enrolled CPD request for that micro-credential."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -14,8 +15,11 @@ from tests.factories.issuing import award, provider_with_record
 def test_award_completes_the_enrolled_sponsorship_once(app):
     provider, coordinator, record = provider_with_record()
     e = employer()
-    sponsorship = request(e, state=S.ENROLLED, details=CourseDetails(
-        reason="For the data role", micro_credential_id=record.id, cost_pence=20_000, hours=80))
+    sponsorship = request(
+        e,
+        state=S.ENROLLED,
+        details=CourseDetails(reason="For the data role", micro_credential_id=record.id, cost_pence=20_000, hours=80),
+    )
     issued = award(provider, coordinator, record, name=e.employee.name, email=e.employee.email)
     assert sponsorship.status == S.COMPLETED and sponsorship.issued_credential_id == issued.id
     held = db.session.scalars(select(HeldCredential).where(HeldCredential.user_id == e.employee.id)).all()

@@ -1,4 +1,5 @@
 """Downloads carry the credential (baked images, PDF certificate) and the CLI prints it."""
+
 from __future__ import annotations
 
 import io
@@ -37,8 +38,13 @@ def test_pdf_certificate_names_learner_achievement_issuer_and_verification_url(a
     reader = PdfReader(io.BytesIO(response.get_data()))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
-    for expected in ("Siobhán Ó Certified", "Welding Inspection Basics", provider.name,
-                     issuing.credential_url(issued.public_id), "SCQF level 7"):
+    for expected in (
+        "Siobhán Ó Certified",
+        "Welding Inspection Basics",
+        provider.name,
+        issuing.credential_url(issued.public_id),
+        "SCQF level 7",
+    ):
         assert expected in text, (expected, text)
 
 

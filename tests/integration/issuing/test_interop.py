@@ -1,6 +1,7 @@
 """A badge issued through the service (did:web, after a key rotation) verifies in Digital
 Bazaar's JavaScript VC libraries, given the DID document this app serves. Uses the scripts in
 tests/interop (install them with `npm ci --prefix tests/interop`)."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,10 @@ from tests.factories.issuing import award, provider_with_record
 
 INTEROP = Path(__file__).resolve().parents[2] / "interop"
 pytestmark = [
-    pytest.mark.skipif(not (INTEROP / "node_modules").is_dir(),
-                       reason="tests/interop/node_modules is missing: run `npm ci --prefix tests/interop`"),
+    pytest.mark.skipif(
+        not (INTEROP / "node_modules").is_dir(),
+        reason="tests/interop/node_modules is missing: run `npm ci --prefix tests/interop`",
+    ),
     pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed"),
 ]
 
@@ -35,9 +38,18 @@ def test_issued_badges_verify_in_digital_bazaar_vc_before_and_after_rotation(app
     (tmp_path / "documents.json").write_text(json.dumps(documents))
     for issued in (old, fresh):
         (tmp_path / "credential.json").write_text(issued.credential_text)
-        done = subprocess.run(["node", str(INTEROP / "verify-credential.mjs"), str(tmp_path / "credential.json"),
-                               str(tmp_path / "documents.json")], capture_output=True, text=True, timeout=120,
-                              check=False)
+        done = subprocess.run(
+            [
+                "node",
+                str(INTEROP / "verify-credential.mjs"),
+                str(tmp_path / "credential.json"),
+                str(tmp_path / "documents.json"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert done.stdout.strip(), done.stderr
         outcome = json.loads(done.stdout.strip().splitlines()[-1])
         assert outcome["verified"], outcome

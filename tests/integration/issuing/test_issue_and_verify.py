@@ -1,5 +1,6 @@
 """Issued badges verify in the engine's own verifier, served from this app: valid when issued,
 revoked after revocation, still valid after a key rotation (did:web and did:key)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,14 @@ def _verify(app, client, data, **kwargs):
 
 def test_an_issued_badge_verifies_as_json_ld_and_as_jwt(app, client):
     provider, coordinator, record = provider_with_record()
-    issued = award(provider, coordinator, record, email="Lewis@Learner.example", evidence_url="https://portfolio.example/lewis",
-                   valid_until=utcnow() + timedelta(days=700))
+    issued = award(
+        provider,
+        coordinator,
+        record,
+        email="Lewis@Learner.example",
+        evidence_url="https://portfolio.example/lewis",
+        valid_until=utcnow() + timedelta(days=700),
+    )
 
     for data in (issued.credential_text, issued.credential_jwt):
         result = _verify(app, client, data, recipient_email="lewis@learner.example")
@@ -39,8 +46,14 @@ def test_an_issued_badge_verifies_as_json_ld_and_as_jwt(app, client):
 
 def test_the_credential_says_what_the_hub_record_says(app):
     provider, coordinator, record = provider_with_record(scqf_level=8, scqf_credits=15)
-    issued = award(provider, coordinator, record, email="ana@learner.example", evidence_url="https://portfolio.example/ana",
-                   valid_until=utcnow() + timedelta(days=30))
+    issued = award(
+        provider,
+        coordinator,
+        record,
+        email="ana@learner.example",
+        evidence_url="https://portfolio.example/ana",
+        valid_until=utcnow() + timedelta(days=30),
+    )
     vc = issued.credential
     assert vc["id"] == f"http://localhost/credentials/{issued.public_id}"
     assert vc["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
@@ -144,8 +157,10 @@ def test_private_keys_are_stored_encrypted_bound_to_their_key_id(app):
     assert pair.private_multibase not in stored and pair.private_multibase[1:] not in stored
     raw = pair.private_key.private_bytes_raw()
     assert raw.hex() not in stored and raw not in stored.encode()
-    assert KeyPair(decrypt_private_key(stored, app.config["DATA_ENCRYPTION_KEY"], context=key.key_id)).public_multibase \
+    assert (
+        KeyPair(decrypt_private_key(stored, app.config["DATA_ENCRYPTION_KEY"], context=key.key_id)).public_multibase
         == key.public_multibase
+    )
     with pytest.raises(KeyDecryptionError):  # the ciphertext is useless under another key's id
         decrypt_private_key(stored, app.config["DATA_ENCRYPTION_KEY"], context="key-other")
 
@@ -157,8 +172,9 @@ def test_award_is_audited_and_reaches_the_learners_employer_record(app):
     issued = award(provider, coordinator, record, name="Erin Employee", email="ERIN@employer.example")
     assert issued.user_id == learner.id
     held = db.session.scalars(select(HeldCredential).where(HeldCredential.user_id == learner.id)).all()
-    assert [(h.organisation_id, h.source, h.issued_credential_id, h.micro_credential_id) for h in held] == \
-        [(employer.id, "issued", issued.id, record.id)]
+    assert [(h.organisation_id, h.source, h.issued_credential_id, h.micro_credential_id) for h in held] == [
+        (employer.id, "issued", issued.id, record.id)
+    ]
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "credential.issue"))
     assert event.organisation_id == provider.id and event.details["public_id"] == issued.public_id
 

@@ -1,5 +1,6 @@
 """What coordinators, learners and the public see: awarding (one, or a CSV), the claim link,
 the public credential page and downloads, revocation, and isolation between providers."""
+
 from __future__ import annotations
 
 import io
@@ -26,11 +27,20 @@ def test_coordinator_awards_a_badge_and_the_learner_claims_it_once(app, client, 
     login(coordinator)
     form = client.get("/issuing/new")
     assert form.status_code == 200 and record.title in form.get_data(as_text=True)
-    response = client.post("/issuing/new", data={
-        "micro_credential_id": str(record.id), "name": "Morven Learner", "email": "morven@learner.example",
-        "evidence_url": "https://portfolio.example/morven", "valid_until": "2030-06-30"})
+    response = client.post(
+        "/issuing/new",
+        data={
+            "micro_credential_id": str(record.id),
+            "name": "Morven Learner",
+            "email": "morven@learner.example",
+            "evidence_url": "https://portfolio.example/morven",
+            "valid_until": "2030-06-30",
+        },
+    )
     assert response.status_code == 303
-    issued = db.session.scalar(select(IssuedCredential).where(IssuedCredential.recipient_email == "morven@learner.example"))
+    issued = db.session.scalar(
+        select(IssuedCredential).where(IssuedCredential.recipient_email == "morven@learner.example")
+    )
     assert response.headers["Location"].endswith(f"/issuing/{issued.id}")
     assert issued.valid_until.date().isoformat() == "2030-06-30"
     admin = client.get(f"/issuing/{issued.id}").get_data(as_text=True)
@@ -66,8 +76,10 @@ def test_claiming_while_signed_in_with_that_email_links_the_account(app, client,
 def test_form_errors_are_shown_with_422_and_nothing_is_issued(client, login):
     provider, coordinator, record = provider_with_record()
     login(coordinator)
-    response = client.post("/issuing/new", data={"micro_credential_id": str(record.id), "name": "",
-                                                 "email": "not-an-email", "valid_until": "31/02/2030"})
+    response = client.post(
+        "/issuing/new",
+        data={"micro_credential_id": str(record.id), "name": "", "email": "not-an-email", "valid_until": "31/02/2030"},
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "There is a problem" in page and "real date" in page
@@ -78,11 +90,15 @@ def test_form_errors_are_shown_with_422_and_nothing_is_issued(client, login):
 def test_bulk_award_with_bad_rows_issues_nothing_and_lists_row_numbers(client, login, outbox):
     provider, coordinator, record = provider_with_record()
     login(coordinator)
-    csv = ("name,email\nAda One,ada@learner.example\n,nobody@learner.example\nBad Email,not-an-email\n"
-           "Ada Again,ada@learner.example\nToo,many,columns\n")
-    response = client.post("/issuing/bulk", data={"micro_credential_id": str(record.id),
-                                                  "file": (io.BytesIO(csv.encode()), "learners.csv")},
-                           content_type="multipart/form-data")
+    csv = (
+        "name,email\nAda One,ada@learner.example\n,nobody@learner.example\nBad Email,not-an-email\n"
+        "Ada Again,ada@learner.example\nToo,many,columns\n"
+    )
+    response = client.post(
+        "/issuing/bulk",
+        data={"micro_credential_id": str(record.id), "file": (io.BytesIO(csv.encode()), "learners.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     rows = re.findall(r'<td class="govuk-table__cell[^"]*">(\d+)</td>', response.get_data(as_text=True))
     assert rows == ["3", "4", "5", "6"]
@@ -96,9 +112,15 @@ def test_bulk_award_issues_every_row_and_emails_each_learner(client, login, outb
     template = client.get("/issuing/bulk/template.csv")
     assert template.mimetype == "text/csv" and template.get_data(as_text=True).startswith("name,email")
     csv = "Ada One,ada@learner.example\nBen Two,ben@learner.example\r\nCat Three,cat@learner.example\n"
-    response = client.post("/issuing/bulk", data={"micro_credential_id": str(record.id), "valid_until": "2031-01-31",
-                                                  "file": (io.BytesIO(csv.encode()), "learners.csv")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/issuing/bulk",
+        data={
+            "micro_credential_id": str(record.id),
+            "valid_until": "2031-01-31",
+            "file": (io.BytesIO(csv.encode()), "learners.csv"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 303
     assert _count(provider) == 3
     assert sorted(m.to for m in outbox) == ["ada@learner.example", "ben@learner.example", "cat@learner.example"]
@@ -113,9 +135,18 @@ def test_public_page_shows_the_badge_in_plain_language_and_no_email(app):
     page = anonymous.get(f"/credentials/{issued.public_id}")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
-    for expected in ("Iona Public", record.title, provider.name, "Valid", "SCQF level 7", "Not credit-bearing",
-                     "use spreadsheets software", "Do a thing well", "Add to LinkedIn profile",
-                     "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME"):
+    for expected in (
+        "Iona Public",
+        record.title,
+        provider.name,
+        "Valid",
+        "SCQF level 7",
+        "Not credit-bearing",
+        "use spreadsheets software",
+        "Do a thing well",
+        "Add to LinkedIn profile",
+        "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME",
+    ):
         assert expected in text, expected
     assert "iona@learner.example" not in text
     assert anonymous.get("/credentials/00000000-0000-4000-8000-000000000000").status_code == 404

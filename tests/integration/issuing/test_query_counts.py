@@ -1,5 +1,6 @@
 """The coordinator's list and the public credential page cost the same number of queries
 whatever the number of badges issued."""
+
 from __future__ import annotations
 
 from app.extensions import db

@@ -1,4 +1,5 @@
 """Fixtures for job-role tests: a SQL statement counter and a small employer world."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager

@@ -1,4 +1,5 @@
 """The demo loader builds the job roles, employees and gaps the demo relies on, idempotently."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -13,8 +14,10 @@ from seeds import DEMO_PASSWORD, load_demo
 
 
 def counts() -> tuple:
-    return tuple(db.session.scalar(select(func.count()).select_from(m)) for m in
-                 (JobRole, JobRoleSkill, JobRoleMicroCredential, HeldCredential, AssessedSkill, User, Membership))
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(m))
+        for m in (JobRole, JobRoleSkill, JobRoleMicroCredential, HeldCredential, AssessedSkill, User, Membership)
+    )
 
 
 def person(email: str) -> Membership:
@@ -44,8 +47,11 @@ def test_demo_job_roles_load_once_and_make_meaningful_gaps():
     assert "manage IT security compliances" in [s.label for s in pathway.uncovered]
     assert pathway.records and pathway.total_pence > 0
 
-    for email in ("callum.reid@kelvinmarine.example", "priya.shah@kelvinmarine.example",
-                  "amy.wilson@tayvalleyhealth.example"):
+    for email in (
+        "callum.reid@kelvinmarine.example",
+        "priya.shah@kelvinmarine.example",
+        "amy.wilson@tayvalleyhealth.example",
+    ):
         m = person(email)
         assert m.job_role_id is not None
         assert gaps.person_gaps(m.organisation, m).to_learn, f"{email} should have something to learn"

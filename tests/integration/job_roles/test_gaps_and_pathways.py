@@ -1,4 +1,5 @@
 """Skills profiles, gap states and pathways, computed from the database."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -55,15 +56,22 @@ def test_a_credential_held_at_another_employer_does_not_count_here(world):
 
 def test_pathway_by_cost_or_hours_skips_held_drafts_and_retired_and_reports_uncovered(world):
     # The person holds version 1 of "Fabrication basics"; version 2 (published) must not be offered.
-    v1 = record(world.provider, "Fabrication basics", [world.cad, world.welding], code="FAB1", status="retired",
-                scqf_level=7)  # level 2: CAD partly (target 3), welding covered (target 2)
+    v1 = record(
+        world.provider, "Fabrication basics", [world.cad, world.welding], code="FAB1", status="retired", scqf_level=7
+    )  # level 2: CAD partly (target 3), welding covered (target 2)
     record(world.provider, "Fabrication basics", [world.cad, world.welding], code="FAB1", version=2, price=100)
     hold(world.report, world.org, v1)
     assess(world.m(world.report), world.safety, 2, date(2026, 1, 1))
     # The person is at level 2 in CAD and safety: only records above that (SCQF 8+ gives level 3) help.
     record(world.provider, "CAD, short and dear", [world.cad], price=30_000, hours=40, scqf_level=8)
-    record(world.provider, "CAD and safety, cheap and long", [world.cad, world.safety], price=20_000, hours=200,
-           scqf_level=8)
+    record(
+        world.provider,
+        "CAD and safety, cheap and long",
+        [world.cad, world.safety],
+        price=20_000,
+        hours=200,
+        scqf_level=8,
+    )
     record(world.provider, "CAD at the level they have", [world.cad], price=10, hours=1, scqf_level=7)
     record(world.provider, "Draft CAD", [world.cad], price=1, hours=1, status="draft")
     record(world.provider, "Old CAD", [world.cad], price=1, hours=1, status="retired")
@@ -86,8 +94,9 @@ def test_team_grid_lists_people_with_roles_and_counts_each_skill(world):
     members = gaps.team_members(world.org, department="Production")
     grid = gaps.team_grid(world.org, members)
     assert [p.membership.user.name for p in grid.people] == ["Cat Colleague", "Rab Report"]
-    assert [s.label for s in grid.skills] == sorted(s.label for s in (world.cad, world.welding, world.safety,
-                                                                     world.untaught))
+    assert [s.label for s in grid.skills] == sorted(
+        s.label for s in (world.cad, world.welding, world.safety, world.untaught)
+    )
     cad_counts = grid.summary(world.cad)
     assert cad_counts[GapState.COVERED] == 1 and cad_counts[GapState.MISSING] == 1
     # A manager sees only their own reports.
@@ -99,10 +108,15 @@ def test_team_heat_maps_are_one_per_job_role_with_that_roles_skills(world):
     welder = job_role(world.org, "Welder", {world.welding: 3}, department="Production")
     world.m(world.colleague).job_role_id = welder.id
     grids = gaps.team_grids(world.org, gaps.team_members(world.org))
-    assert [(role.title, [p.membership.user.name for p in grid.people], [s.label for s in grid.skills])
-            for role, grid in grids] == [
-        ("Fabricator", ["Rab Report"], sorted(s.label for s in (world.cad, world.welding, world.safety,
-                                                                 world.untaught))),
+    assert [
+        (role.title, [p.membership.user.name for p in grid.people], [s.label for s in grid.skills])
+        for role, grid in grids
+    ] == [
+        (
+            "Fabricator",
+            ["Rab Report"],
+            sorted(s.label for s in (world.cad, world.welding, world.safety, world.untaught)),
+        ),
         ("Welder", ["Cat Colleague"], ["weld metal"]),
     ]
 

@@ -1,4 +1,5 @@
 """Job-role pages: HR builds roles, managers assess, everyone sees only what they may."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -14,8 +15,11 @@ from tests.factories.skills import hold, membership, record
 
 
 def actions(org) -> list[str]:
-    return list(db.session.scalars(select(AuditEvent.action).where(AuditEvent.organisation_id == org.id)
-                                   .order_by(AuditEvent.id)))
+    return list(
+        db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.organisation_id == org.id).order_by(AuditEvent.id)
+        )
+    )
 
 
 def test_hr_creates_a_role_from_an_esco_occupation_with_its_skills_prefilled(client, login, world):
@@ -24,8 +28,10 @@ def test_hr_creates_a_role_from_an_esco_occupation_with_its_skills_prefilled(cli
     db.session.add(occupation)
     db.session.flush()
     login(world.hr)
-    response = client.post("/roles/", data={"title": "Apprentice Welder", "department": "Production",
-                                            "occupation": occupation.id, "prefill": "y"})
+    response = client.post(
+        "/roles/",
+        data={"title": "Apprentice Welder", "department": "Production", "occupation": occupation.id, "prefill": "y"},
+    )
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Apprentice Welder" in page and "weld metal" in page and "2 (Working)" in page
@@ -43,24 +49,28 @@ def test_a_duplicate_or_empty_title_is_refused_with_a_message(client, login, wor
 def test_hr_sets_skills_maps_micro_credentials_and_assigns_people(client, login, world):
     login(world.hr)
     role = world.role
-    assert client.post(f"/roles/{role.id}/skills", data={"skill-skill": world.cad.id,
-                                                         "skill-target_level": 4}).status_code == 303
-    req = db.session.scalar(select(JobRoleSkill).where(JobRoleSkill.job_role_id == role.id,
-                                                       JobRoleSkill.skill_id == world.cad.id))
+    assert (
+        client.post(f"/roles/{role.id}/skills", data={"skill-skill": world.cad.id, "skill-target_level": 4}).status_code
+        == 303
+    )
+    req = db.session.scalar(
+        select(JobRoleSkill).where(JobRoleSkill.job_role_id == role.id, JobRoleSkill.skill_id == world.cad.id)
+    )
     assert req.target_level == 4
     published = record(world.provider, "Welding inspection", [world.welding], code="WI-1")
-    response = client.post(f"/roles/{role.id}/micro-credentials",
-                           data={"mc-record": published.id, "mc-requirement": "required"})
+    response = client.post(
+        f"/roles/{role.id}/micro-credentials", data={"mc-record": published.id, "mc-requirement": "required"}
+    )
     assert response.status_code == 303
     mapping = db.session.scalar(select(JobRoleMicroCredential).where(JobRoleMicroCredential.job_role_id == role.id))
     assert (mapping.code, mapping.provider_id, mapping.requirement) == ("WI-1", world.provider.id, "required")
     draft = record(world.provider, "Unfinished", [world.welding], status="draft")
-    assert client.post(f"/roles/{role.id}/micro-credentials",
-                       data={"mc-record": draft.id, "mc-requirement": "required"}).status_code in (404, 422)
+    assert client.post(
+        f"/roles/{role.id}/micro-credentials", data={"mc-record": draft.id, "mc-requirement": "required"}
+    ).status_code in (404, 422)
 
     manager = world.m(world.manager)
-    assert client.post(f"/roles/people/{manager.id}/job-role",
-                       data={"assign-job_role": role.id}).status_code == 303
+    assert client.post(f"/roles/people/{manager.id}/job-role", data={"assign-job_role": role.id}).status_code == 303
     assert manager.job_role_id == role.id
     page = client.get(f"/roles/{role.id}").get_data(as_text=True)
     assert "Welding inspection" in page and "Required" in page and "Mags Manager" in page
@@ -68,19 +78,28 @@ def test_hr_sets_skills_maps_micro_credentials_and_assigns_people(client, login,
     assert "Welding inspection" in client.get(report_page).get_data(as_text=True).split("Not held")[0]
     hold(world.report, world.org, published)
     mapped_section = client.get(report_page).get_data(as_text=True).split("Micro-credentials for this job role")[1]
-    assert "Welding inspection" in mapped_section and "govuk-tag--green\">Held<" in mapped_section
+    assert "Welding inspection" in mapped_section and 'govuk-tag--green">Held<' in mapped_section
 
     assert client.post(f"/roles/{role.id}/skills/{req.id}/remove").status_code == 303
     assert client.post(f"/roles/{role.id}/micro-credentials/{mapping.id}/remove").status_code == 303
-    assert {"job_role.skill_set", "job_role.credential_map", "job_role.assign", "job_role.skill_remove",
-            "job_role.credential_unmap"} <= set(actions(world.org))
+    assert {
+        "job_role.skill_set",
+        "job_role.credential_map",
+        "job_role.assign",
+        "job_role.skill_remove",
+        "job_role.credential_unmap",
+    } <= set(actions(world.org))
 
 
 def test_a_line_manager_assesses_their_own_reports_only(client, login, world):
     login(world.manager)
     report, colleague, me = world.m(world.report), world.m(world.colleague), world.m(world.manager)
-    form = {"assess-skill": world.cad.id, "assess-level": 3, "assess-note": "Drew the hull section unaided",
-            "assess-assessed_on": ["3", "2", "2026"]}
+    form = {
+        "assess-skill": world.cad.id,
+        "assess-level": 3,
+        "assess-note": "Drew the hull section unaided",
+        "assess-assessed_on": ["3", "2", "2026"],
+    }
     assert client.post(f"/roles/people/{report.id}/assessments", data=form).status_code == 303
     row = db.session.scalar(select(AssessedSkill).where(AssessedSkill.membership_id == report.id))
     assert (row.level, row.assessed_on, row.assessed_by_id) == (3, date(2026, 2, 3), world.manager.id)
@@ -96,22 +115,35 @@ def test_hr_assesses_anyone_and_bad_input_is_explained(client, login, world):
     login(world.hr)
     colleague = world.m(world.colleague)
     future = date.today() + timedelta(days=3)
-    bad = {"assess-skill": world.cad.id, "assess-level": 2,
-           "assess-assessed_on": [str(future.day), str(future.month), str(future.year)]}
+    bad = {
+        "assess-skill": world.cad.id,
+        "assess-level": 2,
+        "assess-assessed_on": [str(future.day), str(future.month), str(future.year)],
+    }
     response = client.post(f"/roles/people/{colleague.id}/assessments", data=bad)
     assert response.status_code == 422 and "today or in the past" in response.get_data(as_text=True)
-    response = client.post(f"/roles/people/{colleague.id}/assessments",
-                           data={"assess-skill": world.cad.id, "assess-assessed_on": ["1", "1", "2026"]})
+    response = client.post(
+        f"/roles/people/{colleague.id}/assessments",
+        data={"assess-skill": world.cad.id, "assess-assessed_on": ["1", "1", "2026"]},
+    )
     assert response.status_code == 422 and "Choose the assessed level" in response.get_data(as_text=True)
     ok = dict(bad, **{"assess-assessed_on": ["1", "1", "2026"]})
     assert client.post(f"/roles/people/{colleague.id}/assessments", data=ok).status_code == 303
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", "/roles/"), ("post", "/roles/"), ("get", "/roles/{role}"), ("post", "/roles/{role}/skills"),
-    ("post", "/roles/{role}/micro-credentials"), ("get", "/roles/team"),
-    ("post", "/roles/people/{colleague}/job-role"), ("post", "/roles/people/{colleague}/assessments"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/roles/"),
+        ("post", "/roles/"),
+        ("get", "/roles/{role}"),
+        ("post", "/roles/{role}/skills"),
+        ("post", "/roles/{role}/micro-credentials"),
+        ("get", "/roles/team"),
+        ("post", "/roles/people/{colleague}/job-role"),
+        ("post", "/roles/people/{colleague}/assessments"),
+    ],
+)
 def test_a_learner_cannot_manage_roles_or_see_the_team(client, login, world, method, path):
     login(world.report)
     url = path.format(role=world.role.id, colleague=world.m(world.colleague).id)
@@ -128,11 +160,18 @@ def test_a_learner_sees_their_own_gaps(client, login, world):
     assert "Record an assessment" not in page
 
 
-@pytest.mark.parametrize("method, path", [
-    ("get", "/roles/{role}"), ("post", "/roles/{role}"), ("post", "/roles/{role}/skills"),
-    ("post", "/roles/{role}/skills/{req}/remove"), ("get", "/roles/people/{person}"),
-    ("post", "/roles/people/{person}/job-role"), ("post", "/roles/people/{person}/assessments"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/roles/{role}"),
+        ("post", "/roles/{role}"),
+        ("post", "/roles/{role}/skills"),
+        ("post", "/roles/{role}/skills/{req}/remove"),
+        ("get", "/roles/people/{person}"),
+        ("post", "/roles/people/{person}/job-role"),
+        ("post", "/roles/people/{person}/assessments"),
+    ],
+)
 def test_another_employers_roles_and_people_are_not_found(client, login, world, method, path):
     login(world.outsider_hr)
     req = db.session.scalar(select(JobRoleSkill.id).where(JobRoleSkill.job_role_id == world.role.id))

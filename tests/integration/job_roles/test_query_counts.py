@@ -1,4 +1,5 @@
 """Pages run a bounded number of SQL statements, however many people, skills and credentials."""
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,11 @@ def baseline(world) -> None:
         hold(user, world.org, record(world.provider, f"Welding for {user.name}", [world.welding]))
         assess(membership(user, world.org), world.safety, 1, date(2025, 1, 1))
     offered = record(world.provider, "CAD on offer", [world.cad])
-    db.session.add(JobRoleMicroCredential(job_role_id=world.role.id, provider_id=offered.provider_id,
-                                          code=offered.code, requirement="required"))
+    db.session.add(
+        JobRoleMicroCredential(
+            job_role_id=world.role.id, provider_id=offered.provider_id, code=offered.code, requirement="required"
+        )
+    )
 
 
 def statements(client, count_queries, url: str) -> int:
@@ -53,8 +57,14 @@ def test_pages_do_not_run_more_queries_for_more_data(client, login, world, count
     baseline(world)
     login(world.hr)
     person = f"/roles/people/{membership(world.report, world.org).id}"
-    urls = ["/roles/team", "/roles/team?department=Production", "/roles/", f"/roles/{world.role.id}",
-            person, f"{person}?by=hours"]
+    urls = [
+        "/roles/team",
+        "/roles/team?department=Production",
+        "/roles/",
+        f"/roles/{world.role.id}",
+        person,
+        f"{person}?by=hours",
+    ]
     for url in urls:  # warm up: first-request work (e.g. template compilation) is not counted
         client.get(url)
     small = {url: statements(client, count_queries, url) for url in urls}

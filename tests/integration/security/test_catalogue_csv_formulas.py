@@ -1,6 +1,7 @@
 """The catalogue CSV export is opened in spreadsheets: a title or summary starting with
 = + - @ (or a tab/carriage return) must not run as a formula there. The apostrophe that
 neutralises it is taken off again when the same file is imported, so round trips still work."""
+
 from __future__ import annotations
 
 import csv
@@ -26,8 +27,14 @@ def _export(client, login, provider) -> str:
 
 def test_exported_cells_that_a_spreadsheet_would_run_are_neutralised(client, login):
     provider = OrganisationFactory(provider=True)
-    micro_credential(provider, code="GB-F", title=FORMULA, summary="@SUM(1+1)*cmd|' /C calc'!A0",
-                     entry_requirements="-2+3", assessment_type="+Project")
+    micro_credential(
+        provider,
+        code="GB-F",
+        title=FORMULA,
+        summary="@SUM(1+1)*cmd|' /C calc'!A0",
+        entry_requirements="-2+3",
+        assessment_type="+Project",
+    )
     row = next(csv.DictReader(io.StringIO(_export(client, login, provider))))
     for column in ("title", "summary", "entry_requirements", "assessment_type"):
         assert row[column].startswith("'"), (column, row[column])

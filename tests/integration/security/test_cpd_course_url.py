@@ -1,5 +1,6 @@
 """A CPD request's "course web page" is shown as a link to the line manager and HR, so only
 http(s) addresses are accepted: a javascript: or data: URL would run in their session."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,19 +17,36 @@ def as_user(app, login):
         c = app.test_client()
         login(user, c=c)
         return c
+
     return _as
 
 
 def _form(url: str) -> dict:
     today = date.today()
-    return {"course_kind": "external", "external_title": "Confined Space Entry", "external_provider": "SafeWork Ltd",
-            "external_url": url, "cost": "100", "hours": "8", "scqf_credits": "", "reason": "Tank inspections",
-            "start_date": [str(today.day), str(today.month), str(today.year)], "submit": "Send request"}
+    return {
+        "course_kind": "external",
+        "external_title": "Confined Space Entry",
+        "external_provider": "SafeWork Ltd",
+        "external_url": url,
+        "cost": "100",
+        "hours": "8",
+        "scqf_credits": "",
+        "reason": "Tank inspections",
+        "start_date": [str(today.day), str(today.month), str(today.year)],
+        "submit": "Send request",
+    }
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(document.cookie)", " JavaScript:alert(1)",
-                                 "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)",
-                                 "//evil.example/course"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.cookie)",
+        " JavaScript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "//evil.example/course",
+    ],
+)
 def test_a_course_page_that_is_not_a_web_address_is_refused(as_user, url):
     e = employer()
     response = as_user(e.employee).post("/cpd/requests/new", data=_form(url))

@@ -1,5 +1,6 @@
 """HR's CPD CSV exports: text a spreadsheet would run as a formula is shown as text, and empty
 cells stay empty (they were written as a lone apostrophe)."""
+
 from __future__ import annotations
 
 import csv
@@ -19,7 +20,7 @@ def _rows(app, login, user, url):
 
 def test_formula_like_names_are_neutralised_and_empty_cells_stay_empty(app, login):
     e = employer()
-    e.employee.name = "=HYPERLINK(\"https://evil.example\",\"Payroll\")"
+    e.employee.name = '=HYPERLINK("https://evil.example","Payroll")'
     s = request(e)
     s.title = "\t=1+2"
     db.session.flush()

@@ -1,6 +1,7 @@
 """The CPD spend report's file name is built from the department asked for in the URL: line
 breaks, quotes or non-Latin characters there must not break the Content-Disposition header
 (a 500, or a header an attacker shapes) - the name keeps only safe characters."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,10 @@ import pytest
 from tests.factories.cpd import employer
 
 
-@pytest.mark.parametrize("department", ["a%0d%0aSet-Cookie:%20stolen=1", 'Sales";%20filename="evil.exe',
-                                        "%E6%97%A5%E6%9C%AC", "Health %26 Safety"])
+@pytest.mark.parametrize(
+    "department",
+    ["a%0d%0aSet-Cookie:%20stolen=1", 'Sales";%20filename="evil.exe', "%E6%97%A5%E6%9C%AC", "Health %26 Safety"],
+)
 def test_spend_report_download_name_is_always_a_safe_file_name(app, login, department):
     e = employer()
     client = app.test_client()

@@ -1,6 +1,7 @@
 """Ids posted in forms (not in the URL) that name another organisation's records are refused:
 a budget or funding source on CPD approval and bulk approval, a job role on assignment,
 a micro-credential on award, a partner on a partnership request."""
+
 from __future__ import annotations
 
 from app.extensions import db
@@ -27,8 +28,11 @@ def test_approving_against_another_employers_budget_is_refused(app, login):
     s = request(e, state=S.ENDORSED)
     before = _money(other)
     hr = _as(app, login, e.hr)
-    for budget, funding in ((other.budget.id, e.funding.id), (e.budget.id, other.funding.id),
-                            (other.budget.id, other.funding.id)):
+    for budget, funding in (
+        (other.budget.id, e.funding.id),
+        (e.budget.id, other.funding.id),
+        (other.budget.id, other.funding.id),
+    ):
         response = hr.post(f"/cpd/requests/{s.id}/act/approve", data={"budget_id": budget, "funding_year_id": funding})
         assert response.status_code == 303
         db.session.refresh(s)
@@ -55,18 +59,23 @@ def test_bulk_approval_with_another_employers_funding_source_is_refused(app, log
 
 def test_assigning_another_employers_job_role_is_refused(app, login):
     from app.services.skills import job_roles
+
     e, other = employer(), employer()
-    theirs = job_roles.create_role(other.hr, other.org, title="Secret role", department="X", description="",
-                                   occupation=None, prefill_skills=False)
+    theirs = job_roles.create_role(
+        other.hr, other.org, title="Secret role", department="X", description="", occupation=None, prefill_skills=False
+    )
     admin = member(e.org, "hr_manager", "org_admin", name="Ada Admin")
-    response = _as(app, login, admin).post(f"/roles/people/{e.membership(e.employee).id}/job-role",
-                                           data={"assign-job_role": theirs.id})
+    response = _as(app, login, admin).post(
+        f"/roles/people/{e.membership(e.employee).id}/job-role", data={"assign-job_role": theirs.id}
+    )
     assert response.status_code in (404, 422)
     assert e.membership(e.employee).job_role_id is None
-    mine = job_roles.create_role(e.hr, e.org, title="Welder", department="X", description="",
-                                 occupation=None, prefill_skills=False)
-    ok = _as(app, login, admin).post(f"/roles/people/{e.membership(e.employee).id}/job-role",
-                                     data={"assign-job_role": mine.id})
+    mine = job_roles.create_role(
+        e.hr, e.org, title="Welder", department="X", description="", occupation=None, prefill_skills=False
+    )
+    ok = _as(app, login, admin).post(
+        f"/roles/people/{e.membership(e.employee).id}/job-role", data={"assign-job_role": mine.id}
+    )
     assert ok.status_code == 303 and e.membership(e.employee).job_role_id == mine.id
 
 
@@ -74,8 +83,9 @@ def test_awarding_another_providers_micro_credential_is_refused(app, login):
     mine, theirs = OrganisationFactory(provider=True), OrganisationFactory(provider=True)
     record = micro_credential(theirs, code="THEIRS-1")
     coordinator = member(mine, "provider_coordinator")
-    response = _as(app, login, coordinator).post("/issuing/new", data={
-        "micro_credential_id": record.id, "name": "Lee Learner", "email": "lee@example.org"})
+    response = _as(app, login, coordinator).post(
+        "/issuing/new", data={"micro_credential_id": record.id, "name": "Lee Learner", "email": "lee@example.org"}
+    )
     assert response.status_code == 422
     assert "Choose one of your published micro-credentials" in response.get_data(as_text=True)
 

@@ -1,5 +1,6 @@
 """POST /api/v1/verifications: API keys (shown once, hashed, revocable), JSON and file bodies,
 JSON errors, per-key rate limit; and the key management page for organisation admins."""
+
 from __future__ import annotations
 
 import hashlib
@@ -53,11 +54,16 @@ def test_api_clients_need_no_csrf_token_or_cookie(app, key):
 
 
 def test_jwt_string_and_file_upload(client, key):
-    data = client.post(URL, json={"credential": issued_jwt(), "recipient": "other@example.org"},
-                       headers=_auth(key)).get_json()
+    data = client.post(
+        URL, json={"credential": issued_jwt(), "recipient": "other@example.org"}, headers=_auth(key)
+    ).get_json()
     assert data["format"] == "vc-jwt" and data["recipient_match"] is False and data["verdict"] == "invalid"
-    response = client.post(URL, data={"file": (io.BytesIO(baked_png()), "badge.png")},
-                           content_type="multipart/form-data", headers=_auth(key))
+    response = client.post(
+        URL,
+        data={"file": (io.BytesIO(baked_png()), "badge.png")},
+        content_type="multipart/form-data",
+        headers=_auth(key),
+    )
     assert response.status_code == 201 and response.get_json()["verdict"] == "valid"
 
 
@@ -80,8 +86,9 @@ def test_bad_bodies_get_400_and_oversized_413(client, app, key):
     response = client.post(URL, data="{not json", content_type="application/json", headers=_auth(key))
     assert response.status_code == 400
     big = b"{" + b" " * app.config["VERIFY_MAX_UPLOAD_BYTES"] + b"}"
-    response = client.post(URL, data={"file": (io.BytesIO(big), "big.json")}, content_type="multipart/form-data",
-                           headers=_auth(key))
+    response = client.post(
+        URL, data={"file": (io.BytesIO(big), "big.json")}, content_type="multipart/form-data", headers=_auth(key)
+    )
     assert response.status_code == 413 and response.get_json()["error"]["status"] == 413
     huge = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     response = client.post(URL, data=huge, content_type="application/json", headers=_auth(key))

@@ -1,5 +1,6 @@
 """Batch verification: CSV of (email, URL) rows or a zip of files, progress polled by htmx
 (or refreshed without JavaScript), results as a table and CSV; hostile zips refused."""
+
 from __future__ import annotations
 
 import csv
@@ -29,8 +30,11 @@ def recruiter(org, login):
 
 
 def _upload(client, content: bytes, name: str, **fields):
-    return client.post("/verifications/batches", data={"batch_file": (io.BytesIO(content), name), **fields},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/verifications/batches",
+        data={"batch_file": (io.BytesIO(content), name), **fields},
+        content_type="multipart/form-data",
+    )
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
@@ -43,14 +47,20 @@ def _zip(files: dict[str, bytes]) -> bytes:
 
 def test_csv_batch_runs_through_htmx_polls_and_gives_a_csv(client, app, recruiter, private_networks):
     app.config["VERIFY_BATCH_CHUNK"] = 2
-    with BadgeServer({"/a.json": json.dumps(issued_badge("ann@example.org")).encode(),
-                      "/b.json": json.dumps(issued_badge("bob@example.org")).encode(),
-                      "/c.json": json.dumps(issued_badge("cat@example.org")).encode()}) as server:
-        rows = ("candidate email,badge url\n"
-                f"ann@example.org,{server.url('/a.json')}\n"
-                f"someone@example.org,{server.url('/b.json')}\n"
-                f"cat@example.org,{server.url('/c.json')}\n"
-                "not-an-email,https://example.org/x\n")
+    with BadgeServer(
+        {
+            "/a.json": json.dumps(issued_badge("ann@example.org")).encode(),
+            "/b.json": json.dumps(issued_badge("bob@example.org")).encode(),
+            "/c.json": json.dumps(issued_badge("cat@example.org")).encode(),
+        }
+    ) as server:
+        rows = (
+            "candidate email,badge url\n"
+            f"ann@example.org,{server.url('/a.json')}\n"
+            f"someone@example.org,{server.url('/b.json')}\n"
+            f"cat@example.org,{server.url('/c.json')}\n"
+            "not-an-email,https://example.org/x\n"
+        )
         response = _upload(client, rows.encode(), "candidates.csv")
         assert response.status_code == 303
         location = response.headers["Location"]
@@ -61,23 +71,33 @@ def test_csv_batch_runs_through_htmx_polls_and_gives_a_csv(client, app, recruite
             assert "Checked 3 of 4" in html  # two verified plus the bad row
             partial = client.get(location, headers={"HX-Request": "true"})
             text = partial.get_data(as_text=True)
-            assert "<html" not in text.lower() and "Finished" in text and 'hx-trigger' not in text
+            assert "<html" not in text.lower() and "Finished" in text and "hx-trigger" not in text
         finally:
             app.config.pop("VERIFY_BATCH_CHUNK")
     assert "is not an email address" in text
     results = list(csv.reader(io.StringIO(client.get(location + ".csv").get_data(as_text=True))))
     assert results[0][:4] == ["Row", "Input", "Candidate email", "Verdict"]
     verdicts = {row[2]: row[3] for row in results[1:]}
-    assert verdicts == {"ann@example.org": "Valid", "someone@example.org": "Not valid", "cat@example.org": "Valid",
-                        "not-an-email": "Error"}
+    assert verdicts == {
+        "ann@example.org": "Valid",
+        "someone@example.org": "Not valid",
+        "cat@example.org": "Valid",
+        "not-an-email": "Error",
+    }
     # Each verified row is in the organisation's history under its candidate.
     history = client.get("/verifications?candidate=cat@example.org").get_data(as_text=True)
     assert "Data Analysis with Python" in history
 
 
 def test_zip_batch_without_javascript_progresses_on_refresh(client, recruiter):
-    content = _zip({"ann/badge.png": baked_png(), "ann/badge.jwt": issued_jwt().encode(),
-                    "notes.txt": b"hello", "__MACOSX/._badge.png": b"junk"})
+    content = _zip(
+        {
+            "ann/badge.png": baked_png(),
+            "ann/badge.jwt": issued_jwt().encode(),
+            "notes.txt": b"hello",
+            "__MACOSX/._badge.png": b"junk",
+        }
+    )
     response = _upload(client, content, "badges.zip", candidate_email="ann.learner@example.org")
     assert response.status_code == 303
     html = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -86,12 +106,15 @@ def test_zip_batch_without_javascript_progresses_on_refresh(client, recruiter):
     assert "__MACOSX" not in html
 
 
-@pytest.mark.parametrize("files, message", [
-    ({"../evil.json": b"{}"}, "unsafe file path"),
-    ({"/etc/passwd": b"{}"}, "unsafe file path"),
-    ({"bomb.json": b"0" * (6 * 1024 * 1024)}, "zip bomb"),
-    ({f"f{n}.json": b"{}" for n in range(201)}, "too many files"),
-])
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        ({"../evil.json": b"{}"}, "unsafe file path"),
+        ({"/etc/passwd": b"{}"}, "unsafe file path"),
+        ({"bomb.json": b"0" * (6 * 1024 * 1024)}, "zip bomb"),
+        ({f"f{n}.json": b"{}" for n in range(201)}, "too many files"),
+    ],
+)
 def test_hostile_zips_are_refused(client, recruiter, files, message):
     response = _upload(client, _zip(files), "bad.zip")
     assert response.status_code == 422

@@ -1,4 +1,5 @@
 """`flask verify PATH_OR_URL [--recipient EMAIL] [--json]`: one JSON object, exit 0 only when valid."""
+
 from __future__ import annotations
 
 import json
@@ -25,6 +26,7 @@ def run(app):
 
     def _run(*args):
         return runner.invoke(args=["verify", *args])
+
     return _run
 
 
@@ -90,10 +92,22 @@ def test_url_to_loopback_is_refused_by_default(run):
 def test_purge_anonymous_results_keeps_organisations_and_recent_ones(app):
     org = OrganisationFactory()
     old = datetime.now(UTC) - timedelta(days=40)
-    for token, org_id, when in (("old-anon", None, old), ("new-anon", None, datetime.now(UTC)),
-                                ("old-org", org.id, old)):
-        db.session.add(Verification(token=token, organisation_id=org_id, source="paste", verdict="valid",
-                                    format="ob3-di", result={}, created_at=when))
+    for token, org_id, when in (
+        ("old-anon", None, old),
+        ("new-anon", None, datetime.now(UTC)),
+        ("old-org", org.id, old),
+    ):
+        db.session.add(
+            Verification(
+                token=token,
+                organisation_id=org_id,
+                source="paste",
+                verdict="valid",
+                format="ob3-di",
+                result={},
+                created_at=when,
+            )
+        )
     db.session.flush()
     result = app.test_cli_runner().invoke(args=["verifications", "purge-anonymous", "--days", "30"])
     assert result.exit_code == 0 and "Deleted 1 anonymous" in result.output

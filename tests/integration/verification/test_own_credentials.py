@@ -1,5 +1,6 @@
 """Badges Credwork itself issued verify on the verify pages with no network: this site's own
 status lists and DID documents are read in-process, so revocation is seen at once."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,11 @@ from tests.factories.verification import issued_badge
 
 
 def _verify_text(client, text, email=""):
-    response = client.post("/verify", data={"credential_text": text, "credential_url": "", "recipient_email": email},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/verify",
+        data={"credential_text": text, "credential_url": "", "recipient_email": email},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 303
     return client.get(response.headers["Location"] + ".json").get_json()
 
@@ -47,16 +51,21 @@ def test_hosted_credential_url_on_this_site_is_read_in_process(client):
     assert result["source"] == "url"
 
 
-
 def test_in_process_requests_are_anonymous(app):
     """Inside a signed-in recruiter's request, a same-site URL is fetched as an anonymous visitor."""
     org = OrganisationFactory()
     recruiter = member(org, "recruiter")
-    mine = run_verification(json.dumps(issued_badge()), recipient_email="secret.candidate@example.org",
-                            source="paste", organisation=org, actor=recruiter)
+    mine = run_verification(
+        json.dumps(issued_badge()),
+        recipient_email="secret.candidate@example.org",
+        source="paste",
+        organisation=org,
+        actor=recruiter,
+    )
     with app.test_request_context("/verifications/new"):
         login_user(recruiter)
         response = verifier_fetcher().get(f"http://localhost/verifications/{mine.id}.json")
         assert response.status in (302, 401) and b"secret.candidate" not in response.content
         from flask_login import current_user
+
         assert current_user.id == recruiter.id  # the outer request is untouched

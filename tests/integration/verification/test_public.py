@@ -1,4 +1,5 @@
 """The public verifier: anyone with the link, every way in, clear errors, private results."""
+
 from __future__ import annotations
 
 import io
@@ -42,9 +43,9 @@ def test_upload_json_file_gives_a_valid_verdict_with_what_was_achieved(client):
     assert "Signed by the issuer" in html and "Passed" in html
 
 
-
-@pytest.mark.parametrize("make, name", [(baked_png, "badge.png"), (baked_svg, "badge.svg"),
-                                        (lambda: issued_jwt().encode(), "badge.jwt")])
+@pytest.mark.parametrize(
+    "make, name", [(baked_png, "badge.png"), (baked_svg, "badge.svg"), (lambda: issued_jwt().encode(), "badge.jwt")]
+)
 def test_upload_baked_images_and_jwt_files(client, make, name):
     html, _ = _result(client, _verify(client, credential_file=(io.BytesIO(make()), name)))
     assert "Valid badge" in html and "Data Analysis with Python" in html
@@ -98,15 +99,19 @@ def _alg_none_token() -> str:
 
     def part(obj):
         return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
     return part({"alg": "none", "typ": "JWT"}) + "." + part({"vc": issued_badge()}) + ".AAAA"
 
 
-@pytest.mark.parametrize("text, reason", [
-    ('{"credentialSubject": ', "malformed"),
-    ("eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e30", "truncated"),
-    (None, "unsigned JWT"),
-    ("hello there", "not a credential"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ('{"credentialSubject": ', "malformed"),
+        ("eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e30", "truncated"),
+        (None, "unsigned JWT"),
+        ("hello there", "not a credential"),
+    ],
+)
 def test_bad_pasted_input_gives_a_clear_result_never_a_500(client, text, reason):
     html, _ = _result(client, _verify(client, credential_text=text if text is not None else _alg_none_token()))
     assert "Not valid" in html or "Could not verify" in html
@@ -136,6 +141,7 @@ def test_oversized_upload_is_refused_clearly(client, app):
 def test_png_with_a_huge_chunk_is_reported_not_crashed(client):
     import struct
     import zlib
+
     png = baked_png()
     fake = struct.pack(">I", 2**31 - 1) + b"iTXt" + b"openbadges\x00" + b"\x00" * 20
     damaged = png[:33] + fake + struct.pack(">I", zlib.crc32(b"x")) + png[33:]
@@ -154,8 +160,9 @@ def test_result_json_and_pdf(client):
 
 
 def test_public_results_are_private_to_their_link(client, app):
-    _, location = _result(client, _verify(client, credential_text=json.dumps(issued_badge()),
-                                          recipient_email=CANDIDATE))
+    _, location = _result(
+        client, _verify(client, credential_text=json.dumps(issued_badge()), recipient_email=CANDIDATE)
+    )
     token = location.rsplit("/", 1)[1]
     assert len(token) >= 40  # 256 random bits
     altered = token[:-1] + ("B" if token.endswith("A") else "A")

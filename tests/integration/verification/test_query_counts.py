@@ -1,4 +1,5 @@
 """The history and batch pages run a bounded number of SQL statements whatever the data size."""
+
 from __future__ import annotations
 
 from sqlalchemy import event
@@ -10,13 +11,24 @@ from tests.factories.accounts import OrganisationFactory, member
 
 def _verifications(org, batch, n, start):
     for i in range(start, start + n):
-        verification = Verification(token=f"tok-{i}", organisation_id=org.id, source="batch", verdict="valid",
-                                    format="ob3-di", candidate_email=f"c{i % 7}@example.org", batch_id=batch.id,
-                                    achievement_name=f"Badge {i}", result={"checks": []})
+        verification = Verification(
+            token=f"tok-{i}",
+            organisation_id=org.id,
+            source="batch",
+            verdict="valid",
+            format="ob3-di",
+            candidate_email=f"c{i % 7}@example.org",
+            batch_id=batch.id,
+            achievement_name=f"Badge {i}",
+            result={"checks": []},
+        )
         db.session.add(verification)
         db.session.flush()
-        db.session.add(VerificationBatchItem(batch_id=batch.id, position=i, label=f"https://x.example/{i}",
-                                             verification_id=verification.id))
+        db.session.add(
+            VerificationBatchItem(
+                batch_id=batch.id, position=i, label=f"https://x.example/{i}", verification_id=verification.id
+            )
+        )
     batch.total = batch.processed = start + n
     db.session.flush()
 
@@ -27,6 +39,7 @@ def _count(client, url) -> int:
 
     def on_execute(*args):
         statements.append(args[2])
+
     event.listen(db.engine, "before_cursor_execute", on_execute)
     try:
         assert client.get(url).status_code == 200
@@ -44,8 +57,12 @@ def test_history_and_batch_pages_do_not_grow_with_data(client, login):
     _verifications(org, batch, 3, 1)
     batch.finished_at = db.func.now()
     db.session.flush()
-    urls = ["/verifications", "/verifications?candidate=c1@example.org", f"/verifications/batches/{batch.id}",
-            "/verifications/batches"]
+    urls = [
+        "/verifications",
+        "/verifications?candidate=c1@example.org",
+        f"/verifications/batches/{batch.id}",
+        "/verifications/batches",
+    ]
     for url in urls:
         client.get(url)
     small = {url: _count(client, url) for url in urls}

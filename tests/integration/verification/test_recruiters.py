@@ -1,5 +1,6 @@
 """Recruiters verify candidates' badges: results kept per organisation, history by candidate,
 PDF report, tenant isolation and permissions."""
+
 from __future__ import annotations
 
 import io
@@ -49,8 +50,13 @@ def test_recruiter_verification_is_kept_under_the_candidate_and_audited(client, 
 
 def test_history_filters_by_candidate_with_htmx_and_without(client, login, org, recruiter):
     for email in ("ann@example.org", "ann@example.org", "bob@example.org"):
-        run_verification(json.dumps(issued_badge(email, name=f"Badge for {email}")), recipient_email=email,
-                         source="paste", organisation=org, actor=recruiter)
+        run_verification(
+            json.dumps(issued_badge(email, name=f"Badge for {email}")),
+            recipient_email=email,
+            source="paste",
+            organisation=org,
+            actor=recruiter,
+        )
     login(recruiter)
     page = client.get("/verifications?candidate=bob@example.org")
     html = page.get_data(as_text=True)
@@ -66,8 +72,17 @@ def test_history_filters_by_candidate_with_htmx_and_without(client, login, org, 
 
 def test_history_pages(client, login, org, recruiter):
     for n in range(27):
-        db.session.add(Verification(token=f"t{n}", organisation_id=org.id, source="paste", verdict="valid",
-                                    format="ob3-di", achievement_name=f"Badge {n:02d}", result={"checks": []}))
+        db.session.add(
+            Verification(
+                token=f"t{n}",
+                organisation_id=org.id,
+                source="paste",
+                verdict="valid",
+                format="ob3-di",
+                achievement_name=f"Badge {n:02d}",
+                result={"checks": []},
+            )
+        )
     db.session.flush()
     login(recruiter)
     first = client.get("/verifications").get_data(as_text=True)
@@ -78,8 +93,13 @@ def test_history_pages(client, login, org, recruiter):
 
 def test_another_organisations_verification_is_not_found(client, login, org, recruiter):
     other = OrganisationFactory(name="Rival Ltd")
-    theirs = run_verification(json.dumps(issued_badge()), recipient_email=CANDIDATE, source="paste",
-                              organisation=other, actor=member(other, "recruiter"))
+    theirs = run_verification(
+        json.dumps(issued_badge()),
+        recipient_email=CANDIDATE,
+        source="paste",
+        organisation=other,
+        actor=member(other, "recruiter"),
+    )
     login(recruiter)
     for suffix in ("", ".json", ".pdf", "?format=json"):
         assert client.get(f"/verifications/{theirs.id}{suffix}").status_code == 404
@@ -100,14 +120,24 @@ def test_signed_out_people_are_asked_to_sign_in(client):
 
 
 def test_pdf_report_has_the_verdict_achievement_checks_and_who(client, login, org, recruiter):
-    verification = run_verification(json.dumps(issued_badge()), recipient_email=CANDIDATE, source="paste",
-                                    organisation=org, actor=recruiter)
+    verification = run_verification(
+        json.dumps(issued_badge()), recipient_email=CANDIDATE, source="paste", organisation=org, actor=recruiter
+    )
     login(recruiter)
     response = client.get(f"/verifications/{verification.id}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
-    for expected in ("Verdict: Valid", "Data Analysis with Python", "Caledonian College", "SCQF level 7",
-                     "Signed by the issuer", "Passed", "Rita Recruiter", "Forth Engineering", CANDIDATE):
+    for expected in (
+        "Verdict: Valid",
+        "Data Analysis with Python",
+        "Caledonian College",
+        "SCQF level 7",
+        "Signed by the issuer",
+        "Passed",
+        "Rita Recruiter",
+        "Forth Engineering",
+        CANDIDATE,
+    ):
         assert expected in text, expected
 
 
@@ -121,14 +151,17 @@ def test_signature_by_a_key_that_is_not_the_issuers_is_not_valid(client, login, 
 
 def test_the_reason_given_is_the_one_that_decided_the_verdict(client, login, org, recruiter):
     from datetime import UTC, datetime
+
     expired_elsewhere = json.dumps(issued_badge(valid_until=datetime(2025, 6, 1, tzinfo=UTC)))
-    verification = run_verification(expired_elsewhere, recipient_email="other@example.org", source="paste",
-                                    organisation=org, actor=recruiter)
+    verification = run_verification(
+        expired_elsewhere, recipient_email="other@example.org", source="paste", organisation=org, actor=recruiter
+    )
     login(recruiter)
     html = client.get(f"/verifications/{verification.id}").get_data(as_text=True)
     assert "Not valid" in html and "Why: not issued to other@example.org" in html
-    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(
-        client.get(f"/verifications/{verification.id}.pdf").data)).pages)
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(client.get(f"/verifications/{verification.id}.pdf").data)).pages
+    )
     assert "Why: not issued to other@example.org" in text
 
 

@@ -1,4 +1,5 @@
 """Money: commitments, releases, spend at actual cost, refunds and changed costs, caps, years."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -137,13 +138,16 @@ def test_another_employers_budget_cannot_be_used():
     assert _totals(other.budget)[0] == 0
 
 
-@pytest.mark.parametrize("day,month,year,label", [
-    (date(2026, 3, 31), 4, 2025, "2025-26"),
-    (date(2026, 4, 1), 4, 2026, "2026-27"),
-    (date(2026, 12, 31), 4, 2026, "2026-27"),
-    (date(2026, 7, 31), 8, 2025, "2025-26"),
-    (date(2026, 1, 1), 1, 2026, "2026"),
-])
+@pytest.mark.parametrize(
+    "day,month,year,label",
+    [
+        (date(2026, 3, 31), 4, 2025, "2025-26"),
+        (date(2026, 4, 1), 4, 2026, "2026-27"),
+        (date(2026, 12, 31), 4, 2026, "2026-27"),
+        (date(2026, 7, 31), 8, 2025, "2025-26"),
+        (date(2026, 1, 1), 1, 2026, "2026"),
+    ],
+)
 def test_financial_years(app, day, month, year, label):
     app.config["FINANCIAL_YEAR_START_MONTH"] = month
     try:

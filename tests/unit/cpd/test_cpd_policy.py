@@ -1,4 +1,5 @@
 """Who may see whose CPD and change what: the CPD rules in app.security.policy."""
+
 from __future__ import annotations
 
 from app.models.cpd import LearningAgreement
@@ -11,8 +12,9 @@ from tests.factories.cpd import employer, request
 
 def test_hr_sees_everyone_a_manager_their_reports_and_everyone_themselves():
     e = employer()
-    hr, manager, employee, colleague, loner = (e.membership(u) for u in (e.hr, e.manager, e.employee, e.colleague,
-                                                                          e.loner))
+    hr, manager, employee, colleague, loner = (
+        e.membership(u) for u in (e.hr, e.manager, e.employee, e.colleague, e.loner)
+    )
     assert all(policy.may_view_cpd_of(hr, m) for m in (manager, employee, colleague, loner))
     assert policy.may_view_cpd_of(manager, employee) and policy.may_view_cpd_of(manager, colleague)
     assert not policy.may_view_cpd_of(manager, loner)
@@ -49,7 +51,12 @@ def test_the_learning_agreement_is_accepted_once_by_the_employee_while_approved(
     e = employer()
     s = request(e, state=S.APPROVED)
     assert policy.cpd_acceptance_refusal(e.employee, s) == "There is no learning agreement to accept."
-    s.agreement = LearningAgreement(organisation_id=s.organisation_id, repayment_months=12, repayment_basis="pro_rata",
-                                    text="Repay if you leave within a year", set_by_id=e.hr.id)
+    s.agreement = LearningAgreement(
+        organisation_id=s.organisation_id,
+        repayment_months=12,
+        repayment_basis="pro_rata",
+        text="Repay if you leave within a year",
+        set_by_id=e.hr.id,
+    )
     assert policy.cpd_acceptance_refusal(e.employee, s) is None
     assert policy.cpd_acceptance_refusal(e.hr, s) == "Only the employee can accept their learning agreement."

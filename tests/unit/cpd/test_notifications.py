@@ -1,4 +1,5 @@
 """An email reaches whoever must act next, at every step."""
+
 from __future__ import annotations
 
 from app.models.cpd import SponsorshipStatus as S
@@ -50,9 +51,15 @@ def test_decisions_go_to_the_requester_with_the_comment(outbox):
 
     approved = request(e, person=e.colleague, state=S.ENDORSED, details=external(title="First aid"))
     outbox.clear()
-    cpd.workflow.act(e.hr, approved, "approve_with_conditions", "Share it with the team",
-            budget_id=e.budget.id, funding_year_id=e.funding.id,
-            agreement={"text": "Repay if you leave", "repayment_months": 6})
+    cpd.workflow.act(
+        e.hr,
+        approved,
+        "approve_with_conditions",
+        "Share it with the team",
+        budget_id=e.budget.id,
+        funding_year_id=e.funding.id,
+        agreement={"text": "Repay if you leave", "repayment_months": 6},
+    )
     body = next(m.body for m in outbox if m.to == e.colleague.email)
     assert "approved" in body and "accept the learning agreement" in body and "Share it with the team" in body
 

@@ -1,4 +1,5 @@
 """Every transition in the table, tried by every kind of person: only the right role moves it."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,22 +19,27 @@ def _actor(e, role, person):
     return {"requester": person, "line_manager": e.manager, "hr_manager": e.hr2, "colleague": e.colleague}[role]
 
 
-@pytest.mark.parametrize("transition,role", CASES,
-                         ids=[f"{t.from_status}-{t.action}-by-{r}" for t, r in CASES])
+@pytest.mark.parametrize("transition,role", CASES, ids=[f"{t.from_status}-{t.action}-by-{r}" for t, r in CASES])
 def test_only_the_named_roles_can_make_each_transition(transition, role):
     e = employer()
     person = e.loner if transition.needs == "no_line_manager" else e.employee
     s = request(e, person=person, state=transition.from_status)
     actor = _actor(e, role, person)
     expected = role.replace("requester", cpd.workflow.REQUESTER) in transition.who and not (
-        role == "line_manager" and person is e.loner)
+        role == "line_manager" and person is e.loner
+    )
     kwargs = {"budget_id": e.budget.id, "funding_year_id": e.funding.id}
     if expected:
         cpd.workflow.act(actor, s, transition.action, "A reason", **kwargs)
         assert s.status == transition.to_status
         last = s.events[-1]
         assert (last.action, last.from_status, last.to_status, last.actor_id, last.comment) == (
-            transition.action, transition.from_status, transition.to_status, actor.id, "A reason")
+            transition.action,
+            transition.from_status,
+            transition.to_status,
+            actor.id,
+            "A reason",
+        )
     else:
         with pytest.raises(CpdError):
             cpd.workflow.act(actor, s, transition.action, "A reason", **kwargs)
@@ -58,8 +64,9 @@ def test_every_transition_is_audited_with_who_and_comment():
     e = employer()
     s = request(e, state=S.SUBMITTED)
     cpd.workflow.act(e.manager, s, "endorse", "Good fit for the team")
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "cpd.endorse",
-                                                        AuditEvent.organisation_id == e.org.id)).one()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "cpd.endorse", AuditEvent.organisation_id == e.org.id)
+    ).one()
     assert event.actor_id == e.manager.id and event.organisation_id == e.org.id
     assert event.details["comment"] == "Good fit for the team"
     assert event.details["from_status"] == "submitted" and event.details["to_status"] == "endorsed"
@@ -75,6 +82,7 @@ def test_reject_and_information_requests_need_a_comment():
 
 
 # -- separation of duties --------------------------------------------------------------------
+
 
 def test_nobody_approves_their_own_request():
     e = employer()
@@ -134,12 +142,22 @@ def test_learner_cannot_nominate():
 
 # -- agreement and completion ----------------------------------------------------------------
 
+
 def test_enrolment_waits_for_the_learning_agreement():
     e = employer()
     s = request(e, state=S.ENDORSED)
-    cpd.workflow.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=e.funding.id,
-            agreement={"repayment_months": 12, "repayment_basis": "pro_rata",
-                       "text": "Repay pro rata if you leave within 12 months."})
+    cpd.workflow.act(
+        e.hr,
+        s,
+        "approve",
+        budget_id=e.budget.id,
+        funding_year_id=e.funding.id,
+        agreement={
+            "repayment_months": 12,
+            "repayment_basis": "pro_rata",
+            "text": "Repay pro rata if you leave within 12 months.",
+        },
+    )
     with pytest.raises(CpdError, match="learning agreement"):
         cpd.workflow.act(e.employee, s, "enrol")
     assert "enrol" not in {t.action for t in cpd.workflow.available_actions(e.employee, s)}
@@ -166,7 +184,11 @@ def test_completing_a_hub_micro_credential_makes_a_held_credential():
 
     held = db.session.scalars(select(HeldCredential).where(HeldCredential.sponsorship_id == s.id)).one()
     assert (held.user_id, held.micro_credential_id, held.source, held.organisation_id) == (
-        e.employee.id, mc.id, "cpd", e.org.id)
+        e.employee.id,
+        mc.id,
+        "cpd",
+        e.org.id,
+    )
 
 
 def test_a_draft_micro_credential_cannot_be_requested():
@@ -191,8 +213,14 @@ def test_issued_badge_completes_the_enrolled_request_automatically(outbox):
     from app.extensions import db
 
     # Issuing has already put the badge in the employer's record before it calls us.
-    issued_row = HeldCredential(user_id=e.employee.id, organisation_id=e.org.id, micro_credential_id=newer.id,
-                                achieved_on=date.today(), source="issued", issued_credential_id=77)
+    issued_row = HeldCredential(
+        user_id=e.employee.id,
+        organisation_id=e.org.id,
+        micro_credential_id=newer.id,
+        achieved_on=date.today(),
+        source="issued",
+        issued_credential_id=77,
+    )
     db.session.add(issued_row)
     db.session.flush()
     done = cpd.workflow.link_issued_credential(e.employee, newer, 77)
@@ -200,8 +228,12 @@ def test_issued_badge_completes_the_enrolled_request_automatically(outbox):
     assert issued_row.sponsorship_id == s.id  # linked, not duplicated
     from sqlalchemy import func, select
 
-    assert db.session.scalar(select(func.count()).select_from(HeldCredential)
-                             .where(HeldCredential.user_id == e.employee.id)) == 1
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(HeldCredential).where(HeldCredential.user_id == e.employee.id)
+        )
+        == 1
+    )
     event = s.events[-1]
     assert event.actor_id is None and event.action == "complete"
     assert any("completed" in m.subject for m in outbox if m.to == e.hr.email)

@@ -1,5 +1,6 @@
 """Amounts typed in pounds become exact integer pence (no floating point on the way), and pence
 are shown as people write pounds."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,10 +8,20 @@ import pytest
 from app.domain.money import MAX_PENCE, format_pounds, parse_pence
 
 
-@pytest.mark.parametrize("typed,pence", [
-    ("450", 45_000), ("450.5", 45_050), ("450.50", 45_050), ("£1,250.05", 125_005), (" 0.01 ", 1),
-    ("19.99", 1_999), ("", None), (None, None), ("9999999.99", MAX_PENCE),
-])
+@pytest.mark.parametrize(
+    "typed,pence",
+    [
+        ("450", 45_000),
+        ("450.5", 45_050),
+        ("450.50", 45_050),
+        ("£1,250.05", 125_005),
+        (" 0.01 ", 1),
+        ("19.99", 1_999),
+        ("", None),
+        (None, None),
+        ("9999999.99", MAX_PENCE),
+    ],
+)
 def test_pounds_become_pence(typed, pence):
     assert parse_pence(typed) == pence
 

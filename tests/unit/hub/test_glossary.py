@@ -1,4 +1,5 @@
 """The shared glossary: every term the record form and hub use exists and reads plainly."""
+
 from __future__ import annotations
 
 import re

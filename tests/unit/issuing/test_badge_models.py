@@ -1,4 +1,5 @@
 """An issued credential's status in words and colour (decided in Python, shown by status_tag)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,15 +10,19 @@ from app.models.badges import REISSUED_REASON, IssuedCredential, IssuerProfile
 from app.models.base import utcnow
 
 
-@pytest.mark.parametrize("revoked, expires_in, label, colour, valid", [
-    (False, None, "Valid", "green", True),
-    (False, timedelta(days=1), "Valid", "green", True),
-    (False, timedelta(days=-1), "Expired", "grey", False),
-    (True, timedelta(days=-1), "Revoked", "red", False),  # revocation is the issuer's latest word
-])
+@pytest.mark.parametrize(
+    "revoked, expires_in, label, colour, valid",
+    [
+        (False, None, "Valid", "green", True),
+        (False, timedelta(days=1), "Valid", "green", True),
+        (False, timedelta(days=-1), "Expired", "grey", False),
+        (True, timedelta(days=-1), "Revoked", "red", False),  # revocation is the issuer's latest word
+    ],
+)
 def test_status_label_and_colour(revoked, expires_in, label, colour, valid):
-    issued = IssuedCredential(revoked_at=utcnow() if revoked else None,
-                              valid_until=utcnow() + expires_in if expires_in else None)
+    issued = IssuedCredential(
+        revoked_at=utcnow() if revoked else None, valid_until=utcnow() + expires_in if expires_in else None
+    )
     assert (issued.status_label, issued.status_colour, issued.is_valid) == (label, colour, valid)
     assert issued.is_expired == (label == "Expired")
 

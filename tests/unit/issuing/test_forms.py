@@ -1,4 +1,5 @@
 """The issuing forms: the expiry date, the micro-credential chooser, the list's GET filters."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -30,7 +31,8 @@ def test_award_form_chooses_only_among_the_records_it_was_given(app):
     assert chosen.record is record and not chosen.errors
     other = _form(AwardForm, app, {"micro_credential_id": "8", "name": "Ann", "email": "ann@example.org"}, [record])
     assert other.record is None and other.errors["micro_credential_id"] == [
-        "Choose one of your published micro-credentials"]
+        "Choose one of your published micro-credentials"
+    ]
 
 
 def test_list_filters_ignore_what_they_do_not_know():

@@ -1,4 +1,5 @@
 """Baked PNG/SVG badges: the public bakery test images, our own round trip, hostile images."""
+
 from __future__ import annotations
 
 import json
@@ -15,9 +16,7 @@ from app.openbadges.baking import Baked, BakingError, NotBaked, bake_png, bake_s
 CONFORMANCE = Path(__file__).resolve().parents[3] / ".." / "shared" / "conformance"
 IMAGES = CONFORMANCE / "ob2-baked-images"
 NASTY = Path(__file__).resolve().parents[2] / "fixtures" / "nasty"
-needs_conformance = pytest.mark.skipif(
-    not IMAGES.is_dir(), reason="../shared/conformance is absent (CI always has it)"
-)
+needs_conformance = pytest.mark.skipif(not IMAGES.is_dir(), reason="../shared/conformance is absent (CI always has it)")
 
 
 def _image(name: str) -> bytes:
@@ -35,8 +34,13 @@ def test_baked_png_yields_the_hosted_assertion():
 
 @needs_conformance
 @pytest.mark.parametrize(
-    "name", ["concentricsky-public_domain_heart.png", "mozilla-unbaked.png",
-             "concentricsky-unbaked_example.svg", "mozilla-unbaked.svg"],
+    "name",
+    [
+        "concentricsky-public_domain_heart.png",
+        "mozilla-unbaked.png",
+        "concentricsky-unbaked_example.svg",
+        "mozilla-unbaked.svg",
+    ],
 )
 def test_unbaked_images_are_not_baked_badges(name):
     with pytest.raises(NotBaked, match="not a baked badge"):

@@ -1,4 +1,5 @@
 """Batch verification over worker processes gives the same results as one by one."""
+
 from __future__ import annotations
 
 import json
@@ -16,11 +17,15 @@ def _credentials(count: int) -> list[str]:
     issuer = issuing.IssuerProfile(did, "Caledonian College")
     achievement = issuing.AchievementSpec("https://hub.example/mc/1", "Data Analysis", "Data.", "Project.")
     from datetime import UTC, datetime
+
     out = []
     for n in range(count):
         award = issuing.Award(f"learner{n}@example.org", valid_from=datetime(2026, 1, 1, tzinfo=UTC))
-        out.append(json.dumps(issuing.issue(issuer, achievement, award, pair,
-                                            verification_method=f"{did}#{pair.public_multibase}")))
+        out.append(
+            json.dumps(
+                issuing.issue(issuer, achievement, award, pair, verification_method=f"{did}#{pair.public_multibase}")
+            )
+        )
     return out
 
 

@@ -7,6 +7,7 @@ README's own context set lacked (status/v1, dcc/v1, OB extensions); this engine 
 them from their npm packages, so those signatures must verify here. Failing closed on
 a context that is *not* bundled is tested with the W3C employment vector instead.
 """
+
 from __future__ import annotations
 
 import re
@@ -123,8 +124,12 @@ def test_unbundled_context_makes_the_verdict_unverifiable():
 
 @needs_conformance
 def test_ob3_spec_example_is_valid_with_its_published_key():
-    result = verify((OB3 / "ob3-spec-signed-eddsa-rdfc-2022.json").read_bytes(), fetcher=TableFetcher(),
-                    now=NOW, key_overrides=ob3_key_override())
+    result = verify(
+        (OB3 / "ob3-spec-signed-eddsa-rdfc-2022.json").read_bytes(),
+        fetcher=TableFetcher(),
+        now=NOW,
+        key_overrides=ob3_key_override(),
+    )
     assert result.verdict is Verdict.VALID
     assert result.issuer.name == "Example Corp"
     assert result.achievement.name == "Teamwork"

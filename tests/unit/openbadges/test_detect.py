@@ -1,4 +1,5 @@
 """Format detection and the verifier's promise never to raise on hostile input."""
+
 from __future__ import annotations
 
 import json
@@ -14,21 +15,46 @@ from tests.support.openbadges import EDDSA, TableFetcher, load, needs_conformanc
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        st.sampled_from(["@context", "type", "issuer", "credentialSubject", "proof", "id", "validFrom",
-                         "validUntil", "credentialStatus", "recipient", "badge", "vc", "x"]), children, max_size=6),
-    max_leaves=20)
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "@context",
+                    "type",
+                    "issuer",
+                    "credentialSubject",
+                    "proof",
+                    "id",
+                    "validFrom",
+                    "validUntil",
+                    "credentialStatus",
+                    "recipient",
+                    "badge",
+                    "vc",
+                    "x",
+                ]
+            ),
+            children,
+            max_size=6,
+        )
+    ),
+    max_leaves=20,
+)
 
 
-@pytest.mark.parametrize("text,kind", [
-    ('{"@context": [], "credentialSubject": {}}', detect.VC_JSON),
-    ('{"recipient": {}, "badge": "https://x.example/b"}', detect.OB2_JSON),
-    ("https://issuer.example/assertions/1", detect.URL),
-    ("eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2ln", detect.VC_JWT),
-    ("eyJhbGciOiJSUzI1NiJ9.eyJyZWNpcGllbnQiOnt9LCJiYWRnZSI6IngifQ.c2ln", detect.OB2_JWS),
-    ("hello", detect.UNKNOWN),
-    ("{not json", detect.UNKNOWN),
-])
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ('{"@context": [], "credentialSubject": {}}', detect.VC_JSON),
+        ('{"recipient": {}, "badge": "https://x.example/b"}', detect.OB2_JSON),
+        ("https://issuer.example/assertions/1", detect.URL),
+        ("eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.c2ln", detect.VC_JWT),
+        ("eyJhbGciOiJSUzI1NiJ9.eyJyZWNpcGllbnQiOnt9LCJiYWRnZSI6IngifQ.c2ln", detect.OB2_JWS),
+        ("hello", detect.UNKNOWN),
+        ("{not json", detect.UNKNOWN),
+    ],
+)
 def test_detect_text(text, kind):
     assert detect.detect(text).kind == kind
 
@@ -37,6 +63,7 @@ def test_unbaked_png_is_reported_as_not_a_badge():
     import io
 
     from PIL import Image
+
     out = io.BytesIO()
     Image.new("RGB", (1, 1)).save(out, format="PNG")
     found = detect.detect(out.getvalue())
@@ -77,15 +104,18 @@ def test_any_bytes_get_a_verdict(data):
     assert result.verdict is not Verdict.VALID
 
 
-@pytest.mark.parametrize("data", [
-    b"\x89PNG\r\n\x1a\n" + b"\x00" * 20,
-    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><svg>&b;</svg>',
-    "[" * 100000,
-    '{"@context": ["https://www.w3.org/ns/credentials/v2"], "credentialSubject": {}, "proof": "x"}',
-    '{"@context": "https://www.w3.org/ns/credentials/v2", "credentialSubject": [], "proof": [1, null]}',
-    '{"@context": ["https://www.w3.org/ns/credentials/v2"], "credentialSubject": {}, "validFrom": 5}',
-    "1" * 5000,
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 20,
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><svg>&b;</svg>',
+        "[" * 100000,
+        '{"@context": ["https://www.w3.org/ns/credentials/v2"], "credentialSubject": {}, "proof": "x"}',
+        '{"@context": "https://www.w3.org/ns/credentials/v2", "credentialSubject": [], "proof": [1, null]}',
+        '{"@context": ["https://www.w3.org/ns/credentials/v2"], "credentialSubject": {}, "validFrom": 5}',
+        "1" * 5000,
+    ],
+)
 def test_nasty_inputs(data):
     result = verify(data, fetcher=TableFetcher())
     assert result.verdict in (Verdict.INVALID, Verdict.UNVERIFIABLE)
@@ -97,13 +127,18 @@ def test_ob2_hosted_assertions_go_to_the_ob2_verifier(as_url):
     from tests.support.openbadges import CONFORMANCE
 
     folder = CONFORMANCE / "ob2-assertions"
-    fetcher = TableFetcher({
-        "https://example.org/beths-robotics-badge.json": folder / "validator-core-2_0_basic_assertion.json",
-        "https://example.org/robotics-badge.json": folder / "validator-core-2_0_basic_badgeclass.json",
-        "https://example.org/organization.json": folder / "validator-core-2_0_basic_issuer.json",
-    })
-    data = ("https://example.org/beths-robotics-badge.json" if as_url
-            else (folder / "validator-core-2_0_basic_assertion.json").read_bytes())
+    fetcher = TableFetcher(
+        {
+            "https://example.org/beths-robotics-badge.json": folder / "validator-core-2_0_basic_assertion.json",
+            "https://example.org/robotics-badge.json": folder / "validator-core-2_0_basic_badgeclass.json",
+            "https://example.org/organization.json": folder / "validator-core-2_0_basic_issuer.json",
+        }
+    )
+    data = (
+        "https://example.org/beths-robotics-badge.json"
+        if as_url
+        else (folder / "validator-core-2_0_basic_assertion.json").read_bytes()
+    )
     right = verify(data, fetcher=fetcher, recipient_email="nobody@example.org")
     assert right.format.startswith("ob2") and right.recipient_match is True
     wrong = verify(data, fetcher=fetcher, recipient_email="somebody@example.org")

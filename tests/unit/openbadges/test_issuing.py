@@ -1,4 +1,5 @@
 """Issuing OpenBadgeCredentials and verifying them back, in every form a learner can share."""
+
 from __future__ import annotations
 
 import copy
@@ -45,19 +46,28 @@ def _png() -> bytes:
 
 
 def _parts(**award_changes):
-    issuer = issuing.IssuerProfile(DID, "Caledonian College", url="https://college.example",
-                                   image="https://college.example/logo.png")
+    issuer = issuing.IssuerProfile(
+        DID, "Caledonian College", url="https://college.example", image="https://college.example/logo.png"
+    )
     achievement = issuing.AchievementSpec(
-        id="https://hub.example/micro-credentials/42", name="Data Analysis with Python",
-        description="Cleaning, exploring and presenting data.", criteria="Passed the assessed project.",
-        image="https://hub.example/badges/42.png", credits_available=10, field_of_study="Computing",
+        id="https://hub.example/micro-credentials/42",
+        name="Data Analysis with Python",
+        description="Cleaning, exploring and presenting data.",
+        criteria="Passed the assessed project.",
+        image="https://hub.example/badges/42.png",
+        credits_available=10,
+        field_of_study="Computing",
         level=issuing.Level("SCQF", "7", "https://scqf.org.uk/"),
         learning_outcomes=["Clean a messy data set"],
-        skills=[issuing.Skill("use spreadsheets software", ESCO)])
-    award = issuing.Award("Ann.Learner@Example.org", valid_from=datetime(2026, 1, 10, 9, 0, tzinfo=UTC),
-                          valid_until=datetime(2029, 1, 10, tzinfo=UTC),
-                          evidence=[issuing.EvidenceLink("https://portfolio.example/ann/1", "Project report")],
-                          salt="fixed-salt")
+        skills=[issuing.Skill("use spreadsheets software", ESCO)],
+    )
+    award = issuing.Award(
+        "Ann.Learner@Example.org",
+        valid_from=datetime(2026, 1, 10, 9, 0, tzinfo=UTC),
+        valid_until=datetime(2029, 1, 10, tzinfo=UTC),
+        evidence=[issuing.EvidenceLink("https://portfolio.example/ann/1", "Project report")],
+        salt="fixed-salt",
+    )
     for key, value in award_changes.items():
         setattr(award, key, value)
     return issuer, achievement, award
@@ -71,8 +81,13 @@ def test_issued_credential_has_the_ob3_shape():
     credential = issuing.build_credential(*_parts())
     assert credential["@context"][1] == "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
     identity = credential["credentialSubject"]["identifier"][0]
-    assert identity == {"type": "IdentityObject", "identityType": "emailAddress", "hashed": True, "salt": "fixed-salt",
-                        "identityHash": issuing.hash_email("ann.learner@example.org", "fixed-salt")}
+    assert identity == {
+        "type": "IdentityObject",
+        "identityType": "emailAddress",
+        "hashed": True,
+        "salt": "fixed-salt",
+        "identityHash": issuing.hash_email("ann.learner@example.org", "fixed-salt"),
+    }
     achievement = credential["credentialSubject"]["achievement"]
     assert achievement["achievementType"] == "MicroCredential" and achievement["creditsAvailable"] == 10
     assert [a["targetType"] for a in achievement["alignment"]] == ["ext:Level", "ceasn:Competency"]
@@ -91,8 +106,13 @@ def test_signed_credential_conforms_to_the_1edtech_schema(issuer_keys):
 
 
 def test_issue_then_verify_is_valid_and_fills_the_summary(issuer_keys, fetcher):
-    result = verify(_issue(issuer_keys[0]), fetcher=fetcher, now=NOW, recipient_email="ann.learner@example.org",
-                    issuer_lookup=lambda i: {"known": True, "quality_assured": True, "name": "Caledonian College"})
+    result = verify(
+        _issue(issuer_keys[0]),
+        fetcher=fetcher,
+        now=NOW,
+        recipient_email="ann.learner@example.org",
+        issuer_lookup=lambda i: {"known": True, "quality_assured": True, "name": "Caledonian College"},
+    )
     assert result.verdict is Verdict.VALID, result.to_json()["checks"]
     assert result.recipient_match is True
     assert result.achievement.level == "SCQF level 7" and result.achievement.credits == "10"
@@ -144,8 +164,9 @@ def test_revoked_through_our_own_status_list(issuer_keys, fetcher):
     from app.openbadges.status import encode_status_list
 
     current = issuer_keys[0]
-    status_list = issuing.build_status_list_credential(DID, LIST_URL, encode_status_list({5}),
-                                                       valid_from=datetime(2026, 1, 1, tzinfo=UTC))
+    status_list = issuing.build_status_list_credential(
+        DID, LIST_URL, encode_status_list({5}), valid_from=datetime(2026, 1, 1, tzinfo=UTC)
+    )
     signed_list = issuing.sign_credential(status_list, current, verification_method=f"{DID}#key-2")
     fetcher.table[LIST_URL] = json.dumps(signed_list).encode()
     revoked = _issue(current, status=issuing.StatusEntry(LIST_URL, 5))
@@ -182,8 +203,9 @@ def test_credential_served_at_a_url(issuer_keys, fetcher):
     assert verify("https://hub.example/credentials/1", fetcher=fetcher, now=NOW).verdict is Verdict.VALID
 
 
-@pytest.mark.parametrize("data", [b"", b"{", b"\x00\xff\xfe", "not a badge", b"[1,2,3]", "{" * 5000,
-                                  b"\x89PNG\r\n\x1a\n garbage", "a.b.c"])
+@pytest.mark.parametrize(
+    "data", [b"", b"{", b"\x00\xff\xfe", "not a badge", b"[1,2,3]", "{" * 5000, b"\x89PNG\r\n\x1a\n garbage", "a.b.c"]
+)
 def test_bad_input_gives_a_result_not_an_exception(data):
     result = verify(data, fetcher=TableFetcher(), now=NOW)
     assert result.verdict in (Verdict.INVALID, Verdict.UNVERIFIABLE)
@@ -227,8 +249,9 @@ def _signed_once():
         did = "did:key:" + pair.public_multibase
         issuer, achievement, award = _parts()
         issuer.id = did
-        _SIGNED_ONCE["doc"] = issuing.issue(issuer, achievement, award, pair,
-                                            verification_method=f"{did}#{pair.public_multibase}")
+        _SIGNED_ONCE["doc"] = issuing.issue(
+            issuer, achievement, award, pair, verification_method=f"{did}#{pair.public_multibase}"
+        )
     return _SIGNED_ONCE["doc"]
 
 

@@ -1,4 +1,5 @@
 """Issuer keys (generation, encryption at rest) and DID resolution / documents."""
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,9 @@ def test_encrypted_private_key_round_trips_and_refuses_the_wrong_secret():
 @needs_conformance
 def test_multikey_secret_from_the_w3c_vectors_gives_the_published_public_key():
     pair = load(EDDSA / "keyPair.json")
-    assert keys.key_pair_from_private_multibase(pair["privateKeyMultibase"]).public_multibase == \
-        pair["publicKeyMultibase"]
+    assert (
+        keys.key_pair_from_private_multibase(pair["privateKeyMultibase"]).public_multibase == pair["publicKeyMultibase"]
+    )
 
 
 def test_did_key_resolves_to_its_own_key():
@@ -52,18 +54,23 @@ def test_did_key_with_a_foreign_fragment_is_not_found():
         dids.resolve_verification_method(f"{dids.did_key_for(pair.public_key)}#other", fetcher=None)
 
 
-@pytest.mark.parametrize("did,url", [
-    ("did:web:example.com", "https://example.com/.well-known/did.json"),
-    ("did:web:example.com:issuers:42", "https://example.com/issuers/42/did.json"),
-    ("did:web:localhost%3A8443:a", "https://localhost:8443/a/did.json"),
-])
+@pytest.mark.parametrize(
+    "did,url",
+    [
+        ("did:web:example.com", "https://example.com/.well-known/did.json"),
+        ("did:web:example.com:issuers:42", "https://example.com/issuers/42/did.json"),
+        ("did:web:localhost%3A8443:a", "https://localhost:8443/a/did.json"),
+    ],
+)
 def test_did_web_urls(did, url):
     assert dids.did_web_url(did) == url
 
 
 def test_did_web_for_round_trips_with_the_url():
-    assert dids.did_web_url(dids.did_web_for("badges.example.ac.uk", "/issuers/7")) == \
-        "https://badges.example.ac.uk/issuers/7/did.json"
+    assert (
+        dids.did_web_url(dids.did_web_for("badges.example.ac.uk", "/issuers/7"))
+        == "https://badges.example.ac.uk/issuers/7/did.json"
+    )
 
 
 def test_rotated_keys_stay_listed_and_resolvable():
@@ -87,11 +94,19 @@ def test_did_web_document_with_another_id_is_refused():
 
 def test_https_verification_method_uses_its_controller_document():
     pair = keys.generate_key_pair()
-    profile = {"id": "https://uni.example/issuer", "type": "Profile",
-               "verificationMethod": [{"id": "https://uni.example/issuer#key", "type": "Multikey",
-                                       "controller": "https://uni.example/issuer",
-                                       "publicKeyMultibase": pair.public_multibase}],
-               "assertionMethod": ["#key"]}
+    profile = {
+        "id": "https://uni.example/issuer",
+        "type": "Profile",
+        "verificationMethod": [
+            {
+                "id": "https://uni.example/issuer#key",
+                "type": "Multikey",
+                "controller": "https://uni.example/issuer",
+                "publicKeyMultibase": pair.public_multibase,
+            }
+        ],
+        "assertionMethod": ["#key"],
+    }
     fetcher = TableFetcher({"https://uni.example/issuer": json.dumps(profile).encode()})
     method = dids.resolve_verification_method("https://uni.example/issuer#key", fetcher=fetcher)
     assert method.controller == "https://uni.example/issuer" and method.purposes == {"assertionMethod"}
@@ -105,8 +120,10 @@ def test_did_jwk_resolves_p256():
 
 @needs_conformance
 def test_dcc_did_web_documents_resolve_through_the_fetcher():
-    vm = ("did:web:digitalcredentials.github.io:vc-test-fixtures:dids:legacy"
-          "#z6MkjXe1vZvPRqFuc9nRBtZ3e1Y9XKDFSbjFAfzLfW2bD6cZ")
+    vm = (
+        "did:web:digitalcredentials.github.io:vc-test-fixtures:dids:legacy"
+        "#z6MkjXe1vZvPRqFuc9nRBtZ3e1Y9XKDFSbjFAfzLfW2bD6cZ"
+    )
     method = dids.resolve_verification_method(vm, fetcher=TableFetcher())
     assert method.type == "Ed25519VerificationKey2020" and "assertionMethod" in method.purposes
 
@@ -115,8 +132,9 @@ def test_dcc_did_web_documents_resolve_through_the_fetcher():
 def test_bad_did_web_is_an_error():
     assert (DCC / "verifiableCredentials/v2/ed25519/didWeb/badDidWeb.json").is_file()
     with pytest.raises(KeyResolutionError):
-        dids.resolve_verification_method("did:web:digitalcredentials.github.io:dcc-did-web-bad#x",
-                                         fetcher=TableFetcher())
+        dids.resolve_verification_method(
+            "did:web:digitalcredentials.github.io:dcc-did-web-bad#x", fetcher=TableFetcher()
+        )
 
 
 def test_every_bundled_context_matches_its_manifest_hash():
@@ -132,11 +150,19 @@ def test_unknown_context_is_refused_without_fetching():
 
 def test_key_published_on_its_own_page_is_checked_against_its_controller():
     pair = keys.generate_key_pair()
-    key_doc = {"id": "https://uni.example/keys/1", "type": "Multikey", "controller": "https://uni.example/issuer",
-               "publicKeyMultibase": pair.public_multibase}
+    key_doc = {
+        "id": "https://uni.example/keys/1",
+        "type": "Multikey",
+        "controller": "https://uni.example/issuer",
+        "publicKeyMultibase": pair.public_multibase,
+    }
     profile = {"id": "https://uni.example/issuer", "assertionMethod": ["https://uni.example/keys/1"]}
-    fetcher = TableFetcher({"https://uni.example/keys/1": json.dumps(key_doc).encode(),
-                            "https://uni.example/issuer": json.dumps(profile).encode()})
+    fetcher = TableFetcher(
+        {
+            "https://uni.example/keys/1": json.dumps(key_doc).encode(),
+            "https://uni.example/issuer": json.dumps(profile).encode(),
+        }
+    )
     method = dids.resolve_verification_method("https://uni.example/keys/1", fetcher=fetcher)
     assert method.controller == "https://uni.example/issuer" and method.purposes == {"assertionMethod"}
     del fetcher.table["https://uni.example/issuer"]

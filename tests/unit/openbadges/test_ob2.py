@@ -1,4 +1,5 @@
 """OB 2.0 hosted and signed verification, and upgraded 0.5/1.0/1.1 badges, on the conformance data."""
+
 from __future__ import annotations
 
 import base64
@@ -96,7 +97,8 @@ def test_issuer_allowed_origins_policy_is_honoured():
     moved = _json("validator-core-2_0_basic_assertion.json")
     moved["id"] = "https://badges.example.net/a.json"
     issuer = _json("validator-core-2_0_basic_issuer.json") | {
-        "verification": {"type": "VerificationObject", "allowedOrigins": ["badges.example.net"]}}
+        "verification": {"type": "VerificationObject", "allowedOrigins": ["badges.example.net"]}
+    }
     table = _ob2_table(issuer=issuer) | {moved["id"]: moved}
     assert verify_ob2(moved["id"], fetcher=TableFetcher(table), now=NOW).verdict is Verdict.VALID
 
@@ -157,13 +159,17 @@ def _ob1_0_table(instance="http://a.com/instance", name="validator-core-1_0_basi
     }
 
 
-@pytest.mark.parametrize("instance, name", [
-    ("http://a.com/instance", "validator-core-1_0_basic_assertion.json"),
-    ("http://a.com/instance3", "validator-core-1_0_basic_assertion_with_extra_properties.json"),
-])
+@pytest.mark.parametrize(
+    "instance, name",
+    [
+        ("http://a.com/instance", "validator-core-1_0_basic_assertion.json"),
+        ("http://a.com/instance3", "validator-core-1_0_basic_assertion_with_extra_properties.json"),
+    ],
+)
 def test_hosted_1_0_is_upgraded(instance, name):
-    result = verify_ob2(_json(name), fetcher=TableFetcher(_ob1_0_table(instance, name)),
-                        recipient_email="test@example.com", now=NOW)
+    result = verify_ob2(
+        _json(name), fetcher=TableFetcher(_ob1_0_table(instance, name)), recipient_email="test@example.com", now=NOW
+    )
     assert (result.verdict, result.format, result.recipient_match) == (Verdict.VALID, "ob1", True)
     assert result.issuer.name == "Basic Issuer"
     assert result.issued_on.startswith("2015-04-30")
@@ -176,10 +182,13 @@ def test_1_0_with_bare_string_recipient_is_invalid():
     assert "identity object" in result.check("parse").detail
 
 
-@pytest.mark.parametrize("name, email", [
-    ("validator-core-0_5_assertion.json", "test@example.com"),
-    ("validator-core-0_5_1_assertion.json", "test@example.com"),
-])
+@pytest.mark.parametrize(
+    "name, email",
+    [
+        ("validator-core-0_5_assertion.json", "test@example.com"),
+        ("validator-core-0_5_1_assertion.json", "test@example.com"),
+    ],
+)
 def test_0_5_hosted_at_the_issuers_origin_is_upgraded(name, email):
     url = "http://oldstyle.com/assertions/1"
     result = verify_ob2(url, fetcher=TableFetcher({url: _json(name)}), recipient_email=email, now=NOW)
@@ -200,8 +209,13 @@ def test_baked_png_hosted_1_0_badge_goes_through_the_same_path():
     hosted = json.loads(baked.payload)
     table = {
         baked.verify_url: hosted,
-        "http://example.org/badge1": {"name": "Heart", "description": "d", "image": "http://example.org/i.png",
-                                      "criteria": "http://example.org/c", "issuer": "http://example.org/issuer"},
+        "http://example.org/badge1": {
+            "name": "Heart",
+            "description": "d",
+            "image": "http://example.org/i.png",
+            "criteria": "http://example.org/c",
+            "issuer": "http://example.org/issuer",
+        },
         "http://example.org/issuer": {"name": "Example", "url": "http://example.org"},
     }
     result = verify_ob2(baked.payload, fetcher=TableFetcher(table), recipient_email="test@example.com", now=NOW)
@@ -219,8 +233,13 @@ def _b64(data: bytes) -> str:
 
 def _signed_assertion(**changes) -> dict:
     assertion = _json("validator-core-2_0_basic_assertion.json")
-    assertion.update({"id": "urn:uuid:2f1e0d62-8d0c-4a43-9b3e-2c7c0d3c1a11",
-                      "verification": {"type": "SignedBadge", "creator": KEY_URL}}, **changes)
+    assertion.update(
+        {
+            "id": "urn:uuid:2f1e0d62-8d0c-4a43-9b3e-2c7c0d3c1a11",
+            "verification": {"type": "SignedBadge", "creator": KEY_URL},
+        },
+        **changes,
+    )
     return assertion
 
 
@@ -232,21 +251,30 @@ def _sign(payload: dict, header: dict | None = None, private="mozilla-validator-
 
 def _signed_table(public="mozilla-validator-rsa-public.pem", issuer_extra=None) -> dict:
     issuer = _json("validator-core-2_0_basic_issuer.json") | {"publicKey": KEY_URL} | (issuer_extra or {})
-    key = {"@context": "https://w3id.org/openbadges/v2", "type": "CryptographicKey", "id": KEY_URL,
-           "owner": issuer["id"], "publicKeyPem": (KEYS / public).read_text()}
+    key = {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "CryptographicKey",
+        "id": KEY_URL,
+        "owner": issuer["id"],
+        "publicKeyPem": (KEYS / public).read_text(),
+    }
     return _ob2_table(issuer=issuer) | {KEY_URL: key}
 
 
 def test_signed_rs256_assertion_verifies_with_the_issuers_key():
-    result = verify_ob2(_sign(_signed_assertion()), fetcher=TableFetcher(_signed_table()),
-                        recipient_email="nobody@example.org", now=NOW)
+    result = verify_ob2(
+        _sign(_signed_assertion()), fetcher=TableFetcher(_signed_table()), recipient_email="nobody@example.org", now=NOW
+    )
     assert (result.verdict, result.format, result.recipient_match) == (Verdict.VALID, "ob2-signed", True)
     assert _status(result, "proof") is CheckStatus.PASS and _status(result, "issuer_binding") is CheckStatus.PASS
 
 
 def test_signed_assertion_fails_with_the_wrong_public_key():
-    result = verify_ob2(_sign(_signed_assertion()),
-                        fetcher=TableFetcher(_signed_table("mozilla-validator-rsa-wrong-public.pem")), now=NOW)
+    result = verify_ob2(
+        _sign(_signed_assertion()),
+        fetcher=TableFetcher(_signed_table("mozilla-validator-rsa-wrong-public.pem")),
+        now=NOW,
+    )
     assert result.verdict is Verdict.INVALID
     assert _status(result, "proof") is CheckStatus.FAIL
 
@@ -290,8 +318,11 @@ def test_key_not_listed_by_the_issuer_fails_binding():
 
 def test_signed_assertion_on_the_issuers_revocation_list_is_revoked():
     assertion = _signed_assertion()
-    revocations = {"type": "RevocationList", "id": "https://example.org/revocations.json",
-                   "revokedAssertions": [{"id": assertion["id"], "revocationReason": "issued in error"}]}
+    revocations = {
+        "type": "RevocationList",
+        "id": "https://example.org/revocations.json",
+        "revokedAssertions": [{"id": assertion["id"], "revocationReason": "issued in error"}],
+    }
     table = _signed_table(issuer_extra={"revocationList": revocations["id"]}) | {revocations["id"]: revocations}
     result = verify_ob2(_sign(assertion), fetcher=TableFetcher(table), now=NOW)
     assert result.verdict is Verdict.REVOKED
@@ -327,8 +358,13 @@ def test_baked_png_through_the_verify_entry_point():
     hosted = json.loads(extract(png).payload)
     table = {
         "http://example.org/badgeinstance1": hosted,
-        "http://example.org/badge1": {"name": "Heart", "description": "d", "image": "http://example.org/i.png",
-                                      "criteria": "http://example.org/c", "issuer": "http://example.org/issuer"},
+        "http://example.org/badge1": {
+            "name": "Heart",
+            "description": "d",
+            "image": "http://example.org/i.png",
+            "criteria": "http://example.org/c",
+            "issuer": "http://example.org/issuer",
+        },
         "http://example.org/issuer": {"name": "Example", "url": "http://example.org"},
     }
     result = verify(png, fetcher=TableFetcher(table), recipient_email="test@example.com", now=NOW)
@@ -345,13 +381,20 @@ def test_recipient_hash_algorithms_and_salt(algorithm):
     assertion = _json("validator-core-2_0_basic_assertion.json")
     assertion["recipient"] = {"type": "email", "hashed": True, "salt": "pepper", "identity": f"{algorithm}${digest}"}
     fetcher = TableFetcher(_ob2_table(assertion))
-    assert verify_ob2(ASSERTION_URL, fetcher=fetcher, recipient_email="Learner@Example.org", now=NOW).recipient_match is True
-    assert verify_ob2(ASSERTION_URL, fetcher=fetcher, recipient_email="other@example.org", now=NOW).recipient_match is False
+    assert (
+        verify_ob2(ASSERTION_URL, fetcher=fetcher, recipient_email="Learner@Example.org", now=NOW).recipient_match
+        is True
+    )
+    assert (
+        verify_ob2(ASSERTION_URL, fetcher=fetcher, recipient_email="other@example.org", now=NOW).recipient_match
+        is False
+    )
 
 
 def test_plaintext_recipient_compares_without_case():
     assertion = _json("validator-core-2_0_basic_assertion.json")
     assertion["recipient"] = {"type": "email", "hashed": False, "identity": "Learner@Example.org"}
-    result = verify_ob2(ASSERTION_URL, fetcher=TableFetcher(_ob2_table(assertion)),
-                        recipient_email=" learner@example.org ", now=NOW)
+    result = verify_ob2(
+        ASSERTION_URL, fetcher=TableFetcher(_ob2_table(assertion)), recipient_email=" learner@example.org ", now=NOW
+    )
     assert result.recipient_match is True

@@ -1,5 +1,6 @@
 """Embedded proofs against the W3C vc-di-eddsa test vectors, the 1EdTech OB 3.0 example,
 and negative vectors derived from them."""
+
 from __future__ import annotations
 
 import copy
@@ -77,8 +78,10 @@ def test_previous_proof_pointing_nowhere_fails():
     assert not outcome.verified and "previousProof" in outcome.detail
 
 
-@pytest.mark.parametrize("name", ["eddsa-rdfc-2022/signedDataInt.json", "eddsa-jcs-2022/signedJCS.json",
-                                  "Ed25519Signature2020/signedEdSig.json"])
+@pytest.mark.parametrize(
+    "name",
+    ["eddsa-rdfc-2022/signedDataInt.json", "eddsa-jcs-2022/signedJCS.json", "Ed25519Signature2020/signedEdSig.json"],
+)
 def test_tampered_subject_is_invalid(name):
     doc = load(EDDSA / name)
     doc["credentialSubject"]["alumniOf"] = "The School of Forgery"
@@ -126,8 +129,13 @@ def test_added_term_in_a_vocab_context_changes_the_signed_data():
 def test_undefined_term_is_refused_not_silently_dropped():
     key_pair = key_pair_from_private_multibase(load(EDDSA / "keyPair.json")["privateKeyMultibase"])
     did = "did:key:" + key_pair.public_multibase
-    vc1 = {"@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiableCredential"],
-           "issuer": did, "issuanceDate": "2024-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:1"}}
+    vc1 = {
+        "@context": ["https://www.w3.org/2018/credentials/v1"],
+        "type": ["VerifiableCredential"],
+        "issuer": did,
+        "issuanceDate": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:1"},
+    }
     signed = proofs.sign(vc1, key_pair, verification_method=f"{did}#{key_pair.public_multibase}")
     signed["credentialSubject"]["undefinedClaim"] = "would be dropped by JSON-LD"
     [outcome] = proofs.verify_proofs(signed, fetcher=None)
@@ -168,8 +176,13 @@ def test_jcs_vector_signature_is_the_published_one():
     doc = load(EDDSA / "eddsa-jcs-2022/signedJCS.json")
     proof = doc.pop("proof")
     did = "did:key:" + key_pair.public_multibase
-    resigned = proofs.sign(doc, key_pair, verification_method=f"{did}#{key_pair.public_multibase}",
-                           suite=proofs.JCS, created=proof["created"])
+    resigned = proofs.sign(
+        doc,
+        key_pair,
+        verification_method=f"{did}#{key_pair.public_multibase}",
+        suite=proofs.JCS,
+        created=proof["created"],
+    )
     assert resigned["proof"]["proofValue"] == proof["proofValue"]
     assert json.dumps(resigned["proof"]["@context"]) == json.dumps(proof["@context"])
 
@@ -199,16 +212,20 @@ def test_ob3_published_canonical_forms_are_reproduced():
     assert canonical.rdfc(config) == (vectors / "obv3p0-proof-canon.txt").read_text().strip() + "\n"
 
 
-@pytest.mark.parametrize("folder,signed,suffix", [
-    ("eddsa-rdfc-2022", "signedDataInt.json", proofs.RDFC),
-    ("Ed25519Signature2020", "signedEdSig.json", proofs.ED25519_2020),
-])
+@pytest.mark.parametrize(
+    "folder,signed,suffix",
+    [
+        ("eddsa-rdfc-2022", "signedDataInt.json", proofs.RDFC),
+        ("Ed25519Signature2020", "signedEdSig.json", proofs.ED25519_2020),
+    ],
+)
 def test_signing_the_w3c_input_reproduces_the_published_signature(folder, signed, suffix):
     key_pair = key_pair_from_private_multibase(load(EDDSA / "keyPair.json")["privateKeyMultibase"])
     published = load(EDDSA / folder / signed)
     proof = published.pop("proof")
-    resigned = proofs.sign(published, key_pair, verification_method=proof["verificationMethod"], suite=suffix,
-                           created=proof["created"])
+    resigned = proofs.sign(
+        published, key_pair, verification_method=proof["verificationMethod"], suite=suffix, created=proof["created"]
+    )
     assert resigned["proof"]["proofValue"] == proof["proofValue"]
 
 

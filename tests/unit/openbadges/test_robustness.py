@@ -1,4 +1,5 @@
 """Nasty inputs and fuzzing: every parser answers with a documented error or a result, never a crash."""
+
 from __future__ import annotations
 
 import json
@@ -67,19 +68,59 @@ def test_nasty_file_as_ob2_input_gives_an_unverified_result(path):
 def test_nasty_file_served_as_every_linked_node(path):
     fetcher = EchoFetcher(path.read_bytes())
     _assert_sound(verify_ob2("https://issuer.example/assertion/1", fetcher=fetcher, now=NOW))
-    _assert_sound(verify_ob2({"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
-                              "id": "https://issuer.example/assertion/1", "recipient": {"identity": "a@b.c"},
-                              "badge": "https://issuer.example/badge", "issuedOn": "2020-01-01",
-                              "verification": {"type": "hosted"}}, fetcher=fetcher, now=NOW))
+    _assert_sound(
+        verify_ob2(
+            {
+                "@context": "https://w3id.org/openbadges/v2",
+                "type": "Assertion",
+                "id": "https://issuer.example/assertion/1",
+                "recipient": {"identity": "a@b.c"},
+                "badge": "https://issuer.example/badge",
+                "issuedOn": "2020-01-01",
+                "verification": {"type": "hosted"},
+            },
+            fetcher=fetcher,
+            now=NOW,
+        )
+    )
 
 
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        st.sampled_from(["@context", "id", "type", "recipient", "badge", "issuer", "verification", "verify",
-                         "identity", "hashed", "salt", "issuedOn", "expires", "url", "creator", "publicKey",
-                         "revocationList", "revoked", "uid", "issued_on", "origin", "name"]) | st.text(max_size=8),
-        children, max_size=6),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "@context",
+                    "id",
+                    "type",
+                    "recipient",
+                    "badge",
+                    "issuer",
+                    "verification",
+                    "verify",
+                    "identity",
+                    "hashed",
+                    "salt",
+                    "issuedOn",
+                    "expires",
+                    "url",
+                    "creator",
+                    "publicKey",
+                    "revocationList",
+                    "revoked",
+                    "uid",
+                    "issued_on",
+                    "origin",
+                    "name",
+                ]
+            )
+            | st.text(max_size=8),
+            children,
+            max_size=6,
+        )
+    ),
     max_leaves=25,
 )
 
@@ -148,8 +189,23 @@ def test_verify_on_arbitrary_json_always_returns_a_result(value):
 @pytest.mark.parametrize("url", ["http://[not-ipv6/a.json", "https://[::1/x", "http://a.com:99999/x"])
 def test_malformed_urls_in_assertions_are_reported_not_crashed(url):
     issuer = {"id": url, "name": "x", "verification": {"allowedOrigins": url}}
-    fetcher = EchoFetcher(json.dumps({"id": url, "issuer": issuer, "badge": url, "recipient": {"identity": "a@b.c"},
-                                      "verification": {"type": "hosted"}, "issuedOn": "2020-01-01"}).encode())
+    fetcher = EchoFetcher(
+        json.dumps(
+            {
+                "id": url,
+                "issuer": issuer,
+                "badge": url,
+                "recipient": {"identity": "a@b.c"},
+                "verification": {"type": "hosted"},
+                "issuedOn": "2020-01-01",
+            }
+        ).encode()
+    )
     _assert_sound(verify_ob2(url, fetcher=fetcher, now=NOW))
-    _assert_sound(verify_ob2({"id": url, "verification": {"type": "hosted"}, "recipient": {"identity": "a@b.c"}},
-                             fetcher=fetcher, now=NOW))
+    _assert_sound(
+        verify_ob2(
+            {"id": url, "verification": {"type": "hosted"}, "recipient": {"identity": "a@b.c"}},
+            fetcher=fetcher,
+            now=NOW,
+        )
+    )

@@ -1,4 +1,5 @@
 """The "schema" check against 1EdTech's OB 3.0 JSON Schemas (read in place from conformance)."""
+
 from __future__ import annotations
 
 import copy
@@ -72,9 +73,13 @@ def test_unknown_schema_is_a_warning_and_never_fetched():
 def test_one_failing_schema_among_several_fails_the_check():
     credential = copy.deepcopy(_load(WITH_SCHEMA))
     credential["credentialSchema"] = [
-        credential["credentialSchema"][0] if isinstance(credential["credentialSchema"], list) else credential["credentialSchema"],
-        {"id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json",
-         "type": "1EdTechJsonSchemaValidator2019"},
+        credential["credentialSchema"][0]
+        if isinstance(credential["credentialSchema"], list)
+        else credential["credentialSchema"],
+        {
+            "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_endorsementcredential_schema.json",
+            "type": "1EdTechJsonSchemaValidator2019",
+        },
     ]
     check = check_schema(credential, schema_dir=SCHEMAS)
     assert check.status is CheckStatus.FAIL

@@ -1,4 +1,5 @@
 """Status lists: the DCC fixtures' credentialStatus column, our own encoder, hostile lists."""
+
 from __future__ import annotations
 
 import gzip
@@ -102,7 +103,9 @@ def test_dcc_credential_status_matches_readme(path):
 
 @needs_conformance
 def test_readme_names_six_and_eight_revoked_and_seven_not():
-    bits = decode_status_list(json.loads((LISTS / "e5WK8CbZ1GjycuPombrj").read_text())["credentialSubject"]["encodedList"])
+    bits = decode_status_list(
+        json.loads((LISTS / "e5WK8CbZ1GjycuPombrj").read_text())["credentialSubject"]["encodedList"]
+    )
     assert len(bits) * 8 == 100000
     assert [i for i in range(100000) if bit_is_set(bits, i)] == [2, 6, 8]
 
@@ -118,24 +121,41 @@ def test_readme_names_six_and_eight_revoked_and_seven_not():
     ],
 )
 def test_untrustworthy_lists_say_why(name, reason):
-    credential = {"credentialStatus": {
-        "type": "BitstringStatusListEntry", "statusPurpose": "revocation", "statusListIndex": "7",
-        "statusListCredential": LIST_PREFIXES[1] + name}}
+    credential = {
+        "credentialStatus": {
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": "7",
+            "statusListCredential": LIST_PREFIXES[1] + name,
+        }
+    }
     check, revoked = check_status(credential, fetcher=dcc_fetcher(), verify_list=signature_verifies, now=NOW)
     assert (check.status, revoked) == (CheckStatus.WARN, None)
     assert reason in check.detail
 
 
 def _own_list(revoked: set[int], **extra) -> dict:
-    return {"type": ["VerifiableCredential", "BitstringStatusListCredential"],
-            "validFrom": "2025-01-01T00:00:00Z", **extra,
-            "credentialSubject": {"type": "BitstringStatusList", "statusPurpose": "revocation",
-                                  "encodedList": encode_status_list(revoked)}}
+    return {
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "validFrom": "2025-01-01T00:00:00Z",
+        **extra,
+        "credentialSubject": {
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encode_status_list(revoked),
+        },
+    }
 
 
 def _entry(index, url="https://issuer.example/status/1", entry_type="BitstringStatusListEntry"):
-    return {"credentialStatus": {"type": entry_type, "statusPurpose": "revocation",
-                                 "statusListIndex": str(index), "statusListCredential": url}}
+    return {
+        "credentialStatus": {
+            "type": entry_type,
+            "statusPurpose": "revocation",
+            "statusListIndex": str(index),
+            "statusListCredential": url,
+        }
+    }
 
 
 def test_own_encoder_round_trips_and_check_reads_it():
@@ -178,12 +198,19 @@ def test_index_outside_the_list_means_could_not_check():
 
 def test_status_list_2021_without_multibase_prefix():
     encoded = encode_status_list({3})[1:]  # StatusList2021 lists carry bare base64url
-    document = {"type": ["VerifiableCredential", "StatusList2021Credential"], "issuanceDate": "2024-01-01T00:00:00Z",
-                "credentialSubject": {"type": "StatusList2021", "statusPurpose": "revocation", "encodedList": encoded}}
+    document = {
+        "type": ["VerifiableCredential", "StatusList2021Credential"],
+        "issuanceDate": "2024-01-01T00:00:00Z",
+        "credentialSubject": {"type": "StatusList2021", "statusPurpose": "revocation", "encodedList": encoded},
+    }
     fetcher = TableFetcher({"https://issuer.example/sl": json.dumps(document).encode()})
     for index, expected in ((3, True), (4, False)):
-        _, revoked = check_status(_entry(index, "https://issuer.example/sl", "StatusList2021Entry"),
-                                  fetcher=fetcher, verify_list=lambda d: True, now=NOW)
+        _, revoked = check_status(
+            _entry(index, "https://issuer.example/sl", "StatusList2021Entry"),
+            fetcher=fetcher,
+            verify_list=lambda d: True,
+            now=NOW,
+        )
         assert revoked is expected
 
 
@@ -199,31 +226,43 @@ def test_suspension_bit_reports_suspended():
 
 
 def test_1edtech_revocation_list():
-    listing = {"id": "https://issuer.example/revocations", "issuer": "https://issuer.example",
-               "revokedCredentials": [{"id": "urn:uuid:gone", "revocationReason": "issued in error"}]}
+    listing = {
+        "id": "https://issuer.example/revocations",
+        "issuer": "https://issuer.example",
+        "revokedCredentials": [{"id": "urn:uuid:gone", "revocationReason": "issued in error"}],
+    }
     fetcher = TableFetcher({"https://issuer.example/revocations": json.dumps(listing).encode()})
     status = {"id": "https://issuer.example/revocations", "type": "1EdTechRevocationList"}
-    check, revoked = check_status({"id": "urn:uuid:gone", "credentialStatus": status},
-                                  fetcher=fetcher, verify_list=lambda d: True, now=NOW)
+    check, revoked = check_status(
+        {"id": "urn:uuid:gone", "credentialStatus": status}, fetcher=fetcher, verify_list=lambda d: True, now=NOW
+    )
     assert (check.status, revoked) == (CheckStatus.FAIL, True)
-    check, revoked = check_status({"id": "urn:uuid:kept", "credentialStatus": status},
-                                  fetcher=fetcher, verify_list=lambda d: True, now=NOW)
+    check, revoked = check_status(
+        {"id": "urn:uuid:kept", "credentialStatus": status}, fetcher=fetcher, verify_list=lambda d: True, now=NOW
+    )
     assert (check.status, revoked) == (CheckStatus.PASS, False)
 
 
 def test_no_status_is_skipped_and_unknown_method_is_a_warning():
     check, revoked = check_status({"id": "x"}, fetcher=TableFetcher({}), verify_list=lambda d: True, now=NOW)
     assert (check.status, revoked) == (CheckStatus.SKIP, None)
-    check, revoked = check_status({"credentialStatus": {"type": "CredentialStatusList2017"}},
-                                  fetcher=TableFetcher({}), verify_list=lambda d: True, now=NOW)
+    check, revoked = check_status(
+        {"credentialStatus": {"type": "CredentialStatusList2017"}},
+        fetcher=TableFetcher({}),
+        verify_list=lambda d: True,
+        now=NOW,
+    )
     assert (check.status, revoked) == (CheckStatus.WARN, None)
     assert "unsupported status method" in check.detail
 
 
 @pytest.mark.parametrize(
     "name, message",
-    [("status-list-not-base64.txt", "not base64url"), ("status-list-not-gzip.txt", "not GZIP"),
-     ("status-list-gzip-bomb.txt", "larger than")],
+    [
+        ("status-list-not-base64.txt", "not base64url"),
+        ("status-list-not-gzip.txt", "not GZIP"),
+        ("status-list-gzip-bomb.txt", "larger than"),
+    ],
 )
 def test_hostile_encoded_lists_are_refused(name, message):
     with pytest.raises(StatusListError, match=message):
@@ -254,24 +293,62 @@ def test_encode_decode_round_trip(indexes):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=12), kids, max_size=4),
-                    max_leaves=20))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=12), kids, max_size=4),
+        max_leaves=20,
+    )
+)
 def test_check_status_on_arbitrary_credential_status_always_returns(value):
-    check, revoked = check_status({"credentialStatus": value}, fetcher=TableFetcher({}),
-                                  verify_list=lambda d: True, now=NOW)
+    check, revoked = check_status(
+        {"credentialStatus": value}, fetcher=TableFetcher({}), verify_list=lambda d: True, now=NOW
+    )
     assert check.name == "status" and revoked in (True, False, None)
 
 
 _status_vocabulary = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-5, max_value=200000) | st.text(max_size=12)
-    | st.sampled_from(["BitstringStatusListEntry", "StatusList2021Entry", "1EdTechRevocationList", "revocation",
-                       "suspension", "https://issuer.example/status/1", "7", "2020-01-01T00:00:00Z",
-                       "BitstringStatusListCredential", "BitstringStatusList", encode_status_list({7})]),
-    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(
-        st.sampled_from(["type", "id", "statusPurpose", "statusListIndex", "statusListCredential", "encodedList",
-                         "credentialSubject", "validFrom", "validUntil", "revokedCredentials", "proof"]),
-        kids, max_size=6),
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-5, max_value=200000)
+    | st.text(max_size=12)
+    | st.sampled_from(
+        [
+            "BitstringStatusListEntry",
+            "StatusList2021Entry",
+            "1EdTechRevocationList",
+            "revocation",
+            "suspension",
+            "https://issuer.example/status/1",
+            "7",
+            "2020-01-01T00:00:00Z",
+            "BitstringStatusListCredential",
+            "BitstringStatusList",
+            encode_status_list({7}),
+        ]
+    ),
+    lambda kids: (
+        st.lists(kids, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "type",
+                    "id",
+                    "statusPurpose",
+                    "statusListIndex",
+                    "statusListCredential",
+                    "encodedList",
+                    "credentialSubject",
+                    "validFrom",
+                    "validUntil",
+                    "revokedCredentials",
+                    "proof",
+                ]
+            ),
+            kids,
+            max_size=6,
+        )
+    ),
     max_leaves=30,
 )
 
@@ -280,8 +357,9 @@ _status_vocabulary = st.recursive(
 @given(_status_vocabulary, _status_vocabulary)
 def test_check_status_with_hostile_entries_and_lists_always_returns(entry, served):
     fetcher = TableFetcher({"https://issuer.example/status/1": json.dumps(served).encode()})
-    check, revoked = check_status({"id": "urn:x", "credentialStatus": entry}, fetcher=fetcher,
-                                  verify_list=lambda d: True, now=NOW)
+    check, revoked = check_status(
+        {"id": "urn:x", "credentialStatus": entry}, fetcher=fetcher, verify_list=lambda d: True, now=NOW
+    )
     assert check.name == "status" and revoked in (True, False, None)
     if revoked is False:  # "not revoked" only ever comes from a list that passed every check
         assert check.status is CheckStatus.PASS

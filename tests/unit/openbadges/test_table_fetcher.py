@@ -1,4 +1,5 @@
 """The test double that serves the conformance fixtures in place of the network."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """VC-JWT signing and verification, including the attacks a verifier must refuse."""
+
 from __future__ import annotations
 
 import base64
@@ -55,9 +56,18 @@ def test_eddsa_round_trip(issuer, shape):
 
 
 def test_vc_1_1_claims_fill_the_credential():
-    claims = {"iss": "did:example:issuer", "jti": "urn:uuid:1", "sub": "did:example:s", "nbf": 1700000000,
-              "exp": 1800000000, "vc": {"@context": ["https://www.w3.org/2018/credentials/v1"],
-                                       "type": ["VerifiableCredential"], "credentialSubject": {}}}
+    claims = {
+        "iss": "did:example:issuer",
+        "jti": "urn:uuid:1",
+        "sub": "did:example:s",
+        "nbf": 1700000000,
+        "exp": 1800000000,
+        "vc": {
+            "@context": ["https://www.w3.org/2018/credentials/v1"],
+            "type": ["VerifiableCredential"],
+            "credentialSubject": {},
+        },
+    }
     cred = vc_jwt.credential_from_vc_claim(claims)
     assert cred["issuer"] == "did:example:issuer" and cred["id"] == "urn:uuid:1"
     assert cred["credentialSubject"]["id"] == "did:example:s"
@@ -110,8 +120,12 @@ def test_truncated_tokens_give_clear_errors(issuer, cut):
 def test_es256_via_did_jwk():
     private = ec.generate_private_key(ec.SECP256R1())
     did = did_jwk_for(private.public_key())
-    token = jws.serialize_compact({"alg": "ES256", "kid": did + "#0"}, json.dumps(dict(CREDENTIAL, issuer=did)),
-                                  ECKey.import_key(private), algorithms=["ES256"])
+    token = jws.serialize_compact(
+        {"alg": "ES256", "kid": did + "#0"},
+        json.dumps(dict(CREDENTIAL, issuer=did)),
+        ECKey.import_key(private),
+        algorithms=["ES256"],
+    )
     outcome = vc_jwt.verify_jwt(token, fetcher=None)
     assert outcome.verified, outcome.detail
     assert outcome.method.controller == did
@@ -126,12 +140,14 @@ def test_rs256_via_did_web_and_the_wrong_key_fails():
     doc = json.dumps(build_did_document(did, [("key-1", private.public_key())])).encode()
     fetcher = TableFetcher({did_web_url(did): doc})
     payload = json.dumps(dict(CREDENTIAL, issuer=did))
-    good = jws.serialize_compact({"alg": "RS256", "kid": "#key-1"}, payload, RSAKey.import_key(private),
-                                 algorithms=["RS256"])
+    good = jws.serialize_compact(
+        {"alg": "RS256", "kid": "#key-1"}, payload, RSAKey.import_key(private), algorithms=["RS256"]
+    )
     assert vc_jwt.verify_jwt(good, fetcher=fetcher).verified
     assert fetcher.requested == ["https://issuer.example/badges/did.json"]
-    bad = jws.serialize_compact({"alg": "RS256", "kid": "#key-1"}, payload, RSAKey.import_key(wrong),
-                                algorithms=["RS256"])
+    bad = jws.serialize_compact(
+        {"alg": "RS256", "kid": "#key-1"}, payload, RSAKey.import_key(wrong), algorithms=["RS256"]
+    )
     assert not vc_jwt.verify_jwt(bad, fetcher=fetcher).verified
 
 
@@ -140,17 +156,20 @@ def test_embedded_jwk_verifies_but_names_no_controller(issuer):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from joserfc.jwk import OKPKey
+
         key = OKPKey.import_key(key_pair.private_key)
-        token = jws.serialize_compact({"alg": "EdDSA", "jwk": key.as_dict(private=False)}, json.dumps(credential),
-                                      key, algorithms=["EdDSA"])
+        token = jws.serialize_compact(
+            {"alg": "EdDSA", "jwk": key.as_dict(private=False)}, json.dumps(credential), key, algorithms=["EdDSA"]
+        )
     outcome = vc_jwt.verify_jwt(token, fetcher=None)
     assert outcome.verified and outcome.method.controller == ""
 
 
 def test_unresolvable_key_is_unverifiable_not_invalid(issuer):
     _, _, _, credential = issuer
-    outcome = vc_jwt.verify_jwt(_forge({"alg": "EdDSA", "kid": "did:web:nowhere.example#k"}, credential),
-                                fetcher=TableFetcher())
+    outcome = vc_jwt.verify_jwt(
+        _forge({"alg": "EdDSA", "kid": "did:web:nowhere.example#k"}, credential), fetcher=TableFetcher()
+    )
     assert not outcome.verified and outcome.unverifiable
 
 
@@ -166,8 +185,13 @@ def test_jose_cose_exp_claim_bounds_the_credential(issuer):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from joserfc.jwk import OKPKey
-        token = jws.serialize_compact({"alg": "EdDSA", "kid": kid}, json.dumps(dict(credential, exp=1700000000)),
-                                      OKPKey.import_key(key_pair.private_key), algorithms=["EdDSA"])
+
+        token = jws.serialize_compact(
+            {"alg": "EdDSA", "kid": kid},
+            json.dumps(dict(credential, exp=1700000000)),
+            OKPKey.import_key(key_pair.private_key),
+            algorithms=["EdDSA"],
+        )
     outcome = vc_jwt.verify_jwt(token, fetcher=None)
     assert outcome.verified and outcome.decoded.credential["validUntil"] == "2023-11-14T22:13:20Z"
     assert "exp" not in outcome.decoded.credential

@@ -1,4 +1,5 @@
 """The pathway solver (weighted set cover): hand-checked instances and a brute-force oracle."""
+
 from __future__ import annotations
 
 from itertools import combinations
@@ -64,8 +65,10 @@ def test_ties_prefer_fewer_credentials_then_the_tiebreak():
 
 
 def test_prune_drops_irrelevant_and_dominated_candidates():
-    kept = prune(frozenset("ab"), [C("irrelevant", "z", 1), C("narrow-dear", "a", 300),
-                                   C("wide-cheap", "ab", 200), C("free-b", "b", 0)])
+    kept = prune(
+        frozenset("ab"),
+        [C("irrelevant", "z", 1), C("narrow-dear", "a", 300), C("wide-cheap", "ab", 200), C("free-b", "b", 0)],
+    )
     assert {c.key for c in kept} == {"wide-cheap", "free-b"}
     # Skills outside the wanted set are ignored when comparing.
     kept = prune(frozenset("a"), [C("A", "ax", 10), C("B", "ay", 10, tiebreak=1)])
@@ -82,8 +85,9 @@ def test_negative_weights_are_refused():
 
 def test_large_instances_use_greedy_and_still_cover_everything():
     skills = [f"s{i}" for i in range(30)]
-    candidates = [C(f"c{i}", {skills[i], skills[(i + 1) % 30], skills[(i * 7) % 30]}, 100 + (i * 37) % 50)
-                  for i in range(30)]
+    candidates = [
+        C(f"c{i}", {skills[i], skills[(i + 1) % 30], skills[(i * 7) % 30]}, 100 + (i * 37) % 50) for i in range(30)
+    ]
     cover = solve(skills, candidates)
     assert cover.method == "greedy" and cover.considered > 20
     assert frozenset().union(*(c.skills for c in cover.chosen)) == frozenset(skills)
@@ -105,8 +109,10 @@ def brute_force(wanted, candidates):
 SKILLS = list("abcdefg")
 instances = st.tuples(
     st.sets(st.sampled_from(SKILLS), min_size=1, max_size=7),
-    st.lists(st.tuples(st.sets(st.sampled_from(SKILLS), min_size=1, max_size=4),
-                       st.integers(0, 60), st.integers(0, 9)), max_size=9),
+    st.lists(
+        st.tuples(st.sets(st.sampled_from(SKILLS), min_size=1, max_size=4), st.integers(0, 60), st.integers(0, 9)),
+        max_size=9,
+    ),
 )
 
 

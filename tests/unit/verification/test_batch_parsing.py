@@ -1,5 +1,6 @@
 """Batch uploads: whatever bytes arrive, the result is a stored batch or a BatchError with a
 message, never another exception (fuzzed), and CSV cells cannot become spreadsheet formulas."""
+
 from __future__ import annotations
 
 import io
@@ -35,8 +36,10 @@ def test_any_bytes(content):
 @FUZZ
 @given(st.text(max_size=500))
 def test_any_csv_text(text):
-    _try(OrganisationFactory(), text.encode("utf-8", "surrogatepass") if text.isprintable() else text.encode(
-        "utf-8", "replace"))
+    _try(
+        OrganisationFactory(),
+        text.encode("utf-8", "surrogatepass") if text.isprintable() else text.encode("utf-8", "replace"),
+    )
 
 
 @FUZZ

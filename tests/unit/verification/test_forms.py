@@ -1,4 +1,5 @@
 """The verification history's GET filters."""
+
 from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict

@@ -1,5 +1,6 @@
 """Verdicts, checks, batch items and API keys in words and colour (decided in Python, shown by
 status_tag), and the reason given for a verdict."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,10 +9,16 @@ from app.models.base import utcnow
 from app.models.verifications import ApiKey, Verification, VerificationBatch, VerificationBatchItem
 
 
-@pytest.mark.parametrize("verdict, label, colour", [
-    ("valid", "Valid", "green"), ("invalid", "Not valid", "red"), ("revoked", "Revoked", "red"),
-    ("expired", "Expired", "grey"), ("unverifiable", "Could not verify", "yellow"),
-])
+@pytest.mark.parametrize(
+    "verdict, label, colour",
+    [
+        ("valid", "Valid", "green"),
+        ("invalid", "Not valid", "red"),
+        ("revoked", "Revoked", "red"),
+        ("expired", "Expired", "grey"),
+        ("unverifiable", "Could not verify", "yellow"),
+    ],
+)
 def test_verdict_label_colour_and_sentence(verdict, label, colour):
     v = Verification(verdict=verdict, result={"checks": []})
     assert (v.status_label, v.status_colour, v.is_valid) == (label, colour, verdict == "valid")
@@ -19,13 +26,22 @@ def test_verdict_label_colour_and_sentence(verdict, label, colour):
 
 
 def test_checks_are_labelled_and_the_deciding_failure_is_the_reason():
-    v = Verification(verdict="invalid", result={"verdict": "invalid", "checks": [
-        {"name": "validity_window", "status": "fail", "detail": "expired"},
-        {"name": "proof", "status": "fail", "detail": "the signature does not match"},
-        {"name": "schema", "status": "skip", "detail": "no schema"}]})
+    v = Verification(
+        verdict="invalid",
+        result={
+            "verdict": "invalid",
+            "checks": [
+                {"name": "validity_window", "status": "fail", "detail": "expired"},
+                {"name": "proof", "status": "fail", "detail": "the signature does not match"},
+                {"name": "schema", "status": "skip", "detail": "no schema"},
+            ],
+        },
+    )
     assert [(c.label, c.status_label, c.status_colour) for c in v.checks] == [
-        ("Dates", "Failed", "red"), ("Signature or hosted copy", "Failed", "red"), ("Structure (JSON Schema)",
-                                                                                   "Not checked", "grey")]
+        ("Dates", "Failed", "red"),
+        ("Signature or hosted copy", "Failed", "red"),
+        ("Structure (JSON Schema)", "Not checked", "grey"),
+    ]
     assert v.reason == "the signature does not match"
     assert Verification(verdict="valid", result={"checks": []}).reason is None
 

@@ -1,5 +1,6 @@
 """The verification service: the hub's issuer directory, the schema directory setting,
 input limits, and API key handling."""
+
 from __future__ import annotations
 
 import json
@@ -29,18 +30,33 @@ from tests.support.openbadges import CONFORMANCE, needs_conformance
 
 @pytest.fixture
 def college():
-    return OrganisationFactory(provider=True, name="Caledonian College", website="https://www.college.example/",
-                               quality_assured=True)
+    return OrganisationFactory(
+        provider=True, name="Caledonian College", website="https://www.college.example/", quality_assured=True
+    )
 
 
-@pytest.mark.parametrize("issuer_id", ["did:web:college.example", "did:web:www.college.example:issuers:7",
-                                       "https://college.example/issuer", "https://www.college.example"])
+@pytest.mark.parametrize(
+    "issuer_id",
+    [
+        "did:web:college.example",
+        "did:web:www.college.example:issuers:7",
+        "https://college.example/issuer",
+        "https://www.college.example",
+    ],
+)
 def test_issuers_on_a_known_organisations_domain_are_known(college, issuer_id):
     assert lookup_issuer(issuer_id) == {"known": True, "quality_assured": True, "name": "Caledonian College"}
 
 
-@pytest.mark.parametrize("issuer_id", ["did:web:evil.example", "https://college.example.evil.example/",
-                                       "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", "not a url"])
+@pytest.mark.parametrize(
+    "issuer_id",
+    [
+        "did:web:evil.example",
+        "https://college.example.evil.example/",
+        "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+        "not a url",
+    ],
+)
 def test_other_issuers_are_unknown(college, issuer_id):
     assert lookup_issuer(issuer_id) is None
 
@@ -64,8 +80,9 @@ def test_schema_directory_setting_is_used(app):
         assert good.check("schema").status == "pass" and good.verdict == "valid"
         # A signed credential that breaks the 1EdTech schema is not valid once the schema is checked.
         profile = issuing.IssuerProfile(ISSUER_DID, "Caledonian College")
-        unsigned = issuing.build_credential(profile, _spec(), issuing.Award("a@example.org",
-                                                                             valid_from=datetime(2025, 1, 1, tzinfo=UTC)))
+        unsigned = issuing.build_credential(
+            profile, _spec(), issuing.Award("a@example.org", valid_from=datetime(2025, 1, 1, tzinfo=UTC))
+        )
         del unsigned["credentialSubject"]["achievement"]["criteria"]  # required by the schema
         bad = verify_data(issuing.sign_credential(unsigned, KEY, verification_method=METHOD), None)
         assert bad.check("proof").status == "pass"
@@ -107,16 +124,18 @@ def test_bearer_tokens_and_revoked_keys():
 
 
 def test_anonymous_results_keep_no_email(app):
-    verification = run_verification(json.dumps(issued_badge()), recipient_email="ann.learner@example.org",
-                                    source="paste")
+    verification = run_verification(
+        json.dumps(issued_badge()), recipient_email="ann.learner@example.org", source="paste"
+    )
     assert verification.organisation_id is None and verification.candidate_email is None
     assert verification.recipient_match is True
 
 
 def test_credwork_issuer_profiles_are_known_by_their_did():
     provider = OrganisationFactory(provider=True, name="Tay College")
-    db.session.add(IssuerProfile(organisation_id=provider.id, slug="tay", name="Tay College", did=ISSUER_DID,
-                                 did_method="key"))
+    db.session.add(
+        IssuerProfile(organisation_id=provider.id, slug="tay", name="Tay College", did=ISSUER_DID, did_method="key")
+    )
     db.session.flush()
     result = verify_data(issued_badge(), None)
     check = result.check("issuer_known")
@@ -127,6 +146,7 @@ def test_credwork_issuer_profiles_are_known_by_their_did():
 def test_an_unavailable_issuer_directory_only_makes_the_issuer_unknown(monkeypatch):
     def broken(_issuer_id):
         raise OperationalError("SELECT", {}, Exception("no such table: organisations"))
+
     monkeypatch.setattr(verifier, "_lookup_issuer", broken)
     result = verify_data(issued_badge(), None)
     assert result.verdict == "valid" and result.check("issuer_known").status == "warn"
