@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.money import format_pounds
 from app.models.base import CreatedAtMixin, Model, TenantOwned, UTCDateTime, utcnow
 
 
@@ -56,6 +57,19 @@ STATUS_LABELS = {
     SponsorshipStatus.ENROLLED: "Enrolled",
     SponsorshipStatus.COMPLETED: "Completed",
     SponsorshipStatus.NOT_COMPLETED: "Not completed",
+}
+STATUS_COLOURS = {
+    SponsorshipStatus.DRAFT: "grey",
+    SponsorshipStatus.SUBMITTED: "blue",
+    SponsorshipStatus.ENDORSED: "light-blue",
+    SponsorshipStatus.APPROVED: "green",
+    SponsorshipStatus.APPROVED_WITH_CONDITIONS: "turquoise",
+    SponsorshipStatus.MORE_INFORMATION_NEEDED: "yellow",
+    SponsorshipStatus.REJECTED: "red",
+    SponsorshipStatus.WITHDRAWN: "grey",
+    SponsorshipStatus.ENROLLED: "purple",
+    SponsorshipStatus.COMPLETED: "green",
+    SponsorshipStatus.NOT_COMPLETED: "orange",
 }
 
 _STATUS_SQL = ", ".join(f"'{s.value}'" for s in SponsorshipStatus)
@@ -220,6 +234,25 @@ class Sponsorship(TenantOwned, CreatedAtMixin, Model):
         return STATUS_LABELS[SponsorshipStatus(self.status)]
 
     @property
+    def status_colour(self) -> str:
+        return STATUS_COLOURS[SponsorshipStatus(self.status)]
+
+    @property
+    def is_finished(self) -> bool:
+        """Completed or not completed: what was spent is final."""
+        return self.status in {SponsorshipStatus.COMPLETED, SponsorshipStatus.NOT_COMPLETED}
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Submitted or endorsed: HR can approve it, one at a time or in bulk."""
+        return self.status in {SponsorshipStatus.SUBMITTED, SponsorshipStatus.ENDORSED}
+
+    @property
+    def is_closed(self) -> bool:
+        """Rejected or withdrawn: no money moves any more."""
+        return self.status in {SponsorshipStatus.REJECTED, SponsorshipStatus.WITHDRAWN}
+
+    @property
     def ledger(self) -> tuple[int, int]:
         """(budget id, funding source year id) that an approved request's money is counted in."""
         if self.budget_id is None or self.funding_source_year_id is None:
@@ -265,6 +298,17 @@ class SponsorshipEvent(TenantOwned, Model):
     sponsorship = relationship("Sponsorship", back_populates="events")
     actor = relationship("User", lazy="joined")
 
+    @property
+    def description(self) -> str:
+        """What happened, as the request's history reads: "Approve: endorsed to approved (£300.00)"."""
+        text = self.action.replace("_", " ").capitalize()
+        if self.from_status != self.to_status:
+            before = self.from_status.replace("_", " ") if self.from_status else "new"
+            text += f": {before} to {self.to_status.replace('_', ' ')}"
+        if self.amount_pence:
+            text += f" ({format_pounds(self.amount_pence)})"
+        return text
+
 
 class LearningAgreement(TenantOwned, Model):
     """An optional agreement attached at approval: what the employee repays if they leave early."""
@@ -286,3 +330,7 @@ class LearningAgreement(TenantOwned, Model):
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     sponsorship = relationship("Sponsorship", back_populates="agreement")
+
+    @property
+    def basis_label(self) -> str:
+        return "pro rata" if self.repayment_basis == "pro_rata" else "in full"

@@ -181,7 +181,7 @@ def show(sponsorship_id: int):
     return render_template(
         "cpd/show.html",
         s=s,
-        actions=actions,
+        actions=cpd.workflow.offered(actions),
         budgets=cpd.budgets.budgets_for(org, year) if approving else [],
         funding=cpd.budgets.funding_years_for(org, year) if approving else [],
         year_label=cpd.budgets.financial_year_label(year),

@@ -46,6 +46,40 @@ class Transition:
     label: str
     needs: str | None = None  # a named condition on the request, see _condition_holds
 
+    # What the page shows for this action: decided here, once, not in templates.
+    @property
+    def style(self) -> str:
+        """The button: "warning" for a refusal or a withdrawal, "primary" for moving the request
+        forward, "secondary" otherwise."""
+        if self.action in {"reject", "withdraw"}:
+            return "warning"
+        if self.action in {"approve", "endorse", "submit", "resubmit", "complete"}:
+            return "primary"
+        return "secondary"
+
+    @property
+    def is_approval(self) -> bool:
+        """Approving asks for a budget, a funding source and optionally a learning agreement."""
+        return self.action in APPROVALS
+
+    @property
+    def takes_conditions(self) -> bool:
+        """The plain approval form takes optional conditions (which make it conditional)."""
+        return self.action == "approve"
+
+    @property
+    def records_outcome(self) -> bool:
+        """Finishing the course asks for the date and, from HR, the actual cost."""
+        return self.action in {"complete", "not_complete"}
+
+    def comment_label(self, person_name: str) -> str:
+        """The comment box's label: a reason the employee reads is asked for by name."""
+        if self.action == "approve_with_conditions":
+            return "Conditions"
+        if self.action in {"reject", "request_information"}:
+            return f"Comment for {person_name}"
+        return "Comment (optional)"
+
 
 def _t(frm, action, to, who, label, needs=None):
     return Transition(frm, action, to, frozenset(who), label, needs)
@@ -83,6 +117,15 @@ TRANSITIONS: list[Transition] = [
 ]
 
 APPROVALS = {"approve", "approve_with_conditions"}
+
+
+def offered(actions: list[Transition]) -> list[Transition]:
+    """The actions as the request page offers them: one approval form when a plain approval is
+    possible (its optional conditions make it conditional)."""
+    plain = any(t.action == "approve" for t in actions)
+    return [t for t in actions if not (t.action == "approve_with_conditions" and plain)]
+
+
 ACTION_LABELS = {t.action: t.label for t in TRANSITIONS}
 # Actions where the actor must give a reason the requester will read.
 COMMENT_REQUIRED = {"reject", "request_information", "approve_with_conditions"}

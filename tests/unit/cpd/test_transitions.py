@@ -244,3 +244,22 @@ def test_history_rows_are_kept_in_order():
     s = request(e, state=S.COMPLETED)
     assert [ev.action for ev in s.events] == ["create", "submit", "endorse", "approve", "enrol", "complete"]
     assert all(isinstance(ev, SponsorshipEvent) for ev in s.events)
+
+
+def test_each_action_says_how_its_button_looks_and_what_it_asks_for():
+    by_action = {t.action: t for t in cpd.workflow.TRANSITIONS}
+    assert by_action["reject"].style == by_action["withdraw"].style == "warning"
+    assert by_action["approve"].style == by_action["endorse"].style == by_action["complete"].style == "primary"
+    assert by_action["request_information"].style == by_action["enrol"].style == "secondary"
+    assert by_action["approve"].is_approval and by_action["approve_with_conditions"].is_approval
+    assert by_action["approve"].takes_conditions and not by_action["approve_with_conditions"].takes_conditions
+    assert by_action["complete"].records_outcome and by_action["not_complete"].records_outcome
+    assert by_action["reject"].comment_label("Eilidh") == "Comment for Eilidh"
+    assert by_action["approve_with_conditions"].comment_label("Eilidh") == "Conditions"
+    assert by_action["endorse"].comment_label("Eilidh") == "Comment (optional)"
+
+
+def test_the_request_page_offers_one_approval_form_when_a_plain_approval_is_possible():
+    endorsed = [t for t in cpd.workflow.TRANSITIONS if t.from_status == "endorsed" and t.who == {cpd.workflow.HR}]
+    offered = [t.action for t in cpd.workflow.offered(endorsed)]
+    assert "approve" in offered and "approve_with_conditions" not in offered
