@@ -84,5 +84,29 @@ class Partnership(CreatedAtMixin, Model):
         return self.provider if org_id == self.employer_id else self.employer
 
     @property
+    def is_active(self) -> bool:
+        return self.status == PartnershipStatus.ACTIVE
+
+    def awaits(self, org_id: int) -> bool:
+        """Whether the request is waiting for `org_id` to accept or decline it."""
+        return self.status == PartnershipStatus.REQUESTED and self.responding_org_id == org_id
+
+    def status_label_for(self, org_id: int) -> str:
+        """The status as `org_id`'s admins read it."""
+        if self.status == PartnershipStatus.REQUESTED:
+            return "Waiting for you" if self.responding_org_id == org_id else "Waiting for them"
+        return {PartnershipStatus.ACTIVE: "Active", PartnershipStatus.DECLINED: "Declined"}.get(
+            PartnershipStatus(self.status), "Ended"
+        )
+
+    @property
+    def status_colour(self) -> str:
+        return {
+            PartnershipStatus.REQUESTED: "yellow",
+            PartnershipStatus.ACTIVE: "green",
+            PartnershipStatus.DECLINED: "red",
+        }.get(PartnershipStatus(self.status), "grey")
+
+    @property
     def responding_org_id(self) -> int:
         return self.provider_id if self.requested_by_org_id == self.employer_id else self.employer_id
