@@ -83,7 +83,7 @@ def mine_pdf():
 def person_pdf(membership_id: int):
     membership = get_for(current_org(), Membership, membership_id)
     if not may_view_cpd_of(current_membership(), membership):
-        abort(404)
+        abort(403)
     return _download(
         cpd.pdf.person_record(cpd.queries.person_record(membership)),
         f"cpd-record-{membership.id}.pdf",

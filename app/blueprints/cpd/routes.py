@@ -35,12 +35,14 @@ from app.services.accounts import organisations
 
 
 def load_request(sponsorship_id: int) -> Sponsorship:
-    """The request if the signed-in person may see it (theirs, a report's, or HR); else 404."""
+    """The request if the signed-in person may see it (theirs, a report's, or HR): another
+    organisation's is not found (404); a colleague's they may not see is refused (403)."""
     s = get_for(current_org(), Sponsorship, sponsorship_id)
-    mine = current_membership()
     person = cpd.people.person_membership(s)
-    if person is None or not may_view_cpd_of(mine, person):
+    if person is None:
         abort(404)
+    if not may_view_cpd_of(current_membership(), person):
+        abort(403)
     return s
 
 
@@ -77,7 +79,7 @@ def mine():
 def person(membership_id: int):
     membership = get_for(current_org(), Membership, membership_id)
     if not may_view_cpd_of(current_membership(), membership):
-        abort(404)
+        abort(403)
     return render_template(
         "cpd/record.html",
         record=cpd.queries.person_record(membership),

@@ -77,7 +77,7 @@ def test_saving_a_draft_then_submitting_it_after_an_edit(as_user, outbox):
     page = client.get(url).get_data(as_text=True)
     assert "£900.00" in page and "Submitted" in page
     assert any(m.to == e.manager.email for m in outbox)
-    assert as_user(e.colleague).get(url + "/edit").status_code == 404
+    assert as_user(e.colleague).get(url + "/edit").status_code == 403
 
 
 def test_hub_search_returns_only_the_choices_for_htmx(as_user):
@@ -146,7 +146,7 @@ def test_person_record_for_hr_and_line_manager_only(as_user):
     for viewer in (e.hr, e.manager, e.employee):
         page = as_user(viewer).get(url)
         assert page.status_code == 200 and s.title in page.get_data(as_text=True)
-    assert as_user(e.colleague).get(url).status_code == 404
+    assert as_user(e.colleague).get(url).status_code == 403
 
 
 def test_dashboard_waiting_list_and_month_approvals(as_user):

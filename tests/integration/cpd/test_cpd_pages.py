@@ -91,7 +91,7 @@ def test_wrong_role_is_told_no_and_nothing_changes(new_client, login):
     e = employer()
     s = request(e, state=S.SUBMITTED)
     colleague = _as(new_client, login, e.colleague)
-    assert colleague.get(f"/cpd/requests/{s.id}").status_code == 404  # not theirs, not their report
+    assert colleague.get(f"/cpd/requests/{s.id}").status_code == 403  # not theirs, not their report
     employee = _as(new_client, login, e.employee)
     response = employee.post(f"/cpd/requests/{s.id}/act/endorse", data={}, follow_redirects=True)
     assert "Only their line manager can do that." in response.get_data(as_text=True)

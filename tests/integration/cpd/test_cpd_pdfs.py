@@ -76,4 +76,4 @@ def test_person_record_pdf_prints_the_learning_agreement(app, login):
     membership_id = e.membership(e.employee).id
     assert "CPD record: Eilidh Employee" in _text(hr.get(f"/cpd/people/{membership_id}/record.pdf").data)
     colleague = _client(app, login, e.colleague)
-    assert colleague.get(f"/cpd/people/{membership_id}/record.pdf").status_code == 404
+    assert colleague.get(f"/cpd/people/{membership_id}/record.pdf").status_code == 403
