@@ -6,7 +6,7 @@ from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from app.extensions import db
+from app.blueprints.outcomes import discard_changes
 
 MESSAGES = {
     400: ("There is a problem with the request", "The request could not be understood. Go back and try again."),
@@ -54,7 +54,7 @@ def init_app(app) -> None:
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):
-        db.session.rollback()
+        discard_changes()
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         if app.config.get("PROPAGATE_EXCEPTIONS_IN_TESTS"):
             raise error
@@ -62,5 +62,5 @@ def init_app(app) -> None:
 
     @app.errorhandler(InternalServerError)
     def internal(error):
-        db.session.rollback()
+        discard_changes()
         return _respond(500)
