@@ -1,6 +1,16 @@
 """SQLAlchemy models, one module per domain. Importing this package registers them all."""
 
 from app.models.access import Invitation, PasswordResetToken, SsoProvider
+from app.models.apprenticeships import (
+    Apprenticeship,
+    ApprenticeshipEvent,
+    ApprenticeshipStatus,
+    BreakInLearning,
+    ModuleResult,
+    Party,
+    PlanAcceptance,
+    PriorLearning,
+)
 from app.models.audit import AuditEvent
 from app.models.badges import IssuedCredential, IssuerProfile, SigningKey, StatusList
 from app.models.base import utcnow
@@ -18,10 +28,38 @@ from app.models.people import (
     RoleGrant,
     User,
 )
+from app.models.programmes import Cohort, Programme, ProgrammeModule, ProgrammeOutcome, ProgrammeStatus
+from app.models.progress_reviews import (
+    CalendarFeed,
+    OffTheJobEntry,
+    ProgressReview,
+    ReviewAction,
+    ReviewRating,
+    ReviewSignature,
+)
 from app.models.skills import Occupation, Skill, occupation_skills
 from app.models.verifications import ApiKey, Verification, VerificationBatch, VerificationBatchItem
 
 __all__ = [
+    "Apprenticeship",
+    "ApprenticeshipEvent",
+    "ApprenticeshipStatus",
+    "BreakInLearning",
+    "ModuleResult",
+    "Party",
+    "PlanAcceptance",
+    "PriorLearning",
+    "Cohort",
+    "Programme",
+    "ProgrammeModule",
+    "ProgrammeOutcome",
+    "ProgrammeStatus",
+    "CalendarFeed",
+    "OffTheJobEntry",
+    "ProgressReview",
+    "ReviewAction",
+    "ReviewRating",
+    "ReviewSignature",
     "ApiKey",
     "AssessedSkill",
     "AuditEvent",

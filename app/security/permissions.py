@@ -30,6 +30,8 @@ class Permission(StrEnum):
     EVIDENCE_RECORD = "evidence:record"
     EVIDENCE_SIGN_OFF = "evidence:sign_off"
     COHORTS_MANAGE = "cohorts:manage"
+    APPRENTICESHIPS_OVERSEE = "apprenticeships:oversee"
+    APPRENTICESHIPS_ASSESS = "apprenticeships:assess"
 
 
 P = Permission
@@ -47,6 +49,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.CPD_NOMINATE,
             P.CPD_APPROVE,
             P.CPD_MANAGE_BUDGETS,
+            P.APPRENTICESHIPS_OVERSEE,
         }
     ),
     Role.LINE_MANAGER: frozenset(
@@ -62,7 +65,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.RECRUITER: frozenset({P.VERIFICATIONS_RUN}),
     Role.LEARNER: frozenset({P.CPD_REQUEST, P.SKILLS_VIEW_OWN}),
-    Role.PROVIDER_COORDINATOR: frozenset({P.HUB_PUBLISH, P.CREDENTIALS_ISSUE, P.COHORTS_MANAGE, P.EVIDENCE_SIGN_OFF}),
-    Role.ASSESSOR: frozenset({P.EVIDENCE_SIGN_OFF}),
+    Role.PROVIDER_COORDINATOR: frozenset(
+        {P.HUB_PUBLISH, P.CREDENTIALS_ISSUE, P.COHORTS_MANAGE, P.EVIDENCE_SIGN_OFF, P.APPRENTICESHIPS_OVERSEE}
+    ),
+    Role.ASSESSOR: frozenset({P.EVIDENCE_SIGN_OFF, P.APPRENTICESHIPS_ASSESS}),
     Role.PLATFORM_ADMIN: frozenset({P.PLATFORM_MANAGE, P.HUB_QUALITY_ASSURE}),
 }

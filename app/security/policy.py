@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Membership, MembershipStatus, Organisation, OrgKind, Sponsorship
+from app.models import Apprenticeship, Membership, MembershipStatus, Organisation, OrgKind, Party, Sponsorship
 from app.security.permissions import ROLE_PERMISSIONS, Permission
 
 SESSION_ORG_KEY = "org_id"
@@ -222,3 +222,83 @@ def cpd_acceptance_refusal(actor: Any, sponsorship: Sponsorship) -> str | None:
 
 
 # -- issuing and verification --
+
+
+# -- apprenticeships --
+# The three parties: the apprentice; the employer (the apprentice's line manager on the
+# apprenticeship, or HR); the provider (the apprenticeship's assessor, the cohort's assessors, or
+# a coordinator). Everybody else in either organisation is refused.
+
+
+def is_apprenticeship_assessor(membership: Membership | None, apprenticeship: Apprenticeship) -> bool:
+    """The apprenticeship's own assessor, or one of its cohort's assessors."""
+    if membership is None or membership.organisation_id != apprenticeship.provider_id:
+        return False
+    if membership.id == apprenticeship.assessor_id:
+        return True
+    return any(a.id == membership.id for a in apprenticeship.cohort.assessors)
+
+
+def parties_of(membership: Membership | None, apprenticeship: Apprenticeship) -> set[Party]:
+    """Which parties to the apprenticeship `membership` may act for."""
+    if membership is None or not membership.is_active:
+        return set()
+    found: set[Party] = set()
+    granted = permissions_of(membership)
+    if membership.id == apprenticeship.apprentice_id:
+        found.add(Party.APPRENTICE)
+    elif membership.organisation_id == apprenticeship.employer_id and (
+        membership.id == apprenticeship.line_manager_id or Permission.APPRENTICESHIPS_OVERSEE in granted
+    ):
+        found.add(Party.EMPLOYER)
+    if membership.organisation_id == apprenticeship.provider_id and (
+        Permission.COHORTS_MANAGE in granted or is_apprenticeship_assessor(membership, apprenticeship)
+    ):
+        found.add(Party.PROVIDER)
+    return found
+
+
+def may_view_apprenticeship(membership: Membership | None, apprenticeship: Apprenticeship) -> bool:
+    return bool(parties_of(membership, apprenticeship))
+
+
+def may_manage_apprenticeship(membership: Membership | None, apprenticeship: Apprenticeship) -> bool:
+    """The training plan, prior learning and module results: the provider's coordinators."""
+    return (
+        membership is not None
+        and membership.organisation_id == apprenticeship.provider_id
+        and Permission.COHORTS_MANAGE in permissions_of(membership)
+    )
+
+
+def may_change_apprenticeship_status(membership: Membership | None, apprenticeship: Apprenticeship) -> bool:
+    """Starting, pausing, withdrawing: a coordinator at the provider or HR at the employer."""
+    if may_manage_apprenticeship(membership, apprenticeship):
+        return True
+    return (
+        membership is not None
+        and membership.organisation_id == apprenticeship.employer_id
+        and membership.id != apprenticeship.apprentice_id
+        and Permission.APPRENTICESHIPS_OVERSEE in permissions_of(membership)
+    )
+
+
+def may_log_off_the_job(membership: Membership | None, apprenticeship: Apprenticeship) -> bool:
+    """The apprentice, or an assessor on their behalf."""
+    if membership is None:
+        return False
+    return membership.id == apprenticeship.apprentice_id or is_apprenticeship_assessor(membership, apprenticeship)
+
+
+def off_the_job_confirm_refusal(
+    membership: Membership | None, apprenticeship: Apprenticeship, entry: Any
+) -> str | None:
+    """Why `membership` may not confirm `entry` now, or None when they may."""
+    if not is_apprenticeship_assessor(membership, apprenticeship):
+        return "Only the apprentice's assessor can confirm off-the-job entries."
+    assert membership is not None
+    if entry.recorded_by_id == membership.user_id:
+        return "You recorded this entry, so someone else must confirm it."
+    if entry.confirmed_at is not None:
+        return "This entry has already been confirmed."
+    return None

@@ -1,0 +1,167 @@
+"""The training plan (commitment statement): what the three parties accept, and everything that
+changes it. A change to the plan (hours, dates, people, notes, prior learning) makes a new
+version of it, which needs all three acceptances again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app.domain import off_the_job as otj
+from app.domain.calendar import london_date
+from app.extensions import db
+from app.models import Apprenticeship, ModuleResult, Party, PlanAcceptance, PriorLearning
+from app.services.apprenticeships import history
+from app.services.apprenticeships.cohorts import weekly_minutes
+from app.services.apprenticeships.errors import ApprenticeshipError
+
+
+def accept(actor, apprenticeship: Apprenticeship, party: Party, parties: set[Party]) -> PlanAcceptance:
+    """`actor` accepts the current plan for `party`, which must be one they act for (`parties`,
+    from the policy)."""
+    if party not in parties:
+        raise ApprenticeshipError(f"You cannot accept the plan for the {party.label.lower()}.")
+    if party in apprenticeship.accepted_parties():
+        raise ApprenticeshipError(f"The {party.label.lower()} has already accepted this version of the plan.")
+    if not (apprenticeship.is_running or apprenticeship.status == "planned"):
+        raise ApprenticeshipError("The plan of a finished apprenticeship cannot be accepted.")
+    taken = {a.user_id for a in apprenticeship.acceptances if a.plan_version == apprenticeship.plan_version}
+    if actor.id in taken:
+        raise ApprenticeshipError(
+            "You have already accepted this plan for another party; each party accepts for itself."
+        )
+    acceptance = PlanAcceptance(
+        apprenticeship_id=apprenticeship.id, plan_version=apprenticeship.plan_version, party=party, user_id=actor.id
+    )
+    apprenticeship.acceptances.append(acceptance)
+    db.session.flush()
+    history.note(
+        actor,
+        apprenticeship,
+        "plan_accept",
+        f"Accepted version {apprenticeship.plan_version} of the training plan as the {party.label.lower()}",
+    )
+    return acceptance
+
+
+def _new_version(actor, apprenticeship: Apprenticeship, what: str, reason: str | None = None) -> None:
+    apprenticeship.plan_version += 1
+    db.session.flush()
+    history.note(
+        actor,
+        apprenticeship,
+        "plan_change",
+        f"Training plan changed ({what}): version {apprenticeship.plan_version} needs all three acceptances again",
+        reason=reason,
+    )
+
+
+@dataclass
+class PlanTerms:
+    weekly_hours: str
+    planned_end_date: date
+    notes: str | None
+
+
+def change_terms(actor, apprenticeship: Apprenticeship, terms: PlanTerms) -> None:
+    """Change the contracted hours, planned end or notes of the plan."""
+    if not (apprenticeship.is_running or apprenticeship.status == "planned"):
+        raise ApprenticeshipError("The plan of a finished apprenticeship cannot change.")
+    minutes = weekly_minutes(terms.weekly_hours)
+    if terms.planned_end_date <= apprenticeship.start_date:
+        raise ApprenticeshipError("The planned end date must be after the start date.", field="planned_end_date")
+    notes = (terms.notes or "").strip() or None
+    changed = [
+        label
+        for label, old, new in (
+            ("contracted hours", apprenticeship.weekly_minutes, minutes),
+            ("planned end date", apprenticeship.planned_end_date, terms.planned_end_date),
+            ("notes", apprenticeship.plan_notes, notes),
+        )
+        if old != new
+    ]
+    if not changed:
+        return
+    apprenticeship.weekly_minutes = minutes
+    apprenticeship.planned_end_date = terms.planned_end_date
+    apprenticeship.plan_notes = notes
+    _new_version(actor, apprenticeship, ", ".join(changed))
+
+
+def recognise_prior_learning(
+    actor,
+    apprenticeship: Apprenticeship,
+    *,
+    outcome_id: int | None,
+    module_id: int | None,
+    reason: str,
+    evidence: str = "",
+) -> PriorLearning:
+    """Record prior learning against one KSB or module; it shortens the plan pro rata."""
+    if apprenticeship.status != "planned":
+        raise ApprenticeshipError("Prior learning is recognised at the start, before the apprenticeship begins.")
+    if not reason.strip():
+        raise ApprenticeshipError("Give the reason the prior learning is recognised.", field="reason")
+    programme = apprenticeship.programme
+    if (outcome_id is None) == (module_id is None):
+        raise ApprenticeshipError("Choose one KSB or one module.", field="target")
+    if outcome_id is not None and outcome_id not in {o.id for o in programme.outcomes}:
+        raise ApprenticeshipError("Choose a KSB of this programme.", field="target")
+    if module_id is not None and module_id not in {m.id for m in programme.modules}:
+        raise ApprenticeshipError("Choose a module of this programme.", field="target")
+    if any(p.outcome_id == outcome_id and p.module_id == module_id for p in apprenticeship.prior_learning):
+        raise ApprenticeshipError("That is already recognised.", field="target")
+    before = apprenticeship.otj_plan()
+    recognised = PriorLearning(
+        apprenticeship_id=apprenticeship.id,
+        outcome_id=outcome_id,
+        module_id=module_id,
+        reason=reason.strip()[:2000],
+        evidence=evidence.strip()[:500] or None,
+        recorded_by_id=actor.id,
+    )
+    apprenticeship.prior_learning.append(recognised)
+    db.session.flush()
+    after = apprenticeship.otj_plan()
+    _new_version(
+        actor, apprenticeship, f"prior learning: {recognised.what[:80]}", reason=reduction_words(before, after)
+    )
+    return recognised
+
+
+def reduction_words(before: otj.Plan, after: otj.Plan) -> str:
+    """ "Duration 548 to 493 days, off-the-job target 220 to 198 hours" """
+    return (
+        f"Duration {before.planned_days} to {after.planned_days} days, off-the-job target "
+        f"{otj.hours(otj.target_minutes(before))} to {otj.hours(otj.target_minutes(after))} hours"
+    )
+
+
+def record_module_result(
+    actor, apprenticeship: Apprenticeship, module_id: int, result: str, on: date, today: date
+) -> ModuleResult:
+    """The provider's pass or fail for a module; a resit replaces the result (history keeps both)."""
+    module = next((m for m in apprenticeship.programme.modules if m.id == module_id), None)
+    if module is None:
+        raise ApprenticeshipError("Choose a module of this programme.", field="module_id")
+    if result not in ("passed", "failed"):
+        raise ApprenticeshipError("Choose passed or failed.", field="result")
+    if on > today:
+        raise ApprenticeshipError("The result date cannot be in the future.", field="on")
+    found = db.session.query(ModuleResult).filter_by(apprenticeship_id=apprenticeship.id, module_id=module_id).first()
+    if found is None:
+        found = ModuleResult(apprenticeship_id=apprenticeship.id, module_id=module_id, result=result, result_date=on)
+        db.session.add(found)
+    found.result, found.result_date, found.recorded_by_id = result, on, actor.id
+    db.session.flush()
+    history.note(
+        actor, apprenticeship, "module_result", f"{module.micro_credential.title}: {result} on {london_date(on)}"
+    )
+    return found
+
+
+def accepted_by(apprenticeship: Apprenticeship) -> list[tuple[Party, PlanAcceptance | None]]:
+    """Each party with its acceptance of the current plan, or None while waiting."""
+    done = apprenticeship.accepted_parties()
+    return [(party, done.get(party)) for party in Party]
