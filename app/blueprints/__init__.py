@@ -24,6 +24,7 @@ BLUEPRINTS = [
     "app.blueprints.api_keys",
     "app.blueprints.credentials",
     "app.blueprints.issuing",
+    "app.blueprints.apprenticeships",
 ]
 
 

@@ -57,3 +57,8 @@ def parse_financial_year(text: str | None, default: int | None) -> int | None:
     except ValueError:
         return default
     return year if date.min.year <= year < date.max.year else default
+
+
+def london_today() -> date:
+    """Today's date in London (what "today" means to people using Credwork)."""
+    return datetime.now(LONDON).date()

@@ -64,12 +64,26 @@ TASKS = [
     Task("Publish micro-credentials", "Your catalogue on the national hub.", "catalogue.index", P.HUB_PUBLISH),
     Task("Issue badges", "Award Open Badges to learners.", "issuing.index", P.CREDENTIALS_ISSUE),
     Task(
+        "Apprentices",
+        "Progress, off-the-job hours, training plans and reviews of the apprentices you work with.",
+        "apprenticeships.index",
+        (P.APPRENTICESHIPS_OVERSEE, P.APPRENTICESHIPS_ASSESS, P.EVIDENCE_RECORD),
+    ),
+    Task(
         "Work-based evidence",
         "Record apprentices' evidence and sign it off with partner providers.",
         None,
         (P.EVIDENCE_RECORD, P.EVIDENCE_SIGN_OFF),
     ),
-    Task("Cohorts", "Apprentice and learner cohorts from programme templates.", None, P.COHORTS_MANAGE),
+    Task(
+        "Cohorts", "Start cohorts on your programmes and add apprentices.", "apprenticeships.cohorts", P.COHORTS_MANAGE
+    ),
+    Task(
+        "Apprenticeship programmes",
+        "Define programmes: KSBs, modules, off-the-job targets, review intervals.",
+        "apprenticeships.programmes",
+        P.COHORTS_MANAGE,
+    ),
     Task("Verify badges", "Check a candidate's digital badges.", "verification.index", P.VERIFICATIONS_RUN),
     Task("Quality assurance", "Mark providers and records as quality-assured.", "platform.index", P.PLATFORM_MANAGE),
 ]

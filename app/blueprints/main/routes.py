@@ -9,7 +9,9 @@ from app.blueprints.forms import safe_next
 from app.blueprints.main import bp
 from app.blueprints.main.forms import SwitchOrganisationForm
 from app.blueprints.main.navigation import task_url, tasks_for_current_user
+from app.domain.calendar import london_today
 from app.security import policy
+from app.services import apprenticeships
 
 
 @bp.get("/")
@@ -23,8 +25,21 @@ def index():
 @login_required
 def dashboard():
     ready, coming = tasks_for_current_user()
+    membership = policy.current_membership()
+    own = apprenticeships.queries.own_apprenticeships(membership) if membership else []
+    waiting = (
+        apprenticeships.queries.todo(membership, london_today())
+        if apprenticeships.queries.has_caseload(membership)
+        else None
+    )
     return render_template(
-        "main/dashboard.html", ready=ready, coming=coming, task_url=task_url, membership=policy.current_membership()
+        "main/dashboard.html",
+        ready=ready,
+        coming=coming,
+        task_url=task_url,
+        membership=membership,
+        own_apprenticeships=own,
+        apprenticeship_todo=waiting,
     )
 
 

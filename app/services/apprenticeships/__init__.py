@@ -20,6 +20,7 @@ from app.services.apprenticeships import (
     programmes,
     progress,
     queries,
+    radar,
     reviews,
 )
 from app.services.apprenticeships.errors import ApprenticeshipError
@@ -34,5 +35,6 @@ __all__ = [
     "programmes",
     "progress",
     "queries",
+    "radar",
     "reviews",
 ]

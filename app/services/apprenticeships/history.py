@@ -3,6 +3,8 @@ and to the audit log of both organisations that share it."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from app.extensions import db
 from app.models import Apprenticeship, ApprenticeshipEvent
 from app.services import audit
@@ -49,3 +51,15 @@ def audit_both(actor, apprenticeship: Apprenticeship, action: str, subject, summ
     """An audit event about a record of the apprenticeship (an entry, a review) for both sides."""
     for org_id in (apprenticeship.employer_id, apprenticeship.provider_id):
         audit.record(actor, action, subject, summary, organisation=org_id, **details)
+
+
+def recent(apprenticeship: Apprenticeship, limit: int = 30) -> list[ApprenticeshipEvent]:
+    """The latest changes, newest first."""
+    return list(
+        db.session.scalars(
+            select(ApprenticeshipEvent)
+            .where(ApprenticeshipEvent.apprenticeship_id == apprenticeship.id)
+            .order_by(ApprenticeshipEvent.at.desc(), ApprenticeshipEvent.id.desc())
+            .limit(limit)
+        )
+    )

@@ -8,10 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import func, or_, select
+
 from app.domain import off_the_job as otj
 from app.domain.calendar import london_date
 from app.extensions import db
-from app.models import Apprenticeship, ModuleResult, Party, PlanAcceptance, PriorLearning
+from app.models import (
+    Apprenticeship,
+    HeldCredential,
+    IssuedCredential,
+    MicroCredential,
+    ModuleResult,
+    Organisation,
+    Party,
+    PlanAcceptance,
+    PriorLearning,
+)
 from app.services.apprenticeships import history
 from app.services.apprenticeships.cohorts import weekly_minutes
 from app.services.apprenticeships.errors import ApprenticeshipError
@@ -149,7 +161,11 @@ def record_module_result(
         raise ApprenticeshipError("Choose passed or failed.", field="result")
     if on > today:
         raise ApprenticeshipError("The result date cannot be in the future.", field="on")
-    found = db.session.query(ModuleResult).filter_by(apprenticeship_id=apprenticeship.id, module_id=module_id).first()
+    found = db.session.scalar(
+        select(ModuleResult).where(
+            ModuleResult.apprenticeship_id == apprenticeship.id, ModuleResult.module_id == module_id
+        )
+    )
     if found is None:
         found = ModuleResult(apprenticeship_id=apprenticeship.id, module_id=module_id, result=result, result_date=on)
         db.session.add(found)
@@ -165,3 +181,40 @@ def accepted_by(apprenticeship: Apprenticeship) -> list[tuple[Party, PlanAccepta
     """Each party with its acceptance of the current plan, or None while waiting."""
     done = apprenticeship.accepted_parties()
     return [(party, done.get(party)) for party in Party]
+
+
+def module_results(apprenticeship: Apprenticeship) -> dict[int, ModuleResult]:
+    """{programme module id: its result} for the apprenticeship."""
+    return {
+        r.module_id: r
+        for r in db.session.scalars(select(ModuleResult).where(ModuleResult.apprenticeship_id == apprenticeship.id))
+    }
+
+
+def badges_of(apprenticeship: Apprenticeship, limit: int = 50) -> list[str]:
+    """The apprentice's badges and recorded qualifications, as words a coordinator can cite as
+    evidence of prior learning: badges issued on Credwork (not revoked) and credentials HR holds
+    on record."""
+    user = apprenticeship.apprentice.user
+    issued = db.session.execute(
+        select(MicroCredential.title, Organisation.name, IssuedCredential.issued_at)
+        .join(MicroCredential, IssuedCredential.micro_credential_id == MicroCredential.id)
+        .join(Organisation, IssuedCredential.organisation_id == Organisation.id)
+        .where(
+            or_(
+                IssuedCredential.user_id == user.id, func.lower(IssuedCredential.recipient_email) == user.email.lower()
+            ),
+            IssuedCredential.revoked_at.is_(None),
+        )
+        .order_by(IssuedCredential.issued_at.desc())
+        .limit(limit)
+    )
+    held = db.session.execute(
+        select(MicroCredential.title, HeldCredential.achieved_on)
+        .join(MicroCredential, HeldCredential.micro_credential_id == MicroCredential.id)
+        .where(HeldCredential.user_id == user.id)
+        .limit(limit)
+    )
+    found = [f"{title}: Open Badge issued by {issuer} on {london_date(at)}" for title, issuer, at in issued]
+    found += [f"{title}: recorded by the employer, achieved {london_date(on)}" for title, on in held]
+    return list(dict.fromkeys(found))[:limit]
