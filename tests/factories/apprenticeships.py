@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from app.extensions import db
-from app.models import Apprenticeship, Membership, Organisation, Party, User
+from app.models import Apprenticeship, Membership, Organisation, Partnership, Party, User
 from app.models.people import Role
 from app.services.apprenticeships import cohorts, lifecycle, off_the_job, plans, programmes, reviews
 from tests.factories.accounts import MembershipFactory, OrganisationFactory, PartnershipFactory, UserFactory
@@ -38,7 +38,8 @@ def programme(
         **changes,
     )
     made = programmes.create(actor, provider, details, KSBS)
-    programmes.add_module(actor, made, micro_credential(provider, title=f"{title} module").id)
+    # A published hub record is public by design, so it carries no tenant marker from `title`.
+    programmes.add_module(actor, made, micro_credential(provider, title="Marine systems module").id)
     if publish:
         programmes.publish(actor, made)
     return made
@@ -70,13 +71,21 @@ def setting(
     weekly_hours: str = "37.5",
     label: str = "",
     started: bool = False,
+    employer: Organisation | None = None,
+    provider: Organisation | None = None,
     **programme_changes,
 ) -> Setting:
     """An employer and provider in partnership, their people, a cohort and one planned
     apprenticeship (or an active one with `started=True`)."""
-    employer = OrganisationFactory(name=f"{label}Kelvin Test Marine")
-    provider = OrganisationFactory(provider=True, name=f"{label}Forthside Test College")
-    PartnershipFactory(employer=employer, provider=provider)
+    if employer is None or provider is None:
+        employer = OrganisationFactory(name=f"{label}Kelvin Test Marine")
+        provider = OrganisationFactory(provider=True, name=f"{label}Forthside Test College")
+    if (
+        not db.session.query(Partnership)
+        .filter_by(employer_id=employer.id, provider_id=provider.id, status="active")
+        .count()
+    ):
+        PartnershipFactory(employer=employer, provider=provider)
     hr = person(employer, Role.HR_MANAGER, name=f"{label}Hana HR")
     line_manager = person(employer, Role.LINE_MANAGER, name=f"{label}Lewis Manager")
     apprentice = person(employer, Role.LEARNER, name=f"{label}Aila Apprentice")
@@ -124,15 +133,43 @@ def open_review(s: Setting):
 
 
 def _isolation_setting(t):
-    return t.once("apprenticeship_setting", lambda: setting(label=t.made.get("label", "Secret Marker ")))
+    return t.once(
+        "apprenticeship_setting",
+        lambda: setting(label=t.made.get("label", "Secret Marker "), employer=t.employer, provider=t.provider),
+    )
 
 
 def _isolation_entry(t):
     s = _isolation_setting(t)
-    return t.once("otj_entry", lambda: (start_it(s), log_hours(s, date.today() - timedelta(days=3)))[1]).id
+
+    def make():
+        if s.apprenticeship.status == "planned":
+            start_it(s)
+        return log_hours(s, date.today() - timedelta(days=3))
+
+    return t.once("otj_entry", make).id
+
+
+def _isolation_action(t):
+    s = _isolation_setting(t)
+
+    def make():
+        if s.apprenticeship.status == "planned":
+            start_it(s)
+        return reviews.add_action(
+            s.assessor.user,
+            open_review(s),
+            f"{t.made.get('label', '')}Agreed action",
+            "apprentice",
+            date.today() + timedelta(days=7),
+            date.today(),
+        )
+
+    return t.once("review_action", make).id
 
 
 ISOLATION_PARAMS = {
+    "action_id": _isolation_action,
     "apprenticeship_id": lambda t: _isolation_setting(t).apprenticeship.id,
     "programme_id": lambda t: _isolation_setting(t).apprenticeship.programme_id,
     "cohort_id": lambda t: _isolation_setting(t).cohort.id,

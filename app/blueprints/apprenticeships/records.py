@@ -101,7 +101,10 @@ def change_plan(apprenticeship_id: int):
     return render_template("apprenticeships/plan_form.html", a=a, form=form), 422 if form.errors else 200
 
 
-@bp.route("/apprenticeships/<int:apprenticeship_id>/status/<step>", methods=["GET", "POST"])
+STEPS = ", ".join(apprenticeships.lifecycle.TRANSITIONS)
+
+
+@bp.route(f"/apprenticeships/<int:apprenticeship_id>/status/<any({STEPS}):step>", methods=["GET", "POST"])
 def change_status(apprenticeship_id: int, step: str):
     a, _ = loading.apprenticeship(apprenticeship_id)
     if not may_change_apprenticeship_status(acting_membership(), a):

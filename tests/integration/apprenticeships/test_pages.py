@@ -42,7 +42,11 @@ def test_the_apprentice_goes_straight_to_their_own_record(client, login):
 
 def test_three_parties_accept_the_plan_in_the_app(client, login, app):
     s = setting()
-    for party, member in ((Party.APPRENTICE, s.apprentice), (Party.EMPLOYER, s.line_manager), (Party.PROVIDER, s.assessor)):
+    for party, member in (
+        (Party.APPRENTICE, s.apprentice),
+        (Party.EMPLOYER, s.line_manager),
+        (Party.PROVIDER, s.assessor),
+    ):
         c = app.test_client()
         login(member.user, c=c)
         plan = c.get(f"/apprenticeships/{s.apprenticeship.id}/plan")
@@ -63,7 +67,9 @@ def test_nobody_accepts_for_a_party_they_do_not_act_for(client, login):
     client.post(f"/apprenticeships/{s.apprenticeship.id}/plan/accept", data={"party": "employer"})
     db.session.refresh(s.apprenticeship)
     assert Party.EMPLOYER not in s.apprenticeship.accepted_parties()
-    assert "You cannot accept the plan for the employer" in text_of(client.get(f"/apprenticeships/{s.apprenticeship.id}/plan"))
+    assert "You cannot accept the plan for the employer" in text_of(
+        client.get(f"/apprenticeships/{s.apprenticeship.id}/plan")
+    )
 
 
 def test_the_apprentice_logs_hours_and_an_overlap_is_refused(client, login):
@@ -109,11 +115,18 @@ def test_a_review_is_signed_by_all_three_and_locked(app, login):
     assessor = login(s.assessor.user, c=app.test_client())
     recorded = assessor.post(
         f"{url}/record",
-        data={"held_on": [str(held.day), str(held.month), str(held.year)], "progress": "Good progress on hydraulics", "wellbeing": ""},
+        data={
+            "held_on": [str(held.day), str(held.month), str(held.year)],
+            "progress": "Good progress on hydraulics",
+            "wellbeing": "",
+        },
     )
     assert recorded.status_code == 303
     ksb = s.apprenticeship.programme.outcomes[0]
-    assert assessor.post(f"{url}/ratings", data={"provider-party": "provider", f"provider-ksb_{ksb.id}": "3"}).status_code == 303
+    assert (
+        assessor.post(f"{url}/ratings", data={"provider-party": "provider", f"provider-ksb_{ksb.id}": "3"}).status_code
+        == 303
+    )
     for member, party in ((s.assessor, "provider"), (s.apprentice, "apprentice"), (s.line_manager, "employer")):
         c = login(member.user, c=app.test_client())
         assert c.post(f"{url}/sign", data={"party": party}).status_code == 303
@@ -182,7 +195,11 @@ def test_plan_changes_need_all_three_again(client, login):
     end = s.apprenticeship.planned_end_date + timedelta(days=30)
     response = client.post(
         f"/apprenticeships/{s.apprenticeship.id}/plan/change",
-        data={"weekly_hours": "30", "planned_end_date": [str(end.day), str(end.month), str(end.year)], "notes": "Part-time from now"},
+        data={
+            "weekly_hours": "30",
+            "planned_end_date": [str(end.day), str(end.month), str(end.year)],
+            "notes": "Part-time from now",
+        },
     )
     assert response.status_code == 303
     db.session.refresh(s.apprenticeship)
