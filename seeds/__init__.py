@@ -17,6 +17,7 @@ DEMO_STEPS = [
     "seeds.job_roles",
     "seeds.cpd",
     "seeds.credentials",
+    "seeds.apprenticeships",
 ]
 
 

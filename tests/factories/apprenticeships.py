@@ -113,7 +113,8 @@ def accept_all(s: Setting) -> None:
 
 def start_it(s: Setting) -> None:
     accept_all(s)
-    lifecycle.change(s.coordinator.user, s.apprenticeship, "start", today=date.today())
+    # Started on time: the start was recorded on the start date.
+    lifecycle.change(s.coordinator.user, s.apprenticeship, "start", today=s.apprenticeship.start_date)
 
 
 def log_hours(s: Setting, day: date, start: time = time(9), end: time = time(12), **changes):
@@ -137,6 +138,12 @@ def _isolation_setting(t):
         "apprenticeship_setting",
         lambda: setting(label=t.made.get("label", "Secret Marker "), employer=t.employer, provider=t.provider),
     )
+
+
+def _started(s: Setting) -> Setting:
+    if s.apprenticeship.status == "planned":
+        start_it(s)
+    return s
 
 
 def _isolation_entry(t):
@@ -173,7 +180,7 @@ ISOLATION_PARAMS = {
     "apprenticeship_id": lambda t: _isolation_setting(t).apprenticeship.id,
     "programme_id": lambda t: _isolation_setting(t).apprenticeship.programme_id,
     "cohort_id": lambda t: _isolation_setting(t).cohort.id,
-    "review_id": lambda t: open_review(_isolation_setting(t)).id,
+    "review_id": lambda t: open_review(_started(_isolation_setting(t))).id,
     "entry_id": _isolation_entry,
     "module_id": lambda t: _isolation_setting(t).apprenticeship.programme.modules[0].id,
 }

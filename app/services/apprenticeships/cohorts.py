@@ -30,7 +30,7 @@ from app.models import (
     User,
 )
 from app.services import audit
-from app.services.apprenticeships import history, reviews
+from app.services.apprenticeships import history
 from app.services.apprenticeships.errors import ApprenticeshipError
 
 MAX_WEEKLY_HOURS = 60
@@ -169,7 +169,7 @@ def weekly_minutes(text: str) -> int:
 
 
 def enrol(actor, cohort: Cohort, given: Enrolment) -> Apprenticeship:
-    """Add one apprentice to the cohort, in the planned state, with the first review scheduled."""
+    """Add one apprentice to the cohort, in the planned state (reviews are scheduled when it starts)."""
     provider = db.session.get(Organisation, cohort.organisation_id)
     employer = given.employer
     if employer is None or employer.id not in {e.id for e in partner_employers(provider)}:
@@ -220,7 +220,6 @@ def enrol(actor, cohort: Cohort, given: Enrolment) -> Apprenticeship:
     )
     db.session.add(apprenticeship)
     db.session.flush()
-    reviews.schedule_first(apprenticeship)
     history.note(actor, apprenticeship, "enrol", f"Added to cohort {cohort.name}", to_status=apprenticeship.status)
     return apprenticeship
 

@@ -89,6 +89,8 @@ def change(
     if name == "pause":
         assert on is not None
         _open_break(actor, apprenticeship, on, reason, today)
+    if name == "start" and not reviews.reviews_of(apprenticeship):
+        reviews.schedule_first(apprenticeship, today)
     if name == "resume":
         assert on is not None
         reason = _close_break(apprenticeship, on)

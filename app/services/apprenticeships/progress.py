@@ -18,6 +18,8 @@ from app.extensions import db
 from app.models import Apprenticeship, ApprenticeshipStatus, ModuleResult, ProgressReview, ReviewAction
 from app.services.apprenticeships import off_the_job
 
+REVIEWED = (ApprenticeshipStatus.ACTIVE, ApprenticeshipStatus.BREAK_IN_LEARNING, ApprenticeshipStatus.AT_GATEWAY)
+
 # Functions (apprenticeship ids, today) -> {id: (coverage %, expected %)}; empty until evidence exists.
 COVERAGE_SOURCES: list[Callable[[list[int], date], dict[int, tuple[int, int]]]] = []
 
@@ -92,8 +94,9 @@ def progress_of(apprenticeships: list[Apprenticeship], today: date) -> list[Prog
     found = []
     for a in apprenticeships:
         hours = off_the_job.position_of(a, today, logged.get(a.id, (0, 0)))
-        next_due = due.get(a.id)
-        overdue = (today - next_due).days if next_due and next_due < today else 0
+        # Reviews only fall due while the apprenticeship runs; a break pauses them.
+        next_due = due.get(a.id) if a.status in REVIEWED else None
+        overdue = (today - next_due).days if next_due and next_due < today and a.status != "break_in_learning" else 0
         assessment = None
         if a.status == ApprenticeshipStatus.ACTIVE:
             cover = coverage.get(a.id)

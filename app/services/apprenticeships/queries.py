@@ -166,15 +166,17 @@ def todo(membership: Membership, today: date, limit: int = 10) -> ToDo:
     parties = {a.id: parties_of(membership, a) for a in cases}
     plans = [a for a in cases if _may_still_accept(a, parties[a.id], membership)]
     ids = [a.id for a in cases]
+    # Reviews fall due only while the apprenticeship runs (not before it starts, nor in a break).
+    reviewed = [a.id for a in cases if a.status in ("active", "at_gateway")]
     open_reviews = (
         list(
             db.session.scalars(
                 select(ProgressReview)
-                .where(ProgressReview.apprenticeship_id.in_(ids), ProgressReview.locked_at.is_(None))
+                .where(ProgressReview.apprenticeship_id.in_(reviewed), ProgressReview.locked_at.is_(None))
                 .order_by(ProgressReview.due_date)
             )
         )
-        if ids
+        if reviewed
         else []
     )
     to_sign = [

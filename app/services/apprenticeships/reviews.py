@@ -27,10 +27,11 @@ def interval(apprenticeship: Apprenticeship) -> timedelta:
     return timedelta(weeks=apprenticeship.programme.review_interval_weeks)
 
 
-def schedule_first(apprenticeship: Apprenticeship) -> ProgressReview:
-    review = ProgressReview(
-        apprenticeship_id=apprenticeship.id, number=1, due_date=apprenticeship.start_date + interval(apprenticeship)
-    )
+def schedule_first(apprenticeship: Apprenticeship, today: date) -> ProgressReview:
+    """The first review falls due one interval after the start (or after the day the start was
+    recorded, when that came later)."""
+    began = max(apprenticeship.start_date, today)
+    review = ProgressReview(apprenticeship_id=apprenticeship.id, number=1, due_date=began + interval(apprenticeship))
     db.session.add(review)
     db.session.flush()
     return review
@@ -198,7 +199,8 @@ def _lock(actor, review: ProgressReview, today: date) -> None:
         following = ProgressReview(
             apprenticeship_id=apprenticeship.id,
             number=review.number + 1,
-            due_date=max(review.held_on or today, today) + interval(apprenticeship),
+            # The interval runs from the meeting itself, however late the last signature came.
+            due_date=(review.held_on or today) + interval(apprenticeship),
         )
         db.session.add(following)
     db.session.flush()
