@@ -149,6 +149,10 @@ class Apprenticeship(CreatedAtMixin, Model):
             prior_learning=self.prior_learning_share(),
         )
 
+    def expected_end(self, today: date) -> date:
+        """The planned last day after recognised prior learning, moved on by breaks in learning."""
+        return otj.expected_end(self.otj_plan(), self.otj_breaks(), today)
+
     def otj_breaks(self) -> list[otj.Break]:
         return [otj.Break(b.start_date, b.end_date) for b in self.breaks]
 
