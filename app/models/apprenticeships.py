@@ -100,9 +100,11 @@ class Apprenticeship(CreatedAtMixin, Model):
     assessor = relationship("Membership", foreign_keys=[assessor_id])
     programme = relationship("Programme", lazy="joined")
     cohort = relationship("Cohort")
-    breaks = relationship("BreakInLearning", order_by="BreakInLearning.start_date", lazy="selectin")
-    prior_learning = relationship("PriorLearning", lazy="selectin", order_by="PriorLearning.id")
-    acceptances = relationship("PlanAcceptance", lazy="selectin", order_by="PlanAcceptance.accepted_at")
+    # Loaded when asked for: lists of apprenticeships gather these figures in grouped queries
+    # (app.services.apprenticeships.progress), not object by object.
+    breaks = relationship("BreakInLearning", order_by="BreakInLearning.start_date")
+    prior_learning = relationship("PriorLearning", order_by="PriorLearning.id")
+    acceptances = relationship("PlanAcceptance", order_by="PlanAcceptance.accepted_at")
 
     @classmethod
     def visible_to(cls, org):
@@ -138,16 +140,8 @@ class Apprenticeship(CreatedAtMixin, Model):
         return len(self.accepted_parties()) == len(Party)
 
     def otj_plan(self) -> otj.Plan:
-        programme = self.programme
-        return otj.Plan(
-            start=self.start_date,
-            planned_end=self.planned_end_date,
-            weekly_minutes=self.weekly_minutes,
-            basis=TargetBasis(programme.otj_basis),
-            percent=programme.otj_percent or 0,
-            fixed_hours=programme.otj_hours or 0,
-            prior_learning=self.prior_learning_share(),
-        )
+        recognised = len({(p.outcome_id, p.module_id) for p in self.prior_learning})
+        return training_plan(self.programme, self.start_date, self.planned_end_date, self.weekly_minutes, recognised)
 
     def expected_end(self, today: date) -> date:
         """The planned last day after recognised prior learning, moved on by breaks in learning."""
@@ -156,12 +150,20 @@ class Apprenticeship(CreatedAtMixin, Model):
     def otj_breaks(self) -> list[otj.Break]:
         return [otj.Break(b.start_date, b.end_date) for b in self.breaks]
 
-    def prior_learning_share(self) -> Fraction:
-        """The share of the programme (its KSBs and modules, counted equally) recognised as
-        prior learning."""
-        total = len(self.programme.outcomes) + len(self.programme.modules)
-        recognised = len({(p.outcome_id, p.module_id) for p in self.prior_learning})
-        return Fraction(min(recognised, total), total) if total else Fraction(0)
+
+def training_plan(programme, start: date, planned_end: date, weekly_minutes: int, recognised: int) -> otj.Plan:
+    """The off-the-job plan of an apprenticeship on `programme`: its dates and hours, and the share
+    of the programme (its KSBs and modules, counted equally) recognised as prior learning."""
+    total = len(programme.outcomes) + len(programme.modules)
+    return otj.Plan(
+        start=start,
+        planned_end=planned_end,
+        weekly_minutes=weekly_minutes,
+        basis=TargetBasis(programme.otj_basis),
+        percent=programme.otj_percent or 0,
+        fixed_hours=programme.otj_hours or 0,
+        prior_learning=Fraction(min(recognised, total), total) if total else Fraction(0),
+    )
 
 
 class ApprenticeshipEvent(Model):

@@ -79,12 +79,8 @@ class Programme(TenantOwned, CreatedAtMixin, Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation = relationship("Organisation")
-    outcomes = relationship(
-        "ProgrammeOutcome", order_by="ProgrammeOutcome.position", cascade="all, delete-orphan", lazy="selectin"
-    )
-    modules = relationship(
-        "ProgrammeModule", order_by="ProgrammeModule.position", cascade="all, delete-orphan", lazy="selectin"
-    )
+    outcomes = relationship("ProgrammeOutcome", order_by="ProgrammeOutcome.position", cascade="all, delete-orphan")
+    modules = relationship("ProgrammeModule", order_by="ProgrammeModule.position", cascade="all, delete-orphan")
 
     @property
     def type_label(self) -> str:

@@ -118,9 +118,9 @@ class ProgressReview(CreatedAtMixin, Model):
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     apprenticeship = relationship("Apprenticeship", lazy="joined")
-    ratings = relationship("ReviewRating", cascade="all, delete-orphan", lazy="selectin")
-    actions = relationship("ReviewAction", cascade="all, delete-orphan", lazy="selectin", order_by="ReviewAction.id")
-    signatures = relationship("ReviewSignature", lazy="selectin", order_by="ReviewSignature.signed_at")
+    ratings = relationship("ReviewRating", cascade="all, delete-orphan")
+    actions = relationship("ReviewAction", cascade="all, delete-orphan", order_by="ReviewAction.id")
+    signatures = relationship("ReviewSignature", order_by="ReviewSignature.signed_at")
 
     @property
     def is_locked(self) -> bool:

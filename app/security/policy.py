@@ -18,10 +18,11 @@ from typing import Any, TypeVar
 
 from flask import abort, g, session
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import and_, false, or_, select, true
 
 from app.extensions import db
 from app.models import Apprenticeship, Membership, MembershipStatus, Organisation, OrgKind, Party, Sponsorship
+from app.models.programmes import cohort_assessors
 from app.security.permissions import ROLE_PERMISSIONS, Permission
 
 SESSION_ORG_KEY = "org_id"
@@ -256,6 +257,42 @@ def parties_of(membership: Membership | None, apprenticeship: Apprenticeship) ->
     ):
         found.add(Party.PROVIDER)
     return found
+
+
+def party_conditions(membership: Membership) -> dict[Party, Any]:
+    """`parties_of` as SQL: for each party, the condition on Apprenticeship under which
+    `membership` acts for it (so caseloads and to-do counts are single queries). The two must
+    agree; tests/unit/apprenticeships checks they do."""
+    if not membership.is_active:
+        return {party: false() for party in Party}
+    granted = permissions_of(membership)
+    org_id = membership.organisation_id
+    assessed = select(cohort_assessors.c.cohort_id).where(cohort_assessors.c.membership_id == membership.id)
+    return {
+        Party.APPRENTICE: Apprenticeship.apprentice_id == membership.id,
+        Party.EMPLOYER: and_(
+            Apprenticeship.employer_id == org_id,
+            Apprenticeship.apprentice_id != membership.id,
+            true()
+            if Permission.APPRENTICESHIPS_OVERSEE in granted
+            else Apprenticeship.line_manager_id == membership.id,
+        ),
+        Party.PROVIDER: and_(
+            Apprenticeship.provider_id == org_id,
+            true()
+            if Permission.COHORTS_MANAGE in granted
+            else or_(Apprenticeship.assessor_id == membership.id, Apprenticeship.cohort_id.in_(assessed)),
+        ),
+    }
+
+
+def assessor_condition(membership: Membership) -> Any:
+    """`is_apprenticeship_assessor` as SQL."""
+    assessed = select(cohort_assessors.c.cohort_id).where(cohort_assessors.c.membership_id == membership.id)
+    return and_(
+        Apprenticeship.provider_id == membership.organisation_id,
+        or_(Apprenticeship.assessor_id == membership.id, Apprenticeship.cohort_id.in_(assessed)),
+    )
 
 
 def may_view_apprenticeship(membership: Membership | None, apprenticeship: Apprenticeship) -> bool:

@@ -1,5 +1,9 @@
-"""Each apprentice's progress status with its reasons, worked out for a whole list at once in a
-fixed number of queries (one per figure, grouped by apprenticeship), whatever its length.
+"""Each apprentice's progress status with its reasons, worked out for a whole caseload at once.
+
+`figures_where(condition, today)` reads every figure the status needs for the apprenticeships
+matching a SQL condition in a fixed number of plain (tuple) queries, one per figure grouped by
+apprenticeship, whatever the caseload's size: no ORM objects are built for apprentices who will
+not be shown. `progress_of(apprenticeships, today)` pairs loaded apprenticeships with theirs.
 
 The rule itself is `app.domain.progress.assess`; this module gathers its inputs. Evidence
 coverage joins them through `COVERAGE_SOURCES` once the evidence portfolio records it.
@@ -7,27 +11,44 @@ coverage joins them through `COVERAGE_SOURCES` once the evidence portfolio recor
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 
+from app.domain import off_the_job as otj
 from app.domain.progress import Assessment, Position, ProgressStatus, assess
 from app.extensions import db
-from app.models import Apprenticeship, ApprenticeshipStatus, ModuleResult, ProgressReview, ReviewAction
-from app.services.apprenticeships import off_the_job
+from app.models import (
+    Apprenticeship,
+    ApprenticeshipStatus,
+    BreakInLearning,
+    ModuleResult,
+    OffTheJobEntry,
+    PriorLearning,
+    Programme,
+    ProgressReview,
+    ReviewAction,
+)
+from app.models.apprenticeships import training_plan
+from app.services.apprenticeships.off_the_job import Position as Hours
 
-REVIEWED = (ApprenticeshipStatus.ACTIVE, ApprenticeshipStatus.BREAK_IN_LEARNING, ApprenticeshipStatus.AT_GATEWAY)
+S = ApprenticeshipStatus
+REVIEWED = (S.ACTIVE, S.BREAK_IN_LEARNING, S.AT_GATEWAY)
 
-# Functions (apprenticeship ids, today) -> {id: (coverage %, expected %)}; empty until evidence exists.
-COVERAGE_SOURCES: list[Callable[[list[int], date], dict[int, tuple[int, int]]]] = []
+# Functions (a SQL condition on Apprenticeship, today) -> {id: (coverage %, expected %)}; none
+# until the evidence portfolio records coverage.
+COVERAGE_SOURCES: list[Callable[[object, date], dict[int, tuple[int, int]]]] = []
 
 
 @dataclass(frozen=True)
-class Progress:
-    apprenticeship: Apprenticeship
-    hours: off_the_job.Position
+class Figures:
+    """Everything the progress status of one apprenticeship is judged on, as of one day."""
+
+    apprenticeship_id: int
+    status: str
+    hours: Hours
     next_review_due: date | None
     review_overdue_days: int
     overdue_actions: int
@@ -35,14 +56,50 @@ class Progress:
     assessment: Assessment | None  # None unless the apprenticeship is active
 
     @property
-    def status(self) -> ProgressStatus | None:
+    def progress(self) -> ProgressStatus | None:
         return self.assessment.status if self.assessment else None
+
+
+@dataclass(frozen=True)
+class Progress:
+    """An apprenticeship with its figures, as pages and reports show it."""
+
+    apprenticeship: Apprenticeship
+    figures: Figures
+
+    @property
+    def hours(self) -> Hours:
+        return self.figures.hours
+
+    @property
+    def next_review_due(self) -> date | None:
+        return self.figures.next_review_due
+
+    @property
+    def review_overdue_days(self) -> int:
+        return self.figures.review_overdue_days
+
+    @property
+    def overdue_actions(self) -> int:
+        return self.figures.overdue_actions
+
+    @property
+    def failed_modules(self) -> int:
+        return self.figures.failed_modules
+
+    @property
+    def assessment(self) -> Assessment | None:
+        return self.figures.assessment
+
+    @property
+    def status(self) -> ProgressStatus | None:
+        return self.figures.progress
 
     @property
     def status_label(self) -> str:
         if self.assessment:
             return self.assessment.status.label
-        if self.apprenticeship.status == ApprenticeshipStatus.BREAK_IN_LEARNING:
+        if self.apprenticeship.status == S.BREAK_IN_LEARNING:
             return "Paused"
         return self.apprenticeship.status_label
 
@@ -54,29 +111,73 @@ class Progress:
     def reasons(self) -> tuple[str, ...]:
         if self.assessment:
             return self.assessment.reasons
-        if self.apprenticeship.status == ApprenticeshipStatus.BREAK_IN_LEARNING:
+        if self.apprenticeship.status == S.BREAK_IN_LEARNING:
             return ("break in learning: targets and the clock are paused",)
-        if self.apprenticeship.status == ApprenticeshipStatus.PLANNED:
+        if self.apprenticeship.status == S.PLANNED:
             return ("not started",)
         return ()
 
 
-def _grouped(stmt) -> dict[int, int]:
-    return {key: int(value or 0) for key, value in db.session.execute(stmt)}
+def _grouped(stmt) -> dict:
+    return dict(db.session.execute(stmt).all())
 
 
-def progress_of(apprenticeships: list[Apprenticeship], today: date) -> list[Progress]:
-    """The progress of each apprenticeship, in the same order."""
-    ids = [a.id for a in apprenticeships]
-    if not ids:
-        return []
-    logged = off_the_job.logged_minutes(ids)
-    due = dict(
-        db.session.execute(
-            select(ProgressReview.apprenticeship_id, func.min(ProgressReview.due_date))
-            .where(ProgressReview.apprenticeship_id.in_(ids), ProgressReview.locked_at.is_(None))
-            .group_by(ProgressReview.apprenticeship_id)
-        ).all()
+def figures_where(condition, today: date) -> dict[int, Figures]:
+    """{apprenticeship id: its figures} for every apprenticeship matching `condition`."""
+    ids = select(Apprenticeship.id).where(condition).scalar_subquery()
+    rows = db.session.execute(
+        select(
+            Apprenticeship.id,
+            Apprenticeship.status,
+            Apprenticeship.start_date,
+            Apprenticeship.planned_end_date,
+            Apprenticeship.weekly_minutes,
+            Apprenticeship.programme_id,
+        ).where(condition)
+    ).all()
+    if not rows:
+        return {}
+    programmes = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Programme)
+            .where(Programme.id.in_({r.programme_id for r in rows}))
+            .options(db.selectinload(Programme.outcomes), db.selectinload(Programme.modules))
+        )
+    }
+    breaks: dict[int, list[otj.Break]] = {}
+    for a, start, end in db.session.execute(
+        select(BreakInLearning.apprenticeship_id, BreakInLearning.start_date, BreakInLearning.end_date).where(
+            BreakInLearning.apprenticeship_id.in_(ids)
+        )
+    ):
+        breaks.setdefault(a, []).append(otj.Break(start, end))
+    recognised = _grouped(
+        select(PriorLearning.apprenticeship_id, func.count(PriorLearning.id))
+        .where(PriorLearning.apprenticeship_id.in_(ids))
+        .group_by(PriorLearning.apprenticeship_id)
+    )
+    corrected = select(OffTheJobEntry.corrects_id).where(OffTheJobEntry.corrects_id.is_not(None))
+    logged = {
+        a: (int(total or 0), int(done or 0))
+        for a, total, done in db.session.execute(
+            select(
+                OffTheJobEntry.apprenticeship_id,
+                func.sum(OffTheJobEntry.minutes),
+                func.sum(OffTheJobEntry.minutes).filter(OffTheJobEntry.confirmed_at.is_not(None)),
+            )
+            .where(
+                OffTheJobEntry.apprenticeship_id.in_(ids),
+                OffTheJobEntry.counts.is_(True),
+                OffTheJobEntry.id.not_in(corrected),
+            )
+            .group_by(OffTheJobEntry.apprenticeship_id)
+        )
+    }
+    due = _grouped(
+        select(ProgressReview.apprenticeship_id, func.min(ProgressReview.due_date))
+        .where(ProgressReview.apprenticeship_id.in_(ids), ProgressReview.locked_at.is_(None))
+        .group_by(ProgressReview.apprenticeship_id)
     )
     actions = _grouped(
         select(ReviewAction.apprenticeship_id, func.count(ReviewAction.id))
@@ -90,36 +191,55 @@ def progress_of(apprenticeships: list[Apprenticeship], today: date) -> list[Prog
     )
     coverage: dict[int, tuple[int, int]] = {}
     for source in COVERAGE_SOURCES:
-        coverage.update(source(ids, today))
-    found = []
-    for a in apprenticeships:
-        hours = off_the_job.position_of(a, today, logged.get(a.id, (0, 0)))
-        # Reviews only fall due while the apprenticeship runs; a break pauses them.
-        next_due = due.get(a.id) if a.status in REVIEWED else None
-        overdue = (today - next_due).days if next_due and next_due < today and a.status != "break_in_learning" else 0
+        coverage.update(source(condition, today))
+
+    found = {}
+    for r in rows:
+        programme = programmes[r.programme_id]
+        plan = training_plan(programme, r.start_date, r.planned_end_date, r.weekly_minutes, recognised.get(r.id, 0))
+        spent, confirmed = logged.get(r.id, (0, 0))
+        hours = Hours(
+            target=otj.target_minutes(plan),
+            logged=spent,
+            confirmed=confirmed,
+            expected=0 if r.status == S.PLANNED else otj.expected_minutes(plan, breaks.get(r.id, []), today),
+        )
+        # Reviews fall due only while the apprenticeship runs, and a break pauses them.
+        next_due = due.get(r.id) if r.status in REVIEWED else None
+        overdue = (today - next_due).days if next_due and next_due < today and r.status != S.BREAK_IN_LEARNING else 0
         assessment = None
-        if a.status == ApprenticeshipStatus.ACTIVE:
-            cover = coverage.get(a.id)
+        if r.status == S.ACTIVE:
+            cover = coverage.get(r.id)
             assessment = assess(
                 Position(
                     logged_minutes=hours.logged,
                     expected_minutes=hours.expected,
                     review_overdue_days=overdue,
-                    overdue_actions=actions.get(a.id, 0),
-                    failed_modules=failed.get(a.id, 0),
+                    overdue_actions=actions.get(r.id, 0),
+                    failed_modules=failed.get(r.id, 0),
                     coverage_percent=cover[0] if cover else None,
                     coverage_expected_percent=cover[1] if cover else None,
                 ),
-                a.programme.thresholds,
+                programme.thresholds,
             )
-        found.append(Progress(a, hours, next_due, overdue, actions.get(a.id, 0), failed.get(a.id, 0), assessment))
+        found[r.id] = Figures(
+            r.id, r.status, hours, next_due, overdue, actions.get(r.id, 0), failed.get(r.id, 0), assessment
+        )
     return found
 
 
-def counts(progress: list[Progress]) -> dict[str, int]:
+def progress_of(apprenticeships: list[Apprenticeship], today: date) -> list[Progress]:
+    """The progress of each loaded apprenticeship, in the same order."""
+    if not apprenticeships:
+        return []
+    figures = figures_where(Apprenticeship.id.in_([a.id for a in apprenticeships]), today)
+    return [Progress(a, figures[a.id]) for a in apprenticeships]
+
+
+def counts(figures: Iterable[Figures]) -> dict[str, int]:
     """How many are on track, at risk and off track (active apprenticeships only)."""
     tally = {s.value: 0 for s in ProgressStatus}
-    for p in progress:
-        if p.status is not None:
-            tally[p.status.value] += 1
+    for f in figures:
+        if f.progress is not None:
+            tally[f.progress.value] += 1
     return tally

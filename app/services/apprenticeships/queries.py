@@ -1,18 +1,20 @@
 """What each person sees: their caseload (filtered, counted, paginated) and what is waiting for
-them. The number of queries is fixed whatever the caseload's size.
+them, in a fixed number of queries whatever the caseload's size.
 
-Whose apprentices are in a caseload: HR sees the employer's, a coordinator the provider's, a
-line manager their own reports', an assessor those they assess (directly or through a cohort),
-an apprentice their own.
+A caseload is every apprenticeship the person acts for as one of the three parties (the
+policy's `party_conditions`): HR sees the employer's, a coordinator the provider's, a line
+manager their own reports', an assessor those they assess (directly or through a cohort), an
+apprentice their own. Figures for the whole caseload come from `progress.figures_where` as
+plain rows; only the page shown is loaded as objects.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from math import ceil
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from app.extensions import db
 from app.models import (
@@ -20,37 +22,24 @@ from app.models import (
     Cohort,
     Membership,
     OffTheJobEntry,
-    Party,
+    PlanAcceptance,
     ProgressReview,
     ReviewAction,
+    ReviewSignature,
     User,
 )
-from app.models.programmes import cohort_assessors
-from app.security.permissions import Permission
-from app.security.policy import is_apprenticeship_assessor, parties_of, permissions_of
-from app.services.apprenticeships.progress import Progress, counts, progress_of
+from app.security.policy import assessor_condition, party_conditions
+from app.services.apprenticeships.progress import Progress, counts, figures_where
 
 PER_PAGE = 25
-_LOAD = (
-    db.joinedload(Apprenticeship.apprentice).joinedload(Membership.user),
-    db.selectinload(Apprenticeship.cohort).selectinload(Cohort.assessors),
-    db.selectinload(Apprenticeship.line_manager).joinedload(Membership.user),
-)
+RUNNING = ("active", "break_in_learning")
+UNDER_WAY = ("planned", "active", "break_in_learning", "at_gateway")
+_LOAD = (db.joinedload(Apprenticeship.apprentice).joinedload(Membership.user),)
 
 
 def scope(membership: Membership):
     """The SQL condition for the apprenticeships in `membership`'s caseload."""
-    granted = permissions_of(membership)
-    org_id = membership.organisation_id
-    if Permission.APPRENTICESHIPS_OVERSEE in granted or Permission.COHORTS_MANAGE in granted:
-        return or_(Apprenticeship.employer_id == org_id, Apprenticeship.provider_id == org_id)
-    assessed = select(cohort_assessors.c.cohort_id).where(cohort_assessors.c.membership_id == membership.id)
-    return or_(
-        Apprenticeship.apprentice_id == membership.id,
-        (Apprenticeship.employer_id == org_id) & (Apprenticeship.line_manager_id == membership.id),
-        (Apprenticeship.provider_id == org_id)
-        & or_(Apprenticeship.assessor_id == membership.id, Apprenticeship.cohort_id.in_(assessed)),
-    )
+    return or_(*party_conditions(membership).values())
 
 
 def has_caseload(membership: Membership | None) -> bool:
@@ -93,6 +82,25 @@ class Filters:
         }
         return {k: v for k, v in found.items() if v}
 
+    def condition(self, membership: Membership):
+        parts = [scope(membership)]
+        if self.status:
+            parts.append(Apprenticeship.status == self.status)
+        if self.cohort_id:
+            parts.append(Apprenticeship.cohort_id == self.cohort_id)
+        if self.partner_id:
+            parts.append(
+                or_(Apprenticeship.employer_id == self.partner_id, Apprenticeship.provider_id == self.partner_id)
+            )
+        if self.q:
+            named = (
+                select(Membership.id)
+                .join(User, Membership.user_id == User.id)
+                .where(func.lower(User.name).contains(self.q.lower(), autoescape=True))
+            )
+            parts.append(Apprenticeship.apprentice_id.in_(named))
+        return and_(*parts)
+
 
 @dataclass
 class Caseload:
@@ -101,121 +109,155 @@ class Caseload:
     page: int
     pages: int
     counts: dict[str, int]
-    everyone: list[Progress] = field(repr=False, default_factory=list)
 
 
 def caseload(membership: Membership, filters: Filters, today: date, per_page: int = PER_PAGE) -> Caseload:
-    """The filtered caseload, one page of it, and the on track / at risk / off track counts."""
-    stmt = select(Apprenticeship).where(scope(membership)).options(*_LOAD)
-    if filters.q:
-        stmt = stmt.join(Membership, Apprenticeship.apprentice_id == Membership.id).join(
-            User, Membership.user_id == User.id
-        )
-        stmt = stmt.where(func.lower(User.name).contains(filters.q.lower(), autoescape=True))
-    if filters.status:
-        stmt = stmt.where(Apprenticeship.status == filters.status)
-    if filters.cohort_id:
-        stmt = stmt.where(Apprenticeship.cohort_id == filters.cohort_id)
-    if filters.partner_id:
-        stmt = stmt.where(
-            or_(Apprenticeship.employer_id == filters.partner_id, Apprenticeship.provider_id == filters.partner_id)
-        )
-    everyone = progress_of(list(db.session.scalars(stmt).unique()), today)
-    everyone.sort(key=lambda p: p.apprenticeship.apprentice.user.name.lower())
-    tally = counts(everyone)
+    """One page of the filtered caseload, by name, and its on track / at risk / off track counts."""
+    condition = filters.condition(membership)
+    figures = figures_where(condition, today)
+    tally = counts(figures.values())
+    names = db.session.execute(
+        select(Apprenticeship.id, User.name)
+        .join(Membership, Apprenticeship.apprentice_id == Membership.id)
+        .join(User, Membership.user_id == User.id)
+        .where(condition)
+        .order_by(func.lower(User.name), Apprenticeship.id)
+    ).all()
+    ordered = [a for a, _ in names]
     if filters.progress:
-        everyone = [p for p in everyone if p.status is not None and p.status.value == filters.progress]
-    pages = max(1, ceil(len(everyone) / per_page))
+        ordered = [a for a in ordered if (p := figures[a].progress) is not None and p.value == filters.progress]
+    pages = max(1, ceil(len(ordered) / per_page))
     page = min(filters.page, pages)
-    rows = everyone[(page - 1) * per_page : page * per_page]
-    return Caseload(rows, len(everyone), page, pages, tally, everyone)
+    shown = ordered[(page - 1) * per_page : page * per_page]
+    loaded = {
+        a.id: a for a in db.session.scalars(select(Apprenticeship).where(Apprenticeship.id.in_(shown)).options(*_LOAD))
+    }
+    return Caseload([Progress(loaded[a], figures[a]) for a in shown], len(ordered), page, pages, tally)
 
 
 @dataclass
 class ToDo:
-    plans_to_accept: list[Apprenticeship]
-    reviews_to_sign: list[ProgressReview]
+    """Counts of what is waiting, each with its first few items as plain rows: plans
+    (`apprenticeship_id`, `name`) and reviews (`id`, `apprenticeship_id`, `number`, `due_date`,
+    `name`)."""
+
+    plans_to_accept: list
+    plans_count: int
+    reviews_to_sign: list
+    reviews_to_sign_count: int
     entries_to_confirm: int
-    reviews_due_soon: list[ProgressReview]
-    overdue_reviews: list[ProgressReview]
+    reviews_due_soon: list
+    reviews_due_soon_count: int
+    overdue_reviews: list
+    overdue_reviews_count: int
     overdue_actions: int
 
     @property
     def total(self) -> int:
         return (
-            len(self.plans_to_accept)
-            + len(self.reviews_to_sign)
+            self.plans_count
+            + self.reviews_to_sign_count
             + self.entries_to_confirm
-            + len(self.reviews_due_soon)
-            + len(self.overdue_reviews)
+            + self.reviews_due_soon_count
+            + self.overdue_reviews_count
             + self.overdue_actions
         )
 
 
+PLAN_ROW = (Apprenticeship.id.label("apprenticeship_id"), User.name.label("name"))
+REVIEW_ROW = (
+    ProgressReview.id.label("id"),
+    ProgressReview.apprenticeship_id.label("apprenticeship_id"),
+    ProgressReview.number.label("number"),
+    ProgressReview.due_date.label("due_date"),
+    User.name.label("name"),
+)
+
+
+def _first_and_count(condition, columns, order, limit: int) -> tuple[list, int]:
+    """How many apprenticeships (or their reviews) match, and the first `limit` as rows."""
+    base = (
+        select(*columns)
+        .select_from(Apprenticeship)
+        .join(Membership, Apprenticeship.apprentice_id == Membership.id)
+        .join(User, Membership.user_id == User.id)
+    )
+    if columns is REVIEW_ROW:
+        base = base.join(ProgressReview, ProgressReview.apprenticeship_id == Apprenticeship.id)
+    stmt = base.where(condition)
+    count = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    return (list(db.session.execute(stmt.order_by(*order).limit(limit)).all()) if count else []), count
+
+
 def todo(membership: Membership, today: date, limit: int = 10) -> ToDo:
-    """What is waiting for `membership` across their caseload, in a fixed number of queries."""
-    cases = list(
-        db.session.scalars(
-            select(Apprenticeship)
-            .where(
-                scope(membership), Apprenticeship.status.in_(("planned", "active", "break_in_learning", "at_gateway"))
-            )
-            .options(*_LOAD)
-        ).unique()
+    """What is waiting for `membership`: each count is one query, with the first few named."""
+    parties = party_conditions(membership)
+    me = membership.user_id
+
+    def accepted_by(party: str):
+        # The party has accepted the current plan, or the person has (for another party).
+        return exists().where(
+            PlanAcceptance.apprenticeship_id == Apprenticeship.id,
+            PlanAcceptance.plan_version == Apprenticeship.plan_version,
+            or_(PlanAcceptance.party == party, PlanAcceptance.user_id == me),
+        )
+
+    def signed_by(party: str):
+        return exists().where(
+            ReviewSignature.review_id == ProgressReview.id,
+            or_(ReviewSignature.party == party, ReviewSignature.user_id == me),
+        )
+
+    plans = _first_and_count(
+        and_(
+            Apprenticeship.status.in_(UNDER_WAY),
+            or_(*(and_(condition, ~accepted_by(party.value)) for party, condition in parties.items())),
+        ),
+        PLAN_ROW,
+        (Apprenticeship.id,),
+        limit,
     )
-    parties = {a.id: parties_of(membership, a) for a in cases}
-    plans = [a for a in cases if _may_still_accept(a, parties[a.id], membership)]
-    ids = [a.id for a in cases]
+    to_sign = _first_and_count(
+        and_(
+            ProgressReview.locked_at.is_(None),
+            ProgressReview.held_on.is_not(None),
+            or_(*(and_(condition, ~signed_by(party.value)) for party, condition in parties.items())),
+        ),
+        REVIEW_ROW,
+        (ProgressReview.due_date,),
+        limit,
+    )
+    entries = db.session.scalar(
+        select(func.count(OffTheJobEntry.id))
+        .join(Apprenticeship, OffTheJobEntry.apprenticeship_id == Apprenticeship.id)
+        .where(
+            assessor_condition(membership), OffTheJobEntry.confirmed_at.is_(None), OffTheJobEntry.recorded_by_id != me
+        )
+    )
     # Reviews fall due only while the apprenticeship runs (not before it starts, nor in a break).
-    reviewed = [a.id for a in cases if a.status in ("active", "at_gateway")]
-    open_reviews = (
-        list(
-            db.session.scalars(
-                select(ProgressReview)
-                .where(ProgressReview.apprenticeship_id.in_(reviewed), ProgressReview.locked_at.is_(None))
-                .order_by(ProgressReview.due_date)
-            )
-        )
-        if reviewed
-        else []
+    open_review = and_(
+        scope(membership), Apprenticeship.status.in_(("active", "at_gateway")), ProgressReview.locked_at.is_(None)
     )
-    to_sign = [
-        r
-        for r in open_reviews
-        if r.held_on is not None
-        and parties[r.apprenticeship_id] - {Party(s.party) for s in r.signatures}
-        and membership.user_id not in {s.user_id for s in r.signatures}
-    ]
-    assessing = [a.id for a in cases if is_apprenticeship_assessor(membership, a)]
-    entries = (
-        db.session.scalar(
-            select(func.count(OffTheJobEntry.id)).where(
-                OffTheJobEntry.apprenticeship_id.in_(assessing),
-                OffTheJobEntry.confirmed_at.is_(None),
-                OffTheJobEntry.recorded_by_id != membership.user_id,
-            )
-        )
-        if assessing
-        else 0
+    soon = _first_and_count(
+        and_(open_review, ProgressReview.due_date >= today, ProgressReview.due_date <= today + timedelta(days=7)),
+        REVIEW_ROW,
+        (ProgressReview.due_date,),
+        limit,
     )
-    actions = (
-        db.session.scalar(
-            select(func.count(ReviewAction.id)).where(
-                ReviewAction.apprenticeship_id.in_(ids), ReviewAction.done_at.is_(None), ReviewAction.due_date < today
-            )
-        )
-        if ids
-        else 0
+    overdue = _first_and_count(
+        and_(open_review, ProgressReview.due_date < today), REVIEW_ROW, (ProgressReview.due_date,), limit
     )
-    soon = [r for r in open_reviews if today <= r.due_date <= today + timedelta(days=7)]
-    overdue = [r for r in open_reviews if r.due_date < today]
-    return ToDo(plans[:limit], to_sign[:limit], entries or 0, soon[:limit], overdue[:limit], actions or 0)
-
-
-def _may_still_accept(apprenticeship: Apprenticeship, parties: set[Party], membership: Membership) -> bool:
-    accepted = apprenticeship.accepted_parties()
-    already = any(a.user_id == membership.user_id for a in accepted.values())
-    return bool(parties - set(accepted)) and not already
+    actions = db.session.scalar(
+        select(func.count(ReviewAction.id))
+        .join(Apprenticeship, ReviewAction.apprenticeship_id == Apprenticeship.id)
+        .where(
+            scope(membership),
+            Apprenticeship.status.in_(RUNNING),
+            ReviewAction.done_at.is_(None),
+            ReviewAction.due_date < today,
+        )
+    )
+    return ToDo(*plans, *to_sign, entries or 0, *soon, *overdue, actions or 0)
 
 
 def cohort_summaries(provider, today: date) -> list[tuple[Cohort, dict[str, int], int]]:
@@ -225,17 +267,15 @@ def cohort_summaries(provider, today: date) -> list[tuple[Cohort, dict[str, int]
             select(Cohort).where(Cohort.organisation_id == provider.id).order_by(Cohort.start_date.desc(), Cohort.name)
         )
     )
-    everyone = progress_of(
-        list(
-            db.session.scalars(
-                select(Apprenticeship).where(Apprenticeship.provider_id == provider.id).options(*_LOAD)
-            ).unique()
-        ),
-        today,
+    figures = figures_where(Apprenticeship.provider_id == provider.id, today)
+    cohort_of = dict(
+        db.session.execute(
+            select(Apprenticeship.id, Apprenticeship.cohort_id).where(Apprenticeship.provider_id == provider.id)
+        ).all()
     )
-    by_cohort: dict[int, list[Progress]] = {}
-    for p in everyone:
-        by_cohort.setdefault(p.apprenticeship.cohort_id, []).append(p)
+    by_cohort: dict[int, list] = {}
+    for a, f in figures.items():
+        by_cohort.setdefault(cohort_of[a], []).append(f)
     return [(c, counts(by_cohort.get(c.id, [])), len(by_cohort.get(c.id, []))) for c in cohorts]
 
 
