@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.blueprints.apprenticeships import bp, loading
 from app.blueprints.apprenticeships.forms import CohortForm, EnrolForm, ImportForm, TeamForm
+from app.blueprints.downloads import attachment
 from app.blueprints.htmx import render_partial_or_page
 from app.blueprints.outcomes import discard_changes, failures_on
 from app.domain.calendar import london_today
@@ -150,3 +151,11 @@ def import_apprentices(cohort_id: int):
     return render_template(
         "apprenticeships/import.html", form=form, cohort=found, rows=rows, columns=CSV_COLUMNS
     ), status
+
+
+@bp.get("/cohorts/<int:cohort_id>/report.pdf")
+@require(Permission.COHORTS_MANAGE, **MANAGE)
+def cohort_report(cohort_id: int):
+    found = loading.cohort(cohort_id)
+    pdf = apprenticeships.pdf.cohort_report(found, london_today())
+    return attachment(pdf, f"cohort-report-{found.name}-{london_today()}.pdf", "application/pdf")

@@ -14,6 +14,7 @@ from app.blueprints.apprenticeships.forms import (
     PriorLearningForm,
     StatusForm,
 )
+from app.blueprints.downloads import attachment
 from app.blueprints.outcomes import failures_flashed, failures_on
 from app.domain.calendar import london_today
 from app.models import Party
@@ -164,3 +165,10 @@ def record_module_result(apprenticeship_id: int, module_id: int):
         )
         flash("Module result recorded", "success")
     return _back(a)
+
+
+@bp.get("/apprenticeships/<int:apprenticeship_id>/report.pdf")
+def progress_report(apprenticeship_id: int):
+    a, _ = loading.apprenticeship(apprenticeship_id)
+    pdf = apprenticeships.pdf.progress_report(a, london_today())
+    return attachment(pdf, f"progress-report-{a.apprentice.user.name}-{london_today()}.pdf", "application/pdf")

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.blueprints.apprenticeships import bp, loading
 from app.blueprints.apprenticeships.forms import ActionForm, PartyForm, ReviewRecordForm, ratings_form, scores_from
+from app.blueprints.downloads import attachment
 from app.blueprints.outcomes import failures_flashed, failures_on
 from app.domain.calendar import london_today
 from app.models import Party
@@ -137,3 +138,11 @@ def sign_review(apprenticeship_id: int, review_id: int):
             "success",
         )
     return _back(a, found)
+
+
+@bp.get("/apprenticeships/<int:apprenticeship_id>/reviews/<int:review_id>/record.pdf")
+def review_pdf(apprenticeship_id: int, review_id: int):
+    a, _ = loading.apprenticeship(apprenticeship_id)
+    found = loading.review(a, review_id)
+    pdf = apprenticeships.pdf.review_record(found)
+    return attachment(pdf, f"progress-review-{found.number}-{a.apprentice.user.name}.pdf", "application/pdf")

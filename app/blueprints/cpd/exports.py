@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from flask import Response, abort, request
+from flask import abort, request
 from flask_login import login_required
 
 from app.blueprints.cpd import bp
 from app.blueprints.cpd.forms import year_arg
+from app.blueprints.downloads import attachment
 from app.models import Membership
 from app.security.permissions import Permission
 from app.security.policy import (
@@ -24,13 +25,6 @@ from app.security.scoping import get_for
 from app.services import cpd
 
 
-def _download(body: bytes | str, filename: str, mimetype: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _year() -> int:
     return year_arg(request.args, cpd.budgets.this_financial_year())
 
@@ -44,14 +38,14 @@ def export_requests():
         abort(403)
     filters = cpd.queries.RequestFilters.from_args(request.args)
     rows = cpd.queries.search(mine, filters, everything=True).items
-    return _download(cpd.queries.requests_csv(rows), "cpd-requests.csv", "text/csv")
+    return attachment(cpd.queries.requests_csv(rows), "cpd-requests.csv", "text/csv")
 
 
 @bp.get("/export/spend.csv")
 @require(Permission.CPD_APPROVE)
 def export_spend():
     year = _year()
-    return _download(
+    return attachment(
         cpd.queries.spend_csv(acting_org(), year), f"cpd-spend-{cpd.budgets.financial_year_label(year)}.csv", "text/csv"
     )
 
@@ -67,13 +61,13 @@ def spend_pdf():
         re.sub(r"[^a-z0-9]+", "-", (department or "all departments").lower().replace("&", "and")).strip("-")
         or "department"
     )
-    return _download(pdf, f"cpd-spend-{slug}-{cpd.budgets.financial_year_label(year)}.pdf", "application/pdf")
+    return attachment(pdf, f"cpd-spend-{slug}-{cpd.budgets.financial_year_label(year)}.pdf", "application/pdf")
 
 
 @bp.get("/mine/record.pdf")
 @require(Permission.CPD_REQUEST)
 def mine_pdf():
-    return _download(
+    return attachment(
         cpd.pdf.person_record(cpd.queries.person_record(current_membership())), "my-cpd-record.pdf", "application/pdf"
     )
 
@@ -84,7 +78,7 @@ def person_pdf(membership_id: int):
     membership = get_for(current_org(), Membership, membership_id)
     if not may_view_cpd_of(current_membership(), membership):
         abort(403)
-    return _download(
+    return attachment(
         cpd.pdf.person_record(cpd.queries.person_record(membership)),
         f"cpd-record-{membership.id}.pdf",
         "application/pdf",
