@@ -202,7 +202,7 @@ def cohort_report(cohort: Cohort, today: date) -> bytes:
                 names.get(employers[a], ""),
                 progress,
                 f"{hours(f.hours.logged)} / {hours(f.hours.expected)}",
-                london_date(f.next_review_due) or "None",
+                "Paused" if status == "break_in_learning" else london_date(f.next_review_due) or "None",
             ]
         )
     story.append(
