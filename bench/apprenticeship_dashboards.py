@@ -45,7 +45,9 @@ def build(db):
     db.session.flush()
     for provider in providers:
         db.session.add(
-            Partnership(employer_id=employer.id, provider_id=provider.id, status="active", requested_by_org_id=employer.id)
+            Partnership(
+                employer_id=employer.id, provider_id=provider.id, status="active", requested_by_org_id=employer.id
+            )
         )
 
     def person(name: str, org, role: str) -> Membership:
@@ -65,7 +67,11 @@ def build(db):
         coordinator = person(f"Cora Bench {number}", provider, Role.PROVIDER_COORDINATOR)
         assessor = person(f"Asha Bench {number}", provider, Role.ASSESSOR)
         details = programmes.ProgrammeDetails(
-            type="modern_apprenticeship", title=f"Bench Programme {number}", duration_months=24, otj_basis="percent", otj_percent=20
+            type="modern_apprenticeship",
+            title=f"Bench Programme {number}",
+            duration_months=24,
+            otj_basis="percent",
+            otj_percent=20,
         )
         programme = programmes.create(coordinator.user, provider, details, "K1 Knows\nS1 Does\nB1 Behaves")
         programmes.publish(coordinator.user, programme)
@@ -149,7 +155,9 @@ def run(url: str, label: str) -> None:
 
 
 def main() -> None:
-    print(f"Apprenticeship dashboards: {EMPLOYER_APPRENTICES} apprentices at one employer, {ROUNDS} timed requests a page")
+    print(
+        f"Apprenticeship dashboards: {EMPLOYER_APPRENTICES} apprentices at one employer, {ROUNDS} timed requests a page"
+    )
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Machine: {os.cpu_count()} CPUs, load average {load} (other work on the machine inflates these figures)")
     with tempfile.TemporaryDirectory() as folder:

@@ -45,13 +45,22 @@ def add_apprentices(
     emails = [f"{label}.apprentice.{first + i}@scale.example" for i in range(count)]
     db.session.execute(
         insert(User),
-        [{"email": e, "name": f"Apprentice {first + i:05d} {label.title()}", "created_at": now} for i, e in enumerate(emails)],
+        [
+            {"email": e, "name": f"Apprentice {first + i:05d} {label.title()}", "created_at": now}
+            for i, e in enumerate(emails)
+        ],
     )
     users = dict(db.session.execute(select(User.email, User.id).where(User.email.in_(emails))).all())
     db.session.execute(
         insert(Membership),
         [
-            {"user_id": users[e], "organisation_id": employer_id, "status": "active", "line_manager_id": line_manager.id, "created_at": now}
+            {
+                "user_id": users[e],
+                "organisation_id": employer_id,
+                "status": "active",
+                "line_manager_id": line_manager.id,
+                "created_at": now,
+            }
             for e in emails
         ],
     )
@@ -60,7 +69,9 @@ def add_apprentices(
             select(Membership.user_id, Membership.id).where(Membership.user_id.in_(users.values()))
         ).all()
     )
-    db.session.execute(insert(RoleGrant), [{"membership_id": m, "role": "learner", "created_at": now} for m in members.values()])
+    db.session.execute(
+        insert(RoleGrant), [{"membership_id": m, "role": "learner", "created_at": now} for m in members.values()]
+    )
     end = start + timedelta(days=730)
     db.session.execute(
         insert(Apprenticeship),
@@ -86,13 +97,21 @@ def add_apprentices(
     )
     ids = list(
         db.session.scalars(
-            select(Apprenticeship.id).where(Apprenticeship.apprentice_id.in_(members.values())).order_by(Apprenticeship.id)
+            select(Apprenticeship.id)
+            .where(Apprenticeship.apprentice_id.in_(members.values()))
+            .order_by(Apprenticeship.id)
         )
     )
     db.session.execute(
         insert(PlanAcceptance),
         [
-            {"apprenticeship_id": a, "plan_version": 1, "party": party.value, "user_id": line_manager.user_id, "accepted_at": now}
+            {
+                "apprenticeship_id": a,
+                "plan_version": 1,
+                "party": party.value,
+                "user_id": line_manager.user_id,
+                "accepted_at": now,
+            }
             for a in ids
             for party in Party
         ],

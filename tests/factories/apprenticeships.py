@@ -175,7 +175,14 @@ def _isolation_action(t):
     return t.once("review_action", make).id
 
 
+def _isolation_calendar_token(t):
+    from app.services.apprenticeships import calendar
+
+    return t.once("calendar_token", lambda: calendar.create_feed(_isolation_setting(t).apprentice.user))
+
+
 ISOLATION_PARAMS = {
+    "token": _isolation_calendar_token,
     "action_id": _isolation_action,
     "apprenticeship_id": lambda t: _isolation_setting(t).apprenticeship.id,
     "programme_id": lambda t: _isolation_setting(t).apprenticeship.programme_id,

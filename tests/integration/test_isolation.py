@@ -68,6 +68,7 @@ PUBLIC_ENDPOINTS = {
     "credentials.claim_post": "the emailed claim token is the credential",
     "credentials.issuer_did": "public did:web document of an issuer",
     "credentials.status_list": "public revocation status list",
+    "apprenticeships.calendar_ics": "a private calendar feed: its random token is the credential",
 }
 
 # A platform admin works across every organisation on these (quality assurance), by design.

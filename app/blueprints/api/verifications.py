@@ -7,34 +7,18 @@ rate-limited per key. The body is JSON ``{"credential": <object or string>, "url
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from flask import current_app, g, jsonify, request, url_for
-from flask_limiter.util import get_remote_address
 
 from app.blueprints.api import bp
+from app.blueprints.api.keys import error, key_organisation, rate_key
 from app.blueprints.outcomes import keep_changes
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.models import Organisation
 from app.models.verifications import VerificationSource
 from app.services import verification
 from app.services.verification import InputTooLarge, VerificationInput, VerificationInputError
-
-
-def _rate_key() -> str:
-    # Per key (hashed, so the limiter's storage never holds a usable key); per address otherwise.
-    token = verification.bearer_token(request.headers.get("Authorization"))
-    if token:
-        return "api-key:" + hashlib.sha256(token.encode()).hexdigest()[:32]
-    return "api-ip:" + (get_remote_address() or "")
-
-
-def _error(status: int, title: str, detail: str, **headers):
-    response = jsonify({"error": {"status": status, "title": title, "detail": detail}})
-    response.status_code = status
-    response.headers.update(headers)
-    return response
 
 
 def read_body() -> tuple[VerificationInput, str | None]:
@@ -74,26 +58,19 @@ def _recipient(value: Any) -> str | None:
 
 
 @bp.post("/v1/verifications")
-@limiter.limit(lambda: current_app.config.get("VERIFY_API_RATE_LIMIT", "60 per minute"), key_func=_rate_key)
+@limiter.limit(lambda: current_app.config.get("VERIFY_API_RATE_LIMIT", "60 per minute"), key_func=rate_key)
 def create_verification():
     """Verify one badge and return the verdict, what was achieved and every check."""
-    token = verification.bearer_token(request.headers.get("Authorization"))
-    key = verification.authenticate(token)
-    if key is None:
-        detail = (
-            'send an API key as "Authorization: Bearer <key>"'
-            if token is None
-            else "the API key is not valid or has been revoked"
-        )
-        return _error(401, "Unauthorised", detail, **{"WWW-Authenticate": 'Bearer realm="credwork"'})
-    g.api_key = key
-    org = db.session.get(Organisation, key.organisation_id)
+    org = key_organisation()
+    if not isinstance(org, Organisation):
+        return org
+    key = g.api_key
     try:
         given, recipient = read_body()
     except VerificationInputError as exc:
         keep_changes()  # the key's last use is still worth keeping
         status = 413 if isinstance(exc, InputTooLarge) else 400
-        return _error(status, "The file is too large" if status == 413 else "Bad request", exc.message)
+        return error(status, "The file is too large" if status == 413 else "Bad request", exc.message)
     found = verification.run_verification(
         given.data,
         recipient_email=recipient,

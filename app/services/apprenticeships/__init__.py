@@ -12,6 +12,8 @@ this package: `apprenticeships.lifecycle.change(...)`.
 """
 
 from app.services.apprenticeships import (
+    api,
+    calendar,
     cohorts,
     history,
     lifecycle,
@@ -28,6 +30,8 @@ from app.services.apprenticeships.errors import ApprenticeshipError
 
 __all__ = [
     "ApprenticeshipError",
+    "api",
+    "calendar",
     "cohorts",
     "history",
     "lifecycle",
