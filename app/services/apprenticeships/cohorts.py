@@ -233,8 +233,8 @@ class CsvImportError(ApprenticeshipError):
 
 
 def import_csv(actor, cohort: Cohort, content: bytes) -> list[Apprenticeship]:
-    """Enrol every row of the file, or none: any wrong row raises CsvImportError listing them all
-    (the caller rolls back)."""
+    """Enrol every row of the file, or none: any wrong row raises CsvImportError listing them all,
+    and nothing from the file is kept."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -252,6 +252,8 @@ def import_csv(actor, cohort: Cohort, content: bytes) -> list[Apprenticeship]:
     assessors = {m.user.email.lower(): m.id for m in provider_staff(provider, Role.ASSESSOR)}
     errors: list[tuple[int, str]] = []
     made: list[Apprenticeship] = []
+    # All or nothing: the rows go in inside a savepoint, undone if any row is wrong.
+    savepoint = db.session.begin_nested()
     for line, row in enumerate(reader, start=2):
         if line - 1 > MAX_CSV_ROWS:
             errors.append((line, f"A file can hold at most {MAX_CSV_ROWS} apprentices."))
@@ -264,7 +266,9 @@ def import_csv(actor, cohort: Cohort, content: bytes) -> list[Apprenticeship]:
     if not made and not errors:
         errors.append((2, "The file has no apprentices in it."))
     if errors:
+        savepoint.rollback()
         raise CsvImportError(errors)
+    savepoint.commit()
     audit.record(actor, "cohort.import", cohort, f"Imported {len(made)} apprentices into {cohort.name}")
     return made
 
