@@ -204,3 +204,20 @@ def test_plan_changes_need_all_three_again(client, login):
     assert response.status_code == 303
     db.session.refresh(s.apprenticeship)
     assert s.apprenticeship.plan_version == 2 and not s.apprenticeship.plan_accepted
+
+
+def test_the_apprentice_sees_their_next_steps(client, login):
+    from app.services.apprenticeships import lifecycle
+
+    s = setting()
+    login(s.apprentice.user)
+    url = f"/apprenticeships/{s.apprenticeship.id}"
+    assert "What happens next Accept the training plan as the apprentice" in text_of(client.get(url))
+    accept_all(s)
+    assert "Waiting for the other parties to accept the training plan, then the provider starts" in text_of(
+        client.get(url)
+    )
+    lifecycle.change(s.coordinator.user, s.apprenticeship, "start", today=s.apprenticeship.start_date)
+    page = text_of(client.get(url))
+    assert "Log your off-the-job training : 0 of" in page
+    assert "Progress review 1 is due" in page
