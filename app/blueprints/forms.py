@@ -43,7 +43,7 @@ class DateBoxesField(DateField):
             self.data = date(int(valuelist[2]), int(valuelist[1]), int(valuelist[0]))
         except (ValueError, OverflowError):
             self.data = None
-            raise ValueError(f"Enter a real date for {self.label.text.lower()}, for example 27 3 2026") from None
+            raise ValueError(f"Enter a real {self.label.text.lower()}, for example 27 3 2026") from None
 
 
 class TimeOfDayField(StringField):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -26,6 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.blueprints.forms import DateBoxesField
 from app.domain.calendar import parse_financial_year
 from app.domain.money import parse_pence
 from app.models.cpd import FUNDING_KIND_LABELS
@@ -52,23 +52,6 @@ class PoundsField(StringField):
             self.pence = parse_pence(self.data)
         except ValueError:
             raise ValidationError(f"Enter {self.label.text.lower()} in pounds, like 450 or 450.50") from None
-
-
-class DayMonthYearField(DateField):
-    """GOV.UK's three-box date; empty is allowed (Optional) and partial input is an error."""
-
-    def process_formdata(self, valuelist):
-        if len(valuelist) != 3:
-            valuelist = ["", "", ""]
-        self.raw_data = list(valuelist)
-        if not any(v.strip() for v in valuelist):
-            self.data = None
-            return
-        try:
-            self.data = date(int(valuelist[2]), int(valuelist[1]), int(valuelist[0]))
-        except ValueError:
-            self.data = None
-            raise ValueError("Enter a real start date, for example 1 9 2026") from None
 
 
 class RequestForm(FlaskForm):
@@ -107,7 +90,7 @@ class RequestForm(FlaskForm):
         validators=[Optional(), NumberRange(0, 1_000)],
         description="Only if the course is credit-rated. 1 credit point is 10 notional hours.",
     )
-    start_date = DayMonthYearField(
+    start_date = DateBoxesField(
         "Start date",
         widget=GovDateInput(),
         format="%d %m %Y",

@@ -9,20 +9,14 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.domain.calendar import london, london_date
 from app.models.verifications import VERDICT_SENTENCES, CheckRow, Verification
+from app.services.pdf_pages import BODY, CELL, H1, H2, SMALL
 
-BRAND = colors.HexColor("#00594f")
-_styles = getSampleStyleSheet()
-H1 = ParagraphStyle("cw-v-h1", parent=_styles["Heading1"], textColor=BRAND, fontSize=18, leading=22)
-H2 = ParagraphStyle("cw-v-h2", parent=_styles["Heading2"], fontSize=13, leading=16, spaceBefore=10)
-BODY = ParagraphStyle("cw-v-body", parent=_styles["BodyText"], fontSize=9.5, leading=12.5)
-SMALL = ParagraphStyle("cw-v-small", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#505a5f"))
-CELL = ParagraphStyle("cw-v-cell", parent=BODY, fontSize=8.5, leading=10.5)
 VERDICT = ParagraphStyle("cw-v-verdict", parent=BODY, fontSize=15, leading=19, textColor=colors.white)
 
 # The verdict is always spelt out; the colour only repeats it.
