@@ -169,7 +169,7 @@ def test_a_review_is_signed_by_all_three(new_context):
     assessor = new_context().new_page()
     sign_in(assessor, FORTHSIDE_ASSESSOR)
     open_apprentice(assessor, "Ross Kerr")
-    assessor.get_by_role("link", name="Review 2").click()
+    assessor.get_by_role("link", name="Review 2", exact=True).click()
     expect(assessor.get_by_role("heading", level=1)).to_have_text("Progress review 2")
     review_url = assessor.url
     fill_date(assessor, "Date of the review", date.today())
