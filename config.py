@@ -46,6 +46,11 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 10 * 1024 * 1024))
+    # Work-based evidence files: where they are kept, and how large they may be.
+    EVIDENCE_STORE = os.environ.get("EVIDENCE_STORE")  # a FileStore class; unset: the folder below
+    EVIDENCE_STORAGE_DIR = os.environ.get("EVIDENCE_STORAGE_DIR", str(BASE_DIR / "instance" / "evidence"))
+    EVIDENCE_MAX_FILE_BYTES = int(os.environ.get("EVIDENCE_MAX_FILE_BYTES", 8_000_000))
+    EVIDENCE_MAX_APPRENTICE_BYTES = int(os.environ.get("EVIDENCE_MAX_APPRENTICE_BYTES", 500_000_000))
 
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

@@ -97,8 +97,9 @@ class CredworkClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app():
-    overrides = {}
+def app(tmp_path_factory):
+    # Evidence files of the whole session go to a temporary folder, never the repository.
+    overrides: dict = {"EVIDENCE_STORAGE_DIR": str(tmp_path_factory.mktemp("evidence"))}
     if not os.environ.get("TEST_DATABASE_URL"):
         # One in-memory database shared by every connection of the session.
         overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}

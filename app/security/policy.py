@@ -339,3 +339,28 @@ def off_the_job_confirm_refusal(
     if entry.confirmed_at is not None:
         return "This entry has already been confirmed."
     return None
+
+
+# -- work-based evidence --
+
+
+def evidence_recording_parties(membership: Membership | None, apprenticeship: Apprenticeship) -> set[Party]:
+    """Who records evidence: the apprentice, and their line manager (as the employer's own
+    statement). HR and the provider do not record it."""
+    if membership is None or not membership.is_active:
+        return set()
+    if membership.id == apprenticeship.apprentice_id:
+        return {Party.APPRENTICE}
+    if membership.id == apprenticeship.line_manager_id and membership.organisation_id == apprenticeship.employer_id:
+        return {Party.EMPLOYER}
+    return set()
+
+
+def evidence_sign_off_refusal(membership: Membership | None, apprenticeship: Apprenticeship, entry: Any) -> str | None:
+    """Why `membership` may not sign off (or return) `entry`, or None when they may."""
+    if not is_apprenticeship_assessor(membership, apprenticeship):
+        return "Only the apprentice's assessor signs off evidence."
+    assert membership is not None
+    if entry.recorded_by_id == membership.user_id:
+        return "You recorded this evidence, so someone else must sign it off."
+    return None

@@ -58,6 +58,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         # Journeys sign in many times from one address; the limit itself has its own tests.
         LOGIN_RATE_LIMIT="1000 per minute",
         SSO_ALLOW_PRIVATE_NETWORKS=True,
+        EVIDENCE_STORAGE_DIR=str(tmp_path_factory.mktemp("e2e-evidence")),
         VERIFIER_ALLOW_PRIVATE_NETWORKS=True,
     )
     with app.app_context():

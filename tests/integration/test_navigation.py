@@ -19,9 +19,10 @@ def test_anyone_else_gets_the_public_verifier(client, login):
     assert 'href="/verify"' in page and 'href="/verifications"' not in page
 
 
-def test_an_assessor_sees_evidence_sign_off_as_not_yet_available(client, login):
+def test_an_assessor_reaches_apprentices_and_work_based_evidence(client, login):
     assessor = member(OrganisationFactory(provider=True), "assessor")
     login(assessor)
     page = client.get("/dashboard").get_data(as_text=True)
-    assert "Work-based evidence" in page
-    assert "Not available yet" in page
+    assert '<a class="govuk-link" href="/apprenticeships/coverage">Work-based evidence</a>' in page
+    assert '<a class="govuk-link" href="/apprenticeships/">Apprentices</a>' in page
+    assert "Not available yet" not in page

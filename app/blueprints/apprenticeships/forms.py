@@ -31,6 +31,7 @@ from app.models.programmes import PROGRAMME_TYPE_LABELS
 from app.models.progress_reviews import ACTIVITY_LABELS
 from app.services.apprenticeships.off_the_job import EntryDetails
 from app.services.apprenticeships.programmes import ProgrammeDetails
+from app.services.evidence.portfolio import EntryDetails as EvidenceDetails
 
 
 def _date(label: str, required: bool = True, description: str = "For example, 27 3 2026") -> DateBoxesField:
@@ -351,3 +352,68 @@ def scores_from(form, outcomes) -> dict[int, int]:
         if value and value.isdigit():
             found[outcome.id] = int(value)
     return found
+
+
+class EvidenceForm(FlaskForm):
+    title = StringField(
+        "Title", widget=GovTextInput(), validators=[InputRequired("Give the evidence a title"), Length(max=200)]
+    )
+    work_date = _date("Date of the work")
+    type = RadioField(
+        "Type of evidence", widget=GovRadioInput(), validators=[InputRequired("Choose the type of evidence")]
+    )
+    description = TextAreaField(
+        "What was done, and what does it show?",
+        widget=GovTextArea(),
+        validators=[InputRequired("Describe the work and what it shows"), Length(max=8000)],
+    )
+    outcome_ids = SelectMultipleField(
+        "KSBs this evidence shows", widget=GovCheckboxesInput(), coerce=int, validators=[Optional()]
+    )
+    links = TextAreaField(
+        "Links (optional)",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=5000)],
+        description="One web address a line, for example a shared document.",
+    )
+    file = FileField(
+        "Attach a file (optional)", widget=GovFileInput(), description="PDF, image, office document or short video."
+    )
+    save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
+    submit = SubmitField("Save and submit to the assessor", widget=GovSubmitInput())
+
+    def details(self) -> EvidenceDetails:
+        return EvidenceDetails(
+            title=self.title.data or "",
+            work_date=self.work_date.data,
+            description=self.description.data or "",
+            type=self.type.data or "",
+            outcome_ids=list(self.outcome_ids.data or []),
+            links=[line.strip() for line in (self.links.data or "").splitlines() if line.strip()],
+        )
+
+
+class FileForm(FlaskForm):
+    file = FileField("Add a file", widget=GovFileInput(), validators=[InputRequired("Choose a file")])
+    submit = SubmitField("Upload", widget=GovSubmitInput())
+
+
+class SignOffForm(FlaskForm):
+    outcome_ids = SelectMultipleField(
+        "KSBs this evidence shows", widget=GovCheckboxesInput(), coerce=int, validators=[Optional()]
+    )
+    submit = SubmitField("Sign off the chosen KSBs", widget=GovSubmitInput())
+
+
+class FeedbackForm(FlaskForm):
+    feedback = TextAreaField(
+        "Feedback", widget=GovTextArea(), validators=[InputRequired("Write the feedback"), Length(max=4000)]
+    )
+    submit = SubmitField("Return with feedback", widget=GovSubmitInput())
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Add a comment", widget=GovTextArea(), validators=[InputRequired("Write a comment"), Length(max=4000)]
+    )
+    submit = SubmitField("Add comment", widget=GovSubmitInput())

@@ -7,7 +7,16 @@ from flask import abort
 from flask_login import current_user
 
 from app.extensions import db
-from app.models import Apprenticeship, Cohort, OffTheJobEntry, Party, Programme, ProgressReview
+from app.models import (
+    Apprenticeship,
+    Cohort,
+    EvidenceEntry,
+    EvidenceFile,
+    OffTheJobEntry,
+    Party,
+    Programme,
+    ProgressReview,
+)
 from app.security.policy import acting_org, current_membership, current_org, parties_of
 from app.security.scoping import get_for
 
@@ -33,6 +42,20 @@ def entry(a: Apprenticeship, entry_id: int) -> OffTheJobEntry:
 def review(a: Apprenticeship, review_id: int) -> ProgressReview:
     found = db.session.get(ProgressReview, review_id) if review_id < 2**31 else None
     if found is None or found.apprenticeship_id != a.id:
+        abort(404)
+    return found
+
+
+def evidence_entry(a: Apprenticeship, entry_id: int) -> EvidenceEntry:
+    found = db.session.get(EvidenceEntry, entry_id) if entry_id < 2**31 else None
+    if found is None or found.apprenticeship_id != a.id:
+        abort(404)
+    return found
+
+
+def evidence_file(entry: EvidenceEntry, file_id: int) -> EvidenceFile:
+    found = db.session.get(EvidenceFile, file_id) if file_id < 2**31 else None
+    if found is None or found.entry_id != entry.id:
         abort(404)
     return found
 

@@ -71,8 +71,8 @@ TASKS = [
     ),
     Task(
         "Work-based evidence",
-        "Record apprentices' evidence and sign it off with partner providers.",
-        None,
+        "Apprentices' portfolios mapped to KSBs: record, sign off, see coverage.",
+        "apprenticeships.caseload_coverage",
         (P.EVIDENCE_RECORD, P.EVIDENCE_SIGN_OFF),
     ),
     Task(

@@ -5,13 +5,14 @@ matching a SQL condition in a fixed number of plain (tuple) queries, one per fig
 apprenticeship, whatever the caseload's size: no ORM objects are built for apprentices who will
 not be shown. `progress_of(apprenticeships, today)` pairs loaded apprenticeships with theirs.
 
-The rule itself is `app.domain.progress.assess`; this module gathers its inputs. Evidence
-coverage joins them through `COVERAGE_SOURCES` once the evidence portfolio records it.
+The rule itself is `app.domain.progress.assess`; this module gathers its inputs, evidence
+coverage among them: the share of the programme's KSBs with signed-off evidence, against the
+share of the planned duration that has run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +25,8 @@ from app.models import (
     Apprenticeship,
     ApprenticeshipStatus,
     BreakInLearning,
+    EvidenceClaim,
+    EvidenceEntry,
     ModuleResult,
     OffTheJobEntry,
     PriorLearning,
@@ -36,10 +39,6 @@ from app.services.apprenticeships.off_the_job import Position as Hours
 
 S = ApprenticeshipStatus
 REVIEWED = (S.ACTIVE, S.BREAK_IN_LEARNING, S.AT_GATEWAY)
-
-# Functions (a SQL condition on Apprenticeship, today) -> {id: (coverage %, expected %)}; none
-# until the evidence portfolio records coverage.
-COVERAGE_SOURCES: list[Callable[[object, date], dict[int, tuple[int, int]]]] = []
 
 
 @dataclass(frozen=True)
@@ -189,9 +188,21 @@ def figures_where(condition, today: date) -> dict[int, Figures]:
         .where(ModuleResult.apprenticeship_id.in_(ids), ModuleResult.result == "failed")
         .group_by(ModuleResult.apprenticeship_id)
     )
-    coverage: dict[int, tuple[int, int]] = {}
-    for source in COVERAGE_SOURCES:
-        coverage.update(source(condition, today))
+    # KSBs with signed-off evidence, and whether any evidence has been submitted at all (until
+    # then coverage is not judged: a portfolio that has not begun says nothing yet).
+    covered = _grouped(
+        select(EvidenceEntry.apprenticeship_id, func.count(func.distinct(EvidenceClaim.outcome_id)))
+        .join(EvidenceClaim, EvidenceClaim.entry_id == EvidenceEntry.id)
+        .where(EvidenceEntry.apprenticeship_id.in_(ids), EvidenceClaim.signed_off_at.is_not(None))
+        .group_by(EvidenceEntry.apprenticeship_id)
+    )
+    started = set(
+        db.session.scalars(
+            select(EvidenceEntry.apprenticeship_id)
+            .where(EvidenceEntry.apprenticeship_id.in_(ids), EvidenceEntry.status != "draft")
+            .distinct()
+        )
+    )
 
     found = {}
     for r in rows:
@@ -209,7 +220,10 @@ def figures_where(condition, today: date) -> dict[int, Figures]:
         overdue = (today - next_due).days if next_due and next_due < today and r.status != S.BREAK_IN_LEARNING else 0
         assessment = None
         if r.status == S.ACTIVE:
-            cover = coverage.get(r.id)
+            cover = None
+            if r.id in started and programme.outcomes:
+                ran = otj.active_days(plan, breaks.get(r.id, []), today) * 100 // plan.planned_days
+                cover = (covered.get(r.id, 0) * 100 // len(programme.outcomes), ran)
             assessment = assess(
                 Position(
                     logged_minutes=hours.logged,

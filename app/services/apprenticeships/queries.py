@@ -23,6 +23,7 @@ from app.models import (
     Membership,
     OffTheJobEntry,
     PlanAcceptance,
+    Programme,
     ProgressReview,
     ReviewAction,
     ReviewSignature,
@@ -285,5 +286,17 @@ def own_apprenticeships(membership: Membership) -> list[Apprenticeship]:
             select(Apprenticeship)
             .where(Apprenticeship.apprentice_id == membership.id)
             .order_by(Apprenticeship.start_date.desc())
+        )
+    )
+
+
+def caseload_programmes(membership: Membership) -> list:
+    """The programme versions of the person's caseload, by title."""
+    return list(
+        db.session.scalars(
+            select(Programme)
+            .where(Programme.id.in_(select(Apprenticeship.programme_id).where(scope(membership))))
+            .options(db.selectinload(Programme.outcomes))
+            .order_by(Programme.title, Programme.version)
         )
     )
