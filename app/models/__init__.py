@@ -16,7 +16,15 @@ from app.models.badges import IssuedCredential, IssuerProfile, SigningKey, Statu
 from app.models.base import utcnow
 from app.models.catalogue import MicroCredential, RecordStatus, is_search_index_table
 from app.models.cpd import CpdBudget, FundingSource, FundingSourceYear, LearningAgreement, Sponsorship, SponsorshipEvent
-from app.models.evidence import EvidenceClaim, EvidenceComment, EvidenceEntry, EvidenceFile, EvidenceStatus
+from app.models.evidence import (
+    EndPointAssessment,
+    EvidenceClaim,
+    EvidenceComment,
+    EvidenceEntry,
+    EvidenceFile,
+    EvidenceStatus,
+    GatewayConfirmation,
+)
 from app.models.held_credentials import HeldCredential
 from app.models.job_roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
 from app.models.orgs import Organisation, OrgKind, Partnership, PartnershipStatus
@@ -42,6 +50,8 @@ from app.models.skills import Occupation, Skill, occupation_skills
 from app.models.verifications import ApiKey, Verification, VerificationBatch, VerificationBatchItem
 
 __all__ = [
+    "EndPointAssessment",
+    "GatewayConfirmation",
     "EvidenceClaim",
     "EvidenceComment",
     "EvidenceEntry",

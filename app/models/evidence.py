@@ -169,3 +169,40 @@ class EvidenceComment(CreatedAtMixin, Model):
     is_feedback: Mapped[bool] = mapped_column(default=False)
 
     author = relationship("User", lazy="joined")
+
+
+class GatewayConfirmation(Model):
+    """The employer's or the provider's confirmation that the apprentice is ready for end-point
+    assessment."""
+
+    __tablename__ = "gateway_confirmations"
+    __table_args__ = (UniqueConstraint("apprenticeship_id", "party", "round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprenticeship_id: Mapped[int] = mapped_column(ForeignKey("apprenticeships.id", ondelete="CASCADE"), index=True)
+    party: Mapped[str] = mapped_column(String(20))
+    # A failed end-point assessment opens a new round: the next attempt is confirmed afresh.
+    round: Mapped[int] = mapped_column(default=1)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user = relationship("User", lazy="joined")
+
+
+class EndPointAssessment(CreatedAtMixin, Model):
+    """An end-point assessment result: pass, merit, distinction or fail (a fail allows a resit)."""
+
+    __tablename__ = "end_point_assessments"
+    __table_args__ = (CheckConstraint("result IN ('pass', 'merit', 'distinction', 'fail')", name="result"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    apprenticeship_id: Mapped[int] = mapped_column(ForeignKey("apprenticeships.id", ondelete="CASCADE"), index=True)
+    result: Mapped[str] = mapped_column(String(20))
+    assessed_on: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    recorded_by = relationship("User", lazy="joined")
+
+    @property
+    def passed(self) -> bool:
+        return self.result != "fail"

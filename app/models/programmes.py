@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, String, Table, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.off_the_job import TargetBasis
@@ -76,6 +76,12 @@ class Programme(TenantOwned, CreatedAtMixin, Model):
     otj_at_risk_percent: Mapped[int] = mapped_column(default=90)
     otj_off_track_percent: Mapped[int] = mapped_column(default=70)
     review_off_track_days: Mapped[int] = mapped_column(default=28)
+    # The gateway checklist: which conditions this programme asks for (the employer's and the
+    # provider's confirmations always apply).
+    gateway_ksbs: Mapped[bool] = mapped_column(default=True, server_default=true())
+    gateway_otj: Mapped[bool] = mapped_column(default=True, server_default=true())
+    gateway_reviews: Mapped[bool] = mapped_column(default=True, server_default=true())
+    gateway_modules: Mapped[bool] = mapped_column(default=True, server_default=true())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation = relationship("Organisation")

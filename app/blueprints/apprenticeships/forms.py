@@ -417,3 +417,14 @@ class CommentForm(FlaskForm):
         "Add a comment", widget=GovTextArea(), validators=[InputRequired("Write a comment"), Length(max=4000)]
     )
     submit = SubmitField("Add comment", widget=GovSubmitInput())
+
+
+class EndPointAssessmentForm(FlaskForm):
+    result = RadioField(
+        "Result",
+        widget=GovRadioInput(),
+        choices=[("pass", "Pass"), ("merit", "Merit"), ("distinction", "Distinction"), ("fail", "Fail")],
+        validators=[InputRequired("Choose the result")],
+    )
+    assessed_on = _date("Date of the assessment")
+    submit = SubmitField("Record the result", widget=GovSubmitInput())

@@ -9,6 +9,7 @@ from flask_login import current_user
 from app.blueprints.apprenticeships import bp, loading
 from app.blueprints.apprenticeships.forms import (
     AcceptForm,
+    EndPointAssessmentForm,
     ModuleResultForm,
     PlanTermsForm,
     PriorLearningForm,
@@ -19,7 +20,7 @@ from app.blueprints.outcomes import failures_flashed, failures_on
 from app.domain.calendar import london_today
 from app.models import Party
 from app.security.policy import acting_membership, may_change_apprenticeship_status, may_manage_apprenticeship
-from app.services import apprenticeships
+from app.services import apprenticeships, evidence
 from app.services.apprenticeships.plans import PlanTerms
 
 
@@ -46,6 +47,10 @@ def show(apprenticeship_id: int):
         result_form=ModuleResultForm() if manages else None,
         accepted=apprenticeships.plans.accepted_by(a),
         today=today,
+        checklist=evidence.gateway.checklist(a, today) if a.status in ("active", "at_gateway") else [],
+        confirmed=evidence.gateway.confirmations(a),
+        epa_results=evidence.gateway.results(a),
+        epa_form=EndPointAssessmentForm(formdata=None) if manages and a.status == "at_gateway" else None,
     )
 
 
@@ -102,7 +107,7 @@ def change_plan(apprenticeship_id: int):
     return render_template("apprenticeships/plan_form.html", a=a, form=form), 422 if form.errors else 200
 
 
-STEPS = ", ".join(apprenticeships.lifecycle.TRANSITIONS)
+STEPS = ", ".join(apprenticeships.lifecycle.MANUAL_STEPS)
 
 
 @bp.route(f"/apprenticeships/<int:apprenticeship_id>/status/<any({STEPS}):step>", methods=["GET", "POST"])

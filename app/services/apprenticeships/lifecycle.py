@@ -28,6 +28,9 @@ class Transition:
     needs_date: bool = False
     date_label: str = ""
     style: str = "secondary"  # the button: primary, secondary or warning
+    # False: a consequence of something else (gateway confirmed by both sides, an end-point
+    # assessment result), taken by the service that decides it through `move`, never a button.
+    manual: bool = True
 
 
 TRANSITIONS = {
@@ -52,8 +55,9 @@ TRANSITIONS = {
             date_label="Last day of the break",
             style="primary",
         ),
-        Transition("gateway", "Move to gateway", (S.ACTIVE,), S.AT_GATEWAY),
-        Transition("complete", "Record completion", (S.AT_GATEWAY,), S.COMPLETED),
+        Transition("gateway", "Gateway confirmed", (S.ACTIVE,), S.AT_GATEWAY, manual=False),
+        Transition("complete", "End-point assessment passed", (S.AT_GATEWAY,), S.COMPLETED, manual=False),
+        Transition("resit", "End-point assessment to be resat", (S.AT_GATEWAY,), S.ACTIVE, manual=False),
         Transition(
             "withdraw",
             "Withdraw",
@@ -67,7 +71,10 @@ TRANSITIONS = {
 
 def offered(apprenticeship: Apprenticeship) -> list[Transition]:
     """The steps open from the apprenticeship's current status."""
-    return [t for t in TRANSITIONS.values() if apprenticeship.status in t.sources]
+    return [t for t in TRANSITIONS.values() if t.manual and apprenticeship.status in t.sources]
+
+
+MANUAL_STEPS = [name for name, t in TRANSITIONS.items() if t.manual]
 
 
 def change(
@@ -75,7 +82,7 @@ def change(
 ) -> None:
     """Take step `name`, with the reason (and date) it asks for; refuses steps not open now."""
     step = TRANSITIONS.get(name)
-    if step is None or apprenticeship.status not in step.sources:
+    if step is None or not step.manual or apprenticeship.status not in step.sources:
         raise ApprenticeshipError("That change is not possible at this stage.")
     reason = (reason or "").strip()
     if step.needs_reason and not reason:
@@ -94,6 +101,18 @@ def change(
     if name == "resume":
         assert on is not None
         reason = _close_break(apprenticeship, on)
+    _apply(actor, apprenticeship, step, reason)
+
+
+def move(actor, apprenticeship: Apprenticeship, name: str, *, reason: str) -> None:
+    """A step that follows from something another service decided (gateway, a result)."""
+    step = TRANSITIONS[name]
+    if step.manual or apprenticeship.status not in step.sources:
+        raise ApprenticeshipError("That change is not possible at this stage.")
+    _apply(actor, apprenticeship, step, reason)
+
+
+def _apply(actor, apprenticeship: Apprenticeship, step: Transition, reason: str) -> None:
     before = apprenticeship.status
     apprenticeship.status = step.target
     apprenticeship.status_changed_at = utcnow()

@@ -41,6 +41,10 @@ class ProgrammeDetails:
     otj_at_risk_percent: int = 90
     otj_off_track_percent: int = 70
     review_off_track_days: int = 28
+    gateway_ksbs: bool = True
+    gateway_otj: bool = True
+    gateway_reviews: bool = True
+    gateway_modules: bool = True
 
     def check(self) -> None:
         if self.type not in set(ProgrammeType):

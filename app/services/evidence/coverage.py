@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Apprenticeship, EvidenceClaim, EvidenceEntry, Membership, User
+from app.models import Apprenticeship, EvidenceClaim, EvidenceEntry, Membership, ProgrammeOutcome, User
 
 RAG = {
     "green": ("Signed off", "green"),
@@ -27,7 +27,7 @@ def state(signed: int, submitted: int) -> str:
 
 @dataclass
 class Cell:
-    outcome: object
+    outcome: ProgrammeOutcome
     signed_off: list = field(default_factory=list)  # entries
     submitted: list = field(default_factory=list)
 

@@ -147,13 +147,13 @@ def test_no_hours_after_the_planned_end():
         )
 
 
-def test_gateway_and_completion_follow_in_order():
+def test_gateway_and_completion_are_not_buttons_but_follow_from_what_decides_them():
     s = setting(started=True)
-    assert [t.name for t in lifecycle.offered(s.apprenticeship)] == ["pause", "gateway", "withdraw"]
-    lifecycle.change(s.coordinator.user, s.apprenticeship, "gateway", reason="All KSBs evidenced", today=TODAY)
-    lifecycle.change(
-        s.coordinator.user, s.apprenticeship, "complete", reason="End-point assessment passed", today=TODAY
-    )
+    assert [t.name for t in lifecycle.offered(s.apprenticeship)] == ["pause", "withdraw"]
+    with pytest.raises(ApprenticeshipError, match="not possible"):
+        lifecycle.change(s.coordinator.user, s.apprenticeship, "gateway", reason="Ready", today=TODAY)
+    lifecycle.move(s.coordinator.user, s.apprenticeship, "gateway", reason="Both sides confirmed")
+    lifecycle.move(s.coordinator.user, s.apprenticeship, "complete", reason="End-point assessment passed")
     assert s.apprenticeship.status == "completed"
 
 
