@@ -102,6 +102,8 @@ class IssuedCredential(TenantOwned, CreatedAtMixin, Model):
     __table_args__ = (
         UniqueConstraint("status_list_id", "status_index"),
         Index("ix_issued_credentials_org_issued", "organisation_id", "issued_at"),
+        # What was achieved: a hub micro-credential, or an apprenticeship programme (its certificate).
+        CheckConstraint("(micro_credential_id IS NULL) <> (programme_id IS NULL)", name="one_achievement"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,7 +111,9 @@ class IssuedCredential(TenantOwned, CreatedAtMixin, Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))  # the provider
     issuer_profile_id: Mapped[int] = mapped_column(ForeignKey("issuer_profiles.id"), index=True)
     signing_key_id: Mapped[int] = mapped_column(ForeignKey("signing_keys.id"))
-    micro_credential_id: Mapped[int] = mapped_column(ForeignKey("micro_credentials.id"), index=True)
+    micro_credential_id: Mapped[int | None] = mapped_column(ForeignKey("micro_credentials.id"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id"), index=True)
+    apprenticeship_id: Mapped[int | None] = mapped_column(ForeignKey("apprenticeships.id"), index=True)
     recipient_name: Mapped[str] = mapped_column(String(200))
     recipient_email: Mapped[str] = mapped_column(String(320), index=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -132,9 +136,16 @@ class IssuedCredential(TenantOwned, CreatedAtMixin, Model):
     organisation = relationship("Organisation")
     issuer = relationship("IssuerProfile")
     micro_credential = relationship("MicroCredential")
+    programme = relationship("Programme")
     status_list = relationship("StatusList")
     reissue_of = relationship("IssuedCredential", remote_side=[id], foreign_keys=[reissue_of_id])
     issued_by = relationship("User", foreign_keys=[issued_by_id])
+
+    @property
+    def achieved(self) -> Any:
+        """What the credential is for: the hub micro-credential, or the apprenticeship programme
+        (both offer title, summary, SCQF level and credits, outcomes, provider)."""
+        return self.micro_credential if self.micro_credential_id else self.programme
 
     @property
     def credential(self) -> dict[str, Any]:

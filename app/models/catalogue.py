@@ -106,6 +106,8 @@ class MicroCredential(CreatedAtMixin, Model):
         Index("ix_micro_credentials_search_vector", "search_vector", postgresql_using="gin"),
     )
 
+    is_programme = False  # see Programme: both can be what a credential was awarded for
+
     id: Mapped[int] = mapped_column(primary_key=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     code: Mapped[str] = mapped_column(String(40))

@@ -114,6 +114,32 @@ class Programme(TenantOwned, CreatedAtMixin, Model):
             return f"at least {self.otj_hours} hours"
         return f"{self.otj_percent}% of contracted hours"
 
+    # What a credential page, certificate and badge image read from what was achieved (the same
+    # names a hub micro-credential offers).
+    is_programme = True
+    eqf_level = None
+    skills: tuple = ()
+
+    @property
+    def summary(self) -> str:
+        return self.description or f"{self.type_label}: {self.title}"
+
+    @property
+    def provider(self):
+        return self.organisation
+
+    @property
+    def credit_bearing(self) -> bool:
+        return bool(self.scqf_credits)
+
+    @property
+    def notional_hours(self) -> int | None:
+        return self.scqf_credits * 10 if self.scqf_credits else None
+
+    @property
+    def learning_outcomes(self) -> list[str]:
+        return [f"{o.code}: {o.description}" for o in self.outcomes]
+
     @property
     def thresholds(self) -> Thresholds:
         return Thresholds(

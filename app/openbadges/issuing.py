@@ -187,6 +187,11 @@ def _achievement(spec: AchievementSpec) -> dict[str, Any]:
     return achievement
 
 
+def achievement_document(spec: AchievementSpec) -> dict[str, Any]:
+    """The Achievement on its own, as published at its id URL (JSON-LD with the OB 3.0 context)."""
+    return {"@context": [CREDENTIALS_V2, OB_V3P0_CONTEXT], **_achievement(spec)}
+
+
 def _issuer(profile: IssuerProfile) -> dict[str, Any]:
     issuer: dict[str, Any] = {"id": profile.id, "type": ["Profile"], "name": profile.name}
     optional = {

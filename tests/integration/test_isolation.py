@@ -69,6 +69,7 @@ PUBLIC_ENDPOINTS = {
     "credentials.issuer_did": "public did:web document of an issuer",
     "credentials.status_list": "public revocation status list",
     "apprenticeships.calendar_ics": "a private calendar feed: its random token is the credential",
+    "apprenticeships.programme_achievement": "public Open Badges 3.0 achievement of a published programme",
 }
 
 # A platform admin works across every organisation on these (quality assurance), by design.

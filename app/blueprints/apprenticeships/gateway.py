@@ -11,7 +11,7 @@ from app.blueprints.outcomes import failures_flashed
 from app.domain.calendar import london_today
 from app.models import Party
 from app.security.policy import acting_membership, may_manage_apprenticeship
-from app.services import evidence
+from app.services import apprenticeships, evidence
 
 
 def _back(a):
@@ -48,3 +48,14 @@ def record_end_point_assessment(apprenticeship_id: int):
         evidence.gateway.record_result(current_user, a, form.result.data, form.assessed_on.data, london_today())
         flash(f"End-point assessment recorded: {evidence.gateway.RESULTS[form.result.data]}", "success")
     return _back(a)
+
+
+@bp.post("/apprenticeships/<int:apprenticeship_id>/modules/<int:module_id>/badge")
+def issue_module_badge(apprenticeship_id: int, module_id: int):
+    a, _ = loading.apprenticeship(apprenticeship_id)
+    if not may_manage_apprenticeship(acting_membership(), a):
+        abort(403)
+    with failures_flashed():
+        issued = apprenticeships.plans.issue_module_badge(current_user, a, module_id)
+        flash(f"Badge issued: {issued.achieved.title}", "success")
+    return redirect(url_for("apprenticeships.show", apprenticeship_id=a.id), code=303)

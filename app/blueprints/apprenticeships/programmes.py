@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+import json
+
+from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.blueprints.apprenticeships import bp, loading
@@ -11,7 +13,7 @@ from app.blueprints.outcomes import failures_flashed, failures_on
 from app.models import OrgKind
 from app.security.permissions import Permission
 from app.security.policy import acting_org, require
-from app.services import apprenticeships
+from app.services import apprenticeships, issuing
 from app.services.apprenticeships.programmes import outcomes_text
 
 MANAGE = {"org_kind": OrgKind.PROVIDER}
@@ -138,3 +140,16 @@ def copy_programme(programme_id: int):
     copied = apprenticeships.programmes.copy(current_user, found, form.title.data)
     flash(f"Copied to the draft programme {copied.title}", "success")
     return redirect(url_for("apprenticeships.programme", programme_id=copied.id), code=303)
+
+
+@bp.get("/programmes/<slug>/<code>/v<int:version>/achievement.json")
+def programme_achievement(slug: str, code: str, version: int):
+    """The published Achievement a certificate points to (public, like a hub record's)."""
+    found = apprenticeships.programmes.published_version(slug, code, version)
+    if found is None:
+        abort(404)
+    document = issuing.apprenticeship_certificates.achievement_document(found)
+    response = make_response(json.dumps(document, ensure_ascii=False, indent=2))
+    response.headers["Content-Type"] = "application/ld+json; charset=utf-8"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -51,6 +51,7 @@ def show(apprenticeship_id: int):
         confirmed=evidence.gateway.confirmations(a),
         epa_results=evidence.gateway.results(a),
         epa_form=EndPointAssessmentForm(formdata=None) if manages and a.status == "at_gateway" else None,
+        badges=apprenticeships.plans.badges_issued(a),
     )
 
 

@@ -28,9 +28,9 @@ def summary(issued: IssuedCredential) -> dict:
         "url": issuing.credential_url(issued.public_id),
         "recipient": {"name": issued.recipient_name, "email": issued.recipient_email},
         "achievement": {
-            "name": issued.micro_credential.title,
-            "code": issued.micro_credential.code,
-            "version": issued.micro_credential.version,
+            "name": issued.achieved.title,
+            "code": issued.achieved.code,
+            "version": issued.achieved.version,
         },
         "issuer": {"id": issued.issuer.did, "name": issued.issuer.name},
         "issued": issued.issued_at.isoformat(),

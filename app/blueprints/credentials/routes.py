@@ -63,7 +63,7 @@ def show(public_id):
             render_template(
                 "credentials/show.html",
                 issued=issued,
-                record=issued.micro_credential,
+                record=issued.achieved,
                 credential_url=issuing.credential_url(issued.public_id),
                 linkedin=issuing.linkedin_url(issued),
             )
@@ -108,7 +108,7 @@ def claim(token: str):
     return render_template(
         "credentials/claim.html",
         issued=issued,
-        record=issued.micro_credential,
+        record=issued.achieved,
         token=token,
         form=ClaimForm(formdata=None),
     )
@@ -128,7 +128,7 @@ def claim_post(token: str):
     if pending is None:
         abort(404)
     return render_template(
-        "credentials/claim.html", issued=pending, record=pending.micro_credential, token=token, form=form
+        "credentials/claim.html", issued=pending, record=pending.achieved, token=token, form=form
     ), 410
 
 

@@ -24,6 +24,7 @@ from app.models import (
     PlanAcceptance,
     PriorLearning,
 )
+from app.services import issuing
 from app.services.apprenticeships import history
 from app.services.apprenticeships.cohorts import weekly_minutes
 from app.services.apprenticeships.errors import ApprenticeshipError
@@ -218,3 +219,48 @@ def badges_of(apprenticeship: Apprenticeship, limit: int = 50) -> list[str]:
     found = [f"{title}: Open Badge issued by {issuer} on {london_date(at)}" for title, issuer, at in issued]
     found += [f"{title}: recorded by the employer, achieved {london_date(on)}" for title, on in held]
     return list(dict.fromkeys(found))[:limit]
+
+
+def issue_module_badge(actor, apprenticeship: Apprenticeship, module_id: int):
+    """Issue the badge of a module the apprentice has passed (the provider's own modules only,
+    as their current published version)."""
+    module = next((m for m in apprenticeship.programme.modules if m.id == module_id), None)
+    if module is None:
+        raise ApprenticeshipError("That module is not part of this programme.")
+    result = module_results(apprenticeship).get(module_id)
+    if result is None or result.result != "passed":
+        raise ApprenticeshipError("A module's badge is issued once the module is passed.")
+    record = module.micro_credential
+    current = db.session.scalar(
+        select(MicroCredential).where(
+            MicroCredential.provider_id == record.provider_id,
+            MicroCredential.code == record.code,
+            MicroCredential.status == "published",
+        )
+    )
+    if record.provider_id != apprenticeship.provider_id or current is None:
+        raise ApprenticeshipError("Only the provider's own published micro-credentials are issued from here.")
+    person = apprenticeship.apprentice.user
+    issued = issuing.issue(actor, apprenticeship.provider, current, issuing.Learner(person.name, person.email))
+    history.note(actor, apprenticeship, "module_badge", f"Issued the badge for {current.title}")
+    return issued
+
+
+def badges_issued(apprenticeship: Apprenticeship) -> list:
+    """Credentials issued to the apprentice for this programme's modules and its certificate."""
+    user = apprenticeship.apprentice.user
+    codes = [m.micro_credential.code for m in apprenticeship.programme.modules]
+    return list(
+        db.session.scalars(
+            select(IssuedCredential)
+            .outerjoin(MicroCredential, IssuedCredential.micro_credential_id == MicroCredential.id)
+            .where(
+                or_(
+                    IssuedCredential.user_id == user.id,
+                    func.lower(IssuedCredential.recipient_email) == user.email.lower(),
+                ),
+                or_(IssuedCredential.apprenticeship_id == apprenticeship.id, MicroCredential.code.in_(codes)),
+            )
+            .order_by(IssuedCredential.issued_at)
+        )
+    )

@@ -15,7 +15,15 @@ from sqlalchemy import func, select
 
 from app.domain.off_the_job import TargetBasis
 from app.extensions import db
-from app.models import MicroCredential, Programme, ProgrammeModule, ProgrammeOutcome, ProgrammeStatus, utcnow
+from app.models import (
+    MicroCredential,
+    Organisation,
+    Programme,
+    ProgrammeModule,
+    ProgrammeOutcome,
+    ProgrammeStatus,
+    utcnow,
+)
 from app.models.programmes import OutcomeKind, ProgrammeType
 from app.services import audit
 from app.services.apprenticeships.errors import ApprenticeshipError
@@ -289,5 +297,19 @@ def hub_modules_choices(provider) -> list[MicroCredential]:
             .where(MicroCredential.status == "published")
             .order_by((MicroCredential.provider_id != provider.id), MicroCredential.title)
             .limit(300)
+        )
+    )
+
+
+def published_version(provider_slug: str, code: str, version: int) -> Programme | None:
+    """A published (or since replaced) version, as public documents show it; never a draft."""
+    return db.session.scalar(
+        select(Programme)
+        .join(Organisation, Programme.organisation_id == Organisation.id)
+        .where(
+            Organisation.slug == provider_slug,
+            Programme.code == code,
+            Programme.version == version,
+            Programme.status != ProgrammeStatus.DRAFT,
         )
     )

@@ -29,6 +29,7 @@ from app.models import (
 from app.services.apprenticeships import history, lifecycle, off_the_job
 from app.services.apprenticeships.errors import ApprenticeshipError
 from app.services.evidence import coverage
+from app.services.issuing import apprenticeship_certificates
 
 RESULTS = {"pass": "Pass", "merit": "Merit", "distinction": "Distinction", "fail": "Fail"}
 
@@ -163,6 +164,7 @@ def record_result(actor, a: Apprenticeship, result: str, assessed_on: date, toda
     history.note(actor, a, "epa_result", words)
     if made.passed:
         lifecycle.move(actor, a, "complete", reason=words)
+        apprenticeship_certificates.issue(actor, a, result)
     else:
         # A fail sends the apprentice back to active for a resit, through a new gateway round.
         lifecycle.move(actor, a, "resit", reason=words)

@@ -4,9 +4,12 @@ downloads, and each provider's issuer profile, signing keys and revocation statu
 
 Modules: `awards` (issue, revoke, re-issue, claim, the provider's list), `bulk` (a CSV of
 learners), `issuers` (profiles, keys, DID documents), `status_lists` (revocation bits),
-`files` (baked badge images, the LinkedIn link), `certificate` (the PDF).
+`files` (baked badge images, the LinkedIn link), `certificate` (the PDF),
+`apprenticeship_certificates` (the ApprenticeshipCertificate issued on a pass at end-point
+assessment).
 """
 
+from app.services.issuing import apprenticeship_certificates
 from app.services.issuing.awards import (
     REISSUED,
     STATES,
@@ -39,6 +42,7 @@ from app.services.issuing.issuers import (
 )
 
 __all__ = [
+    "apprenticeship_certificates",
     "CSV_TEMPLATE",
     "REISSUED",
     "STATES",

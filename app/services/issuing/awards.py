@@ -106,9 +106,18 @@ def _issuer_spec(profile) -> engine.IssuerProfile:
     return engine.IssuerProfile(id=profile.did, name=profile.name, url=profile.url)
 
 
-def _sign(
-    actor, org, record: MicroCredential, learner: Learner, *, valid_until: datetime | None, evidence_url: str | None
+def sign(
+    actor,
+    org,
+    spec: engine.AchievementSpec,
+    learner: Learner,
+    *,
+    valid_until: datetime | None,
+    evidence_url: str | None,
+    **achieved: int,
 ) -> IssuedCredential:
+    """Sign `spec` for `learner` (both proofs) and keep it; `achieved` names what it is for
+    (micro_credential_id, or programme_id and apprenticeship_id)."""
     profile = issuers.ensure_profile(actor, org)
     key = issuers.current_key(profile)
     status_list, index = status_lists.allocate(profile)
@@ -124,16 +133,14 @@ def _sign(
         status=engine.StatusEntry(status_lists.url_of(status_list), index),
     )
     pair = issuers.key_pair(key)
-    signed = engine.issue(
-        _issuer_spec(profile), achievement_spec(record), award, pair, verification_method=key.verification_method
-    )
+    signed = engine.issue(_issuer_spec(profile), spec, award, pair, verification_method=key.verification_method)
     jwt = engine.issue_jwt(signed, pair, verification_method=key.verification_method)
     issued = IssuedCredential(
         public_id=public_id,
         organisation_id=org.id,
         issuer_profile_id=profile.id,
         signing_key_id=key.id,
-        micro_credential_id=record.id,
+        **achieved,
         recipient_name=learner.name,
         recipient_email=learner.email,
         issued_at=now,
@@ -219,7 +226,15 @@ def issue(
         raise IssuingError("The evidence link must start with https://", field="evidence_url")
     if valid_until and valid_until <= utcnow():
         raise IssuingError("The expiry date must be in the future", field="valid_until")
-    issued = _sign(actor, org, record, Learner(name, email), valid_until=valid_until, evidence_url=evidence_url)
+    issued = sign(
+        actor,
+        org,
+        achievement_spec(record),
+        Learner(name, email),
+        valid_until=valid_until,
+        evidence_url=evidence_url,
+        micro_credential_id=record.id,
+    )
     issued.reissue_of_id = reissue_of.id if reissue_of else None
     _link_learner(issued, record)
     if notify:

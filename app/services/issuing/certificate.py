@@ -55,7 +55,7 @@ def _fit(canvas: Canvas, text: str, font: str, size: float, max_width: float) ->
 def certificate_pdf(issued: IssuedCredential) -> bytes:
     """One-page certificate: learner, achievement, issuer, date, level, credits, QR + link."""
     regular, bold = _fonts()
-    record = issued.micro_credential
+    record = issued.achieved
     url = credential_url(issued.public_id)
     out = io.BytesIO()
     width, height = landscape(A4)

@@ -36,7 +36,7 @@ def _font(size: int, bold: bool = False):
 
 
 def badge_lines(issued: IssuedCredential) -> dict[str, str]:
-    record = issued.micro_credential
+    record = issued.achieved
     credits = f"{record.scqf_credits} SCQF credits" if record.scqf_credits else "Not credit-bearing"
     return {
         "issuer": issued.issuer.name,
@@ -107,7 +107,7 @@ def linkedin_url(issued: IssuedCredential) -> str:
     """LinkedIn's "Add licence or certification" link, prefilled."""
     params = {
         "startTask": "CERTIFICATION_NAME",
-        "name": issued.micro_credential.title,
+        "name": issued.achieved.title,
         "organizationName": issued.issuer.name,
         "issueYear": issued.issued_at.year,
         "issueMonth": issued.issued_at.month,
