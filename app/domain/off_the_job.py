@@ -77,15 +77,22 @@ def target_minutes(plan: Plan) -> int:
 
 
 def break_days(breaks: list[Break], until: date) -> int:
-    """Days spent in breaks on or before `until`."""
-    return sum(b.days_until(until) for b in breaks)
+    """Days spent in breaks on or before `until` (a day inside two breaks counts once)."""
+    total, covered_to = 0, None
+    for b in sorted(breaks, key=lambda b: b.start):
+        last = until if b.end is None else min(b.end, until)
+        first = b.start if covered_to is None else max(b.start, covered_to + timedelta(days=1))
+        if last >= first:
+            total += (last - first).days + 1
+        covered_to = last if covered_to is None else max(covered_to, last)
+    return total
 
 
 def expected_end(plan: Plan, breaks: list[Break], today: date) -> date:
     """The planned last day, moved on by every day spent in a break (an open break counts up to
     `today`)."""
-    paused = sum(b.days_until(b.end or today) for b in breaks)
-    return plan.start + timedelta(days=plan.planned_days - 1 + paused)
+    last = max((b.end or today for b in breaks), default=plan.start)
+    return plan.start + timedelta(days=plan.planned_days - 1 + break_days(breaks, max(last, today)))
 
 
 def active_days(plan: Plan, breaks: list[Break], day: date) -> int:
@@ -111,5 +118,5 @@ def percent_of(part: int, whole: int) -> int | None:
 
 def hours(minutes: int) -> str:
     """Minutes as hours for people: 90 -> "1.5", 600 -> "10", 50 -> "0.8"."""
-    value = round(minutes / 60, 1)
-    return f"{value:.1f}".removesuffix(".0")
+    tenths = (minutes * 10 + 30) // 60  # half a tenth rounds up, in whole numbers (no float drift)
+    return f"{tenths // 10}.{tenths % 10}".removesuffix(".0")

@@ -161,11 +161,12 @@ def weekly_minutes(text: str) -> int:
         raise ApprenticeshipError(
             "Enter contracted weekly hours as a number, like 37.5.", field="weekly_hours"
         ) from None
-    if not value.is_finite() or value <= 0 or value > MAX_WEEKLY_HOURS:
+    minutes = int(value * 60) if value.is_finite() else 0
+    if minutes < 1 or value > MAX_WEEKLY_HOURS:
         raise ApprenticeshipError(
             f"Contracted weekly hours must be more than 0 and at most {MAX_WEEKLY_HOURS}.", field="weekly_hours"
         )
-    return int(value * 60)
+    return minutes
 
 
 def enrol(actor, cohort: Cohort, given: Enrolment) -> Apprenticeship:
@@ -228,7 +229,7 @@ class CsvImportError(ApprenticeshipError):
     """The CSV had wrong rows; nothing was imported. `rows` is [(line number, message)]."""
 
     def __init__(self, rows: list[tuple[int, str]]):
-        super().__init__(f"Nothing was imported: {len(rows)} row{'s' if len(rows) != 1 else ''} need correcting.")
+        super().__init__(f"Nothing was imported: {len(rows)} {'row needs' if len(rows) == 1 else 'rows need'} correcting.")
         self.rows = rows
 
 
@@ -254,8 +255,9 @@ def import_csv(actor, cohort: Cohort, content: bytes) -> list[Apprenticeship]:
     made: list[Apprenticeship] = []
     # All or nothing: the rows go in inside a savepoint, undone if any row is wrong.
     savepoint = db.session.begin_nested()
-    for line, row in enumerate(reader, start=2):
-        if line - 1 > MAX_CSV_ROWS:
+    for count, row in enumerate(reader, start=1):
+        line = reader.line_num  # the file's own line (blank lines are skipped but counted)
+        if count > MAX_CSV_ROWS:
             errors.append((line, f"A file can hold at most {MAX_CSV_ROWS} apprentices."))
             break
         row = {k: (v or "").strip() for k, v in row.items() if k}

@@ -155,5 +155,5 @@ def _close_break(apprenticeship: Apprenticeship, last_day: date) -> str:
         )
     current.end_date = last_day
     db.session.flush()
-    reviews.shift_for_break(apprenticeship, days)
+    reviews.shift_for_break(apprenticeship, current.start_date, last_day)
     return f"Break of {days} days ({london_date(current.start_date)} to {london_date(last_day)}); the planned end moves by {days} days"

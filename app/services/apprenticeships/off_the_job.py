@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 
 from app.domain import off_the_job as otj
-from app.domain.calendar import london_date
+from app.domain.calendar import LONDON, london_date
 from app.extensions import db
 from app.models import Apprenticeship, ApprenticeshipStatus, OffTheJobEntry, utcnow
 from app.models.progress_reviews import ActivityType
@@ -51,11 +51,12 @@ class EntryDetails:
             raise ApprenticeshipError(
                 "Enter a start and end time, or a duration in hours like 1.5.", field="duration_hours"
             ) from None
-        if not value.is_finite() or value <= 0:
+        minutes = int(value * 60) if value.is_finite() else 0
+        if minutes < 1:
             raise ApprenticeshipError("The duration must be more than 0 hours.", field="duration_hours")
         if value > 24:
             raise ApprenticeshipError("A day has at most 24 hours.", field="duration_hours")
-        return int(value * 60)
+        return minutes
 
 
 def live_entries(apprenticeship_id: int):
@@ -79,7 +80,7 @@ def _check_dates(apprenticeship: Apprenticeship, day: date, today: date) -> None
     end = otj.expected_end(apprenticeship.otj_plan(), apprenticeship.otj_breaks(), today)
     finished = apprenticeship.status in (ApprenticeshipStatus.WITHDRAWN, ApprenticeshipStatus.COMPLETED)
     if finished:
-        end = min(end, apprenticeship.status_changed_at.date())
+        end = min(end, apprenticeship.status_changed_at.astimezone(LONDON).date())
     if day > end:
         raise ApprenticeshipError(f"The apprenticeship ends on {london_date(end)}; this date is after it.", field="day")
     for b in apprenticeship.breaks:

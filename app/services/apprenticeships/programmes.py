@@ -59,6 +59,19 @@ class ProgrammeDetails:
             raise ApprenticeshipError("Choose the programme type.", field="type")
         if not self.title.strip():
             raise ApprenticeshipError("Enter the programme's title.", field="title")
+        if not self.duration_months or not 1 <= self.duration_months <= 120:
+            raise ApprenticeshipError("The planned duration is from 1 to 120 months.", field="duration_months")
+        if not self.review_interval_weeks or not 1 <= self.review_interval_weeks <= 52:
+            raise ApprenticeshipError("Reviews are from 1 to 52 weeks apart.", field="review_interval_weeks")
+        if self.otj_basis not in set(TargetBasis):
+            raise ApprenticeshipError("Choose how the off-the-job target is set.", field="otj_basis")
+        if self.otj_basis == TargetBasis.PERCENT and self.otj_percent and not 1 <= self.otj_percent <= 100:
+            raise ApprenticeshipError("The percentage is from 1 to 100.", field="otj_percent")
+        if self.otj_basis == TargetBasis.HOURS and self.otj_hours is not None and self.otj_hours < 1:
+            raise ApprenticeshipError("The minimum hours must be at least 1.", field="otj_hours")
+        for name in ("otj_at_risk_percent", "otj_off_track_percent"):
+            if not 0 <= getattr(self, name) <= 100:
+                raise ApprenticeshipError("Thresholds are percentages from 0 to 100.", field=name)
         if self.otj_basis == TargetBasis.PERCENT and not self.otj_percent:
             raise ApprenticeshipError("Enter the off-the-job percentage of contracted hours.", field="otj_percent")
         if self.otj_basis == TargetBasis.HOURS and not self.otj_hours:

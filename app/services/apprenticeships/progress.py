@@ -94,6 +94,8 @@ class Progress:
     def status(self) -> ProgressStatus | None:
         return self.figures.progress
 
+    progress = status  # as Figures names it, so `counts` takes either
+
     @property
     def status_label(self) -> str:
         if self.assessment:

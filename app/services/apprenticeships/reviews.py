@@ -37,14 +37,18 @@ def schedule_first(apprenticeship: Apprenticeship, today: date) -> ProgressRevie
     return review
 
 
-def shift_for_break(apprenticeship: Apprenticeship, days: int) -> None:
-    """A break stops the clock: open reviews fall due `days` later."""
+def shift_for_break(apprenticeship: Apprenticeship, start: date, end: date) -> None:
+    """A break stops the clock: each open review falls due later by the days of the break after
+    the date it is counted from (the start, or the last review's meeting); a review scheduled
+    from a meeting during the break moves only by the break days after that meeting."""
     for review in db.session.scalars(
         select(ProgressReview).where(
             ProgressReview.apprenticeship_id == apprenticeship.id, ProgressReview.locked_at.is_(None)
         )
     ):
-        review.due_date += timedelta(days=days)
+        counted_from = max(start, review.due_date - interval(apprenticeship) + timedelta(days=1))
+        if end >= counted_from:
+            review.due_date += timedelta(days=(end - counted_from).days + 1)
     db.session.flush()
 
 
