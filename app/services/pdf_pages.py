@@ -63,17 +63,17 @@ def _footer(title: str):
         canvas.setFont("Helvetica", 7.5)
         canvas.setFillColor(colors.HexColor("#505a5f"))
         canvas.drawString(18 * mm, 10 * mm, f"Credwork · {title}")
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"Page {doc.page}")
+        canvas.drawRightString(doc.pagesize[0] - 18 * mm, 10 * mm, f"Page {doc.page}")
         canvas.restoreState()
 
     return draw
 
 
-def build(story: list, title: str) -> bytes:
+def build(story: list, title: str, pagesize: tuple[float, float] = A4) -> bytes:
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,
-        pagesize=A4,
+        pagesize=pagesize,
         title=title,
         author="Credwork",
         leftMargin=18 * mm,

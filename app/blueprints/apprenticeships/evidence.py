@@ -262,3 +262,26 @@ def caseload_coverage():
     if chosen is not None:
         condition = condition & (Apprenticeship.programme_id == chosen.id)
     return _heat_map_page("apprenticeships/coverage.html", condition, programmes, chosen, cohort=None)
+
+
+@bp.get("/apprenticeships/<int:apprenticeship_id>/evidence/pack.pdf")
+def evidence_pack_pdf(apprenticeship_id: int):
+    a, _ = loading.apprenticeship(apprenticeship_id)
+    pdf = evidence.exports.pack_pdf(a, london_today())
+    return attachment(pdf, f"evidence-pack-{a.apprentice.user.name}.pdf", "application/pdf")
+
+
+@bp.get("/apprenticeships/<int:apprenticeship_id>/evidence/pack.zip")
+def evidence_pack_zip(apprenticeship_id: int):
+    a, _ = loading.apprenticeship(apprenticeship_id)
+    return attachment(
+        evidence.exports.pack_zip(a, london_today()), f"evidence-pack-{a.apprentice.user.name}.zip", "application/zip"
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>/coverage.pdf")
+@require(Permission.COHORTS_MANAGE, org_kind=OrgKind.PROVIDER)
+def cohort_coverage_pdf(cohort_id: int):
+    found = loading.cohort(cohort_id)
+    pdf = evidence.exports.cohort_coverage_pdf(found, london_today())
+    return attachment(pdf, f"evidence-coverage-{found.name}.pdf", "application/pdf")

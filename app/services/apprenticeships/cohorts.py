@@ -229,7 +229,9 @@ class CsvImportError(ApprenticeshipError):
     """The CSV had wrong rows; nothing was imported. `rows` is [(line number, message)]."""
 
     def __init__(self, rows: list[tuple[int, str]]):
-        super().__init__(f"Nothing was imported: {len(rows)} {'row needs' if len(rows) == 1 else 'rows need'} correcting.")
+        super().__init__(
+            f"Nothing was imported: {len(rows)} {'row needs' if len(rows) == 1 else 'rows need'} correcting."
+        )
         self.rows = rows
 
 

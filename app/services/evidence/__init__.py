@@ -7,8 +7,8 @@ one interface), `coverage` (red, amber, green per KSB; a cohort's heat map). Oth
 them through this package: `evidence.portfolio.submit(...)`.
 """
 
-from app.services.evidence import coverage, gateway, portfolio, storage, uploads
+from app.services.evidence import coverage, exports, gateway, portfolio, storage, uploads
 from app.services.evidence.storage import FileMissing
 from app.services.evidence.uploads import UploadRefused
 
-__all__ = ["FileMissing", "UploadRefused", "coverage", "gateway", "portfolio", "storage", "uploads"]
+__all__ = ["FileMissing", "UploadRefused", "coverage", "exports", "gateway", "portfolio", "storage", "uploads"]
