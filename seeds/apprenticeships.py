@@ -22,7 +22,7 @@ from app.extensions import db
 from app.models import Apprenticeship, Cohort, MicroCredential, Organisation, Party, Programme, User
 from app.models.people import Membership
 from app.services.apprenticeships import cohorts, lifecycle, off_the_job, plans, programmes, reviews
-from seeds import SEEDS_DIR
+from seeds import SEEDS_DIR, evidence
 
 ACTIVITIES = ["taught_learning", "practical_training", "assignments", "mentoring", "shadowing", "industry_visits"]
 WHAT = {
@@ -77,7 +77,7 @@ def load(log=print) -> None:
             STORIES[person["story"]](Story(a, coordinator, today))
             log(f"  apprentice {person['email']}: {person['story'].replace('_', ' ')}")
     db.session.flush()
-    log("Demo apprenticeships: 2 programmes, 2 cohorts, 6 apprentices")
+    log("Demo apprenticeships: 3 programmes, 3 cohorts, 7 apprentices, with their evidence")
 
 
 def _programme(item: dict, provider: Organisation, coordinator: Membership) -> Programme:
@@ -230,6 +230,21 @@ def _on_track(s: Story) -> None:
     s.start()
     s.weeks(s.today, 7.6)
     s.module_result("UC-DATA701", "passed", 14)
+    evidence.add(s, "Sales forecast model for the parts store", ["LO1", "LO2"], state="signed_off", days_ago=60)
+    evidence.add(s, "Board briefing on vessel downtime", ["LO3"], state="signed_off", days_ago=40)
+    evidence.add(s, "Data protection impact assessment", ["LO4"], state="submitted", days_ago=10)
+    evidence.add(
+        s,
+        "Observed: presenting the dashboard to engineers",
+        ["WBLO1"],
+        state="submitted",
+        by="line_manager",
+        kind="witness_testimony",
+        days_ago=8,
+    )
+    evidence.add(
+        s, "Reflection on my first data project", ["WBLO2"], state="draft", kind="reflective_account", days_ago=3
+    )
 
 
 def _at_risk(s: Story) -> None:
@@ -238,6 +253,16 @@ def _at_risk(s: Story) -> None:
     s.start()
     s.weeks(s.today, 2.4, reviews_held=1, overdue_action=True)
     s.module_result("FC-QHS401", "passed", 6)
+    evidence.add(s, "Planned maintenance of the bilge pumps", ["S1", "S3"], state="signed_off", days_ago=70)
+    evidence.add(
+        s,
+        "Fault-finding on the steering gear",
+        ["S2"],
+        state="returned",
+        days_ago=20,
+        feedback="Good start. Add the readings you took and how they led you to the fault.",
+    )
+    evidence.add(s, "Toolbox talk on safe isolation", ["K2", "B1"], state="resubmitted", days_ago=12)
 
 
 def _off_track(s: Story) -> None:
@@ -257,6 +282,15 @@ def _break(s: Story) -> None:
         on=pause_on,
         today=s.today,
     )
+
+
+def _ready_for_gateway(s: Story) -> None:
+    # Everything the gateway checklist asks for: hours, reviews, modules and every KSB.
+    s.start()
+    s.weeks(s.today, 2.0)
+    for code in ("FC-DIG103", "FC-DIG104"):
+        s.module_result(code, "passed", 30)
+    evidence.complete_portfolio(s)
 
 
 def _planned(s: Story) -> None:
@@ -281,5 +315,6 @@ STORIES = {
     "off_track": _off_track,
     "break": _break,
     "planned": _planned,
+    "ready_for_gateway": _ready_for_gateway,
     "withdrawn": _withdrawn,
 }
