@@ -1,5 +1,6 @@
 """Apprenticeship dashboards at size: an employer with 1,000 apprentices across two providers,
-one of whose coordinators has 300 of them in a cohort. Times each dashboard through the real
+one of whose coordinators has 300 of them in a cohort holding 50,000 evidence entries (one
+apprentice's portfolio has 500), so the coverage heat map and a large portfolio are timed too. Times each dashboard through the real
 routes (Flask test client) and prints p50, p95, SQL statements per request and HTML size.
 
     .venv/bin/python bench/apprenticeship_dashboards.py
@@ -27,6 +28,8 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", 20))
 EMPLOYER_APPRENTICES = int(os.environ.get("BENCH_APPRENTICES", 1000))
 COORDINATOR_APPRENTICES = 300
 PASSWORD = "bench-password-2026"
+COHORT_ENTRIES = 50_000  # work-based evidence entries across the 300-apprentice cohort
+BIG_PORTFOLIO = 500  # entries in one apprentice's portfolio
 
 
 def build(db):
@@ -36,7 +39,7 @@ def build(db):
     from app.security.passwords import hash_password
     from app.services.accounts.organisations import join
     from app.services.apprenticeships import cohorts, programmes
-    from seeds.apprenticeship_scale import add_apprentices
+    from seeds.apprenticeship_scale import add_apprentices, add_evidence
 
     password = hash_password(PASSWORD)
     employer = Organisation(name="Bench Health Board", slug="bench-health", kind="employer")
@@ -79,13 +82,22 @@ def build(db):
             coordinator.user, provider, programme, f"Bench cohort {number}", today - timedelta(weeks=6), coordinator
         )
         cohorts.set_team(coordinator.user, cohort, coordinator.id, [assessor.id])
-        add_apprentices(cohort, employer.id, people["line manager"], assessor, size, today=today, label=f"p{number}")
+        ids = add_apprentices(
+            cohort, employer.id, people["line manager"], assessor, size, today=today, label=f"p{number}"
+        )
         if number == 1:
             people["coordinator (300)"] = coordinator
             people["assessor (300)"] = assessor
             first_cohort = cohort.id
+            # 50,000 evidence entries across the cohort, one apprentice holding 500 of them.
+            outcomes = [o.id for o in programme.outcomes]
+            add_evidence(
+                ids[1:], outcomes, (COHORT_ENTRIES - BIG_PORTFOLIO) // (len(ids) - 1), assessor.user_id, today=today
+            )
+            add_evidence(ids[:1], outcomes, BIG_PORTFOLIO, assessor.user_id, today=today)
+            big_portfolio = ids[0]
     db.session.commit()
-    return {role: (m.user.email, m.organisation_id) for role, m in people.items()}, first_cohort
+    return {role: (m.user.email, m.organisation_id) for role, m in people.items()}, first_cohort, big_portfolio
 
 
 PAGES = [
@@ -99,6 +111,10 @@ PAGES = [
     ("coordinator (300)", "/apprenticeships/"),
     ("assessor (300)", "/apprenticeships/"),
     ("assessor (300)", "/dashboard"),
+    ("coordinator (300)", "/cohorts/{cohort}/coverage"),
+    ("coordinator (300)", "/cohorts/{cohort}/coverage?page=6"),
+    ("assessor (300)", "/apprenticeships/{portfolio}/evidence"),
+    ("assessor (300)", "/apprenticeships/{portfolio}/evidence?page=20"),
 ]
 
 
@@ -119,7 +135,7 @@ def run(url: str, label: str) -> None:
         db.drop_all()
         db.create_all()
         started = time.perf_counter()
-        people, cohort = build(db)
+        people, cohort, portfolio = build(db)
         print(f"\n{label}: built {EMPLOYER_APPRENTICES} apprentices in {time.perf_counter() - started:.1f} s")
         db.session.remove()
         engine = db.engine
@@ -132,7 +148,7 @@ def run(url: str, label: str) -> None:
         client = app.test_client()
         signed_in = client.post("/login", data={"email": people[role][0], "password": PASSWORD})
         assert signed_in.status_code == 303, signed_in.status_code
-        path = path.format(cohort=cohort)
+        path = path.format(cohort=cohort, portfolio=portfolio)
         for _ in range(2):  # warm up caches and the planner
             client.get(path)
         timings, counts = [], []

@@ -17,6 +17,8 @@ from app.extensions import db
 from app.models import (
     Apprenticeship,
     Cohort,
+    EvidenceClaim,
+    EvidenceEntry,
     Membership,
     OffTheJobEntry,
     Party,
@@ -156,3 +158,48 @@ def add_apprentices(
     )
     db.session.flush()
     return ids
+
+
+def add_evidence(
+    apprenticeship_ids: list[int], outcome_ids: list[int], per_apprentice: int, recorded_by_id: int, *, today: date
+) -> int:
+    """`per_apprentice` entries for each apprenticeship, each claiming one KSB in turn: two in
+    three signed off, the rest submitted. Returns how many entries were added."""
+    now = datetime.now(UTC)
+    entries = [
+        {
+            "apprenticeship_id": a,
+            "title": f"Workplace evidence {n + 1}",
+            "work_date": today - timedelta(days=1 + n % 300),
+            "description": "Evidence of work done, and what it shows.",
+            "type": "product_of_work",
+            "status": "signed_off" if n % 3 else "submitted",
+            "links": [],
+            "recorded_by_id": recorded_by_id,
+            "recorded_as": "apprentice",
+            "created_at": now,
+            "signed_off_at": now if n % 3 else None,
+        }
+        for a in apprenticeship_ids
+        for n in range(per_apprentice)
+    ]
+    before = db.session.scalar(select(db.func.max(EvidenceEntry.id))) or 0
+    for start in range(0, len(entries), 5_000):
+        db.session.execute(insert(EvidenceEntry), entries[start : start + 5_000])
+    made = db.session.execute(
+        select(EvidenceEntry.id, EvidenceEntry.apprenticeship_id, EvidenceEntry.status)
+        .where(EvidenceEntry.apprenticeship_id.in_(apprenticeship_ids), EvidenceEntry.id > before)
+        .order_by(EvidenceEntry.id)
+    ).all()
+    claims = [
+        {
+            "entry_id": entry_id,
+            "outcome_id": outcome_ids[n % len(outcome_ids)],
+            "signed_off_at": now if status == "signed_off" else None,
+        }
+        for n, (entry_id, _, status) in enumerate(made)
+    ]
+    for start in range(0, len(claims), 5_000):
+        db.session.execute(insert(EvidenceClaim), claims[start : start + 5_000])
+    db.session.flush()
+    return len(entries)

@@ -238,7 +238,11 @@ def read_file(kept: EvidenceFile) -> bytes:
 
 
 def entries_page(a: Apprenticeship, page: int, per_page: int = 20, status: str = ""):
-    stmt = select(EvidenceEntry).where(EvidenceEntry.apprenticeship_id == a.id)
+    stmt = (
+        select(EvidenceEntry)
+        .where(EvidenceEntry.apprenticeship_id == a.id)
+        .options(db.selectinload(EvidenceEntry.claims))  # the KSB codes of each row, in one query
+    )
     if status in set(S):
         stmt = stmt.where(EvidenceEntry.status == status)
     return db.paginate(

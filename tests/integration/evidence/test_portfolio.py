@@ -151,3 +151,25 @@ def test_a_cohort_heat_map_in_a_fixed_number_of_queries():
         bigger = coverage.heat_map(condition, outcomes)
     assert len(many) == len(few) and bigger.total == 61 and len(bigger.rows) == 50
     assert db.session.query(EvidenceEntry).count() == 1
+
+
+def test_a_large_portfolio_page_runs_a_fixed_number_of_queries(app, login):
+    from seeds.apprenticeship_scale import add_evidence
+    from tests.support.queries import counting
+
+    s = started_setting()
+    outcomes = [o.id for o in s.apprenticeship.programme.outcomes]
+    client = login(s.assessor.user, c=app.test_client())
+    url = f"/apprenticeships/{s.apprenticeship.id}/evidence"
+
+    def measured() -> int:
+        db.session.expire_all()
+        with counting() as statements:
+            assert client.get(url).status_code == 200
+        return len(statements)
+
+    add_evidence([s.apprenticeship.id], outcomes, 5, s.apprentice.user.id, today=date.today())
+    few = measured()
+    add_evidence([s.apprenticeship.id], outcomes, 120, s.apprentice.user.id, today=date.today())
+    assert measured() == few
+    assert "Workplace evidence" in client.get(url).get_data(as_text=True)

@@ -31,12 +31,28 @@ def test_issued_badges_verify_in_digital_bazaar_vc_before_and_after_rotation(app
     issuers.rotate_key(coordinator, old.issuer)
     fresh = award(provider, coordinator, record, email="new@learner.example")
 
+    _verify_in_digital_bazaar(client, provider, [old, fresh], tmp_path)
+
+
+def test_an_apprenticeship_certificate_verifies_in_digital_bazaar_vc(app, client, monkeypatch, tmp_path):
+    """The ApprenticeshipCertificate (issue 10) goes through the same engine and keys."""
+    from app.services.issuing import apprenticeship_certificates
+    from tests.factories.apprenticeships import setting
+
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://credwork.test")
+    s = setting(started=True)
+    issued = apprenticeship_certificates.issue(s.coordinator.user, s.apprenticeship, "distinction")
+    assert issued.credential["credentialSubject"]["achievement"]["achievementType"] == "ApprenticeshipCertificate"
+    _verify_in_digital_bazaar(client, s.provider, [issued], tmp_path)
+
+
+def _verify_in_digital_bazaar(client, provider, credentials, tmp_path):
     did_doc = client.get(f"/issuers/{provider.slug}/did.json").get_json(force=True)
     documents = {did_doc["id"]: did_doc}
     for method in did_doc["verificationMethod"]:
         documents[method["id"]] = {"@context": "https://w3id.org/security/multikey/v1", **method}
     (tmp_path / "documents.json").write_text(json.dumps(documents))
-    for issued in (old, fresh):
+    for issued in credentials:
         (tmp_path / "credential.json").write_text(issued.credential_text)
         done = subprocess.run(
             [
