@@ -33,6 +33,8 @@ from app.services.apprenticeships.off_the_job import EntryDetails
 from app.services.apprenticeships.programmes import ProgrammeDetails
 from app.services.evidence.portfolio import EntryDetails as EvidenceDetails
 
+GATEWAY_CHECKS = ("gateway_ksbs", "gateway_otj", "gateway_reviews", "gateway_modules")
+
 
 def _date(label: str, required: bool = True, description: str = "For example, 27 3 2026") -> DateBoxesField:
     validators = [InputRequired(f"Enter {label.lower()}")] if required else [Optional()]
@@ -91,6 +93,19 @@ class ProgrammeForm(FlaskForm):
     review_off_track_days = _number(
         "Off track when a review is overdue by more than (days)", 1, 365, required=True, default=28
     )
+    gateway_checks = SelectMultipleField(
+        "The gateway checklist asks for",
+        widget=GovCheckboxesInput(),
+        choices=[
+            ("gateway_ksbs", "Every KSB covered by signed-off evidence"),
+            ("gateway_otj", "The off-the-job target met"),
+            ("gateway_reviews", "Every progress review signed"),
+            ("gateway_modules", "The modules passed (or recognised as prior learning)"),
+        ],
+        default=list(GATEWAY_CHECKS),
+        validators=[Optional()],
+        description="The employer's and the provider's confirmations are always asked for.",
+    )
     submit = SubmitField("Save programme", widget=GovSubmitInput())
 
     def details(self) -> ProgrammeDetails:
@@ -108,7 +123,11 @@ class ProgrammeForm(FlaskForm):
             otj_at_risk_percent=self.otj_at_risk_percent.data,
             otj_off_track_percent=self.otj_off_track_percent.data,
             review_off_track_days=self.review_off_track_days.data,
+            **{name: name in (self.gateway_checks.data or []) for name in GATEWAY_CHECKS},
         )
+
+    def fill_gateway_from(self, programme) -> None:
+        self.gateway_checks.data = [name for name in GATEWAY_CHECKS if getattr(programme, name)]
 
 
 class ModuleForm(FlaskForm):

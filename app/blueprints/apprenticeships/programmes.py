@@ -71,6 +71,7 @@ def edit_programme(programme_id: int):
     form = ProgrammeForm(obj=found)
     if not form.is_submitted():
         form.outcomes.data = outcomes_text(found)
+        form.fill_gateway_from(found)
     if form.validate_on_submit():
         with failures_on(form):
             apprenticeships.programmes.update(current_user, found, form.details(), form.outcomes.data or "")

@@ -79,3 +79,16 @@ def test_the_apprenticeship_page_walks_through_gateway(app, login, s):
     assert response.status_code == 303
     assert s.apprenticeship.status == "completed"
     assert manager.post(f"{url}/end-point-assessment", data={"result": "pass"}).status_code == 403
+
+
+def test_each_programme_sets_its_own_gateway_checklist(app, login):
+    s = started_setting()
+    programme = s.apprenticeship.programme
+    names = lambda: [c.name for c in gateway.checklist(s.apprenticeship, TODAY)]  # noqa: E731
+    assert len(names()) == 4
+    programme.gateway_otj = programme.gateway_modules = False
+    assert names() == ["All KSBs covered by signed-off evidence", "Every progress review signed"]
+    client = login(s.coordinator.user, c=app.test_client())
+    draft = client.post(f"/programmes/{programme.id}/new-version")
+    page = client.get(draft.headers["Location"] + "/edit").get_data(as_text=True)
+    assert 'value="gateway_ksbs" checked' in page and 'value="gateway_otj" checked' not in page
