@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+import hashlib
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.blueprints.apprenticeships import bp
 from app.domain.calendar import london_today
+from app.extensions import limiter
 from app.security.policy import require
 from app.services import apprenticeships
 
@@ -44,7 +47,14 @@ def revoke_calendar_feed():
     return redirect(url_for("apprenticeships.calendar_feed"), code=303)
 
 
+def _feed_key() -> str:
+    # Per feed (hashed): calendar services fetch many people's feeds from a few shared addresses.
+    token = (request.view_args or {}).get("token", "")
+    return "calendar-feed:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
 @bp.get("/calendar/<token>.ics")
+@limiter.limit("30 per minute", key_func=_feed_key)
 def calendar_ics(token: str):
     feed = apprenticeships.calendar.feed_for_token(token)
     if feed is None or not feed.user.is_active_account:

@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.blueprints.apprenticeships import bp, loading
-from app.blueprints.apprenticeships.forms import CommentForm, EvidenceForm, FeedbackForm, FileForm, SignOffForm
+from app.blueprints.apprenticeships.evidence_forms import CommentForm, EvidenceForm, FeedbackForm, FileForm, SignOffForm
 from app.blueprints.downloads import attachment
 from app.blueprints.outcomes import discard_changes, failures_flashed, failures_on
 from app.domain import DomainError

@@ -31,12 +31,11 @@ from app.models.programmes import PROGRAMME_TYPE_LABELS
 from app.models.progress_reviews import ACTIVITY_LABELS
 from app.services.apprenticeships.off_the_job import EntryDetails
 from app.services.apprenticeships.programmes import ProgrammeDetails
-from app.services.evidence.portfolio import EntryDetails as EvidenceDetails
 
 GATEWAY_CHECKS = ("gateway_ksbs", "gateway_otj", "gateway_reviews", "gateway_modules")
 
 
-def _date(label: str, required: bool = True, description: str = "For example, 27 3 2026") -> DateBoxesField:
+def date_field(label: str, required: bool = True, description: str = "For example, 27 3 2026") -> DateBoxesField:
     validators = [InputRequired(f"Enter {label.lower()}")] if required else [Optional()]
     return DateBoxesField(
         label, widget=GovDateInput(), format="%d %m %Y", validators=validators, description=description
@@ -159,7 +158,7 @@ class CohortForm(FlaskForm):
         validators=[InputRequired("Enter a name for the cohort"), Length(max=200)],
         description="For example, September 2026 Glasgow",
     )
-    start_date = _date("Start date")
+    start_date = date_field("Start date")
     submit = SubmitField("Create cohort", widget=GovSubmitInput())
 
 
@@ -190,8 +189,8 @@ class EnrolForm(FlaskForm):
         validators=[InputRequired("Enter the contracted hours a week")],
         description="For example, 37.5",
     )
-    start_date = _date("Start date", required=False, description="Leave empty to use the cohort's start date.")
-    planned_end_date = _date(
+    start_date = date_field("Start date", required=False, description="Leave empty to use the cohort's start date.")
+    planned_end_date = date_field(
         "Planned end date", required=False, description="Leave empty to use the programme's duration."
     )
     submit = SubmitField("Add apprentice", widget=GovSubmitInput())
@@ -204,7 +203,7 @@ class ImportForm(FlaskForm):
 
 class StatusForm(FlaskForm):
     reason = TextAreaField("Reason", widget=GovTextArea(), validators=[Optional(), Length(max=2000)])
-    on = _date("Date", required=False)
+    on = date_field("Date", required=False)
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
@@ -214,7 +213,7 @@ class PlanTermsForm(FlaskForm):
         widget=GovTextInput(),
         validators=[InputRequired("Enter the contracted hours a week")],
     )
-    planned_end_date = _date("Planned end date")
+    planned_end_date = date_field("Planned end date")
     notes = TextAreaField(
         "What the plan says",
         widget=GovTextArea(),
@@ -249,12 +248,12 @@ class ModuleResultForm(FlaskForm):
         choices=[("passed", "Passed"), ("failed", "Not passed")],
         validators=[InputRequired("Choose the result")],
     )
-    on = _date("Date of the result")
+    on = date_field("Date of the result")
     submit = SubmitField("Record result", widget=GovSubmitInput())
 
 
 class EntryForm(FlaskForm):
-    day = _date("Date")
+    day = date_field("Date")
     starts_at = TimeOfDayField(
         "Start time", widget=GovTextInput(), validators=[Optional()], description="24-hour clock, like 09:30"
     )
@@ -308,7 +307,7 @@ class EntryForm(FlaskForm):
 
 
 class ReviewRecordForm(FlaskForm):
-    held_on = _date("Date of the review")
+    held_on = date_field("Date of the review")
     progress = TextAreaField(
         "Progress since the last review",
         widget=GovTextArea(),
@@ -330,7 +329,7 @@ class ActionForm(FlaskForm):
         choices=[("apprentice", "Apprentice"), ("employer", "Employer"), ("provider", "Provider")],
         validators=[InputRequired("Choose who owns the action")],
     )
-    due_date = _date("Due date")
+    due_date = date_field("Due date")
     submit = SubmitField("Add action", widget=GovSubmitInput())
 
 
@@ -371,79 +370,3 @@ def scores_from(form, outcomes) -> dict[int, int]:
         if value and value.isdigit():
             found[outcome.id] = int(value)
     return found
-
-
-class EvidenceForm(FlaskForm):
-    title = StringField(
-        "Title", widget=GovTextInput(), validators=[InputRequired("Give the evidence a title"), Length(max=200)]
-    )
-    work_date = _date("Date of the work")
-    type = RadioField(
-        "Type of evidence", widget=GovRadioInput(), validators=[InputRequired("Choose the type of evidence")]
-    )
-    description = TextAreaField(
-        "What was done, and what does it show?",
-        widget=GovTextArea(),
-        validators=[InputRequired("Describe the work and what it shows"), Length(max=8000)],
-    )
-    outcome_ids = SelectMultipleField(
-        "KSBs this evidence shows", widget=GovCheckboxesInput(), coerce=int, validators=[Optional()]
-    )
-    links = TextAreaField(
-        "Links (optional)",
-        widget=GovTextArea(),
-        validators=[Optional(), Length(max=5000)],
-        description="One web address a line, for example a shared document.",
-    )
-    file = FileField(
-        "Attach a file (optional)", widget=GovFileInput(), description="PDF, image, office document or short video."
-    )
-    save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
-    submit = SubmitField("Save and submit to the assessor", widget=GovSubmitInput())
-
-    def details(self) -> EvidenceDetails:
-        return EvidenceDetails(
-            title=self.title.data or "",
-            work_date=self.work_date.data,
-            description=self.description.data or "",
-            type=self.type.data or "",
-            outcome_ids=list(self.outcome_ids.data or []),
-            links=[line.strip() for line in (self.links.data or "").splitlines() if line.strip()],
-        )
-
-
-class FileForm(FlaskForm):
-    file = FileField("Add a file", widget=GovFileInput(), validators=[InputRequired("Choose a file")])
-    submit = SubmitField("Upload", widget=GovSubmitInput())
-
-
-class SignOffForm(FlaskForm):
-    outcome_ids = SelectMultipleField(
-        "KSBs this evidence shows", widget=GovCheckboxesInput(), coerce=int, validators=[Optional()]
-    )
-    submit = SubmitField("Sign off the chosen KSBs", widget=GovSubmitInput())
-
-
-class FeedbackForm(FlaskForm):
-    feedback = TextAreaField(
-        "Feedback", widget=GovTextArea(), validators=[InputRequired("Write the feedback"), Length(max=4000)]
-    )
-    submit = SubmitField("Return with feedback", widget=GovSubmitInput())
-
-
-class CommentForm(FlaskForm):
-    body = TextAreaField(
-        "Add a comment", widget=GovTextArea(), validators=[InputRequired("Write a comment"), Length(max=4000)]
-    )
-    submit = SubmitField("Add comment", widget=GovSubmitInput())
-
-
-class EndPointAssessmentForm(FlaskForm):
-    result = RadioField(
-        "Result",
-        widget=GovRadioInput(),
-        choices=[("pass", "Pass"), ("merit", "Merit"), ("distinction", "Distinction"), ("fail", "Fail")],
-        validators=[InputRequired("Choose the result")],
-    )
-    assessed_on = _date("Date of the assessment")
-    submit = SubmitField("Record the result", widget=GovSubmitInput())

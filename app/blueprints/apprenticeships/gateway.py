@@ -6,7 +6,8 @@ from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
 from app.blueprints.apprenticeships import bp, loading
-from app.blueprints.apprenticeships.forms import EndPointAssessmentForm, PartyForm
+from app.blueprints.apprenticeships.evidence_forms import EndPointAssessmentForm
+from app.blueprints.apprenticeships.forms import PartyForm
 from app.blueprints.outcomes import failures_flashed
 from app.domain.calendar import london_today
 from app.models import Party

@@ -7,9 +7,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.blueprints.apprenticeships import bp, loading
+from app.blueprints.apprenticeships.evidence_forms import EndPointAssessmentForm
 from app.blueprints.apprenticeships.forms import (
     AcceptForm,
-    EndPointAssessmentForm,
     ModuleResultForm,
     PlanTermsForm,
     PriorLearningForm,
