@@ -57,3 +57,11 @@ def link_in_email(server, to: str, path_part: str) -> str:
                 return url.rstrip(".,)")
     sent = [(m.to, m.subject) for m in server.outbox()]
     raise AssertionError(f"no email to {to} with a link containing {path_part!r}; sent: {sent}")
+
+
+def fill_date(page: Page, legend: str, day) -> None:
+    """Fill GOV.UK's three date boxes inside the fieldset named `legend`."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))

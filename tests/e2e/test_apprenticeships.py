@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.steps import checkpoint, sign_in
+from tests.e2e.steps import checkpoint, fill_date, sign_in
 
 pytestmark = pytest.mark.no_transaction
 
@@ -20,13 +20,6 @@ CALEDONIA_ASSESSOR = "alan.murray@caledonia.example"
 FORTHSIDE_ASSESSOR = "hamish.grant@forthside.example"
 KELVIN_LINE_MANAGER = "iain.stewart@kelvinmarine.example"
 TAY_VALLEY_HR = "euan.mackay@tayvalleyhealth.example"
-
-
-def fill_date(page: Page, legend: str, day: date) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
 
 
 def open_apprentice(page: Page, name: str) -> None:

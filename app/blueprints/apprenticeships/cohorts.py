@@ -10,7 +10,7 @@ from app.blueprints.apprenticeships import bp, loading
 from app.blueprints.apprenticeships.forms import CohortForm, EnrolForm, ImportForm, TeamForm
 from app.blueprints.downloads import attachment
 from app.blueprints.htmx import render_partial_or_page
-from app.blueprints.outcomes import discard_changes, failures_on
+from app.blueprints.outcomes import failures_on
 from app.domain.calendar import london_today
 from app.domain.progress import ProgressStatus
 from app.models import OrgKind, Role
@@ -140,8 +140,7 @@ def import_apprentices(cohort_id: int):
         else:
             try:
                 made = apprenticeships.cohorts.import_csv(current_user, found, content)
-            except CsvImportError as exc:
-                discard_changes()
+            except CsvImportError as exc:  # nothing was kept: the import undoes itself
                 form.file.errors = [exc.message]
                 rows = exc.rows
             else:

@@ -10,8 +10,7 @@ from flask_login import current_user
 from app.blueprints.apprenticeships import bp, loading
 from app.blueprints.apprenticeships.evidence_forms import CommentForm, EvidenceForm, FeedbackForm, FileForm, SignOffForm
 from app.blueprints.downloads import attachment
-from app.blueprints.outcomes import discard_changes, failures_flashed, failures_on
-from app.domain import DomainError
+from app.blueprints.outcomes import failures_flashed, failures_on
 from app.domain.calendar import london_today
 from app.models import Apprenticeship, OrgKind, Party
 from app.models.evidence import EVIDENCE_STATUS_LABELS, EVIDENCE_TYPE_LABELS, LINE_MANAGER_TYPES
@@ -159,12 +158,8 @@ def evidence_file(apprenticeship_id: int, evidence_id: int, file_id: int):
 
 
 def _act(a, entry, do, done: str):
-    try:
+    with failures_flashed():
         do()
-    except DomainError as exc:
-        discard_changes()
-        flash(exc.message, "error")
-    else:
         flash(done, "success")
     return _back(a, entry)
 

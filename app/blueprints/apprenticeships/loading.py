@@ -32,32 +32,28 @@ def apprenticeship(apprenticeship_id: int) -> tuple[Apprenticeship, set[Party]]:
     return found, parties
 
 
-def entry(a: Apprenticeship, entry_id: int) -> OffTheJobEntry:
-    found = db.session.get(OffTheJobEntry, entry_id) if entry_id < 2**31 else None
-    if found is None or found.apprenticeship_id != a.id:
+def _child(model, child_id: int, **parent):
+    """A record of the apprenticeship (or entry) named in `parent`, else 404."""
+    found = db.session.get(model, child_id) if 0 < child_id < 2**31 else None
+    if found is None or any(getattr(found, name) != value for name, value in parent.items()):
         abort(404)
     return found
+
+
+def entry(a: Apprenticeship, entry_id: int) -> OffTheJobEntry:
+    return _child(OffTheJobEntry, entry_id, apprenticeship_id=a.id)
 
 
 def review(a: Apprenticeship, review_id: int) -> ProgressReview:
-    found = db.session.get(ProgressReview, review_id) if review_id < 2**31 else None
-    if found is None or found.apprenticeship_id != a.id:
-        abort(404)
-    return found
+    return _child(ProgressReview, review_id, apprenticeship_id=a.id)
 
 
 def evidence_entry(a: Apprenticeship, entry_id: int) -> EvidenceEntry:
-    found = db.session.get(EvidenceEntry, entry_id) if entry_id < 2**31 else None
-    if found is None or found.apprenticeship_id != a.id:
-        abort(404)
-    return found
+    return _child(EvidenceEntry, entry_id, apprenticeship_id=a.id)
 
 
 def evidence_file(entry: EvidenceEntry, file_id: int) -> EvidenceFile:
-    found = db.session.get(EvidenceFile, file_id) if file_id < 2**31 else None
-    if found is None or found.entry_id != entry.id:
-        abort(404)
-    return found
+    return _child(EvidenceFile, file_id, entry_id=entry.id)
 
 
 def programme(programme_id: int) -> Programme:
