@@ -29,7 +29,8 @@ def seed_demo():
     for person in people:
         roles = "; ".join(f"{m['org']}: {', '.join(m['roles'])}" for m in person["memberships"])
         click.echo(f"  {person['email']:<45} {roles}")
-    click.echo(f"\nOpen {current_app.config['PUBLIC_BASE_URL']}/login")
+    # Seeding does not start a server: say how to reach the app once it runs (make run starts it).
+    click.echo(f"\nOnce the app is running (make run), sign in at {current_app.config['PUBLIC_BASE_URL']}/login")
 
 
 def init_app(app) -> None:

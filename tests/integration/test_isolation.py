@@ -36,6 +36,7 @@ PUBLIC_ENDPOINTS = {
     "static": "files",
     "main.index": "front page",
     "main.accessibility": "accessibility statement",
+    "main.favicon": "the site's icon",
     "auth.login": "sign-in form",
     "auth.forgot_password": "asks for a reset email, says nothing about accounts",
     "auth.reset_password": "the emailed secret token is the credential",

@@ -26,3 +26,37 @@ def test_an_assessor_reaches_apprentices_and_work_based_evidence(client, login):
     assert '<a class="govuk-link" href="/apprenticeships/coverage">Work-based evidence</a>' in page
     assert '<a class="govuk-link" href="/apprenticeships/">Apprentices</a>' in page
     assert "Not available yet" not in page
+
+
+ROLES_BY_KIND = {
+    "employer": ["org_admin", "hr_manager", "line_manager", "recruiter", "learner"],
+    "provider": ["org_admin", "provider_coordinator", "assessor", "learner"],
+    "platform": ["org_admin", "platform_admin"],
+}
+
+
+def test_no_dashboard_links_to_a_page_that_refuses_the_person_it_is_shown_to(app, login):
+    """Every link on every role's dashboard opens (issue 11, item 15)."""
+    import re
+
+    from tests.factories.accounts import OrganisationFactory as Org
+
+    kinds = {"employer": Org(), "provider": Org(provider=True), "platform": Org(platform=True)}
+    broken = []
+    for kind, roles in ROLES_BY_KIND.items():
+        for role in roles:
+            client = login(member(kinds[kind], role), c=app.test_client())
+            page = client.get("/dashboard").get_data(as_text=True)
+            main = page[page.index('id="main-content"') :]
+            for href in sorted(set(re.findall(r'<a class="govuk-link" href="(/[^"]*)"', main))):
+                status = client.get(href).status_code
+                if status not in (200, 302):
+                    broken.append(f"{kind} {role}: {href} -> {status}")
+    assert not broken, "\n".join(broken)
+
+
+def test_the_site_has_an_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert response.data.startswith(b"\x89PNG")
+    assert 'rel="icon"' in client.get("/").get_data(as_text=True)

@@ -20,8 +20,14 @@ class Task:
     description: str
     endpoint: str | None  # None: planned, not built yet
     permission: P | tuple[P, ...] | None = None  # a tuple means any one of them
+    # The kinds of organisation whose pages these are (None: any); a page a person cannot open is
+    # never offered to them.
+    org_kinds: tuple[str, ...] | None = None
 
     def allowed(self) -> bool:
+        org = policy.current_org()
+        if self.org_kinds is not None and (org is None or org.kind not in self.org_kinds):
+            return False
         if self.permission is None:
             return True
         wanted = self.permission if isinstance(self.permission, tuple) else (self.permission,)
@@ -41,7 +47,13 @@ TASKS = [
         "organisation.partnerships",
         P.ORG_MANAGE_PARTNERSHIPS,
     ),
-    Task("Single sign-on", "Let staff sign in with your OpenID Connect provider.", "sso.settings", P.ORG_MANAGE_SSO),
+    Task(
+        "Single sign-on",
+        "Let staff sign in with your OpenID Connect provider.",
+        "sso.settings",
+        P.ORG_MANAGE_SSO,
+        org_kinds=("employer",),
+    ),
     Task(
         "API keys",
         "Keys for your applicant tracking or HR system to verify badges.",
@@ -57,7 +69,11 @@ TASKS = [
     ),
     Task("Team skills", "Your team's skills against their job roles.", "job_roles.team", P.SKILLS_VIEW_TEAM),
     Task(
-        "My skills", "Your skills against your job role, and a suggested pathway.", "job_roles.mine", P.SKILLS_VIEW_OWN
+        "My skills",
+        "Your skills against your job role, and a suggested pathway.",
+        "job_roles.mine",
+        P.SKILLS_VIEW_OWN,
+        org_kinds=("employer",),
     ),
     Task("CPD sponsorship", "Budgets, requests and approvals.", "cpd.dashboard", P.CPD_APPROVE),
     Task("My CPD", "Ask to be sponsored and see your CPD record.", "cpd.mine", P.CPD_REQUEST),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.forms import safe_next
@@ -53,6 +53,14 @@ def switch_organisation():
         abort(404)
     flash(f"You are now working in {policy.acting_org().name}", "success")
     return redirect(safe_next(form.next.data), code=303)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico whatever the page says; answer with the site's icon.
+    response = send_from_directory(current_app.static_folder, "favicon.png", mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @bp.get("/accessibility")
