@@ -200,6 +200,19 @@ def may_view_cpd_of(viewer: Membership | None, person: Membership) -> bool:
     return is_cpd_approver(viewer) or person.line_manager_id == viewer.id or person.user_id == viewer.user_id
 
 
+def may_view_cpd_request(viewer: Membership | None, person: Membership, sponsorship: Sponsorship) -> bool:
+    """A request is seen by whoever may see the person's CPD, except that a draft is its
+    author's own until it is submitted (see `cpd_drafts_hidden` for the same rule in SQL)."""
+    if sponsorship.is_draft and (viewer is None or viewer.user_id != sponsorship.person_id):
+        return False
+    return may_view_cpd_of(viewer, person)
+
+
+def cpd_drafts_hidden(viewer_user_id: int) -> Any:
+    """`may_view_cpd_request`'s draft rule as a SQL condition on Sponsorship."""
+    return or_(Sponsorship.status != "draft", Sponsorship.person_id == viewer_user_id)
+
+
 def cpd_edit_refusal(actor: Any, sponsorship: Sponsorship) -> str | None:
     """Why `actor` may not change the request now, or None when they may."""
     if actor.id != sponsorship.person_id:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import abort, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from app.blueprints.cpd import bp
 from app.blueprints.cpd.forms import year_arg
@@ -79,7 +79,7 @@ def person_pdf(membership_id: int):
     if not may_view_cpd_of(current_membership(), membership):
         abort(403)
     return attachment(
-        cpd.pdf.person_record(cpd.queries.person_record(membership)),
+        cpd.pdf.person_record(cpd.queries.person_record(membership, current_user.id)),
         f"cpd-record-{membership.id}.pdf",
         "application/pdf",
     )

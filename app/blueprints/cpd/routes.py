@@ -26,6 +26,7 @@ from app.security.policy import (
     is_cpd_approver,
     may_see_cpd_requests,
     may_view_cpd_of,
+    may_view_cpd_request,
     permissions_of,
     require,
 )
@@ -41,7 +42,10 @@ def load_request(sponsorship_id: int) -> Sponsorship:
     person = cpd.people.person_membership(s)
     if person is None:
         abort(404)
-    if not may_view_cpd_of(current_membership(), person):
+    viewer = current_membership()
+    if s.is_draft and (viewer is None or viewer.user_id != s.person_id):
+        abort(404)  # a draft is its author's own: to anyone else it does not exist yet
+    if not may_view_cpd_request(viewer, person, s):
         abort(403)
     return s
 
@@ -82,7 +86,7 @@ def person(membership_id: int):
         abort(403)
     return render_template(
         "cpd/record.html",
-        record=cpd.queries.person_record(membership),
+        record=cpd.queries.person_record(membership, current_user.id),
         own=membership.user_id == current_user.id,
         waiting=[],
     )

@@ -15,7 +15,7 @@ from app.models import Membership, MembershipStatus, User
 from app.models.cpd import STATUS_LABELS, CpdBudget, Sponsorship, SponsorshipStatus
 from app.models.cpd import SponsorshipStatus as S
 from app.security.permissions import Permission
-from app.security.policy import is_cpd_approver, permissions_of
+from app.security.policy import cpd_drafts_hidden, is_cpd_approver, permissions_of
 from app.services.cpd import budgets
 
 PAGE_SIZE = 25
@@ -28,7 +28,9 @@ LIVE_MONEY = {S.APPROVED, S.APPROVED_WITH_CONDITIONS, S.ENROLLED, S.COMPLETED, S
 
 def visible_requests(membership: Membership):
     """Requests this person may see: all of them for HR; their own and their reports' otherwise."""
-    stmt = select(Sponsorship).where(Sponsorship.organisation_id == membership.organisation_id)
+    stmt = select(Sponsorship).where(
+        Sponsorship.organisation_id == membership.organisation_id, cpd_drafts_hidden(membership.user_id)
+    )
     if is_cpd_approver(membership):
         return stmt
     reports = select(Membership.user_id).where(Membership.line_manager_id == membership.id)
@@ -283,12 +285,17 @@ class CpdRecord:
         return sum(s.spent_pence for s in self.requests)
 
 
-def person_record(membership: Membership) -> CpdRecord:
+def person_record(membership: Membership, viewer_user_id: int | None = None) -> CpdRecord:
+    """The person's CPD requests as `viewer_user_id` sees them (the person by default): someone
+    else never sees their drafts."""
+    viewer = membership.user_id if viewer_user_id is None else viewer_user_id
     requests = list(
         db.session.scalars(
             select(Sponsorship)
             .where(
-                Sponsorship.organisation_id == membership.organisation_id, Sponsorship.person_id == membership.user_id
+                Sponsorship.organisation_id == membership.organisation_id,
+                Sponsorship.person_id == membership.user_id,
+                cpd_drafts_hidden(viewer),
             )
             .order_by(Sponsorship.start_date.desc().nulls_last(), Sponsorship.id.desc())
         )
@@ -297,7 +304,10 @@ def person_record(membership: Membership) -> CpdRecord:
 
 
 def department_history(org, department: str, year: int | None) -> list[Sponsorship]:
-    stmt = select(Sponsorship).where(Sponsorship.organisation_id == org.id, Sponsorship.department == department)
+    # A department's history is everyone's submitted requests: drafts stay their authors' own.
+    stmt = select(Sponsorship).where(
+        Sponsorship.organisation_id == org.id, Sponsorship.department == department, Sponsorship.status != "draft"
+    )
     if year:
         start, end = budgets.financial_year_bounds(year)
         stmt = stmt.where(Sponsorship.start_date >= start, Sponsorship.start_date < end)
