@@ -8,6 +8,8 @@ from importlib import import_module
 
 from flask import Flask
 
+from app.blueprints.converters import IdConverter
+
 BLUEPRINTS = [
     "app.blueprints.main",
     "app.blueprints.auth",
@@ -29,6 +31,8 @@ BLUEPRINTS = [
 
 
 def register_all(app: Flask) -> None:
+    # Before any route is added: every `<int:...>` is bounded to what the database can hold.
+    app.url_map.converters["int"] = IdConverter
     for dotted in BLUEPRINTS:
         package = import_module(dotted)
         # Importing every module of the package attaches its views (and commands) to `bp`.

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from flask import request, url_for
 from wtforms import DateField, StringField
 
+from app.blueprints.converters import MAX_ID
+
 
 def safe_next(target: str | None, default_endpoint: str = "main.dashboard") -> str:
     """Only same-site relative paths are followed after sign-in (no open redirect)."""
@@ -66,3 +68,13 @@ class TimeOfDayField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return self.data.strftime("%H:%M") if self.data else ""
+
+
+def id_arg(value: object) -> int | None:
+    """A record id from a query string or form value: a whole number the database can hold,
+    else None (so "999999999999" names nothing instead of failing in the database)."""
+    text = str(value if value is not None else "").strip()
+    if not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None

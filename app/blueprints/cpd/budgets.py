@@ -17,6 +17,7 @@ from app.blueprints.cpd.forms import (
     optional_year_arg,
     year_arg,
 )
+from app.blueprints.forms import id_arg
 from app.blueprints.outcomes import discard_changes, failures_on
 from app.models.cpd import FundingSource, Sponsorship
 from app.security.permissions import Permission
@@ -88,9 +89,9 @@ def _save(org, form) -> str:
 def bulk_review():
     """The confirmation step: what will be approved, against which budget, and the impact."""
     org = acting_org()
-    ids = request.args.getlist("id", type=int)
+    ids = [i for i in (id_arg(v) for v in request.args.getlist("id")) if i is not None]
     chosen = [get_for(org, Sponsorship, i) for i in ids[:100]]
-    plan = cpd.bulk.plan(current_user, org, chosen, request.args.get("funding_source_id", type=int))
+    plan = cpd.bulk.plan(current_user, org, chosen, id_arg(request.args.get("funding_source_id")))
     return render_template(
         "cpd/bulk_review.html",
         plan=plan,

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from app.blueprints.cpd import bp
 from app.blueprints.cpd.forms import CostChangeForm, NominateForm, RequestForm, TransitionForm, year_arg
+from app.blueprints.forms import id_arg
 from app.blueprints.htmx import render_partial_or_page, targets
 from app.blueprints.outcomes import failures_flashed, failures_on
 from app.models import Membership
@@ -122,7 +123,7 @@ def _request_form(form_class, obj=None):
     chosen = form.micro_credential_id.data or (str(obj.micro_credential_id) if obj and obj.micro_credential_id else "")
     form.micro_credential_id.choices = [("", "Choose a micro-credential")] + [
         (str(mc.id), f"{mc.title} ({mc.provider.name}, SCQF {mc.scqf_level}, £{mc.price_pence / 100:,.2f})")
-        for mc in cpd.requests.hub_choices(q, include_id=int(chosen) if chosen.isdigit() else None)
+        for mc in cpd.requests.hub_choices(q, include_id=id_arg(chosen))
     ]
     return form, q
 

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
+from app.blueprints.forms import id_arg
 from app.blueprints.htmx import render_partial_or_page, wants_partial
 from app.blueprints.job_roles import bp
 from app.blueprints.job_roles.forms import AssessForm, AssignForm
@@ -33,7 +34,7 @@ def team():
     org = acting_org()
     everyone = can(Permission.ROLES_MANAGE)
     department = request.args.get("department") or None
-    role_id = request.args.get("job_role", type=int) or None
+    role_id = id_arg(request.args.get("job_role"))
     members = gaps.team_members(
         org, line_manager=None if everyone else current_membership(), department=department, job_role_id=role_id
     )
