@@ -35,7 +35,8 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 def configure_sqlite(engine) -> None:
     """Make SQLite behave like the production database: real transactions (so SAVEPOINTs
-    work), enforced foreign keys, and a busy timeout instead of instant lock errors."""
+    work), enforced foreign keys, a busy timeout instead of instant lock errors, and (for a
+    database file) write-ahead logging, so readers never wait for a writer."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -45,6 +46,8 @@ def configure_sqlite(engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.blueprints.outcomes import discard_changes
@@ -25,6 +26,10 @@ MESSAGES = {
     413: ("The file is too large", "Upload a smaller file."),
     422: ("There is a problem", "Check what you entered and try again."),
     429: ("Too many attempts", "Wait a minute and try again."),
+    503: (
+        "Credwork is busy",
+        "Another change was being saved at the same moment. Nothing you entered was saved: try again.",
+    ),
     500: ("Sorry, there is a problem with the service", "Try again later. Nothing you entered has been saved."),
 }
 
@@ -51,6 +56,16 @@ def init_app(app) -> None:
         if error.code and error.code < 400:
             return error
         return _respond(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        # The embedded SQLite database allows one writer at a time; when the busy timeout runs
+        # out, say so and ask for a retry rather than showing a server error.
+        discard_changes()
+        if "database is locked" in str(error.orig):
+            app.logger.warning("Database busy on %s %s", request.method, request.path)
+            return _respond(503)
+        return unhandled(error)
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):
