@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.blueprints.apprenticeships import bp, loading
 from app.blueprints.apprenticeships.forms import EntryForm
 from app.blueprints.outcomes import failures_flashed, failures_on
-from app.domain.calendar import london_today
+from app.domain.calendar import london_date, london_today
 from app.security.policy import (
     acting_membership,
     is_apprenticeship_assessor,
@@ -53,7 +53,7 @@ def off_the_job(apprenticeship_id: int):
         if form.validate_on_submit():
             with failures_on(form):
                 entry = apprenticeships.off_the_job.log(current_user, a, form.details(), london_today())
-                flash(f"Logged {entry.hours} hours on {entry.day:%-d %B %Y}", "success")
+                flash(f"Logged {entry.hours} hours on {london_date(entry.day)}", "success")
                 return redirect(url_for("apprenticeships.off_the_job", apprenticeship_id=a.id), code=303)
         return _page(a, form, 422)
     return _page(a, form)
@@ -67,7 +67,7 @@ def confirm_entry(apprenticeship_id: int, entry_id: int):
         apprenticeships.off_the_job.confirm(
             current_user, a, entry, off_the_job_confirm_refusal(acting_membership(), a, entry)
         )
-        flash(f"Entry of {entry.day:%-d %B %Y} confirmed and locked", "success")
+        flash(f"Entry of {london_date(entry.day)} confirmed and locked", "success")
     return redirect(url_for("apprenticeships.off_the_job", apprenticeship_id=a.id), code=303)
 
 

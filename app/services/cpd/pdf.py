@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from app.domain.calendar import london
+from app.domain.calendar import london, london_date
 from app.domain.money import format_pounds as pounds
 from app.services.cpd import budgets, queries
 from app.services.pdf_pages import BODY, H1, H2, SMALL, build, para, table
@@ -129,8 +129,8 @@ def person_record(record: queries.CpdRecord) -> bytes:
                 [
                     [
                         f"{s.title} ({s.provider_name})",
-                        s.start_date.strftime("%-d %b %Y") if s.start_date else "",
-                        s.status_label + (f", {s.completed_on:%-d %b %Y}" if s.completed_on else ""),
+                        london_date(s.start_date),
+                        s.status_label + (f", {london_date(s.completed_on)}" if s.completed_on else ""),
                         str(s.hours),
                         "" if s.scqf_credits is None else str(s.scqf_credits),
                         pounds(s.spent_pence or s.committed_pence or s.cost_pence),

@@ -23,6 +23,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.domain.calendar import london_date
 from app.extensions import db
 from app.models.catalogue import MicroCredential
 from app.models.held_credentials import HeldCredential
@@ -52,7 +53,7 @@ class SkillLevel:
         if self.credential_level:
             parts.append(f"level {self.credential_level} from " + ", ".join(self.credential_titles))
         if self.assessed_level:
-            parts.append(f"assessed at level {self.assessed_level} on {self.assessed_on:%d %B %Y}")
+            parts.append(f"assessed at level {self.assessed_level} on {london_date(self.assessed_on)}")
         return "; ".join(parts)
 
 
