@@ -9,6 +9,7 @@ the hub's issuer directory, then stores a :class:`Verification`.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -77,7 +78,24 @@ def input_from_text(text: str) -> VerificationInput:
         raise InputTooLarge("The pasted text is too long (at most 1,000,000 characters)")
     if text.startswith(("https://", "http://")) and not any(c.isspace() for c in text):
         return input_from_url(text)
+    if not _looks_like_a_badge(text):
+        # Not saved as a verification: there is nothing to verify, only a form to correct.
+        raise VerificationInputError(
+            "That is not a badge. Paste the badge's JSON (it starts with {), its JWT (three parts "
+            "separated by dots) or its web address."
+        )
     return VerificationInput(text, VerificationSource.PASTE, None)
+
+
+# Base64url parts separated by dots: a JWT, perhaps cut short (the engine says how it is broken).
+_JWT = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]*){1,4}$")
+
+
+def _looks_like_a_badge(text: str) -> bool:
+    """A JSON object, or a compact JWT; anything else cannot be a badge."""
+    if text.startswith("{"):
+        return True  # parsed (with its own limits) by the engine, which explains what is wrong
+    return bool(_JWT.match(text))
 
 
 def input_from_url(url: str) -> VerificationInput:

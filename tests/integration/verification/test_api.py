@@ -104,11 +104,11 @@ def test_rate_limit_is_per_key(client, app, org, key):
     app.config["VERIFY_API_RATE_LIMIT"] = "2 per minute"
     try:
         _, second = api_keys.create_key(None, org, "HR system")
-        codes = [client.post(URL, json={"credential": "x"}, headers=_auth(key)).status_code for _ in range(3)]
+        codes = [client.post(URL, json={"credential": {}}, headers=_auth(key)).status_code for _ in range(3)]
         assert codes == [201, 201, 429]
-        limited = client.post(URL, json={"credential": "x"}, headers=_auth(key))
+        limited = client.post(URL, json={"credential": {}}, headers=_auth(key))
         assert limited.is_json and limited.get_json()["error"]["status"] == 429
-        assert client.post(URL, json={"credential": "x"}, headers=_auth(second)).status_code == 201
+        assert client.post(URL, json={"credential": {}}, headers=_auth(second)).status_code == 201
     finally:
         app.config["VERIFY_API_RATE_LIMIT"] = "60 per minute;1000 per day"
 
@@ -125,10 +125,10 @@ def test_admin_creates_a_key_shown_once_and_stored_hashed_then_revokes_it(client
     assert stored.key_hash == hashlib.sha256(plaintext.encode()).hexdigest() and plaintext not in stored.key_hash
     listing = client.get("/organisation/api-keys/").get_data(as_text=True)
     assert stored.prefix in listing and plaintext not in listing and "Never" in listing
-    assert client.post(URL, json={"credential": "x"}, headers=_auth(plaintext)).status_code == 201
+    assert client.post(URL, json={"credential": {}}, headers=_auth(plaintext)).status_code == 201
     assert "Never" not in client.get("/organisation/api-keys/").get_data(as_text=True)
     assert client.post(f"/organisation/api-keys/{stored.id}/revoke").status_code == 303
-    assert client.post(URL, json={"credential": "x"}, headers=_auth(plaintext)).status_code == 401
+    assert client.post(URL, json={"credential": {}}, headers=_auth(plaintext)).status_code == 401
     actions = {e.action for e in db.session.query(AuditEvent).filter_by(organisation_id=org.id)}
     assert {"api_key.create", "api_key.revoke"} <= actions
 

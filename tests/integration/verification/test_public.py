@@ -109,7 +109,6 @@ def _alg_none_token() -> str:
         ('{"credentialSubject": ', "malformed"),
         ("eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e30", "truncated"),
         (None, "unsigned JWT"),
-        ("hello there", "not a credential"),
     ],
 )
 def test_bad_pasted_input_gives_a_clear_result_never_a_500(client, text, reason):
@@ -117,6 +116,18 @@ def test_bad_pasted_input_gives_a_clear_result_never_a_500(client, text, reason)
     assert "Not valid" in html or "Could not verify" in html
     assert "Valid badge" not in html
     assert reason.lower() in html.lower()
+
+
+@pytest.mark.parametrize("text", ["hello there", "Data Science PhD, honest", "<script>alert(1)</script>"])
+def test_text_that_is_not_a_badge_is_a_form_error_and_not_kept(client, text):
+    from app.extensions import db
+    from app.models.verifications import Verification
+
+    before = db.session.query(Verification).count()
+    response = _verify(client, credential_text=text)
+    assert response.status_code == 422
+    assert "That is not a badge" in response.get_data(as_text=True)
+    assert db.session.query(Verification).count() == before
 
 
 def test_missing_or_double_input_re_renders_the_form(client):
