@@ -37,6 +37,7 @@ PUBLIC_ENDPOINTS = {
     "main.index": "front page",
     "main.accessibility": "accessibility statement",
     "main.favicon": "the site's icon",
+    "main.dev_outbox": "development only (404 in every other environment): the emails a dev server did not send",
     "auth.login": "sign-in form",
     "auth.forgot_password": "asks for a reset email, says nothing about accounts",
     "auth.reset_password": "the emailed secret token is the credential",

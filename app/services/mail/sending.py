@@ -1,7 +1,8 @@
-"""Outgoing email: sent by SMTP when MAIL_SERVER is set, otherwise written to the log.
+"""Outgoing email: sent by SMTP when MAIL_SERVER is set, otherwise shown in the log at
+WARNING, the level `flask run` prints, so a developer sees every invitation and reset link.
 
-In tests every message is also kept in `outbox()` so a test can read the link a person
-would click.
+Every message is also kept in `outbox()` (the last 200): tests read the link a person would
+click from it, and in development `/dev/outbox` shows it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ def send(to: str, subject: str, body: str) -> None:
     kept.append(SentMail(to, subject, body))
     del kept[:-200]  # a long-running dev server must not grow without bound
     if not config.get("MAIL_SERVER"):
-        current_app.logger.info("Email to %s: %s\n%s", to, subject, body)
+        current_app.logger.warning(
+            "Email not sent (no MAIL_SERVER), shown here instead.\nTo: %s\nSubject: %s\n\n%s", to, subject, body
+        )
         return
     message = EmailMessage()
     message["From"] = config["MAIL_FROM"]
