@@ -202,3 +202,18 @@ def test_an_unknown_email_costs_as_much_as_a_known_one(client, person, monkeypat
     assert len(checked) == 1 and checked[0].startswith("$argon2id$")
     assert sign_in(client, person.email, "wrong-password-x").status_code == 422
     assert len(checked) == 2
+
+
+def test_a_session_cookie_copied_before_signing_out_no_longer_works(app, login):
+    """Signing out ends the session on the server, not just in the browser (issue 11, item 4)."""
+    from tests.factories.cpd import employer
+
+    e = employer()
+    client = login(e.hr, c=app.test_client())
+    assert client.get("/cpd/").status_code == 200
+    stolen = client.get_cookie("session")
+    assert client.post("/logout").status_code == 303
+    thief = app.test_client()
+    thief.set_cookie("session", stolen.value, domain=stolen.domain or "localhost")
+    response = thief.get("/cpd/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

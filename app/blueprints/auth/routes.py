@@ -11,7 +11,6 @@ from app.blueprints.forms import next_param, safe_next
 from app.blueprints.outcomes import failures_on, keep_changes
 from app.extensions import limiter
 from app.security.policy import switch_org
-from app.services import audit
 from app.services.accounts import organisations, signin
 
 
@@ -41,7 +40,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    audit.record(current_user, "user.signed_out", current_user, f"{current_user.email} signed out")
+    signin.sign_out(current_user)
     logout_user()
     flash("You have signed out", "success")
     return redirect(url_for("auth.login"), code=303)

@@ -116,3 +116,11 @@ def set_password(user: User, new_password: str) -> None:
     user.failed_logins = 0
     user.locked_until = None
     db.session.flush()
+
+
+def sign_out(user: User) -> None:
+    """End the person's sessions on the server: a session cookie copied before signing out no
+    longer opens anything (sessions carry the version, which moves on)."""
+    user.session_version += 1
+    db.session.flush()
+    audit.record(user, "user.signed_out", user, f"{user.email} signed out")
