@@ -8,6 +8,7 @@ from importlib import import_module
 
 from flask import Flask
 
+from app.blueprints import public_address
 from app.blueprints.converters import IdConverter
 
 BLUEPRINTS = [
@@ -33,6 +34,7 @@ BLUEPRINTS = [
 def register_all(app: Flask) -> None:
     # Before any route is added: every `<int:...>` is bounded to what the database can hold.
     app.url_map.converters["int"] = IdConverter
+    public_address.init_app(app)
     for dotted in BLUEPRINTS:
         package = import_module(dotted)
         # Importing every module of the package attaches its views (and commands) to `bp`.
