@@ -16,6 +16,28 @@ from .keys import KeyFormatError, b64url_decode
 from .vc_jwt import looks_like_jwt
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
+# Real credentials nest a dozen levels or so; anything far deeper is refused before any check
+# walks it (recursive code would otherwise exhaust the stack).
+MAX_DEPTH = 64
+
+
+def too_deeply_nested(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON-like `value` nests more than `limit` levels (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 VC_JSON = "vc-json"

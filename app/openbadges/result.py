@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -71,10 +71,12 @@ class VerificationResult:
     credential: dict[str, Any] | None = None  # the parsed credential / assertion, when there is one
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        """The result as plain JSON, without the credential itself (never deep-copied)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "credential"}
+        data["issuer"] = asdict(self.issuer)
+        data["achievement"] = asdict(self.achievement)
         data["verdict"] = str(self.verdict)
         data["checks"] = [{"name": c.name, "status": str(c.status), "detail": c.detail} for c in self.checks]
-        data.pop("credential", None)
         return data
 
     def check(self, name: str) -> Check | None:

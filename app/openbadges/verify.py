@@ -124,6 +124,10 @@ def verify_credential(
     """Run every check on a parsed VC (embedded proofs, or the JWT outcome for a VC-JWT).
     ``schema_dir`` holds the 1EdTech JSON Schemas (see schema.check_schema)."""
     now = _aware(now)
+    if detect.too_deeply_nested(credential):  # a VC-JWT's payload arrives here unchecked
+        return _unverifiable(
+            f"the credential is too deeply nested to check (more than {detect.MAX_DEPTH} levels)", fmt=fmt
+        )
     contexts = credential.get("@context")
     first = contexts[0] if isinstance(contexts, list) and contexts else contexts
     if first not in (CREDENTIALS_V1, CREDENTIALS_V2):
@@ -228,6 +232,8 @@ def verify(
     """
     try:
         found = detect.detect(data)
+        if isinstance(found.payload, (dict, list)) and detect.too_deeply_nested(found.payload):
+            return _unverifiable(f"the credential is too deeply nested to check (more than {detect.MAX_DEPTH} levels)")
         result = _dispatch(
             found,
             fetcher=fetcher,

@@ -31,7 +31,10 @@ def read_body() -> tuple[VerificationInput, str | None]:
             raise VerificationInputError('send the badge as a multipart field named "file"')
         content = upload.stream.read(verification.max_upload_bytes() + 1)
         return verification.input_from_upload(upload.filename, content), _recipient(request.form.get("recipient"))
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # the JSON parser gives up on very deep nesting: say so, not a 500
+        raise VerificationInputError("the JSON is too deeply nested to check") from None
     if not isinstance(body, dict):
         raise VerificationInputError('the body must be a JSON object with "credential" or "url"')
     return _credential(body.get("credential"), body.get("url")), _recipient(body.get("recipient"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import time
 import zipfile
@@ -25,6 +26,7 @@ from app.services.verification.verifier import VerificationInputError, max_uploa
 MAX_ITEMS = 200
 MAX_ZIP_TOTAL_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
+logger = logging.getLogger(__name__)
 CHUNK = 5  # items verified per progress poll (VERIFY_BATCH_CHUNK overrides it)
 TIME_BUDGET_SECONDS = 3.0
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -193,17 +195,25 @@ def process_next(
             break
         done += 1
         data = item.url if item.url else (item.content or b"")
-        verification = run_verification(
-            data,
-            recipient_email=item.candidate_email,
-            source=VerificationSource.BATCH,
-            organisation=org,
-            actor=actor,
-            candidate_email=item.candidate_email,
-            input_label=item.label,
-            batch=batch,
-        )
-        item.verification_id = verification.id
+        try:
+            # One item's failure is that item's, never the batch's: it is marked failed with the
+            # reason and the batch moves on to the rest (and completes).
+            with db.session.begin_nested():
+                verification = run_verification(
+                    data,
+                    recipient_email=item.candidate_email,
+                    source=VerificationSource.BATCH,
+                    organisation=org,
+                    actor=actor,
+                    candidate_email=item.candidate_email,
+                    input_label=item.label,
+                    batch=batch,
+                )
+        except Exception as exc:  # noqa: BLE001 (any failure of one item is reported on it)
+            logger.exception("batch item %s could not be verified", item.id)
+            item.error = f"This file could not be checked ({exc.__class__.__name__})."
+        else:
+            item.verification_id = verification.id
         item.content = None  # the result is kept; the uploaded bytes need not be
     batch.processed = db.session.scalar(  # type: ignore[assignment]  # a count is never NULL
         select(db.func.count())
