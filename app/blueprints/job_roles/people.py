@@ -100,6 +100,7 @@ def _render_person(org, member, *, assign=None, assess=None):
         states=list(gaps.GapState),
         mapped=mapped,
         weight_labels=pathways.WEIGHT_LABELS,
+        own=member.user_id == current_user.id,
     )
     if request.method == "GET" and wants_partial():  # the by-cost / by-hours switch
         return render_template("job_roles/_pathway.html", **ctx)

@@ -45,7 +45,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import MicroCredential, RecordStatus, Skill
+from app.models import MicroCredential, RecordStatus, Skill, Sponsorship
+from app.models.cpd import STATUS_LABELS, SponsorshipStatus
 from app.services.catalogue.lifecycle import level_from_scqf
 
 EXACT_LIMIT = 20
@@ -216,6 +217,8 @@ class Pathway:
     uncovered: list  # Skill: needed, but taught by no published micro-credential
     method: str
     considered: int
+    # Micro-credentials already on the way through CPD: (record, the request's status label).
+    in_progress: list = field(default_factory=list)
 
     @property
     def is_approximate(self) -> bool:
@@ -265,7 +268,8 @@ def suggest_pathway(org, person, by: str = "cost") -> Pathway:
     needed = {gap.skill.id: gap.skill for gap in person.to_learn}
     current = {gap.skill.id: gap.level for gap in person.to_learn}
     already = person.held_keys
-    records = {r.id: r for r in candidate_records(needed) if (r.provider_id, r.code) not in already}
+    on_the_way = cpd_in_progress(person.membership)
+    records = {r.id: r for r in candidate_records(needed) if (r.provider_id, r.code) not in already | set(on_the_way)}
 
     def raises(record) -> frozenset[int]:
         # A record helps with a skill only if it would lift the person above the level they
@@ -280,4 +284,24 @@ def suggest_pathway(org, person, by: str = "cost") -> Pathway:
     chosen = [records[c.key] for c in cover.chosen]
     teaches = {r.id: [needed[i] for i in sorted(raises(r), key=lambda i: needed[i].label)] for r in chosen}
     uncovered = sorted((needed[i] for i in cover.uncovered), key=lambda s: s.label)
-    return Pathway(by, chosen, teaches, uncovered, cover.method, cover.considered)
+    return Pathway(by, chosen, teaches, uncovered, cover.method, cover.considered, list(on_the_way.values()))
+
+
+# A CPD request in one of these states means the person is already on the way to the record.
+IN_PROGRESS = ("submitted", "endorsed", "more_information_needed", "approved", "approved_with_conditions", "enrolled")
+
+
+def cpd_in_progress(membership) -> dict[tuple[int, str], tuple]:
+    """{(provider id, code): (micro-credential, status label)} for the person's CPD requests in
+    progress in this employer: the pathway shows these instead of suggesting them again."""
+    rows = db.session.execute(
+        select(MicroCredential, Sponsorship.status)
+        .join(Sponsorship, Sponsorship.micro_credential_id == MicroCredential.id)
+        .where(
+            Sponsorship.organisation_id == membership.organisation_id,
+            Sponsorship.person_id == membership.user_id,
+            Sponsorship.status.in_(IN_PROGRESS),
+        )
+        .options(joinedload(MicroCredential.provider))
+    ).all()
+    return {(r.provider_id, r.code): (r, STATUS_LABELS[SponsorshipStatus(status)]) for r, status in rows}

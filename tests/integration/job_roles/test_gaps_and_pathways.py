@@ -126,3 +126,30 @@ def test_deleting_a_role_deletes_its_requirements_even_when_not_loaded(world):
     db.session.expire_all()
     job_roles.delete_role(world.hr, db.session.get(JobRole, empty.id))
     assert db.session.scalars(select(JobRoleSkill).where(JobRoleSkill.job_role_id == empty.id)).all() == []
+
+
+def test_the_pathway_leaves_out_what_cpd_already_has_on_the_way_and_offers_sponsorship(world, app, login):
+    """Issue 11, item 12: a course the person's CPD request is already taking them to is shown as
+    on the way, not suggested again; each suggestion can be asked for as CPD in one click."""
+    from app.services.cpd import requests as cpd_requests
+
+    welding = record(world.provider, "Welding for fabricators", [world.welding], scqf_level=7, price=20_000)
+    cad = record(world.provider, "CAD for fabricators", [world.cad], scqf_level=9, price=30_000)
+    m = world.m(world.report)
+    before = pathways.suggest_pathway(world.org, gaps.person_gaps(world.org, m), "cost")
+    assert {r.id for r in before.records} >= {welding.id, cad.id}
+    cpd_requests.create_request(
+        world.report,
+        world.org,
+        cpd_requests.CourseDetails(reason="For my role", micro_credential_id=welding.id),
+        submit=True,
+    )
+    after = pathways.suggest_pathway(world.org, gaps.person_gaps(world.org, m), "cost")
+    assert welding.id not in {r.id for r in after.records} and cad.id in {r.id for r in after.records}
+    assert [(r.title, status) for r, status in after.in_progress] == [("Welding for fabricators", "Submitted")]
+
+    page = login(world.report, c=app.test_client()).get("/roles/me", follow_redirects=True).get_data(as_text=True)
+    assert "Already on the way through CPD" in page and "Welding for fabricators (" in page
+    assert f'href="/cpd/requests/new?micro_credential={cad.id}"' in page
+    hr_view = login(world.hr, c=app.test_client()).get(f"/roles/people/{m.id}").get_data(as_text=True)
+    assert "Ask to be sponsored for this" not in hr_view  # only the person asks for themself
