@@ -73,8 +73,12 @@ class Config:
     # Key that encrypts issuer signing keys and SSO client secrets at rest.
     DATA_ENCRYPTION_KEY = os.environ.get("DATA_ENCRYPTION_KEY", "dev-only-data-key")
     VERIFIER_ALLOW_PRIVATE_NETWORKS = _bool("VERIFIER_ALLOW_PRIVATE_NETWORKS", False)
-    # A directory of 1EdTech JSON Schema files to check credentials against (unset: the bundled copies).
+    # Achievement images from other issuers are fetched once and served from here (CSP: img-src self).
+    BADGE_IMAGE_MAX_BYTES = int(os.environ.get("BADGE_IMAGE_MAX_BYTES", 512 * 1024))
+    # A folder of 1EdTech OB 3.0 JSON Schema files (flask verify fetch-schemas DIR fills one).
     OB_SCHEMA_DIR = os.environ.get("OB_SCHEMA_DIR") or None
+    # Or where to fetch them from on first use, e.g. https://purl.imsglobal.org/spec/ob/v3p0/schema/json/
+    OB_SCHEMA_URL = os.environ.get("OB_SCHEMA_URL") or None
     # "web" or "key"; unset: did:web when PUBLIC_BASE_URL is https on a real host, else did:key.
     ISSUER_DID_METHOD = os.environ.get("ISSUER_DID_METHOD") or None
     VERIFY_API_RATE_LIMIT = os.environ.get("VERIFY_API_RATE_LIMIT", "60 per minute;1000 per day")

@@ -47,7 +47,7 @@ from app.models.progress_reviews import (
     ReviewSignature,
 )
 from app.models.skills import Occupation, Skill, occupation_skills
-from app.models.verifications import ApiKey, Verification, VerificationBatch, VerificationBatchItem
+from app.models.verifications import ApiKey, BadgeImage, Verification, VerificationBatch, VerificationBatchItem
 
 __all__ = [
     "EndPointAssessment",
@@ -77,6 +77,7 @@ __all__ = [
     "ReviewRating",
     "ReviewSignature",
     "ApiKey",
+    "BadgeImage",
     "AssessedSkill",
     "AuditEvent",
     "CpdBudget",

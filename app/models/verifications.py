@@ -54,11 +54,21 @@ CHECK_LABELS = {
     "schema": "Structure (JSON Schema)",
     "issuer_known": "Issuer known to the hub",
 }
+FORMAT_LABELS = {
+    "ob3-di": "Open Badges 3.0, signed (Data Integrity proof)",
+    "vc-jwt": "Open Badges 3.0, signed as a VC-JWT",
+    "ob2-hosted": "Open Badges 2.0, hosted by the issuer",
+    "ob2-signed": "Open Badges 2.0, signed",
+    "ob1": "Open Badges 1.x (read as 2.0)",
+    "unknown": "Not recognised",
+}
 CHECK_STATUSES = {
     "pass": ("Passed", "green"),
     "fail": ("Failed", "red"),
     "warn": ("Warning", "yellow"),
     "skip": ("Not checked", "grey"),
+    "not_applicable": ("Not applicable", "grey"),
+    "not_configured": ("Not configured", "grey"),
 }
 
 
@@ -148,6 +158,22 @@ class Verification(TenantOwned, CreatedAtMixin, Model):
     def reason(self) -> str | None:
         """Why the verdict is what it is (the deciding failed check), if a check failed."""
         return reason_of(self.result)
+
+    @property
+    def format_label(self) -> str:
+        return FORMAT_LABELS.get(self.format, self.format)
+
+    @property
+    def shown_name(self) -> str:
+        """The achievement's name for lists and titles: a name only claimed says so."""
+        name = self.achievement_name or self.input_label or "Unnamed credential"
+        return name if self.claims_proven or not self.achievement_name else f"{name} (claimed, not proven)"
+
+    @property
+    def claims_proven(self) -> bool:
+        """Whether a proof (signature or the issuer's hosted copy) held: without it, what the
+        credential says about itself is only claimed."""
+        return any(c.get("name") == "proof" and c.get("status") == "pass" for c in self.result.get("checks") or [])
 
     @property
     def checks(self) -> list[CheckRow]:
@@ -264,3 +290,16 @@ class ApiKey(TenantOwned, CreatedAtMixin, Model):
     @property
     def status_colour(self) -> str:
         return "green" if self.active else "grey"
+
+
+class BadgeImage(CreatedAtMixin, Model):
+    """An achievement's image from another issuer, fetched once when a badge is verified and
+    served from this site, so pages never load images from elsewhere. Keyed by its content's
+    SHA-256: the same image verified a thousand times is kept once."""
+
+    __tablename__ = "badge_images"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(40))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    source_url: Mapped[str] = mapped_column(String(2000), index=True)

@@ -30,6 +30,8 @@ from app.openbadges.result import (
     Issuer,
     Verdict,
     VerificationResult,
+    proof_passed,
+    set_aside_claims,
     verdict_from_checks,
 )
 
@@ -354,6 +356,8 @@ def _result(run: _Verification, recipient_email: str | None) -> VerificationResu
                         "awarded to this email address" if recipient_match else "not awarded to this email address",
                     )
                 )
+    if not proof_passed(checks) and any(c.name == "proof" for c in checks):
+        checks, expired, recipient_match = set_aside_claims(checks), False, None
     verdict = verdict_from_checks(checks, expired=expired, revoked=run.revoked)
     if run.assertion is None and verdict is Verdict.VALID:  # nothing checked is never "valid"
         verdict = Verdict.UNVERIFIABLE

@@ -20,6 +20,15 @@ class CheckStatus(StrEnum):
     FAIL = "fail"
     WARN = "warn"
     SKIP = "skip"
+    NOT_APPLICABLE = "not_applicable"  # means nothing without a valid proof (see set_aside_claims)
+    NOT_CONFIGURED = "not_configured"  # this verifier lacks what the check needs (its operator's to fix)
+
+
+# Checks that read what the credential claims (its dates, status entry, recipient, issuer):
+# without a proof that the issuer made those claims, a "pass" on them would only confirm a
+# forger's own words.
+CLAIM_CHECKS = ("issuer_binding", "validity_window", "status", "recipient", "issuer_known")
+NOT_PROVEN = "not applicable: the proof did not verify, so this is only what the credential claims"
 
 
 @dataclass
@@ -81,6 +90,28 @@ class VerificationResult:
 
     def check(self, name: str) -> Check | None:
         return next((c for c in self.checks if c.name == name), None)
+
+    @property
+    def claims_proven(self) -> bool:
+        return proof_passed(self.checks)
+
+
+def proof_passed(checks: list[Check]) -> bool:
+    """Whether a proof (signature, or the issuer's hosted copy) was checked and holds."""
+    return any(c.name == "proof" and c.status is CheckStatus.PASS for c in checks)
+
+
+def set_aside_claims(checks: list[Check]) -> list[Check]:
+    """When a proof was checked and did not hold, the checks that read the credential's claims
+    become "not applicable" rather than passes or failures of a forger's words."""
+    proof = next((c for c in checks if c.name == "proof"), None)
+    if proof is None or proof.status is CheckStatus.PASS:
+        return checks
+    return [not_proven(c.name) if c.name in CLAIM_CHECKS else c for c in checks]
+
+
+def not_proven(name: str) -> Check:
+    return Check(name, CheckStatus.NOT_APPLICABLE, NOT_PROVEN)
 
 
 def verdict_from_checks(checks: list[Check], *, expired: bool, revoked: bool) -> Verdict:

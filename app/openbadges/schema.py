@@ -22,6 +22,8 @@ DEFAULT_SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 _BASE = "https://purl.imsglobal.org/spec/ob/v3p0/schema/"
 ACHIEVEMENT_FILE = "ob_v3p0_achievementcredential_schema.json"
 ENDORSEMENT_FILE = "ob_v3p0_endorsementcredential_schema.json"
+SCHEMA_FILES = (ACHIEVEMENT_FILE, ENDORSEMENT_FILE)
+PUBLISHED_AT = _BASE + "json/"  # where 1EdTech publishes the files
 
 # Schema ids (the published URL and the file's own $id) -> file name in the schema directory.
 KNOWN_SCHEMAS: dict[str, str | None] = {
@@ -59,8 +61,11 @@ def _path_of(error: Any) -> str:
 def _validate(
     credential: dict[str, Any], schema_id: str, file_name: str | None, schema_dir: Path
 ) -> tuple[CheckStatus, str]:
-    if file_name is None or not (schema_dir / file_name).is_file():
-        return CheckStatus.WARN, f"1EdTech schema {schema_id} is not bundled here, so it was not checked"
+    if file_name is None:
+        return CheckStatus.WARN, f"1EdTech schema {schema_id} is an older form this verifier does not check"
+    if not (schema_dir / file_name).is_file():
+        # Nothing is wrong with the credential: this installation has no copy of the schema.
+        return CheckStatus.NOT_CONFIGURED, f"not configured: this verifier holds no copy of {file_name}"
     try:
         validator = _validator((schema_dir / file_name).resolve())
     except (OSError, ValueError, SchemaError) as exc:
@@ -107,6 +112,8 @@ def check_schema(credential: dict[str, Any], *, schema_dir: Path | str | None = 
         if schema_id is None:
             return Check(CHECK_NAME, CheckStatus.SKIP, "the credential names no JSON Schema")
         status, detail = _validate(credential, schema_id, KNOWN_SCHEMAS[schema_id], directory)
+        if status is CheckStatus.NOT_CONFIGURED:
+            return Check(CHECK_NAME, status, detail)
         if status is CheckStatus.FAIL:
             status = CheckStatus.WARN
         return Check(CHECK_NAME, status, f"no schema declared; against the OB 3.0 schema its type implies it {detail}")
@@ -120,7 +127,7 @@ def check_schema(credential: dict[str, Any], *, schema_dir: Path | str | None = 
             results.append((CheckStatus.WARN, f"unknown schema {schema_id[:200]} was not fetched or checked"))
         else:
             results.append(_validate(credential, schema_id, KNOWN_SCHEMAS[schema_id], directory))
-    for worst in (CheckStatus.FAIL, CheckStatus.WARN):
+    for worst in (CheckStatus.FAIL, CheckStatus.WARN, CheckStatus.NOT_CONFIGURED):
         if any(status is worst for status, _ in results):
             return Check(CHECK_NAME, worst, "; ".join(d for s, d in results if s is worst))
     return Check(CHECK_NAME, CheckStatus.PASS, "; ".join(d for _, d in results))

@@ -18,7 +18,15 @@ from .documents import CREDENTIALS_V1, CREDENTIALS_V2
 from .fetching import Fetcher, FetchError
 from .ob2 import verify_ob2
 from .proofs import ProofOutcome, verify_proofs
-from .result import Check, CheckStatus, Verdict, VerificationResult, verdict_from_checks
+from .result import (
+    Check,
+    CheckStatus,
+    Verdict,
+    VerificationResult,
+    not_proven,
+    proof_passed,
+    verdict_from_checks,
+)
 from .schema import check_schema
 from .status import check_status
 from .vc_jwt import JwtOutcome, verify_jwt
@@ -49,7 +57,7 @@ def _proof_checks(outcomes: list[ProofOutcome | JwtOutcome], issuer: str | None)
         proof = Check("proof", CheckStatus.PASS, "; ".join(o.detail for o in outcomes))
     controllers = [o.method.controller for o in outcomes if o.verified and o.method]
     if proof.status is not CheckStatus.PASS:
-        binding = Check("issuer_binding", CheckStatus.SKIP, "the proof did not verify")
+        binding = not_proven("issuer_binding")
     elif not issuer:
         binding = Check("issuer_binding", CheckStatus.FAIL, "the credential names no issuer")
     elif issuer and issuer in controllers:
@@ -144,11 +152,23 @@ def verify_credential(
         Check("parse", CheckStatus.PASS, "a Verifiable Credential" + (" in a JWT" if jwt_outcome else "")),
         *_proof_checks(outcomes, issuer),
     ]
-    window, expired = claims.check_validity_window(credential, now)
-    status, revoked = _status_check(credential, fetcher, now, key_overrides)
-    recipient, match = claims.check_recipient(credential, recipient_email)
-    known, known_name = issuer_known_check(issuer, issuer_lookup)
-    checks += [window, status, recipient, _schema_check(credential, schema_dir), known]
+    if proof_passed(checks):
+        window, expired = claims.check_validity_window(credential, now)
+        status, revoked = _status_check(credential, fetcher, now, key_overrides)
+        recipient, match = claims.check_recipient(credential, recipient_email)
+        known, known_name = issuer_known_check(issuer, issuer_lookup)
+        checks += [window, status, recipient, _schema_check(credential, schema_dir), known]
+    else:
+        # A forger's dates, status entry and recipient prove nothing, so they are neither
+        # checked (no fetches on a forger's behalf) nor shown as passes.
+        expired, revoked, match, known_name = False, None, None, None
+        checks += [
+            not_proven("validity_window"),
+            not_proven("status"),
+            not_proven("recipient"),
+            _schema_check(credential, schema_dir),
+            not_proven("issuer_known"),
+        ]
     result = VerificationResult(
         verdict=verdict_from_checks(checks, expired=expired, revoked=bool(revoked)),
         format=fmt,
@@ -178,16 +198,22 @@ def _from_url(url: str, **kwargs: Any) -> VerificationResult:
     fetcher: Fetcher = kwargs["fetcher"]
     try:
         response = fetcher.get(url, accept="application/vc+ld+json, application/ld+json, application/json, */*")
-    except FetchError:
-        response = None
-    if response is not None and response.status == 200:
-        try:
-            found = detect.detect_text(response.content.decode("utf-8"))
-        except UnicodeDecodeError:
-            found = detect.Detected(detect.UNKNOWN)
-        if found.kind in (detect.VC_JSON, detect.VC_JWT):
-            return _dispatch(found, **kwargs)
-    return verify_ob2(url, fetcher=fetcher, recipient_email=kwargs["recipient_email"], now=kwargs["now"])
+    except FetchError as exc:
+        # Nothing was read, so nothing says which kind of badge this is: the format is unknown.
+        return _unverifiable(f"the address could not be fetched: {exc}", status=CheckStatus.WARN)
+    if response.status == 410:  # Open Badges 2.0's way for a hosted assertion to say "revoked"
+        return verify_ob2(url, fetcher=fetcher, recipient_email=kwargs["recipient_email"], now=kwargs["now"])
+    if response.status != 200:
+        return _unverifiable(f"the address answered HTTP {response.status}, not a badge", status=CheckStatus.WARN)
+    try:
+        found = detect.detect_text(response.content.decode("utf-8"))
+    except UnicodeDecodeError:
+        found = detect.Detected(detect.UNKNOWN)
+    if found.kind in (detect.VC_JSON, detect.VC_JWT):
+        return _dispatch(found, **kwargs)
+    if found.kind in (detect.OB2_JSON, detect.OB2_JWS):
+        return verify_ob2(url, fetcher=fetcher, recipient_email=kwargs["recipient_email"], now=kwargs["now"])
+    return _unverifiable("the page at this address is not a badge (not Open Badges 2.0 or 3.0)")
 
 
 def _dispatch(found: detect.Detected, **kwargs: Any) -> VerificationResult:

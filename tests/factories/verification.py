@@ -35,9 +35,10 @@ METHOD = did_key_verification_method(KEY.public_key)
 CANDIDATE = "ann.learner@example.org"
 
 
-def _spec(name: str = "Data Analysis with Python") -> issuing.AchievementSpec:
+def _spec(name: str = "Data Analysis with Python", image: str | None = None) -> issuing.AchievementSpec:
     return issuing.AchievementSpec(
         id="https://hub.example/micro-credentials/42",
+        image=image,
         name=name,
         description="Cleaning, exploring and presenting data.",
         criteria="Passed the assessed project.",
@@ -58,11 +59,12 @@ def issued_badge(
     valid_until: datetime | None = None,
     valid_from: datetime | None = None,
     issuer_url: str | None = "https://college.example",
+    image: str | None = None,
 ) -> dict:
     """An OpenBadgeCredential signed with eddsa-rdfc-2022 by a did:key issuer."""
     profile = issuing.IssuerProfile(ISSUER_DID, "Caledonian College", url=issuer_url)
     award = issuing.Award(email, valid_from=valid_from or datetime(2025, 1, 10, tzinfo=UTC), valid_until=valid_until)
-    return issuing.issue(profile, _spec(name), award, KEY, verification_method=METHOD)
+    return issuing.issue(profile, _spec(name, image), award, KEY, verification_method=METHOD)
 
 
 def issued_jwt(email: str = CANDIDATE) -> str:
@@ -91,10 +93,12 @@ class BadgeServer:
 
     def __init__(self, routes: dict[str, bytes | tuple[int, bytes]]):
         self.routes = routes
-        table = routes
+        self.requested: list[str] = []  # every path asked for, in order
+        table, requested = routes, self.requested
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server's naming)
+                requested.append(self.path)
                 found = table.get(self.path)
                 status, body = (
                     (404, b"not found") if found is None else (found if isinstance(found, tuple) else (200, found))

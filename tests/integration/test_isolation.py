@@ -60,6 +60,7 @@ PUBLIC_ENDPOINTS = {
     "verification.public_result": "a shared result link: its random token is the credential",
     "verification.public_result_json": "a shared result link: its random token is the credential",
     "verification.public_result_pdf": "a shared result link: its random token is the credential",
+    "verification.badge_image": "an issuer's public badge image, addressed by its content's SHA-256",
     "credentials.show": "a hosted credential: verifiers fetch it by its unguessable public id",
     "credentials.json_ld": "a hosted credential: verifiers fetch it by its unguessable public id",
     "credentials.jwt": "a hosted credential: verifiers fetch it by its unguessable public id",

@@ -2,6 +2,9 @@
 
 Nothing is stored. With --json exactly one JSON object is printed; the exit status is 0
 only when the verdict is valid (1 otherwise, 2 when the input could not be read at all).
+
+`flask verify fetch-schemas DIR [--from URL]` fetches 1EdTech's OB 3.0 JSON Schemas into DIR,
+for OB_SCHEMA_DIR.
 """
 
 from __future__ import annotations
@@ -13,9 +16,17 @@ from pathlib import Path
 import click
 
 from app.extensions import db
+from app.openbadges.schema import PUBLISHED_AT
 from app.services import verification
 
-STATUS_MARKS = {"pass": "PASS", "fail": "FAIL", "warn": "WARN", "skip": "SKIP"}
+STATUS_MARKS = {
+    "pass": "PASS",
+    "fail": "FAIL",
+    "warn": "WARN",
+    "skip": "SKIP",
+    "not_applicable": "N/A",
+    "not_configured": "NOT CONFIGURED",
+}
 
 
 def _read(target: str) -> bytes | str:
@@ -35,11 +46,23 @@ def _read(target: str) -> bytes | str:
     return data
 
 
-@click.command("verify")
+class _VerifyGroup(click.Group):
+    """`flask verify X` verifies X, unless X names a subcommand (`fetch-schemas`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["badge", *args]
+        return super().parse_args(ctx, args)
+
+
+verify_command = _VerifyGroup("verify", help="Verify a badge (flask verify PATH_OR_URL), or fetch-schemas.")
+
+
+@verify_command.command("badge")
 @click.argument("target", metavar="PATH_OR_URL")
 @click.option("--recipient", "recipient", metavar="EMAIL", help="Check the badge was awarded to this email.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
-def verify_command(target: str, recipient: str | None, as_json: bool):
+def verify_badge(target: str, recipient: str | None, as_json: bool):
     """Verify a badge file (JSON, JWT, baked PNG or SVG), '-' for standard input, or a URL."""
     try:
         data = _read(target)
@@ -85,6 +108,26 @@ def _summary(payload: dict) -> str:
     for check in payload.get("checks", []):
         lines.append(f"  [{STATUS_MARKS.get(check['status'], check['status'])}] {check['name']}: {check['detail']}")
     return "\n".join(lines)
+
+
+@verify_command.command("fetch-schemas")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "base_url",
+    default=PUBLISHED_AT,
+    show_default=True,
+    help="Where the schema files are published.",
+)
+def fetch_schemas_command(directory: Path, base_url: str):
+    """Fetch 1EdTech's Open Badges 3.0 JSON Schemas into DIRECTORY; then set OB_SCHEMA_DIR to it."""
+    try:
+        written = verification.schemas.fetch_schemas(base_url, directory, verification.schemas.outbound_fetcher())
+    except verification.schemas.SchemaFetchError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in written:
+        click.echo(f"Saved {path}")
+    click.echo(f"Set OB_SCHEMA_DIR={directory.resolve()} to check credentials against them.")
 
 
 verifications_group = click.Group("verifications", help="Stored verification results.")

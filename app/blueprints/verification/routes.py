@@ -29,11 +29,15 @@ def _helpers():
     return {"shown_image": shown_image, "friendly_date": verification.friendly_date}
 
 
-def shown_image(url: str | None) -> str | None:
-    """The image URL if it is safe to load in the page (a data: image or this site's own)."""
+def shown_image(achievement: dict) -> str | None:
+    """Where the page loads the badge image from: the copy kept at verification time, a data:
+    image, or this site's own; never another site (see verification.images)."""
+    if achievement.get("image_digest"):
+        return url_for("verification.badge_image", digest=achievement["image_digest"])
+    url = achievement.get("image")
     if not isinstance(url, str):
         return None
-    if url.startswith(("data:image/png;", "data:image/jpeg;", "data:image/gif;", "data:image/svg+xml;")):
+    if url.startswith(("data:image/png;", "data:image/jpeg;", "data:image/gif;", "data:image/webp;")):
         return url
     base = links.public_base_url()
     if base and url.startswith(base + "/"):
@@ -52,6 +56,19 @@ def _verify(form: VerifyForm, organisation=None) -> Verification:
         actor=current_user if organisation is not None else None,
         input_label=given.label,
     )
+
+
+@bp.get("/verify/images/<digest>")
+def badge_image(digest: str):
+    """A badge image kept when a badge was verified. Public like the badge itself; its address
+    is its content's digest, so it never changes and may be cached for good."""
+    image = verification.images.stored(digest) or abort(404)
+    response = make_response(image.content)
+    response.headers["Content-Type"] = image.media_type
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    # Opened on its own, an SVG is a document: it may not run scripts or load anything.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
 
 
 @bp.route("/verify", methods=["GET", "POST"])

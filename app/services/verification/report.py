@@ -110,6 +110,19 @@ def _verdict_box(verdict: str, label: str, why: str | None) -> Table:
     return box
 
 
+def _claims_heading(proven: bool) -> list:
+    if proven:
+        return [Paragraph("What was achieved", H2)]
+    return [
+        Paragraph("What the credential claims (not proven)", H2),
+        _p(
+            "Its proof did not verify, so nothing in this section or the next is confirmed by the issuer "
+            "it names: it may have been made up or changed.",
+        ),
+        Spacer(1, 2 * mm),
+    ]
+
+
 def build_report(verification: Verification, *, verified_by: str) -> bytes:
     """The report as PDF bytes. ``verified_by`` names the person and organisation (or says
     the public verifier was used)."""
@@ -131,10 +144,10 @@ def build_report(verification: Verification, *, verified_by: str) -> bytes:
         Paragraph("Badge verification report", H1),
         _verdict_box(verification.verdict, f"Verdict: {verification.verdict_label}", verification.reason),
         Spacer(1, 4 * mm),
-        Paragraph("What was achieved", H2),
+        *_claims_heading(verification.claims_proven),
         _facts(
             [
-                ("Achievement", achievement.get("name")),
+                ("Achievement" if verification.claims_proven else "Claimed achievement", achievement.get("name")),
                 ("Description", achievement.get("description")),
                 ("Level", achievement.get("level")),
                 ("Credits", achievement.get("credits")),
@@ -144,7 +157,7 @@ def build_report(verification: Verification, *, verified_by: str) -> bytes:
                 ("Valid until", friendly_date(result.get("valid_until"))),
             ]
         ),
-        Paragraph("Issuer", H2),
+        Paragraph("Issuer" if verification.claims_proven else "Claimed issuer", H2),
         _facts(
             [
                 ("Name", issuer.get("name") or "Not given"),
@@ -168,7 +181,7 @@ def build_report(verification: Verification, *, verified_by: str) -> bytes:
                         None: "not checked",
                     }[verification.recipient_match],
                 ),
-                ("Credential format", verification.format),
+                ("Credential format", verification.format_label),
                 ("Credential id", verification.credential_id),
                 ("Input", verification.input_label),
             ]

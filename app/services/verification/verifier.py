@@ -28,6 +28,7 @@ from app.models.verifications import Verification, VerificationSource
 from app.openbadges.result import Verdict, VerificationResult
 from app.openbadges.verify import verify
 from app.services import audit
+from app.services.verification import images, schemas
 from app.services.verification.fetching import verifier_fetcher
 
 logger = logging.getLogger(__name__)
@@ -179,7 +180,7 @@ def verify_data(data: bytes | str | dict[str, Any], recipient_email: str | None)
         fetcher=verifier_fetcher(),
         recipient_email=recipient_email or None,
         issuer_lookup=_cached(lookup_issuer),
-        schema_dir=current_app.config.get("OB_SCHEMA_DIR"),
+        schema_dir=schemas.schema_dir(),
     )
 
 
@@ -225,6 +226,8 @@ def run_verification(
     recipient_email = (recipient_email or "").strip() or None
     result = verify_data(data, recipient_email)
     payload = result_payload(result)
+    if result.claims_proven:  # never fetch on a forger's behalf
+        images.keep_image(payload, verifier_fetcher())
     anonymous = organisation is None
     candidate = None if anonymous else ((candidate_email or recipient_email or "").strip().lower() or None)
     verification = Verification(

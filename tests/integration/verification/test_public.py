@@ -61,7 +61,7 @@ def test_paste_json_and_jwt(client):
     html, _ = _result(client, _verify(client, credential_text=json.dumps(issued_badge())))
     assert "Valid badge" in html
     html, _ = _result(client, _verify(client, credential_text=issued_jwt()))
-    assert "Valid badge" in html and "vc-jwt" in html
+    assert "Valid badge" in html and "signed as a VC-JWT" in html
 
 
 @needs_conformance

@@ -44,10 +44,10 @@ def test_breaking_a_required_field_fails_with_its_path():
     assert "/credentialSubject/achievement" in check.detail and "criteria" in check.detail
 
 
-def test_without_bundled_schema_files_the_check_warns_not_passes(tmp_path):
+def test_without_the_schema_files_the_check_is_not_configured_never_passed(tmp_path):
     check = check_schema(_load(WITH_SCHEMA), schema_dir=tmp_path)
-    assert check.status is CheckStatus.WARN
-    assert "not bundled" in check.detail
+    assert check.status is CheckStatus.NOT_CONFIGURED
+    assert check.detail == "not configured: this verifier holds no copy of ob_v3p0_achievementcredential_schema.json"
 
 
 def test_bad_schema_fixture_declares_no_schema_so_it_is_skipped_by_default():

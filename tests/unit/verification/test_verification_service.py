@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from app.extensions import db
 from app.models.badges import IssuerProfile
 from app.openbadges import issuing
+from app.openbadges.verify import issuer_known_check
 from app.services.issuing import issuers
 from app.services.verification import api_keys, verifier
 from app.services.verification.verifier import (
@@ -61,11 +62,18 @@ def test_other_issuers_are_unknown(college, issuer_id):
     assert lookup_issuer(issuer_id) is None
 
 
-def test_known_issuer_passes_the_hub_check_and_unknown_only_warns(college):
+def test_a_tampered_credential_claiming_a_known_issuer_is_not_vouched_for(college):
     credential = issued_badge()
-    credential["issuer"]["id"] = "did:web:college.example"  # the proof no longer binds, but the lookup runs
-    known = verify_data(credential, None).check("issuer_known")
-    assert known.status == "pass" and "quality-assured" in known.detail
+    credential["issuer"]["id"] = "did:web:college.example"  # a forger borrows a known issuer's name
+    result = verify_data(credential, None)
+    assert result.verdict == "invalid" and result.check("proof").status == "fail"
+    assert result.check("issuer_known").status == "not_applicable"
+    assert result.check("status").status == "not_applicable"
+
+
+def test_known_issuer_passes_the_hub_check_and_unknown_only_warns(college):
+    known, name = issuer_known_check("did:web:college.example", lookup_issuer)
+    assert known.status == "pass" and "quality-assured" in known.detail and name == "Caledonian College"
     unknown = verify_data(issued_badge(), None)
     assert unknown.verdict == "valid" and unknown.check("issuer_known").status == "warn"
 
