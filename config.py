@@ -52,9 +52,11 @@ class Config:
     EVIDENCE_MAX_FILE_BYTES = int(os.environ.get("EVIDENCE_MAX_FILE_BYTES", 8_000_000))
     EVIDENCE_MAX_APPRENTICE_BYTES = int(os.environ.get("EVIDENCE_MAX_APPRENTICE_BYTES", 500_000_000))
 
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute;100 per hour")
+    # Per email address and client: this many failures are free, then waits of 1, 2, 4... minutes
+    # up to LOGIN_LOCKOUT_MINUTES (see app/services/accounts/throttle.py).
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", 5))
     LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15))
 
@@ -111,6 +113,13 @@ class ProductionConfig(Config):
         if missing:
             raise RuntimeError(
                 "Production configuration is missing: " + ", ".join(missing) + ". Set them in the environment."
+            )
+        if cls.RATELIMIT_STORAGE_URI.startswith("memory://"):
+            # In memory, each worker counts on its own: with N workers a guesser gets N times
+            # the limit. Production runs several, so it needs storage they share.
+            raise RuntimeError(
+                "Production needs REDIS_URL (or RATELIMIT_STORAGE_URI): rate limits kept in memory "
+                "are counted per worker process, so they would not hold."
             )
 
 

@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per domain. Importing this package registers them all."""
 
-from app.models.access import Invitation, PasswordResetToken, SsoProvider
+from app.models.access import Invitation, PasswordResetToken, SignInThrottle, SsoProvider
 from app.models.apprenticeships import (
     Apprenticeship,
     ApprenticeshipEvent,
@@ -110,6 +110,7 @@ __all__ = [
     "Skill",
     "Sponsorship",
     "SponsorshipEvent",
+    "SignInThrottle",
     "SsoProvider",
     "StatusList",
     "User",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import CreatedAtMixin, Model, TenantOwned, UTCDateTime, utcnow
@@ -75,3 +75,19 @@ class SsoProvider(CreatedAtMixin, Model):
     @property
     def domain_list(self) -> list[str]:
         return [d.strip().lower() for d in self.allowed_domains.split(",") if d.strip()]
+
+
+class SignInThrottle(Model):
+    """Failed sign-ins for one email address from one client (a device that has signed in to
+    that account before, or else an IP address). Kept for addresses with no account too, so
+    the answer never says which accounts exist. Only digests are stored."""
+
+    __tablename__ = "sign_in_throttles"
+    __table_args__ = (UniqueConstraint("email_digest", "client_digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_digest: Mapped[str] = mapped_column(String(64), index=True)
+    client_digest: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -47,33 +47,89 @@ def test_wrong_password_gives_a_generic_message(client, person):
     assert client.get("/dashboard").status_code == 302  # still signed out
 
 
-def test_lockout_after_repeated_failures_then_unlock(app, client, person):
-    limit = app.config["LOGIN_MAX_FAILURES"]
-    for _ in range(limit):
-        assert sign_in(client, person.email, "wrong-password-x").status_code == 422
-    locked = sign_in(client, person.email, PASSWORD)
-    assert locked.status_code == 422
-    assert "Too many failed attempts" in locked.get_data(as_text=True)
-    assert client.get("/dashboard").status_code == 302
+ATTACKER = "198.51.100.7"
+OFFICE = "203.0.113.20"
 
-    db.session.refresh(person)
-    assert person.locked_until is not None
-    # The lockout period passes.
-    person.locked_until = utcnow() - timedelta(seconds=1)
+
+def sign_in_from(client, address, email, password):
+    return client.post("/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address})
+
+
+def _fail(app, client, address, email, times=None):
+    for _ in range(times or app.config["LOGIN_MAX_FAILURES"]):
+        assert sign_in_from(client, address, email, "wrong-password-x").status_code == 422
+
+
+def _wait_over(email):
+    """Let the current wait for every client of this address pass."""
+    from app.models import SignInThrottle
+    from app.services.accounts import throttle
+
+    for row in db.session.query(SignInThrottle).filter_by(email_digest=throttle.email_digest(email)):
+        row.blocked_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
-    assert sign_in(client, person.email, PASSWORD).status_code == 303
-    assert "Hello, Elspeth Morrison" in client.get("/dashboard").get_data(as_text=True)
 
 
-def test_lockout_is_written_to_the_audit_log(app, client, person):
+def test_repeated_failures_make_that_client_wait_but_not_the_person_elsewhere(app, client, person):
+    _fail(app, client, ATTACKER, person.email)
+    slowed = sign_in_from(client, ATTACKER, person.email, PASSWORD)
+    assert slowed.status_code == 422
+    assert "Too many failed attempts. Try again in 1 minute, or reset your password." in slowed.get_data(as_text=True)
+    assert client.get("/dashboard").status_code == 302
+    # The person, from another address, signs in with the right password at once.
+    own = app.test_client()
+    assert sign_in_from(own, OFFICE, person.email, PASSWORD).status_code == 303
+    home = own.get("/dashboard", environ_base={"REMOTE_ADDR": OFFICE})
+    assert "Hello, Elspeth Morrison" in home.get_data(as_text=True)
+
+
+def test_a_guesser_on_the_persons_own_network_cannot_lock_out_their_browser(app, client, person):
+    own = app.test_client()
+    assert sign_in_from(own, OFFICE, person.email, PASSWORD).status_code == 303  # the browser is now known
+    own.post("/logout")
+    _fail(app, client, OFFICE, person.email)  # someone else behind the same office address
+    assert "Too many failed attempts" in sign_in_from(client, OFFICE, person.email, PASSWORD).get_data(as_text=True)
+    assert sign_in_from(own, OFFICE, person.email, PASSWORD).status_code == 303
+
+
+def test_waits_grow_with_each_further_failure(app, client, person):
+    _fail(app, client, ATTACKER, person.email)
+    _wait_over(person.email)
+    _fail(app, client, ATTACKER, person.email, times=1)
+    assert "Try again in 2 minutes" in sign_in_from(client, ATTACKER, person.email, PASSWORD).get_data(as_text=True)
+    _wait_over(person.email)
+    _fail(app, client, ATTACKER, person.email, times=1)
+    assert "Try again in 4 minutes" in sign_in_from(client, ATTACKER, person.email, PASSWORD).get_data(as_text=True)
+    _wait_over(person.email)
+    assert sign_in_from(client, ATTACKER, person.email, PASSWORD).status_code == 303  # the right password, in time
+
+
+def test_an_unknown_address_gets_exactly_the_same_answers(app, client, person):
+    _fail(app, client, ATTACKER, person.email)
+    _fail(app, client, ATTACKER, "nobody@clydebank.example")
+    known = sign_in_from(client, ATTACKER, person.email, "wrong-password-x").get_data(as_text=True)
+    unknown = sign_in_from(client, ATTACKER, "nobody@clydebank.example", "wrong-password-x").get_data(as_text=True)
+    message = "Too many failed attempts. Try again in 1 minute, or reset your password."
+    assert message in known and message in unknown
+
+
+def test_a_new_password_lifts_every_wait(app, client, person):
+    from app.services.accounts import signin
+
+    _fail(app, client, ATTACKER, person.email)
+    signin.set_password(person, "a-brand-new-passphrase-2026")
+    db.session.commit()
+    assert sign_in_from(client, ATTACKER, person.email, "a-brand-new-passphrase-2026").status_code == 303
+
+
+def test_slowing_a_sign_in_is_written_to_the_audit_log(app, client, person):
     from sqlalchemy import select
 
     from app.models import AuditEvent
 
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        sign_in(client, person.email, "wrong-password-x")
+    _fail(app, client, ATTACKER, person.email)
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.subject_id == str(person.id))).all()
-    assert "user.locked" in actions
+    assert "user.sign_in_slowed" in actions
 
 
 def test_rate_limit_returns_429(app, client, person):

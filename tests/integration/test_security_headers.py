@@ -61,11 +61,22 @@ def test_session_cookie_is_httponly_and_samesite_lax(client):
     assert "SameSite=Lax" in cookie
 
 
+REDIS = "redis://127.0.0.1:6379/0"  # not contacted by these tests: limits apply to POSTs only
+
+
+def test_production_refuses_to_start_with_rate_limits_in_memory(tmp_path):
+    env = {"SECRET_KEY": "s" * 40, "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}", "DATA_ENCRYPTION_KEY": "k" * 40}
+    result = run_production("from app import create_app; create_app()", **env)
+    assert result.returncode != 0
+    assert "Production needs REDIS_URL" in result.stderr
+
+
 def run_production(code: str, **env) -> subprocess.CompletedProcess:
     environment = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "DATABASE_URL", "DATA_ENCRYPTION_KEY", "TEST_DATABASE_URL"}
+        if k not in {"SECRET_KEY", "DATABASE_URL", "DATA_ENCRYPTION_KEY", "TEST_DATABASE_URL", "REDIS_URL"}
+        and k != "RATELIMIT_STORAGE_URI"
     }
     environment.update(CREDWORK_ENV="production", **env)
     return subprocess.run(
@@ -75,7 +86,12 @@ def run_production(code: str, **env) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "DATA_ENCRYPTION_KEY"])
 def test_production_refuses_to_start_without_its_secrets(tmp_path, missing):
-    env = {"SECRET_KEY": "s" * 40, "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}", "DATA_ENCRYPTION_KEY": "k" * 40}
+    env = {
+        "SECRET_KEY": "s" * 40,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.db'}",
+        "DATA_ENCRYPTION_KEY": "k" * 40,
+        "REDIS_URL": REDIS,
+    }
     del env[missing]
     result = run_production("from app import create_app; create_app()", **env)
     assert result.returncode != 0
@@ -95,7 +111,11 @@ def test_production_uses_its_secrets_and_secure_cookies(tmp_path):
     )
     database = f"sqlite:///{tmp_path / 'prod.db'}"
     result = run_production(
-        code, SECRET_KEY="production-secret-" + "x" * 30, DATABASE_URL=database, DATA_ENCRYPTION_KEY="k" * 40
+        code,
+        SECRET_KEY="production-secret-" + "x" * 30,
+        DATABASE_URL=database,
+        DATA_ENCRYPTION_KEY="k" * 40,
+        REDIS_URL=REDIS,
     )
     assert result.returncode == 0, result.stderr
     secret, uri, cookie, hsts = result.stdout.strip().splitlines()[-4:]

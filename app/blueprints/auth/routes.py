@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.blueprints.auth import bp
+from app.blueprints.auth import bp, devices
 from app.blueprints.auth.forms import AcceptInvitationForm, ForgotPasswordForm, NewPasswordForm, SignInForm
 from app.blueprints.forms import next_param, safe_next
 from app.blueprints.outcomes import failures_on, keep_changes
@@ -26,11 +26,11 @@ def login():
     form = SignInForm()
     error = None
     if form.validate_on_submit():
-        result = signin.authenticate(form.email.data, form.password.data)
-        keep_changes()  # a failed attempt counts towards the lockout and is audited
+        result = signin.authenticate(form.email.data, form.password.data, devices.current_client())
+        keep_changes()  # a failed attempt is counted (and, once it slows the client, audited)
         if result.user:
             login_user(result.user)
-            return redirect(safe_next(next_param()), code=303)
+            return devices.remember_sign_in(redirect(safe_next(next_param()), code=303), result.user.email)
         error = result.error
     return render_template("auth/login.html", form=form, error=error, next=next_param()), (
         200 if not (form.is_submitted() and (error or form.errors)) else 422

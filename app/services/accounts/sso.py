@@ -261,7 +261,6 @@ def sign_in(provider: SsoProvider, claims: dict) -> SsoSignIn:
     if user is None:  # a membership is always someone's
         raise SsoError("This sign-in could not be matched to an account. Start again.")
     user.last_login_at = utcnow()
-    user.failed_logins = 0
     db.session.flush()
     audit.record(
         user,
