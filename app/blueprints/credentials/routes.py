@@ -12,6 +12,7 @@ import json
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.blueprints.caching import conditional
 from app.blueprints.credentials import bp
 from app.blueprints.credentials.forms import ClaimForm
 from app.blueprints.outcomes import failures_on
@@ -27,14 +28,13 @@ def _issued(public_id) -> IssuedCredential:
     return issued
 
 
-def _document(body: str | dict, content_type: str, *, cache: str = "no-cache"):
+def _document(body: str | dict, content_type: str, *, max_age: int = 0):
     text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, indent=2)
     response = make_response(text)
     response.headers["Content-Type"] = f"{content_type}; charset=utf-8"
     response.headers["Access-Control-Allow-Origin"] = "*"
     # Status changes must reach verifiers promptly: they may keep a copy but must revalidate.
-    response.headers["Cache-Control"] = cache
-    return response
+    return conditional(response, max_age=max_age)
 
 
 def _download(data: bytes, content_type: str, filename: str):
@@ -136,7 +136,7 @@ def claim_post(token: str):
 def platform_did():
     if issuing.did_method() != "web":
         abort(404)
-    return _document(issuing.platform_did_document(), "application/did+json", cache="max-age=300")
+    return _document(issuing.platform_did_document(), "application/did+json", max_age=300)
 
 
 @bp.get("/issuers/<slug>/did.json")
@@ -144,7 +144,7 @@ def issuer_did(slug: str):
     profile = issuing.profile_by_slug(slug)
     if profile is None or not profile.uses_did_web:
         abort(404)
-    return _document(issuing.did_document(profile), "application/did+json", cache="max-age=300")
+    return _document(issuing.did_document(profile), "application/did+json", max_age=300)
 
 
 @bp.get("/issuers/<slug>/status/<list_id>")

@@ -9,6 +9,7 @@ from datetime import date
 from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.blueprints.caching import conditional
 from app.blueprints.htmx import render_partial_or_page, wants_partial
 from app.blueprints.hub import bp
 from app.models import MicroCredential, Organisation
@@ -83,7 +84,7 @@ def record(slug: str, code: str):
     versions = _versions(provider, code, public_only=False)
     chosen = _choose(versions, request.args.get("version", type=int))
     chosen.provider = provider
-    return render_template(
+    page = render_template(
         "hub/record.html",
         record=chosen,
         provider=provider,
@@ -91,6 +92,8 @@ def record(slug: str, code: str):
         links=_links(chosen),
         skill_level=lifecycle.level_from_scqf(chosen.scqf_level),
     )
+    # The header differs for a signed-in person, so only their own browser may keep a copy.
+    return conditional(make_response(page), private=True)
 
 
 def _document(slug: str, code: str, version: int | None) -> MicroCredential:
@@ -107,7 +110,7 @@ def _json_ld(document: dict, content_type: str = "application/ld+json"):
     response = make_response(json.dumps(document, ensure_ascii=False, indent=2))
     response.headers["Content-Type"] = f"{content_type}; charset=utf-8"
     response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return conditional(response, max_age=300)
 
 
 @bp.get("/<slug>/<code>/achievement.json")
