@@ -1,6 +1,6 @@
 """SQLAlchemy models, one module per domain. Importing this package registers them all."""
 
-from app.models.access import Invitation, PasswordResetToken, SsoProvider
+from app.models.access import Invitation, PasswordResetToken, SsoDomain, SsoDomainState, SsoProvider
 from app.models.apprenticeships import (
     Apprenticeship,
     ApprenticeshipEvent,
@@ -109,6 +109,8 @@ __all__ = [
     "Skill",
     "Sponsorship",
     "SponsorshipEvent",
+    "SsoDomain",
+    "SsoDomainState",
     "SsoProvider",
     "StatusList",
     "User",
