@@ -65,7 +65,7 @@ class Config:
     # system resolver; tests set one, never the network.
     SSO_DOMAIN_CONFIRMATION_HOURS = int(os.environ.get("SSO_DOMAIN_CONFIRMATION_HOURS", 24))
     DNS_TIMEOUT_SECONDS = float(os.environ.get("DNS_TIMEOUT_SECONDS", 5))
-    DNS_TXT_RESOLVER = None
+    DNS_TXT_RESOLVER: object | None = None
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # unset: mail is written to the log
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
