@@ -45,7 +45,7 @@ class SsoDomainForm(FlaskForm):
         "Each one routes sign-ins only after you prove it is yours.",
         validators=[InputRequired("Enter an email domain"), Length(max=1000)],
     )
-    submit = SubmitField("Add domain", widget=GovSubmitInput())
+    add_domain = SubmitField("Add domain", widget=GovSubmitInput())
 
 
 class SsoDomainEmailForm(FlaskForm):

@@ -80,7 +80,7 @@ def add_domain():
             added = sso_domains.claim(current_user, org, domain_form.domains.data)
             names = ", ".join(d.domain for d in added)
             flash(f"Added {names}. Prove it is yours below before staff can sign in with it.", "success")
-            return redirect(url_for("sso.settings", _anchor="domains"), code=303)
+            return redirect(url_for("sso.settings", _anchor="email-domains"), code=303)
     provider = sso.provider_for(org)
     return _settings_page(org, provider, SsoSettingsForm(obj=provider, formdata=None), domain_form, 422)
 
@@ -127,7 +127,7 @@ def remove_domain(claim_id: int):
     with failures_flashed():
         sso_domains.remove(current_user, row)
         flash(f"Removed {domain}. Staff with {domain} addresses no longer sign in through single sign-on.", "success")
-    return redirect(url_for("sso.settings", _anchor="domains"), code=303)
+    return redirect(url_for("sso.settings", _anchor="email-domains"), code=303)
 
 
 @bp.route("/sso/domains/confirm/<token>", methods=["GET", "POST"])
