@@ -62,6 +62,12 @@ class Config:
 
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", 2))
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", 14))
+    # Proving an SSO email domain: how long an emailed confirmation link lasts, and how long a
+    # DNS TXT lookup may take. DNS_TXT_RESOLVER (an object with txt_records(name)) replaces the
+    # system resolver; tests set one, never the network.
+    SSO_DOMAIN_CONFIRMATION_HOURS = int(os.environ.get("SSO_DOMAIN_CONFIRMATION_HOURS", 24))
+    DNS_TIMEOUT_SECONDS = float(os.environ.get("DNS_TIMEOUT_SECONDS", 5))
+    DNS_TXT_RESOLVER: object | None = None
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")  # unset: mail is written to the log
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
@@ -123,6 +129,13 @@ class ProductionConfig(Config):
             )
 
 
+class _NoDnsInTests:
+    """Tests use no network: one that needs DNS sets app.config["DNS_TXT_RESOLVER"] to a fake."""
+
+    def txt_records(self, name: str) -> list[str]:
+        raise RuntimeError(f"a test looked up the DNS of {name}; give it a fake resolver")
+
+
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
@@ -132,6 +145,7 @@ class TestConfig(Config):
     SERVER_NAME = None
     RATELIMIT_STORAGE_URI = "memory://"
     PUBLIC_BASE_URL = "http://localhost"
+    DNS_TXT_RESOLVER = _NoDnsInTests()
     PASSWORD_HASH_FAST = True  # argon2id with small costs keeps the suite quick
 
 

@@ -1,6 +1,13 @@
 """SQLAlchemy models, one module per domain. Importing this package registers them all."""
 
-from app.models.access import Invitation, PasswordResetToken, SignInThrottle, SsoProvider
+from app.models.access import (
+    Invitation,
+    PasswordResetToken,
+    SignInThrottle,
+    SsoDomain,
+    SsoDomainState,
+    SsoProvider,
+)
 from app.models.apprenticeships import (
     Apprenticeship,
     ApprenticeshipEvent,
@@ -111,6 +118,8 @@ __all__ = [
     "Sponsorship",
     "SponsorshipEvent",
     "SignInThrottle",
+    "SsoDomain",
+    "SsoDomainState",
     "SsoProvider",
     "StatusList",
     "User",

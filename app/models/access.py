@@ -1,4 +1,4 @@
-"""Invitations, password-reset tokens and single sign-on settings.
+"""Invitations, password-reset tokens, single sign-on settings and the email domains it serves.
 
 Tokens are never stored: only their SHA-256 digest, so a database leak does not hand out
 working links.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import CreatedAtMixin, Model, TenantOwned, UTCDateTime, utcnow
@@ -67,14 +67,63 @@ class SsoProvider(CreatedAtMixin, Model):
     issuer_url: Mapped[str] = mapped_column(String(500))
     client_id: Mapped[str] = mapped_column(String(300))
     client_secret_encrypted: Mapped[str] = mapped_column(String(1000))
-    allowed_domains: Mapped[str] = mapped_column(String(1000))  # comma-separated
     enabled: Mapped[bool] = mapped_column(default=True)
 
     organisation = relationship("Organisation")
 
+
+class SsoDomainState:
+    PENDING = "pending"
+    VERIFIED = "verified"
+
+
+class SsoDomain(TenantOwned, CreatedAtMixin, Model):
+    """An email domain an organisation claims for single sign-on.
+
+    A claim routes sign-ins only once the organisation has proved the domain (a DNS TXT record,
+    a confirmation emailed to a mailbox at the domain, or the platform admin's word). Several
+    organisations may hold pending claims on one domain, so a squatter never blocks the real
+    owner; only one may hold it verified: `verified_domain` is the domain while verified and
+    NULL while pending, and its unique index holds on SQLite and PostgreSQL alike.
+    """
+
+    __tablename__ = "sso_domains"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "domain", name="uq_sso_domains_organisation_domain"),
+        CheckConstraint("state IN ('pending', 'verified')", name="state"),
+        CheckConstraint(
+            "(state = 'verified' AND verified_domain = domain) OR (state = 'pending' AND verified_domain IS NULL)",
+            name="verified_domain_matches_state",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain: Mapped[str] = mapped_column(String(253), index=True)
+    state: Mapped[str] = mapped_column(String(20), default=SsoDomainState.PENDING)
+    verified_domain: Mapped[str | None] = mapped_column(String(253), unique=True)
+    method: Mapped[str | None] = mapped_column(String(20))  # dns, email or platform, once verified
+    # Public: published in the domain's DNS, so it need not be kept secret.
+    dns_challenge: Mapped[str] = mapped_column(String(100))
+    # The emailed confirmation link's token: only its digest, single use, expiring.
+    email_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    email_token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    email_sent_to: Mapped[str | None] = mapped_column(String(320))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    organisation = relationship("Organisation")
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    verified_by = relationship("User", foreign_keys=[verified_by_id])
+
     @property
-    def domain_list(self) -> list[str]:
-        return [d.strip().lower() for d in self.allowed_domains.split(",") if d.strip()]
+    def is_verified(self) -> bool:
+        return self.state == SsoDomainState.VERIFIED
+
+    @property
+    def dns_record(self) -> str:
+        """The TXT record value to publish at the domain."""
+        return f"credwork-domain-verification={self.dns_challenge}"
 
 
 class SignInThrottle(Model):

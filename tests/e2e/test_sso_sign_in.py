@@ -1,6 +1,8 @@
 """Journey (issue 2): an org admin points single sign-on at the organisation's OpenID Connect
-provider (a real Authlib provider started by the test), invites a person, and that person signs
-in through the provider; someone in the same email domain who was never invited is refused."""
+provider (a real Authlib provider started by the test), adds the email domain and proves it with
+a DNS TXT record (a fake resolver: no network), invites a person, and that person signs in
+through the provider; before the proof nobody is sent to the provider, and someone in the same
+email domain who was never invited is refused."""
 
 from __future__ import annotations
 
@@ -33,12 +35,37 @@ def _configure_sso(page, idp) -> None:
     page.get_by_label("Issuer URL").fill(idp.issuer)
     page.get_by_label("Client ID").fill(idp.client_id)
     page.get_by_label("Client secret", exact=True).fill(idp.client_secret)
-    page.get_by_label("Email domains").fill("kelvinmarine.example")
     expect(page.get_by_label("Turn on single sign-on")).to_be_checked()
     page.get_by_role("button", name="Save single sign-on settings").click()
     expect(page.get_by_text("Single sign-on settings saved")).to_be_visible()
     expect(page.locator("main .govuk-summary-list")).to_contain_text("On")
     checkpoint(page, "sso-03-saved")
+
+
+class FakeResolver:
+    def __init__(self):
+        self.records: dict[str, list[str]] = {}
+
+    def txt_records(self, name: str) -> list[str]:
+        return self.records.get(name, [])
+
+
+def _add_domain(page) -> None:
+    page.get_by_label("Email domain", exact=True).fill("kelvinmarine.example")
+    page.get_by_role("button", name="Add domain").click()
+    card = page.locator("#email-domains ~ .govuk-summary-card", has_text="kelvinmarine.example")
+    expect(card.locator(".govuk-tag")).to_have_text("Pending")
+    checkpoint(page, "sso-03b-domain-pending")
+
+
+def _prove_domain_by_dns(page, resolver: FakeResolver) -> None:
+    card = page.locator("#email-domains ~ .govuk-summary-card", has_text="kelvinmarine.example")
+    record = card.locator("code", has_text="credwork-domain-verification=").inner_text().strip()
+    resolver.records["kelvinmarine.example"] = [record]  # the admin publishes it in their DNS
+    card.get_by_role("button", name="Check DNS now").click()
+    expect(page.get_by_text("kelvinmarine.example is verified")).to_be_visible()
+    expect(page.locator("#email-domains ~ .govuk-summary-card .govuk-tag")).to_have_text("Verified")
+    checkpoint(page, "sso-03c-domain-verified")
 
 
 def _invite(page, email: str) -> None:
@@ -58,13 +85,25 @@ def _start_sso(page, email: str) -> None:
     page.get_by_role("button", name="Continue").click()
 
 
-def test_admin_configures_sso_and_an_invited_person_signs_in_with_it(new_context, idp):
+def test_admin_configures_sso_and_an_invited_person_signs_in_with_it(new_context, idp, live_server, monkeypatch):
+    resolver = FakeResolver()
+    monkeypatch.setitem(live_server.app.config, "DNS_TXT_RESOLVER", resolver)
     admin = new_context().new_page()
     sign_in(admin, ORG_ADMIN, name="sso-01")
     _configure_sso(admin, idp)
+    _add_domain(admin)
     _invite(admin, INVITEE)
 
+    # Claimed but not proved: nobody is sent to the identity provider for the domain.
     idp.set_user(INVITEE, verified=True, name="Skye Morrison")
+    early = new_context().new_page()
+    _start_sso(early, INVITEE)
+    expect(early.locator(".govuk-error-summary")).to_contain_text("No organisation uses single sign-on")
+    assert idp.authorization_requests == []
+
+    admin.goto("/organisation/sso")
+    _prove_domain_by_dns(admin, resolver)
+
     person = new_context().new_page()
     _start_sso(person, INVITEE)
     # The provider approved her and sent the browser back; she never typed a Credwork password.

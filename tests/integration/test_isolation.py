@@ -44,6 +44,7 @@ PUBLIC_ENDPOINTS = {
     "auth.accept_invitation": "the emailed secret token is the credential",
     "sso.start": "single sign-on entry, chooses the provider by email domain",
     "sso.callback": "single sign-on return, checked against the state in the session",
+    "sso.confirm_domain": "the emailed single-use token is the credential (proof of a mailbox at the domain)",
     "api.health": "liveness probe",
     "glossary.index": "public glossary",
     "glossary.about_data": "public data sources page",

@@ -41,7 +41,6 @@ def form(**fields):
         "issuer_url": "https://login.acme.example",
         "client_id": "credwork",
         "client_secret": SECRET,
-        "allowed_domains": "acme.example, ACME.co.uk",
         "enabled": "y",
     }
     data.update(fields)
@@ -74,7 +73,7 @@ def test_admin_saves_settings_secret_encrypted_and_never_shown(admin_client, org
     assert response.status_code == 303
     provider = stored(org)
     assert provider.issuer_url == "https://login.acme.example" and provider.client_id == "credwork"
-    assert provider.domain_list == ["acme.example", "acme.co.uk"] and provider.enabled
+    assert provider.enabled
     assert SECRET not in provider.client_secret_encrypted
     assert secrets.decrypt(provider.client_secret_encrypted) == SECRET
     page = admin_client.get("/organisation/sso").get_data(as_text=True)
@@ -110,10 +109,8 @@ def test_secret_required_the_first_time(admin_client, org):
         ({"issuer_url": "https://localhost:8443"}, "must be a public address"),
         ({"issuer_url": "https://login.acme.example?tenant=1"}, "cannot contain a query"),
         ({"issuer_url": "not a url"}, "must start with https://"),
-        ({"allowed_domains": "acme.example, not a domain"}, "is not an email domain"),
-        ({"allowed_domains": "localhost"}, "is not an email domain"),
     ],
-    ids=["http", "private-ip", "localhost", "query", "garbage", "bad-domain", "single-label"],
+    ids=["http", "private-ip", "localhost", "query", "garbage"],
 )
 def test_invalid_settings_are_refused_and_secret_not_echoed(admin_client, org, fields, message):
     response = admin_client.post("/organisation/sso", data=form(**fields))
@@ -130,13 +127,6 @@ def test_http_issuer_allowed_only_for_private_network_configuration(app, admin_c
     response = admin_client.post("/organisation/sso", data=form(issuer_url="http://127.0.0.1:9100"))
     assert response.status_code == 303
     assert stored(org).issuer_url == "http://127.0.0.1:9100"
-
-
-def test_a_domain_belongs_to_one_organisation(admin_client, org, idp):
-    sso_provider(OrganisationFactory(name="Rival"), idp, domains="acme.example")
-    response = admin_client.post("/organisation/sso", data=form())
-    assert response.status_code == 422
-    assert "already signs in through another organisation" in response.get_data(as_text=True)
 
 
 def test_platform_operator_cannot_set_up_sso(client, login):

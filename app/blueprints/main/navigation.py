@@ -102,6 +102,12 @@ TASKS = [
     ),
     Task("Verify badges", "Check a candidate's digital badges.", "verification.index", P.VERIFICATIONS_RUN),
     Task("Quality assurance", "Mark providers and records as quality-assured.", "platform.index", P.PLATFORM_MANAGE),
+    Task(
+        "Single sign-on domains",
+        "Email domains organisations have added for single sign-on and not yet proved.",
+        "platform.domains",
+        P.PLATFORM_MANAGE,
+    ),
 ]
 
 

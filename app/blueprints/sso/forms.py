@@ -3,10 +3,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovPasswordInput,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 
@@ -22,13 +21,6 @@ class SsoSettingsForm(FlaskForm):
     )
     # Never rendered with its value: the secret is write-only.
     client_secret = PasswordField("Client secret", widget=GovPasswordInput(), validators=[Optional(), Length(max=500)])
-    allowed_domains = TextAreaField(
-        "Email domains",
-        widget=GovTextArea(),
-        description="Staff with these email domains sign in here. "
-        "Separate domains with commas or new lines, like acme.co.uk",
-        validators=[InputRequired("Enter at least one email domain"), Length(max=1000)],
-    )
     enabled = BooleanField("Turn on single sign-on", widget=GovCheckboxInput(), default=True)
     submit = SubmitField("Save single sign-on settings", widget=GovSubmitInput())
 
@@ -43,3 +35,25 @@ class SsoStartForm(FlaskForm):
         ],
     )
     submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class SsoDomainForm(FlaskForm):
+    domains = StringField(
+        "Email domain",
+        widget=GovTextInput(),
+        description="Like acme.co.uk. To add several, separate them with commas. "
+        "Each one routes sign-ins only after you prove it is yours.",
+        validators=[InputRequired("Enter an email domain"), Length(max=1000)],
+    )
+    add_domain = SubmitField("Add domain", widget=GovSubmitInput())
+
+
+class SsoDomainEmailForm(FlaskForm):
+    """Per claim, with prefix=f"claim-{id}" so each row's field has its own id."""
+
+    address = EmailField(
+        "Email address at the domain",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter an email address at the domain"), Length(max=320)],
+    )
+    submit = SubmitField("Send a confirmation email", widget=GovSubmitInput())

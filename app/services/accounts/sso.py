@@ -1,7 +1,9 @@
 """Single sign-on with an organisation's OpenID Connect provider.
 
-An org admin configures the provider (issuer, client, allowed email domains); a person signs
-in by work email: we find the organisation whose enabled provider lists the domain, send them
+An org admin configures the provider (issuer, client) and claims email domains, each of which
+routes sign-ins only once the organisation has proved it (app.services.accounts.sso_domains);
+a person signs in by work email: we find the organisation that has VERIFIED the domain and
+whose provider is turned on, send them
 there with Authlib (authorization code, PKCE S256, state and nonce), and on return check the
 ID token and link it to an account. Linking is deliberately narrow: an SSO sign-in reaches
 only a member of that organisation, or someone it has invited who has no other organisation;
@@ -23,7 +25,17 @@ from sqlalchemy import func, select
 
 from app.domain import DomainError
 from app.extensions import db
-from app.models import Invitation, Membership, MembershipStatus, Organisation, SsoProvider, User, utcnow
+from app.models import (
+    Invitation,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    SsoDomain,
+    SsoDomainState,
+    SsoProvider,
+    User,
+    utcnow,
+)
 from app.security import secrets
 from app.services import audit, links
 from app.services.accounts.organisations import join
@@ -67,13 +79,36 @@ def email_domain(email: str) -> str:
     return (email or "").strip().lower().rpartition("@")[2]
 
 
+def routes_domain(provider: SsoProvider, domain: str) -> bool:
+    """Whether the provider's organisation has proved `domain`. A pending claim routes nothing:
+    anyone can type a domain, so listing one proves nothing."""
+    return (
+        db.session.scalar(
+            select(SsoDomain.id).where(
+                SsoDomain.organisation_id == provider.organisation_id,
+                SsoDomain.verified_domain == domain,
+                SsoDomain.state == SsoDomainState.VERIFIED,
+            )
+        )
+        is not None
+    )
+
+
 def provider_for_email(email: str) -> SsoProvider:
-    """The enabled provider whose allowed domains include this email's domain."""
+    """The enabled provider of the organisation that has verified this email's domain."""
     domain = email_domain(email)
     if domain:
-        for provider in db.session.scalars(select(SsoProvider).where(SsoProvider.enabled.is_(True))):
-            if domain in provider.domain_list:
-                return provider
+        provider = db.session.scalar(
+            select(SsoProvider)
+            .join(SsoDomain, SsoDomain.organisation_id == SsoProvider.organisation_id)
+            .where(
+                SsoProvider.enabled.is_(True),
+                SsoDomain.verified_domain == domain,
+                SsoDomain.state == SsoDomainState.VERIFIED,
+            )
+        )
+        if provider is not None:
+            return provider
     raise SsoError(
         f"No organisation uses single sign-on for {domain or 'that'} email addresses. "
         "Sign in with your email address and password instead."
@@ -210,7 +245,7 @@ def sign_in(provider: SsoProvider, claims: dict) -> SsoSignIn:
             "Your organisation's sign-in service has not verified your email address, so we "
             "cannot use it to sign you in. Ask your IT team to verify it.",
         )
-    if not email or email_domain(email) not in provider.domain_list:
+    if not email or not routes_domain(provider, email_domain(email)):
         _refuse(
             provider,
             None,

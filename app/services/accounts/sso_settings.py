@@ -1,5 +1,6 @@
 """Single sign-on settings: what an org admin may configure, checked before it is stored.
 
+The email domains it serves are claimed and proved in app.services.accounts.sso_domains.
 The client secret is write-only: stored encrypted (app.security.secrets), never shown or
 logged; a blank secret on edit keeps the stored one.
 """
@@ -7,19 +8,15 @@ logged; a blank secret on edit keeps the stored one.
 from __future__ import annotations
 
 import ipaddress
-import re
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Organisation, SsoProvider, User
 from app.security import secrets
 from app.services import audit
 from app.services.accounts.sso import SsoError, provider_for
-
-DOMAIN_PATTERN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 
 
 def check_issuer(url: str) -> str:
@@ -51,22 +48,6 @@ def check_issuer(url: str) -> str:
     return url
 
 
-def parse_domains(text: str) -> list[str]:
-    """Email domains from text separated by commas, spaces or new lines, checked and lower-cased."""
-    domains = []
-    for raw in re.split(r"[\s,;]+", (text or "").strip().lower()):
-        domain = raw.lstrip("@").rstrip(".")
-        if not domain:
-            continue
-        if not DOMAIN_PATTERN.match(domain):
-            raise SsoError(f"“{raw}” is not an email domain. Enter domains like example.co.uk", field="allowed_domains")
-        if domain not in domains:
-            domains.append(domain)
-    if not domains:
-        raise SsoError("Enter at least one email domain", field="allowed_domains")
-    return domains
-
-
 def save_settings(
     actor: User,
     org: Organisation,
@@ -74,7 +55,6 @@ def save_settings(
     issuer_url: str,
     client_id: str,
     client_secret: str | None,
-    allowed_domains: str,
     enabled: bool,
 ) -> SsoProvider:
     """Create or update the organisation's provider. A blank secret keeps the stored one."""
@@ -84,8 +64,6 @@ def save_settings(
     client_id = (client_id or "").strip()
     if not client_id:
         raise SsoError("Enter the client ID", field="client_id")
-    domains = parse_domains(allowed_domains)
-    _check_domains_unclaimed(org, domains)
     provider = provider_for(org)
     secret = (client_secret or "").strip()
     if provider is None and not secret:
@@ -98,7 +76,6 @@ def save_settings(
     provider.client_id = client_id
     if secret:
         provider.client_secret_encrypted = secrets.encrypt(secret)
-    provider.allowed_domains = ",".join(domains)
     provider.enabled = bool(enabled)
     db.session.flush()
     state = "on" if provider.enabled else "off"
@@ -106,25 +83,11 @@ def save_settings(
         actor,
         "sso.configured" if created else "sso.updated",
         provider,
-        f"{'Set up' if created else 'Changed'} single sign-on with {issuer} for {', '.join(domains)} (turned {state})",
+        f"{'Set up' if created else 'Changed'} single sign-on with {issuer} (turned {state})",
         organisation=org,
         issuer=issuer,
         client_id=client_id,
-        domains=domains,
         enabled=provider.enabled,
         secret_changed=bool(secret),
     )
     return provider
-
-
-def _check_domains_unclaimed(org: Organisation, domains: list[str]) -> None:
-    """One domain, one organisation: otherwise sign-in by email would be ambiguous."""
-    others = db.session.scalars(select(SsoProvider).where(SsoProvider.organisation_id != org.id))
-    for other in others:
-        taken = set(domains) & set(other.domain_list)
-        if taken:
-            raise SsoError(
-                f"{sorted(taken)[0]} already signs in through another organisation's "
-                "single sign-on. Contact Credwork support if it belongs to you.",
-                field="allowed_domains",
-            )
