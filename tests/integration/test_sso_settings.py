@@ -216,3 +216,15 @@ def test_transport_refuses_a_name_that_resolves_to_a_private_address(monkeypatch
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     with pytest.raises(TransportRefused, match="10.1.2.3 is a private network address"):
         session_class(False)().get("https://login.acme.example/.well-known/openid-configuration", withhold_token=True)
+
+
+def test_status_says_sso_routes_nobody_until_a_domain_is_proved(admin_client, org):
+    from tests.factories.sso import sso_domain
+
+    admin_client.post("/organisation/sso", data=form())
+    page = admin_client.get("/organisation/sso").get_data(as_text=True)
+    assert "On, but routing nobody" in page and "No email domain is proved yet" in page
+    sso_domain(org, "acme.example", verified=True)
+    db.session.commit()
+    page = admin_client.get("/organisation/sso").get_data(as_text=True)
+    assert "On, but routing nobody" not in page and ">On<" in page.replace("\n", "").replace("  ", "")
