@@ -62,7 +62,7 @@ def skills_import(files):
 
 @skills.command("reindex-hub")
 def skills_reindex_hub():
-    """Rebuild the hub's full-text index from the published micro-credentials."""
+    """Rebuild the hub's full-text index and its "Did you mean" vocabulary from the published micro-credentials."""
 
     count = rebuild_search_index()
     db.session.commit()

@@ -14,6 +14,11 @@ mkdirSync(vendor, { recursive: true });
 cpSync(join(modules, "govuk-frontend", "dist", "govuk", "govuk-frontend.min.js"), join(vendor, "govuk-frontend.min.js"));
 cpSync(join(modules, "govuk-frontend", "dist", "govuk", "assets", "images"), join(vendor, "images"), { recursive: true });
 cpSync(join(modules, "htmx.org", "dist", "htmx.min.js"), join(vendor, "htmx.min.js"));
+// Its stylesheet is compiled into app.css (app.scss imports it).
+cpSync(
+  join(modules, "accessible-autocomplete", "dist", "accessible-autocomplete.min.js"),
+  join(vendor, "accessible-autocomplete.min.js"),
+);
 
 const css = sass.compile(join(root, "app", "static", "scss", "app.scss"), {
   loadPaths: [modules],

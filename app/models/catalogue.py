@@ -227,6 +227,31 @@ class MicroCredential(CreatedAtMixin, Model):
         return f"<MicroCredential {self.code} v{self.version} {self.status}>"
 
 
+class SearchTerm(Model):
+    """A word of the hub's published records (titles and search text), with how many published
+    versions say it: the vocabulary "Did you mean" suggestions come from. Kept by
+    app.services.catalogue.search_index on publish and retire."""
+
+    __tablename__ = "search_terms"
+    __table_args__ = (
+        # A trigram index for pg_trgm's similarity operator (%) on PostgreSQL; on SQLite, where
+        # the suggestions are scored in Python, a plain index, so both databases share one schema.
+        Index("ix_search_terms_term_trgm", "term", postgresql_using="gin", postgresql_ops={"term": "gin_trgm_ops"}),
+    )
+
+    term: Mapped[str] = mapped_column(String(60), primary_key=True)
+    frequency: Mapped[int] = mapped_column(default=0)
+
+
+# pg_trgm gives PostgreSQL similarity() and the gin_trgm_ops index above; the migration creates
+# it too, this is for schemas built from the models (the tests' create_all).
+event.listen(
+    SearchTerm.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+)
+
+
 class ImmutableRecordError(RuntimeError):
     """A published or retired version's content was changed."""
 

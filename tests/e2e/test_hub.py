@@ -122,3 +122,31 @@ def test_coordinator_publishes_a_draft_and_the_hub_shows_it(new_context):
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Cloud Computing Essentials")
     expect(visitor.locator("main")).to_contain_text("Forthside College")
     checkpoint(visitor, "hub-09-public-record")
+
+
+def test_a_misspelt_search_offers_did_you_mean_and_a_reversed_range_says_so(page):
+    page.goto("/hub")
+    page.get_by_label("Search", exact=True).fill("pyhton")
+    heading = page.locator("#results-heading")
+    expect(heading).to_contain_text("0 micro-credentials matching “pyhton”")
+    suggestion = page.locator("#did-you-mean")
+    expect(suggestion).to_have_text("Did you mean python?")
+    checkpoint(page, "hub-09-did-you-mean")
+    suggestion.get_by_role("link", name="python").click()
+    expect(page).to_have_url(re.compile(r"/hub\?q=python(&|$)"))
+    expect(heading).to_contain_text("matching “python”")
+    assert "Python for Beginners" in _result_titles(page)
+
+    # A reversed SCQF range: an error summary in the results and a message beside the field.
+    levels = page.get_by_role("group", name="SCQF level")
+    levels.get_by_label("From").select_option("11")
+    levels.get_by_label("to").select_option("7")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The lowest SCQF level must not be higher than the highest")
+    expect(page.locator("#level-error")).to_contain_text("The lowest SCQF level must not be higher than the highest")
+    assert _result_titles(page) == []
+    checkpoint(page, "hub-10-filter-error")
+    levels.get_by_label("to").select_option("12")
+    expect(summary).to_have_count(0)
+    expect(page.locator("#level-error")).to_have_text("")
+    assert "Python for Beginners" not in _result_titles(page)  # level 5, outside 11 to 12

@@ -90,13 +90,15 @@ class MicroCredentialForm(FlaskForm):
         "Price in pounds", widget=GovTextInput(), description="Like 95 or 1250.50. Enter 0 if it is free."
     )
     funding = _choice("Funding it is eligible for", FUNDING.items(), GovCheckboxesInput(), multiple=True)
-    # Chosen from the whole framework (hundreds of skills), so a multiple select, not checkboxes.
+    # Chosen from the whole framework (hundreds of skills): checkboxes grouped by kind of skill in
+    # a scrolling box (catalogue/macros.html skill_picker), which skill-picker.mjs turns into a
+    # search box that adds skills to a list. Either way the browser sends `skills` once per skill.
     skills = _choice(
         "Skills it develops",
         [],
         GovSelect(),
         multiple=True,
-        description="Choose from the ESCO skills framework (hold Ctrl or Cmd to choose more than one).",
+        description="Choose from the ESCO skills framework.",
     )
     further_information = TextAreaField("Further information (optional)", widget=GovTextArea())
     language = StringField(
@@ -104,10 +106,12 @@ class MicroCredentialForm(FlaskForm):
     )
     country = StringField("Country or region of the provider", widget=GovTextInput(), description="Like GB-SCT.")
 
-    def __init__(self, *args, code_fixed: str | None = None, skill_choices=(), **kwargs):
+    def __init__(self, *args, code_fixed: str | None = None, skill_groups=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.code_fixed = code_fixed  # editing: the record's code, whatever was posted
-        self.skills.choices = list(skill_choices)
+        # [(group heading, [(uri, label), ...]), ...]
+        self.skill_groups = [(heading, list(choices)) for heading, choices in skill_groups]
+        self.skills.choices = [choice for _, choices in self.skill_groups for choice in choices]
         self.values: dict = {}
         self.skill_uris: list[str] = []
 

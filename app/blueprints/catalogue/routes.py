@@ -26,10 +26,21 @@ def _own(org, record_id: int) -> MicroCredential:
     return lifecycle.own_record(org, record_id) or abort(404)
 
 
+# ESCO's kinds of skill, as the skill picker groups them (in this order).
+SKILL_GROUPS = {"skill/competence": "Skills and competences", "knowledge": "Knowledge"}
+
+
+def _skill_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    groups: dict[str, list[tuple[str, str]]] = {heading: [] for heading in SKILL_GROUPS.values()}
+    for skill in lifecycle.all_skills():
+        heading = SKILL_GROUPS.get(skill.skill_type or "", "Other skills")
+        groups.setdefault(heading, []).append((skill.uri, skill.label))
+    return [(heading, choices) for heading, choices in groups.items() if choices]
+
+
 def _form(record: MicroCredential | None, defaults: dict) -> MicroCredentialForm:
-    choices = [(s.uri, s.label) for s in lifecycle.all_skills()]
     data = None if request.method == "POST" else defaults
-    return MicroCredentialForm(data=data, code_fixed=record.code if record else None, skill_choices=choices)
+    return MicroCredentialForm(data=data, code_fixed=record.code if record else None, skill_groups=_skill_groups())
 
 
 def _skills(form: MicroCredentialForm) -> list:

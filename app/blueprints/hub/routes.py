@@ -4,6 +4,7 @@ an Open Badges 3.0 Achievement and an OB 2.0 BadgeClass at stable, versioned URL
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 from flask import abort, make_response, redirect, render_template, request, url_for
@@ -12,6 +13,7 @@ from flask_login import current_user
 from app.blueprints.caching import conditional
 from app.blueprints.htmx import render_partial_or_page, wants_partial
 from app.blueprints.hub import bp
+from app.blueprints.hub.forms import HubFilterForm
 from app.models import MicroCredential, Organisation
 from app.security.policy import current_org
 from app.services import catalogue
@@ -36,10 +38,26 @@ def iso_date(value: str) -> str:
 @bp.get("")
 def search():
     filters = catalogue.search.HubFilters.from_args(request.args)
-    page = catalogue.search.search(filters)
+    form = HubFilterForm(request.args)
+    page = suggestion = None
+    if form.validate():
+        filters = replace(filters, **form.ranges())
+        page = catalogue.search.search(filters)
+        suggestion = catalogue.search.did_you_mean(filters, page)
+    # Otherwise no results: the error summary says which filter to correct, rather than the
+    # results quietly leaving it out.
     # The results partial has no filter form, so an htmx request skips the option queries.
     options = None if wants_partial() else catalogue.search.filter_options()
-    return render_partial_or_page("hub/search.html", "hub/_results.html", filters=filters, page=page, options=options)
+    return render_partial_or_page(
+        "hub/search.html",
+        "hub/_results.html",
+        filters=filters,
+        form=form,
+        page=page,
+        suggestion=suggestion,
+        options=options,
+        partial=wants_partial(),
+    )
 
 
 def _provider_or_404(slug: str) -> Organisation:

@@ -63,8 +63,18 @@ class RoleEditForm(FlaskForm):
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
+def _skill_id(value) -> int | None:
+    return None if value in ("", None) else int(value)
+
+
+def skill_choices(skills) -> list[tuple[str | int, str]]:
+    """A skill select's options: an empty first one, so nothing is chosen until someone chooses
+    (skill-picker.mjs turns the select into a search box over the rest)."""
+    return [("", "Choose a skill"), *((s.id, s.label) for s in skills)]
+
+
 class SkillForm(FlaskForm):
-    skill = SelectField("Skill", widget=GovSelect(), coerce=int, validators=[InputRequired("Choose a skill")])
+    skill = SelectField("Skill", widget=GovSelect(), coerce=_skill_id, validators=[InputRequired("Choose a skill")])
     target_level = RadioField(
         "Target proficiency level",
         widget=GovRadioInput(),
@@ -94,7 +104,7 @@ class AssignForm(FlaskForm):
 
 
 class AssessForm(FlaskForm):
-    skill = SelectField("Skill", widget=GovSelect(), coerce=int, validators=[InputRequired("Choose a skill")])
+    skill = SelectField("Skill", widget=GovSelect(), coerce=_skill_id, validators=[InputRequired("Choose a skill")])
     level = RadioField(
         "Assessed level",
         widget=GovRadioInput(),

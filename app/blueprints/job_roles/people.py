@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from app.blueprints.forms import id_arg
 from app.blueprints.htmx import render_partial_or_page, wants_partial
 from app.blueprints.job_roles import bp
-from app.blueprints.job_roles.forms import AssessForm, AssignForm
+from app.blueprints.job_roles.forms import AssessForm, AssignForm, skill_choices
 from app.blueprints.outcomes import failures_on
 from app.models import Membership, OrgKind, Role
 from app.models.job_roles import JobRole
@@ -110,7 +110,7 @@ def _render_person(org, member, *, assign=None, assess=None):
         assess = assess or AssessForm(prefix="assess", formdata=None)
         first = [g.skill for g in found.gaps]
         rest = [s for s in job_roles.skills_framework() if s.id not in {f.id for f in first}]
-        assess.skill.choices = [(s.id, s.label) for s in first + rest]
+        assess.skill.choices = skill_choices(first + rest)
     else:
         assess = None
     failed = (assign and assign.errors) or (assess and assess.errors)
@@ -147,7 +147,7 @@ def assess(membership_id: int):
     if not may_assess_skills_of(current_membership(), member):
         abort(403)
     form = AssessForm(prefix="assess")
-    form.skill.choices = [(s.id, s.label) for s in job_roles.skills_framework()]
+    form.skill.choices = skill_choices(job_roles.skills_framework())
     if form.validate_on_submit():
         with failures_on(form):
             skill = job_roles.skill(form.skill.data)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.blueprints.htmx import render_partial_or_page
 from app.blueprints.job_roles import bp
-from app.blueprints.job_roles.forms import CredentialForm, RoleEditForm, RoleForm, SkillForm
+from app.blueprints.job_roles.forms import CredentialForm, RoleEditForm, RoleForm, SkillForm, skill_choices
 from app.blueprints.outcomes import failures_flashed, failures_on
 from app.models import MicroCredential, OrgKind
 from app.models.job_roles import PROFICIENCY_LABELS, JobRole, JobRoleMicroCredential, JobRoleSkill
@@ -92,7 +92,7 @@ def detail(role_id: int):
 def _render_detail(org, role, *, edit=None, skill_form=None, credential_form=None):
     edit = edit or RoleEditForm(prefix="role", obj=role)
     skill_form = skill_form or SkillForm(prefix="skill", formdata=None)
-    skill_form.skill.choices = [(s.id, s.label) for s in job_roles.skills_framework()]
+    skill_form.skill.choices = skill_choices(job_roles.skills_framework())
     credential_form = credential_form or CredentialForm(prefix="mc", formdata=None)
     credential_form.record.choices = [
         (r.id, f"{r.code}: {r.title} ({r.provider.name})") for r in job_roles.published_records()
@@ -130,7 +130,7 @@ def add_skill(role_id: int):
     org = acting_org()
     role = _load_role(org, role_id)
     form = SkillForm(prefix="skill")
-    form.skill.choices = [(s.id, s.label) for s in job_roles.skills_framework()]
+    form.skill.choices = skill_choices(job_roles.skills_framework())
     if form.validate_on_submit():
         with failures_on(form):
             skill = job_roles.skill(form.skill.data)

@@ -14,6 +14,7 @@ from app.services.catalogue import (
     lifecycle,
     search,
     search_index,
+    suggestions,
 )
 from app.services.catalogue.import_export import CatalogueImportError
 from app.services.catalogue.lifecycle import CatalogueError, level_from_scqf
@@ -29,4 +30,5 @@ __all__ = [
     "lifecycle",
     "search",
     "search_index",
+    "suggestions",
 ]

@@ -8,7 +8,7 @@ app.services.catalogue.search_index. Each page costs a fixed number of queries.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, load_only
 from app.extensions import db
 from app.models import MicroCredential, Organisation, RecordStatus, Skill
 from app.models.catalogue import FTS_TABLE, FTS_WORDS_TABLE, FUNDING, MODES, micro_credential_skills
+from app.services.catalogue import suggestions
 
 PAGE_SIZE = 20
 SORTS = {
@@ -147,12 +148,8 @@ def search(filters: HubFilters) -> HubPage:
 
     Records carry only the columns a results list shows (LISTED_COLUMNS); load a record
     itself for anything else."""
-    stmt = select(MicroCredential).where(MicroCredential.status == RecordStatus.PUBLISHED)
-    rank = None
-    if filters.q:
-        stmt, rank = _match(stmt, filters.q)
-    stmt = _filtered(stmt, filters)
-    total = db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(MicroCredential.id).subquery()))
+    stmt, rank = _statement(filters)
+    total = _count(stmt)
     orders: dict[str, list[Any]] = {
         "relevance": [rank] if rank is not None else [MicroCredential.title],
         "title": [MicroCredential.title],
@@ -173,6 +170,35 @@ def search(filters: HubFilters) -> HubPage:
         .all()
     )
     return HubPage(list(records), total or 0, filters.page)
+
+
+def _statement(filters: HubFilters):
+    stmt = select(MicroCredential).where(MicroCredential.status == RecordStatus.PUBLISHED)
+    rank = None
+    if filters.q:
+        stmt, rank = _match(stmt, filters.q)
+    return _filtered(stmt, filters), rank
+
+
+def _count(stmt) -> int:
+    return (
+        db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(MicroCredential.id).subquery())) or 0
+    )
+
+
+FEW_RESULTS = 3  # a search finding fewer than this may offer "Did you mean"
+
+
+def did_you_mean(filters: HubFilters, found: HubPage) -> str | None:
+    """For a search that found nothing or few: its query with misspelt words corrected from the
+    hub's vocabulary, when that finds more (with the same filters); else None."""
+    if not filters.q or found.total >= FEW_RESULTS:
+        return None
+    corrected = suggestions.suggest(filters.q)
+    if not corrected or corrected.lower() == filters.q.lower():
+        return None
+    more = _count(_statement(replace(filters, q=corrected, page=1))[0])
+    return corrected if more > found.total else None
 
 
 def search_terms(q: str) -> list[str]:
