@@ -1,7 +1,7 @@
 """hub search terms for did you mean
 
 Revision ID: 17a60c95ce51
-Revises: 1b68affde4e0
+Revises: 939aa72219b4
 Create Date: 2026-12-03 08:39:05.197454
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "17a60c95ce51"
-down_revision = "1b68affde4e0"
+down_revision = "939aa72219b4"
 branch_labels = None
 depends_on = None
 
