@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
 from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
@@ -35,7 +35,9 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    show = SelectField("Show", choices=list(QUEUE_LABELS.items()), default="waiting", validate_choice=False)
+    show = SelectField(
+        "Show", widget=GovSelect(), choices=list(QUEUE_LABELS.items()), default="waiting", validate_choice=False
+    )
 
     @property
     def show_value(self) -> str:
