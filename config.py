@@ -100,6 +100,8 @@ class Config:
     # (so rate limits and the audit log see the client's address, not the proxy's).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", 0))
     FINANCIAL_YEAR_START_MONTH = int(os.environ.get("FINANCIAL_YEAR_START_MONTH", 4))
+    # How long a quality-assurance approval of a micro-credential version lasts.
+    QA_REVIEW_YEARS = int(os.environ.get("QA_REVIEW_YEARS", 3))
     DISPLAY_TIMEZONE = "Europe/London"
 
 

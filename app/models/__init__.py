@@ -21,7 +21,14 @@ from app.models.apprenticeships import (
 from app.models.audit import AuditEvent
 from app.models.badges import IssuedCredential, IssuerProfile, SigningKey, StatusList
 from app.models.base import utcnow
-from app.models.catalogue import MicroCredential, RecordStatus, SearchTerm, is_search_index_table
+from app.models.catalogue import (
+    MicroCredential,
+    QualityReview,
+    RecordStatus,
+    ReviewStatus,
+    SearchTerm,
+    is_search_index_table,
+)
 from app.models.cpd import CpdBudget, FundingSource, FundingSourceYear, LearningAgreement, Sponsorship, SponsorshipEvent
 from app.models.evidence import (
     EndPointAssessment,
@@ -101,6 +108,8 @@ __all__ = [
     "Membership",
     "MembershipStatus",
     "MicroCredential",
+    "QualityReview",
+    "ReviewStatus",
     "SearchTerm",
     "Occupation",
     "occupation_skills",

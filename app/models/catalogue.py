@@ -25,12 +25,14 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     inspect,
+    text,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import CreatedAtMixin, Model, UTCDateTime
+from app.models.base import CreatedAtMixin, Model, TenantOwned, UTCDateTime, utcnow
 
 
 class RecordStatus(StrEnum):
@@ -101,6 +103,7 @@ class MicroCredential(CreatedAtMixin, Model):
         Index("ix_micro_credentials_status_title", "status", "title"),
         Index("ix_micro_credentials_status_price", "status", "price_pence"),
         Index("ix_micro_credentials_status_level", "status", "scqf_level"),
+        Index("ix_micro_credentials_status_qa_until", "status", "quality_assured_until"),
         # GIN on PostgreSQL; on SQLite (where FTS5 does the searching) a plain index of an
         # always-empty column, so both databases share one schema.
         Index("ix_micro_credentials_search_vector", "search_vector", postgresql_using="gin"),
@@ -138,7 +141,9 @@ class MicroCredential(CreatedAtMixin, Model):
     language: Mapped[str] = mapped_column(String(10), default="en")
     country: Mapped[str] = mapped_column(String(10), default="GB-SCT")
 
-    quality_assured: Mapped[bool] = mapped_column(default=False)
+    # When this version's quality-assurance approval runs out (None: never approved). Written only
+    # by app.services.catalogue.quality; read through `quality_assured`.
+    quality_assured_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -159,6 +164,18 @@ class MicroCredential(CreatedAtMixin, Model):
         if org is None:
             return clause
         return clause | (cls.provider_id == org.id)
+
+    @hybrid_property
+    def quality_assured(self) -> bool:
+        """Quality-assured now: a platform reviewer approved this version and the approval has
+        not expired. A new version starts unapproved (the column is not content)."""
+        return self.quality_assured_until is not None and self.quality_assured_until > utcnow()
+
+    @quality_assured.inplace.expression
+    @classmethod
+    def _quality_assured_expression(cls):
+        # NULL compares as unknown, so a version never approved is left out of a WHERE.
+        return cls.quality_assured_until > utcnow()
 
     @property
     def credit_bearing(self) -> bool:
@@ -193,7 +210,7 @@ class MicroCredential(CreatedAtMixin, Model):
     @property
     def qa_mark_label(self) -> str:
         """The platform's quality-assurance mark on this version, in words."""
-        return "Quality-assured" if self.quality_assured else "Not marked"
+        return "Quality-assured" if self.quality_assured else "Not quality-assured"
 
     @property
     def qa_mark_colour(self) -> str:
@@ -252,12 +269,142 @@ event.listen(
 )
 
 
+class ReviewStatus(StrEnum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+    WITHDRAWN = "withdrawn"
+
+
+REVIEW_STATUS_LABELS: dict[str, str] = {
+    ReviewStatus.SUBMITTED: "Waiting for review",
+    ReviewStatus.APPROVED: "Approved",
+    ReviewStatus.CHANGES_REQUESTED: "Changes requested",
+    ReviewStatus.WITHDRAWN: "Withdrawn (version retired)",
+}
+REVIEW_STATUS_COLOURS: dict[str, str] = {
+    ReviewStatus.SUBMITTED: "blue",
+    ReviewStatus.APPROVED: "green",
+    ReviewStatus.CHANGES_REQUESTED: "orange",
+    ReviewStatus.WITHDRAWN: "grey",
+}
+
+
+class CriterionOutcome(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+
+
+CRITERION_OUTCOME_LABELS: dict[str, str] = {
+    CriterionOutcome.MET: "Met",
+    CriterionOutcome.NOT_MET: "Not met",
+    CriterionOutcome.NOT_APPLICABLE: "Not applicable",
+}
+
+# The published criteria a reviewer checks, in order: (key, what is checked).
+QA_CRITERIA: tuple[tuple[str, str], ...] = (
+    ("learning_outcomes", "Learning outcomes are stated"),
+    ("notional_hours", "At least 10 notional hours"),
+    ("assessed", "Formally assessed"),
+    ("credit_rated", "Credit-rated by a credit-rating body (where it claims credit)"),
+    ("provider_qa", "The provider's own quality assurance is named"),
+)
+
+
+class QualityReview(TenantOwned, CreatedAtMixin, Model):
+    """A provider's request that the platform review one version of a record, and the
+    reviewer's decision on it. `organisation_id` is the provider's: it and the platform's
+    reviewers see the review; nobody else does."""
+
+    __tablename__ = "quality_reviews"
+    __table_args__ = (
+        CheckConstraint("status IN ('submitted', 'approved', 'changes_requested', 'withdrawn')", name="status"),
+        # One review waiting per version: a second submission of the same version is refused.
+        Index(
+            "uq_quality_reviews_open",
+            "micro_credential_id",
+            unique=True,
+            sqlite_where=text("status = 'submitted'"),
+            postgresql_where=text("status = 'submitted'"),
+        ),
+        Index("ix_quality_reviews_status_submitted_at", "status", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    micro_credential_id: Mapped[int] = mapped_column(ForeignKey("micro_credentials.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ReviewStatus.SUBMITTED)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submission_note: Mapped[str | None] = mapped_column(Text)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewer_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    # {"learning_outcomes": {"outcome": "met", "note": "..."}, ...}, keys from QA_CRITERIA
+    criteria: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    comments: Mapped[str | None] = mapped_column(Text)  # for the provider
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    record = relationship("MicroCredential")
+    provider = relationship("Organisation", foreign_keys="QualityReview.organisation_id")
+    submitted_by = relationship("User", foreign_keys=[submitted_by_id])
+    reviewer = relationship("User", foreign_keys=[reviewer_id])
+    reviewer_organisation = relationship("Organisation", foreign_keys=[reviewer_organisation_id])
+
+    @classmethod
+    def visible_to(cls, org):
+        """The provider's own reviews; every review for the platform's organisation."""
+        if getattr(org, "kind", None) == "platform":
+            return cls.id.is_not(None)
+        return cls.organisation_id == org.id
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ReviewStatus.SUBMITTED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == ReviewStatus.APPROVED
+
+    @property
+    def status_label(self) -> str:
+        return REVIEW_STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def status_colour(self) -> str:
+        return REVIEW_STATUS_COLOURS.get(self.status, "grey")
+
+    @property
+    def criteria_results(self) -> list[tuple[str, str, str, str]]:
+        """(key, criterion, outcome label, note) for each criterion the reviewer recorded."""
+        results = []
+        for key, label in QA_CRITERIA:
+            found = (self.criteria or {}).get(key)
+            if found:
+                outcome = CRITERION_OUTCOME_LABELS.get(found.get("outcome", ""), found.get("outcome", ""))
+                results.append((key, label, outcome, found.get("note") or ""))
+        return results
+
+    @property
+    def assured_by(self) -> str:
+        """Who assured the version, in words: the reviewer's organisation and name."""
+        org = self.reviewer_organisation.name if self.reviewer_organisation else "Credwork"
+        return f"{org} ({self.reviewer.name})" if self.reviewer else org
+
+
 class ImmutableRecordError(RuntimeError):
     """A published or retired version's content was changed."""
 
 
 # Columns that may change after publication: lifecycle, the platform's QA mark, search text.
-MUTABLE_AFTER_PUBLISH = {"status", "retired_at", "published_at", "quality_assured", "search_text", "search_vector"}
+MUTABLE_AFTER_PUBLISH = {
+    "status",
+    "retired_at",
+    "published_at",
+    "quality_assured_until",
+    "search_text",
+    "search_vector",
+}
 
 
 @event.listens_for(MicroCredential, "before_update")

@@ -21,6 +21,7 @@ class Role(StrEnum):
     PROVIDER_COORDINATOR = "provider_coordinator"
     ASSESSOR = "assessor"
     PLATFORM_ADMIN = "platform_admin"
+    PLATFORM_REVIEWER = "platform_reviewer"
 
     @property
     def label(self) -> str:
@@ -36,13 +37,14 @@ ROLE_LABELS = {
     Role.PROVIDER_COORDINATOR: "Provider coordinator",
     Role.ASSESSOR: "Assessor",
     Role.PLATFORM_ADMIN: "Platform admin",
+    Role.PLATFORM_REVIEWER: "Platform reviewer",
 }
 
 # Which roles make sense in which kind of organisation.
 ROLES_BY_ORG_KIND = {
     "employer": [Role.ORG_ADMIN, Role.HR_MANAGER, Role.LINE_MANAGER, Role.RECRUITER, Role.LEARNER],
     "provider": [Role.ORG_ADMIN, Role.PROVIDER_COORDINATOR, Role.ASSESSOR, Role.LEARNER],
-    "platform": [Role.ORG_ADMIN, Role.PLATFORM_ADMIN],
+    "platform": [Role.ORG_ADMIN, Role.PLATFORM_ADMIN, Role.PLATFORM_REVIEWER],
 }
 
 

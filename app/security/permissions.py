@@ -69,5 +69,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {P.HUB_PUBLISH, P.CREDENTIALS_ISSUE, P.COHORTS_MANAGE, P.EVIDENCE_SIGN_OFF, P.APPRENTICESHIPS_OVERSEE}
     ),
     Role.ASSESSOR: frozenset({P.EVIDENCE_SIGN_OFF, P.APPRENTICESHIPS_ASSESS}),
-    Role.PLATFORM_ADMIN: frozenset({P.PLATFORM_MANAGE, P.HUB_QUALITY_ASSURE}),
+    Role.PLATFORM_ADMIN: frozenset({P.PLATFORM_MANAGE}),
+    # Reviews providers' micro-credential versions against the published criteria.
+    Role.PLATFORM_REVIEWER: frozenset({P.HUB_QUALITY_ASSURE}),
 }

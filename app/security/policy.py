@@ -173,10 +173,24 @@ def may_assess_skills_of(assessor: Membership | None, person: Membership) -> boo
 
 
 def may_review_quality(membership: Membership | None) -> bool:
-    """The platform's quality-assurance page: platform managers (providers) and quality
-    assurers (published records)."""
-    granted = permissions_of(membership)
-    return Permission.PLATFORM_MANAGE in granted or Permission.HUB_QUALITY_ASSURE in granted
+    """Reviewing providers' micro-credential versions (hub:quality_assure): the platform's
+    reviewers, acting in the platform's organisation."""
+    if membership is None or membership.organisation.kind != OrgKind.PLATFORM:
+        return False
+    return Permission.HUB_QUALITY_ASSURE in permissions_of(membership)
+
+
+def quality_review_refusal(membership: Membership | None, review) -> str | None:
+    """Why this person may not decide this quality review, or None if they may: a platform
+    reviewer, the review still waiting, and never a review they submitted themselves."""
+    if not may_review_quality(membership):
+        return "Only the platform's reviewers decide quality reviews"
+    assert membership is not None
+    if not review.is_open:
+        return "This review has already been decided"
+    if review.submitted_by_id == membership.user_id:
+        return "You submitted this version for review, so someone else must review it"
+    return None
 
 
 # -- CPD --

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Organisation, Skill
 from app.services.catalogue import lifecycle
-from tests.factories.accounts import OrganisationFactory
+from tests.factories.accounts import OrganisationFactory, member
 
 _codes = itertools.count(1)
 
@@ -84,3 +84,43 @@ def demo_catalogue():
     seeds.skills.load(log=lambda *_: None)
     seeds.catalogue.load(log=lambda *_: None)
     db.session.flush()
+
+
+def platform_reviewer(name: str = "Rhona Reviewer"):
+    """A platform reviewer (and their membership) in a platform organisation of their own."""
+    from app.models import Membership
+
+    org = OrganisationFactory(platform=True, name="Credwork Platform")
+    user = member(org, "platform_reviewer", name=name)
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+    return user, membership
+
+
+def criteria_all(outcome: str = "met", **overrides):
+    """Findings for every criterion (`overrides` by key), as the review form gives them."""
+    from app.models.catalogue import QA_CRITERIA
+    from app.services.catalogue.quality import Finding
+
+    return {key: Finding(overrides.get(key, outcome), f"Checked {key}") for key, _ in QA_CRITERIA}
+
+
+def approved(record, reviewer=None, submitter=None):
+    """`record` submitted and approved through the real services; returns the review."""
+    from app.services.catalogue import quality
+
+    user, membership = reviewer or platform_reviewer()
+    review = quality.submit(submitter, record)
+    return quality.decide(user, membership, review, criteria_all(), approve=True, comments="All criteria met.")
+
+
+def _review_for_isolation(t):
+    from app.services.catalogue import quality
+
+    def make():
+        record = micro_credential(t.provider, title=f"{t.made.get('label', '')}Reviewed Course")
+        return quality.submit(t.provider_person, record, note=f"{t.made.get('label', '')}note")
+
+    return t.once("quality_review", make).id
+
+
+ISOLATION_PARAMS = {"quality_review_id": _review_for_isolation}

@@ -31,7 +31,7 @@ def test_an_assessor_reaches_apprentices_and_work_based_evidence(client, login):
 ROLES_BY_KIND = {
     "employer": ["org_admin", "hr_manager", "line_manager", "recruiter", "learner"],
     "provider": ["org_admin", "provider_coordinator", "assessor", "learner"],
-    "platform": ["org_admin", "platform_admin"],
+    "platform": ["org_admin", "platform_admin", "platform_reviewer"],
 }
 
 

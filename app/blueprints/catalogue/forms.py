@@ -25,6 +25,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.validators import Length, Optional
 
 from app.models.catalogue import FUNDING, MODES, QA_TYPES, SUPERVISION
 from app.services.catalogue import fields
@@ -141,3 +142,15 @@ class ImportForm(FlaskForm):
     file = FileField("CSV file", widget=GovFileInput())
     publish = BooleanField("Publish them on the hub straight away", widget=GovCheckboxInput())
     submit = SubmitField("Import", widget=GovSubmitInput())
+
+
+class SubmitForReviewForm(FlaskForm):
+    """Ask the platform to quality-review a published version, with an optional note."""
+
+    note = TextAreaField(
+        "Note for the reviewer (optional)",
+        widget=GovTextArea(),
+        description="For example, what you changed since the last review.",
+        validators=[Optional(), Length(max=2000)],
+    )
+    submit = SubmitField("Submit for quality review", widget=GovSubmitInput())

@@ -9,12 +9,12 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_login import current_user
 
 from app.blueprints.catalogue import bp
-from app.blueprints.catalogue.forms import ImportForm, MicroCredentialForm
+from app.blueprints.catalogue.forms import ImportForm, MicroCredentialForm, SubmitForReviewForm
 from app.blueprints.outcomes import failures_flashed, failures_on
 from app.models import MicroCredential, OrgKind
 from app.security.permissions import Permission
 from app.security.policy import acting_org, require
-from app.services.catalogue import fields, import_export, lifecycle
+from app.services.catalogue import fields, import_export, lifecycle, quality
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 publishing = require(Permission.HUB_PUBLISH, org_kind=OrgKind.PROVIDER)
@@ -74,8 +74,26 @@ def show(record_id: int):
     org = acting_org()
     record = _own(org, record_id)
     return render_template(
-        "catalogue/show.html", org=org, record=record, versions=lifecycle.versions_of(org.id, record.code)
+        "catalogue/show.html",
+        org=org,
+        record=record,
+        versions=lifecycle.versions_of(org.id, record.code),
+        reviews=quality.reviews_of(record),
+        review_form=SubmitForReviewForm(),
     )
+
+
+@bp.post("/<int:record_id>/quality-review")
+@publishing
+def submit_for_review(record_id: int):
+    record = _own(acting_org(), record_id)
+    form = SubmitForReviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with failures_flashed():
+        quality.submit(current_user, record, form.note.data or "")
+        flash(f"{record.code} version {record.version} is submitted for quality review", "success")
+    return redirect(url_for("catalogue.show", record_id=record.id), code=303)
 
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])

@@ -17,7 +17,7 @@ from app.blueprints.hub.forms import HubFilterForm
 from app.models import MicroCredential, Organisation
 from app.security.policy import current_org
 from app.services import catalogue
-from app.services.catalogue import documents, lifecycle
+from app.services.catalogue import documents, lifecycle, quality
 from app.services.links import public_url
 
 
@@ -108,6 +108,7 @@ def record(slug: str, code: str):
         provider=provider,
         versions=versions,
         links=_links(chosen),
+        approval=quality.current_approval(chosen),
         skill_level=lifecycle.level_from_scqf(chosen.scqf_level),
     )
     # The header differs for a signed-in person, so only their own browser may keep a copy.
@@ -123,6 +124,12 @@ def _document(slug: str, code: str, version: int | None) -> MicroCredential:
     return chosen
 
 
+def _achievement(record: MicroCredential) -> dict:
+    approval = quality.current_approval(record)
+    assurance = quality.assurance_sentence(approval) if approval else None
+    return documents.achievement(record, _links(record), assurance)
+
+
 def _json_ld(document: dict, content_type: str = "application/ld+json"):
     # Key order kept as written (@context first), which jsonify would sort.
     response = make_response(json.dumps(document, ensure_ascii=False, indent=2))
@@ -134,13 +141,13 @@ def _json_ld(document: dict, content_type: str = "application/ld+json"):
 @bp.get("/<slug>/<code>/achievement.json")
 def achievement(slug: str, code: str):
     record = _document(slug, code, None)
-    return _json_ld(documents.achievement(record, _links(record)))
+    return _json_ld(_achievement(record))
 
 
 @bp.get("/<slug>/<code>/v<int:version>/achievement.json")
 def achievement_version(slug: str, code: str, version: int):
     record = _document(slug, code, version)
-    return _json_ld(documents.achievement(record, _links(record)))
+    return _json_ld(_achievement(record))
 
 
 @bp.get("/<slug>/<code>/badgeclass.json")

@@ -101,7 +101,20 @@ TASKS = [
         P.COHORTS_MANAGE,
     ),
     Task("Verify badges", "Check a candidate's digital badges.", "verification.index", P.VERIFICATIONS_RUN),
-    Task("Quality assurance", "Mark providers and records as quality-assured.", "platform.index", P.PLATFORM_MANAGE),
+    Task(
+        "Quality-assured providers",
+        "Mark providers as quality-assured.",
+        "platform.index",
+        P.PLATFORM_MANAGE,
+        org_kinds=("platform",),
+    ),
+    Task(
+        "Quality reviews",
+        "Review micro-credentials providers submit against the published criteria.",
+        "platform.reviews",
+        P.HUB_QUALITY_ASSURE,
+        org_kinds=("platform",),
+    ),
     Task(
         "Single sign-on domains",
         "Email domains organisations have added for single sign-on and not yet proved.",

@@ -12,6 +12,7 @@ from app.blueprints.main.navigation import task_url, tasks_for_current_user
 from app.domain.calendar import london_today
 from app.security import policy
 from app.services import apprenticeships
+from app.services.catalogue import quality
 
 
 @bp.get("/")
@@ -32,8 +33,10 @@ def dashboard():
         if apprenticeships.queries.has_caseload(membership)
         else None
     )
+    reviews_waiting = quality.waiting_count() if policy.may_review_quality(membership) else None
     return render_template(
         "main/dashboard.html",
+        reviews_waiting=reviews_waiting,
         ready=ready,
         coming=coming,
         task_url=task_url,

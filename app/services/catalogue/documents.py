@@ -46,22 +46,25 @@ def criteria_narrative(record: MicroCredential) -> str:
     return "\n".join(lines)
 
 
-def achievement(record: MicroCredential, links: RecordLinks) -> dict:
-    """The OB 3.0 Achievement (achievementType MicroCredential) for this version."""
+def achievement(record: MicroCredential, links: RecordLinks, assurance: str | None = None) -> dict:
+    """The OB 3.0 Achievement (achievementType MicroCredential) for this version. `assurance`
+    (quality.assurance_sentence) says who quality-assured it and when: OB 3.0 has no property for
+    a platform's review, so it is written where the spec allows words (the description) and
+    tagged, adding no term the OB 3.0 context does not define."""
     doc: dict[str, Any] = {
         "@context": OB3_CONTEXT,
         "id": links.achievement,
         "type": ["Achievement"],
         "achievementType": "MicroCredential",
         "name": record.title,
-        "description": record.summary,
+        "description": f"{record.summary}\n\n{assurance}" if assurance else record.summary,
         "humanCode": record.code,
         "version": str(record.version),
         "inLanguage": record.language,
         "criteria": {"id": links.page, "narrative": criteria_narrative(record)},
         "image": {"id": links.image, "type": "Image", "caption": record.title},
         "creator": {"id": links.issuer, "type": ["Profile"], "name": record.provider.name, "url": links.provider_page},
-        "tag": tags(record),
+        "tag": [*tags(record), "quality-assured"] if assurance else tags(record),
         "alignment": [
             {
                 "type": ["Alignment"],

@@ -14,6 +14,7 @@ from app.domain import DomainError
 from app.extensions import db
 from app.models import MicroCredential, Organisation, OrgKind, RecordStatus, Skill, utcnow
 from app.services import audit  # Content columns copied when a new version is made.
+from app.services.catalogue import quality
 from app.services.catalogue import search_index as hub_index
 
 CONTENT_FIELDS = (
@@ -219,7 +220,7 @@ def publish(actor, record: MicroCredential) -> MicroCredential:
         raise CatalogueError("Add at least one learning outcome before publishing")
     for previous in versions_of(record.provider_id, record.code):
         if previous.status == RecordStatus.PUBLISHED:
-            _retire(previous)
+            _retire(actor, previous)
             audit.record(
                 actor,
                 "micro_credential.retire",
@@ -249,7 +250,7 @@ def retire(actor, record: MicroCredential) -> MicroCredential:
     """Take a published version off the hub. Awarded credentials keep pointing at it."""
     if record.status != RecordStatus.PUBLISHED:
         raise CatalogueError("Only a published micro-credential can be retired")
-    _retire(record)
+    _retire(actor, record)
     audit.record(
         actor,
         "micro_credential.retire",
@@ -280,25 +281,9 @@ def discard_draft(actor, record: MicroCredential) -> None:
     db.session.flush()
 
 
-def set_quality_assured(actor, record: MicroCredential, assured: bool) -> MicroCredential:
-    """The platform's quality-assurance mark on one published version."""
-    if record.status != RecordStatus.PUBLISHED:
-        raise CatalogueError("Only a published micro-credential can be marked")
-    record.quality_assured = assured
-    db.session.flush()
-    audit.record(
-        actor,
-        "micro_credential.quality_assured" if assured else "micro_credential.quality_removed",
-        record,
-        f"{'Marked' if assured else 'Unmarked'} {record.code} version {record.version} as quality-assured",
-        organisation=record.provider_id,
-        assured=assured,
-    )
-    return record
-
-
 def set_provider_quality_assured(actor, provider: Organisation, assured: bool) -> Organisation:
-    """The platform's quality-assurance mark on a provider."""
+    """The platform's quality-assurance mark on a provider (micro-credential versions are
+    reviewed instead: app.services.catalogue.quality)."""
     if not provider.is_provider:
         raise CatalogueError("Only providers can be marked as quality-assured")
     provider.quality_assured = assured
@@ -336,7 +321,8 @@ def _apply(record: MicroCredential, values: dict, skills: list[Skill], provider)
     record.search_text = search_text_for(record, provider)
 
 
-def _retire(record: MicroCredential) -> None:
+def _retire(actor, record: MicroCredential) -> None:
+    quality.withdraw_open(actor, record)
     record.status = RecordStatus.RETIRED
     record.retired_at = utcnow()
     db.session.flush()
@@ -367,9 +353,6 @@ def all_skills() -> list[Skill]:
     return list(db.session.scalars(select(Skill).order_by(Skill.label)))
 
 
-REVIEW_PAGE_SIZE = 50
-
-
 def providers() -> list[Organisation]:
     """Every provider organisation, by name (for the platform's quality-assurance page)."""
     return list(
@@ -383,18 +366,3 @@ def provider_by_id(provider_id) -> Organisation | None:
     except (TypeError, ValueError):
         return None
     return db.session.scalar(select(Organisation).where(Organisation.id == key, Organisation.kind == "provider"))
-
-
-def published_for_review(assured: bool | None, page: int) -> tuple[list[MicroCredential], int]:
-    """Published versions for the platform to review, one page: (records, total)."""
-    stmt = published()
-    if assured is not None:
-        stmt = stmt.where(MicroCredential.quality_assured.is_(assured))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    records = db.session.scalars(
-        stmt.options(db.joinedload(MicroCredential.provider))
-        .order_by(MicroCredential.published_at.desc(), MicroCredential.id.desc())
-        .limit(REVIEW_PAGE_SIZE)
-        .offset((max(page, 1) - 1) * REVIEW_PAGE_SIZE)
-    ).all()
-    return list(records), total or 0

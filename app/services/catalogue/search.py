@@ -138,7 +138,7 @@ LISTED_COLUMNS = (
     MicroCredential.notional_hours,
     MicroCredential.mode,
     MicroCredential.price_pence,
-    MicroCredential.quality_assured,
+    MicroCredential.quality_assured_until,  # read through MicroCredential.quality_assured
     MicroCredential.qa_type,
 )
 
@@ -305,7 +305,7 @@ def _filtered(stmt, f: HubFilters):
     if f.price_max is not None:
         stmt = stmt.where(mc.price_pence <= f.price_max * 100)
     if f.qa == "assured":
-        stmt = stmt.where(mc.quality_assured.is_(True))
+        stmt = stmt.where(mc.quality_assured)  # an unexpired approval of this version
     elif f.qa:
         stmt = stmt.where(mc.qa_type == f.qa)
     if f.funding:

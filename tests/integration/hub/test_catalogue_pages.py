@@ -128,31 +128,34 @@ def test_signed_out_people_are_sent_to_sign_in(client):
     assert response.status_code in (302, 303, 401)
 
 
-def test_platform_admin_marks_provider_and_record_quality_assured(client, login, provider):
+def test_platform_admin_marks_providers_and_the_record_toggle_is_gone(client, login, provider):
     record = micro_credential(provider, code="GB-Q1", title="Quality Course")
     admin = member(OrganisationFactory(platform=True, slug="credwork-op"), "platform_admin")
     login(admin)
     page = client.get("/platform").get_data(as_text=True)
-    assert "Glenbrae College" in page and "Quality Course" in page
-    assert client.post(f"/platform/records/{record.id}/quality", data={"assured": "yes"}).status_code == 303
+    assert "Glenbrae College" in page
+    # Records are quality-assured only through a review now: the old one-click mark is gone.
+    assert client.post(f"/platform/records/{record.id}/quality", data={"assured": "yes"}).status_code == 404
     assert client.post(f"/platform/providers/{provider.id}/quality", data={"assured": "yes"}).status_code == 303
     db.session.refresh(record)
     db.session.refresh(provider)
-    assert record.quality_assured and provider.quality_assured
-    hub = client.get("/hub?qa=assured").get_data(as_text=True)
-    assert "Quality Course" in hub and "Quality-assured by Credwork" in hub and "Quality-assured provider" in hub
+    assert provider.quality_assured and not record.quality_assured
+    hub = client.get("/hub").get_data(as_text=True)
+    assert "Quality Course" in hub and "Quality-assured provider" in hub
+    assert "Quality Course" not in client.get("/hub?qa=assured").get_data(as_text=True)
     actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == admin.id)))
-    assert {"micro_credential.quality_assured", "provider.quality_assured"} <= actions
+    assert "provider.quality_assured" in actions
 
 
-def test_coordinators_cannot_mark_quality(client, login, provider):
+def test_coordinators_cannot_mark_providers_or_review(client, login, provider):
     record = micro_credential(provider, code="GB-Q2")
     login(member(provider, "provider_coordinator"))
     assert client.get("/platform").status_code == 403
-    assert client.post(f"/platform/records/{record.id}/quality", data={"assured": "yes"}).status_code == 403
+    assert client.get("/platform/reviews").status_code == 403
     assert client.post(f"/platform/providers/{provider.id}/quality", data={"assured": "yes"}).status_code == 403
     db.session.refresh(record)
-    assert record.quality_assured is False
+    db.session.refresh(provider)
+    assert record.quality_assured is False and provider.quality_assured is False
 
 
 def test_dashboard_links_to_the_catalogue(client, coordinator):

@@ -11,7 +11,7 @@ from app.models.catalogue import ImmutableRecordError
 from app.services.catalogue import lifecycle, search, search_index
 from app.services.catalogue.lifecycle import CatalogueError
 from tests.factories.accounts import OrganisationFactory, member
-from tests.factories.catalogue import micro_credential, skill, values
+from tests.factories.catalogue import approved, micro_credential, skill, values
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_every_change_is_audited(provider):
     v2 = lifecycle.new_version(coordinator, v1)
     lifecycle.update_draft(coordinator, v2, values(), [])
     lifecycle.publish(coordinator, v2)
-    lifecycle.set_quality_assured(None, v2, True)
+    approved(v2, submitter=coordinator)
     actions = db.session.scalars(
         select(AuditEvent.action).where(AuditEvent.organisation_id == provider.id).order_by(AuditEvent.id)
     ).all()
@@ -112,13 +112,16 @@ def test_every_change_is_audited(provider):
         "micro_credential.update",
         "micro_credential.retire",
         "micro_credential.publish",
-        "micro_credential.quality_assured",
+        "quality_review.submit",
+        "quality_review.approve",
     ]
 
 
-def test_quality_mark_is_allowed_on_a_published_version(provider):
+def test_an_approved_version_is_found_by_the_hubs_quality_filter(provider):
     record = micro_credential(provider, code="GB-9")
-    lifecycle.set_quality_assured(None, record, True)
+    micro_credential(provider, code="GB-10")
+    assert search.search(search.HubFilters(qa="assured")).total == 0
+    approved(record)
     db.session.flush()
     assert record.quality_assured is True
     assert search.search(search.HubFilters(qa="assured")).total == 1

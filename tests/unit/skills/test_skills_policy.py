@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.models import Membership, RoleGrant
+from app.models import Membership, Organisation, RoleGrant
 from app.security.policy import may_assess_skills_of, may_review_quality, may_view_skills_of
 
 ORG, OTHER_ORG = 1, 2
@@ -59,14 +59,18 @@ def test_who_may_assess_a_persons_skills(assessor, assessed, allowed):
 
 
 @pytest.mark.parametrize(
-    "roles, allowed",
+    "roles, kind, allowed",
     [
-        (("platform_admin",), True),
-        (("provider_coordinator",), False),
-        (("hr_manager",), False),
-        ((), False),
+        (("platform_reviewer",), "platform", True),
+        (("platform_admin",), "platform", False),  # marks providers; reviewing is the reviewers'
+        (("platform_reviewer",), "provider", False),  # only in the platform's organisation
+        (("provider_coordinator",), "provider", False),
+        (("hr_manager",), "employer", False),
+        ((), "platform", False),
     ],
 )
-def test_who_may_review_quality(roles, allowed):
-    assert may_review_quality(person(9, *roles)) is allowed
+def test_who_may_review_quality(roles, kind, allowed):
+    membership = person(9, *roles)
+    membership.organisation = Organisation(kind=kind, name="Somewhere", slug="somewhere")
+    assert may_review_quality(membership) is allowed
     assert may_review_quality(None) is False
