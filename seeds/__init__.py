@@ -14,6 +14,7 @@ DEMO_STEPS = [
     "seeds.organisations",
     "seeds.skills",
     "seeds.catalogue",
+    "seeds.quality",
     "seeds.job_roles",
     "seeds.cpd",
     "seeds.credentials",

@@ -72,3 +72,14 @@ def test_demo_has_every_role_and_a_scottish_landscape(app, client):
     page = client.get("/dashboard").get_data(as_text=True)
     assert "Hello, Aileen MacLeod" in page
     assert "Kelvin Marine Engineering Ltd" in page
+
+
+def test_demo_hub_has_quality_assured_records_and_a_review_waiting(app, client):
+    from app.models import QualityReview
+
+    seed(app)
+    page = client.get("/hub?qa=assured").get_data(as_text=True)
+    assert "Spreadsheets for Data Handling" not in page  # waiting for review, not yet assured
+    assert "2D CAD for Engineering Drawings" in page and "Data Analysis with Python" in page
+    statuses = dict(db.session.execute(select(QualityReview.status, func.count()).group_by(QualityReview.status)).all())
+    assert statuses.get("approved", 0) == 2 and statuses.get("submitted", 0) == 1
