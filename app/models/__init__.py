@@ -3,6 +3,7 @@
 from app.models.access import (
     Invitation,
     PasswordResetToken,
+    SignInSession,
     SignInThrottle,
     SsoDomain,
     SsoDomainState,
@@ -127,6 +128,7 @@ __all__ = [
     "Skill",
     "Sponsorship",
     "SponsorshipEvent",
+    "SignInSession",
     "SignInThrottle",
     "SsoDomain",
     "SsoDomainState",

@@ -140,3 +140,28 @@ class SignInThrottle(Model):
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SignInSession(CreatedAtMixin, Model):
+    """One signed-in browser session. Signing out ends it on the server, so a copy of its
+    cookie opens nothing afterwards; the account page lists the live ones and can end them
+    all. Only a digest of the session's random token is kept."""
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def browser(self) -> str:
+        """The browser and system in a few words, from its user agent."""
+        agent = self.user_agent or ""
+        browser = next((n for n in ("Edg", "Firefox", "Chrome", "Safari") if n in agent), None)
+        system = next((n for n in ("Windows", "Mac OS", "Android", "iPhone", "Linux") if n in agent), None)
+        names = {"Edg": "Edge", "Mac OS": "macOS"}
+        words = [names.get(part, part) for part in (browser, system) if part]
+        return " on ".join(words) if words else "Unknown browser"

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, session, url_for
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import User
+from app.models import SignInSession, User
+from app.security import tokens
+
+# The signed session cookie carries the random token of its SignInSession row.
+SESSION_KEY = "_cw_session"
+
+
+def live_session_id(user_id: int) -> int | None:
+    """The id of this request's signed-in session if the server still holds it open for
+    ``user_id`` (None once it was signed out, or ended everywhere)."""
+    token = session.get(SESSION_KEY)
+    if not isinstance(token, str):
+        return None
+    return db.session.scalar(
+        select(SignInSession.id).where(
+            SignInSession.token_digest == tokens.digest(token),
+            SignInSession.user_id == user_id,
+            SignInSession.ended_at.is_(None),
+        )
+    )
 
 
 def init_app(app, login_manager) -> None:
@@ -23,6 +43,8 @@ def init_app(app, login_manager) -> None:
         except ValueError:
             return None
         if user is None or str(user.session_version) != version or not user.is_active_account:
+            return None
+        if live_session_id(user.id) is None:  # signed out on the server: the cookie opens nothing
             return None
         return user
 

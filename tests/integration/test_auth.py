@@ -273,3 +273,45 @@ def test_a_session_cookie_copied_before_signing_out_no_longer_works(app, login):
     thief.set_cookie("session", stolen.value, domain=stolen.domain or "localhost")
     response = thief.get("/cpd/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_signing_out_in_one_browser_leaves_the_others_signed_in(app, login, person):
+    laptop = login(person, c=app.test_client())
+    phone = login(person, c=app.test_client())
+    assert laptop.post("/logout").status_code == 303
+    assert laptop.get("/dashboard").status_code == 302
+    assert "Hello, Elspeth Morrison" in phone.get("/dashboard").get_data(as_text=True)
+
+
+def test_the_account_page_lists_sessions_and_signs_out_everywhere(app, login, person):
+    from sqlalchemy import select
+
+    from app.models import AuditEvent
+
+    laptop = login(person, c=app.test_client())
+    phone = login(person, c=app.test_client())
+    stolen = phone.get_cookie("session")
+    page = laptop.get("/account").get_data(as_text=True)
+    assert "Where you are signed in" in page and page.count("This browser") == 1
+    assert page.count('<tr class="govuk-table__row">') >= 3  # a header row and the two sessions
+    assert laptop.post("/account/sign-out-everywhere", data={}).status_code == 303
+    for device in (laptop, phone):
+        assert device.get("/dashboard").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", stolen.value, domain=stolen.domain or "localhost")
+    assert thief.get("/dashboard").status_code == 302
+    assert "You have signed out everywhere (2 sessions ended)" in laptop.get("/login").get_data(as_text=True)
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.subject_id == str(person.id))).all()
+    assert "user.signed_out_everywhere" in actions
+
+
+def test_signing_out_everywhere_needs_the_csrf_token(client, login, person):
+    login(person)
+    assert client.post("/account/sign-out-everywhere", no_csrf=True).status_code == 400
+    assert client.get("/dashboard").status_code == 200
+
+
+def test_the_header_links_to_the_account_page(client, login, person):
+    login(person)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert 'href="/account"' in page and "your account" in page

@@ -53,3 +53,7 @@ class AcceptInvitationForm(FlaskForm):
         validators=[Length(max=200)],
     )
     submit = SubmitField("Accept invitation", widget=GovSubmitInput())
+
+
+class SignOutEverywhereForm(FlaskForm):
+    """A button: its CSRF token is all it carries."""

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required, logout_user
 
-from app.blueprints.auth import bp, devices
-from app.blueprints.auth.forms import AcceptInvitationForm, ForgotPasswordForm, NewPasswordForm, SignInForm
+from app.blueprints.auth import bp, devices, sessions
+from app.blueprints.auth.forms import (
+    AcceptInvitationForm,
+    ForgotPasswordForm,
+    NewPasswordForm,
+    SignInForm,
+    SignOutEverywhereForm,
+)
 from app.blueprints.forms import next_param, safe_next
 from app.blueprints.outcomes import failures_on, keep_changes
 from app.extensions import limiter
@@ -29,7 +35,7 @@ def login():
         result = signin.authenticate(form.email.data, form.password.data, devices.current_client())
         keep_changes()  # a failed attempt is counted (and, once it slows the client, audited)
         if result.user:
-            login_user(result.user)
+            sessions.sign_in(result.user)
             return devices.remember_sign_in(redirect(safe_next(next_param()), code=303), result.user.email)
         error = result.error
     return render_template("auth/login.html", form=form, error=error, next=next_param()), (
@@ -40,8 +46,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    signin.sign_out(current_user)
-    logout_user()
+    sessions.sign_out()
     flash("You have signed out", "success")
     return redirect(url_for("auth.login"), code=303)
 
@@ -83,10 +88,35 @@ def accept_invitation(token: str):
                 token, user=user, name=form.name.data, password=form.password.data
             )
             if user is None:
-                login_user(membership.user)
+                sessions.sign_in(membership.user)
             switch_org(membership.organisation_id)
             flash(f"Welcome to {membership.organisation.name}", "success")
             return redirect(url_for("main.dashboard"), code=303)
     return render_template(
         "auth/accept_invitation.html", form=form, invitation=invitation, user=user
     ), 422 if form.errors else 200
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render_template(
+        "auth/account.html",
+        sessions=signin.open_sessions(current_user),
+        this_session=sessions.this_session_id(),
+        form=SignOutEverywhereForm(),
+    )
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    if not SignOutEverywhereForm().validate_on_submit():
+        abort(400)
+    ended = signin.sign_out_everywhere(current_user)
+    logout_user()
+    flash(
+        f"You have signed out everywhere ({ended} session{'' if ended == 1 else 's'} ended). Sign in again here.",
+        "success",
+    )
+    return redirect(url_for("auth.login"), code=303)

@@ -4,8 +4,9 @@ OpenID Connect provider."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 
+from app.blueprints.auth import sessions
 from app.blueprints.outcomes import failures_flashed, failures_on, keep_changes
 from app.blueprints.sso import bp
 from app.blueprints.sso.forms import SsoDomainEmailForm, SsoDomainForm, SsoSettingsForm, SsoStartForm
@@ -193,7 +194,7 @@ def callback():
         keep_changes()
         return _failed(str(exc), 400)
     session.pop(SESSION_PROVIDER_KEY, None)
-    login_user(result.user)
+    sessions.sign_in(result.user)
     switch_org(result.organisation.id)
     flash(
         f"Welcome to {result.organisation.name}"

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.domain import DomainError
 from app.extensions import db
-from app.models import PasswordResetToken, User, utcnow
+from app.models import PasswordResetToken, SignInSession, User, utcnow
 from app.security import tokens
 from app.security.passwords import hash_password, password_problem, verify_password
 from app.services import audit, links, mail
@@ -118,14 +118,63 @@ def set_password(user: User, new_password: str) -> None:
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(new_password)
-    user.session_version += 1  # signs out every other session
+    _end_every_session(user)  # a new password signs out every browser that knew the old one
     throttle.forget_everywhere(user.email)
     db.session.flush()
 
 
-def sign_out(user: User) -> None:
-    """End the person's sessions on the server: a session cookie copied before signing out no
-    longer opens anything (sessions carry the version, which moves on)."""
-    user.session_version += 1
+def start_session(user: User, *, user_agent: str | None, address: str | None) -> str:
+    """Open a signed-in session on the server; returns its token for the session cookie."""
+    token, digest = tokens.new_token()
+    db.session.add(
+        SignInSession(
+            user_id=user.id,
+            token_digest=digest,
+            user_agent=(user_agent or "")[:300] or None,
+            ip_address=(address or "")[:64] or None,
+        )
+    )
     db.session.flush()
+    return token
+
+
+def sign_out(user: User, session_id: int | None) -> None:
+    """End this session on the server: a copy of its cookie opens nothing afterwards. The
+    person's other sessions (another browser, their phone) stay signed in."""
+    if session_id is not None:
+        db.session.execute(
+            update(SignInSession)
+            .where(SignInSession.id == session_id, SignInSession.user_id == user.id)
+            .values(ended_at=utcnow())
+        )
     audit.record(user, "user.signed_out", user, f"{user.email} signed out")
+
+
+def sign_out_everywhere(user: User) -> int:
+    """End every session the person has, on every device; returns how many were open."""
+    ended = _end_every_session(user)
+    db.session.flush()
+    audit.record(user, "user.signed_out_everywhere", user, f"{user.email} signed out everywhere", sessions=ended)
+    return ended
+
+
+def _end_every_session(user: User) -> int:
+    user.session_version += 1  # and any cookie from before sessions were kept on the server
+    result = db.session.execute(
+        update(SignInSession)
+        .where(SignInSession.user_id == user.id, SignInSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def open_sessions(user: User, limit: int = 50) -> list[SignInSession]:
+    """The person's signed-in sessions, newest first."""
+    return list(
+        db.session.scalars(
+            select(SignInSession)
+            .where(SignInSession.user_id == user.id, SignInSession.ended_at.is_(None))
+            .order_by(SignInSession.created_at.desc(), SignInSession.id.desc())
+            .limit(limit)
+        )
+    )
