@@ -96,6 +96,7 @@ def review(quality_review_id: int):
         refusal=refusal,
         evidence=quality.evidence(record),
         history=quality.reviews_of(record),
+        years=quality.review_years(),
     ), 422 if form.errors else 200
 
 
