@@ -62,6 +62,8 @@ class Config:
 
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", 2))
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", 14))
+    # How long the "accept your badge" link in an award email works; it can be sent again.
+    CLAIM_LINK_DAYS = int(os.environ.get("CLAIM_LINK_DAYS", 30))
     # Proving an SSO email domain: how long an emailed confirmation link lasts, and how long a
     # DNS TXT lookup may take. DNS_TXT_RESOLVER (an object with txt_records(name)) replaces the
     # system resolver; tests set one, never the network.

@@ -132,6 +132,9 @@ class IssuedCredential(TenantOwned, CreatedAtMixin, Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     claim_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the current claim link stops working (CLAIM_LINK_DAYS after it was sent; None for
+    # links sent before links expired, which keep working).
+    claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation = relationship("Organisation")
     issuer = relationship("IssuerProfile")

@@ -70,6 +70,8 @@ PUBLIC_ENDPOINTS = {
     "credentials.svg": "a hosted credential: verifiers fetch it by its unguessable public id",
     "credentials.claim": "the emailed claim token is the credential",
     "credentials.claim_post": "the emailed claim token is the credential",
+    "credentials.claim_renew": "the emailed claim token is the credential; the new link goes to the awarded address",
+    "credentials.claim_sent": "a static 'check your email' page",
     "credentials.issuer_did": "public did:web document of an issuer",
     "credentials.status_list": "public revocation status list",
     "apprenticeships.calendar_ics": "a private calendar feed: its random token is the credential",

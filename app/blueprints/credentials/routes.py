@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.blueprints.caching import conditional
 from app.blueprints.credentials import bp
-from app.blueprints.credentials.forms import ClaimForm
+from app.blueprints.credentials.forms import ClaimForm, RenewClaimForm
 from app.blueprints.outcomes import failures_on
+from app.extensions import limiter
 from app.models.badges import IssuedCredential
 from app.services import issuing
 from app.services.issuing import status_lists
@@ -111,6 +112,8 @@ def claim(token: str):
         record=issued.achieved,
         token=token,
         form=ClaimForm(formdata=None),
+        renew_form=RenewClaimForm(formdata=None),
+        expired=issuing.claim_link_expired(issued),
     )
 
 
@@ -128,8 +131,41 @@ def claim_post(token: str):
     if pending is None:
         abort(404)
     return render_template(
-        "credentials/claim.html", issued=pending, record=pending.achieved, token=token, form=form
+        "credentials/claim.html",
+        issued=pending,
+        record=pending.achieved,
+        token=token,
+        form=form,
+        renew_form=RenewClaimForm(formdata=None),
+        expired=issuing.claim_link_expired(pending),
     ), 410
+
+
+@bp.post("/credentials/claim/<token>/renew")
+@limiter.limit(lambda: current_app.config.get("CLAIM_RENEW_RATE_LIMIT", "5 per hour"), methods=["POST"])
+def claim_renew(token: str):
+    form = RenewClaimForm()
+    if form.validate_on_submit():
+        with failures_on(form):
+            issuing.renew_expired_claim(token)
+            return redirect(url_for("credentials.claim_sent"), code=303)
+    pending = issuing.find_claim(token)
+    if pending is None:
+        abort(404)
+    return render_template(
+        "credentials/claim.html",
+        issued=pending,
+        record=pending.achieved,
+        token=token,
+        form=ClaimForm(formdata=None),
+        renew_form=form,
+        expired=issuing.claim_link_expired(pending),
+    ), 422
+
+
+@bp.get("/credentials/claim/sent")
+def claim_sent():
+    return render_template("credentials/claim_sent.html")
 
 
 @bp.get("/.well-known/did.json")

@@ -1,4 +1,5 @@
-"""Forms for awarding badges (one learner, or a CSV of them), revoking and re-issuing, and the
+"""Forms for awarding badges (one learner, or a CSV of them), revoking, re-issuing and sending the
+claim link again, and the
 issued list's GET filters."""
 
 from __future__ import annotations
@@ -157,6 +158,10 @@ class ReissueForm(FlaskForm):
         "New expiry date (optional)", description="As YYYY-MM-DD. Leave empty if the new badge does not expire."
     )
     submit = SubmitField("Re-issue the badge", widget=GovSubmitInput())
+
+
+class ResendClaimForm(FlaskForm):
+    submit = SubmitField("Send the link again", widget=GovSubmitInput())
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,15 @@ from flask_login import current_user
 
 from app.blueprints.htmx import render_partial_or_page
 from app.blueprints.issuing import bp
-from app.blueprints.issuing.forms import AwardForm, BulkAwardForm, IssuedFilters, ReissueForm, RevokeForm
-from app.blueprints.outcomes import failures_on
+from app.blueprints.issuing.forms import (
+    AwardForm,
+    BulkAwardForm,
+    IssuedFilters,
+    ReissueForm,
+    ResendClaimForm,
+    RevokeForm,
+)
+from app.blueprints.outcomes import failures_flashed, failures_on
 from app.models import OrgKind
 from app.models.badges import DID_METHODS, IssuedCredential
 from app.security.permissions import Permission
@@ -89,6 +96,7 @@ def _own(credential_id: int) -> IssuedCredential:
 
 def _show(issued: IssuedCredential, revoke_form: RevokeForm, reissue_form: ReissueForm):
     failed = bool(revoke_form.errors or reissue_form.errors)
+    resend_form = ResendClaimForm(formdata=None)
     return render_template(
         "issuing/show.html",
         org=current_org(),
@@ -97,6 +105,8 @@ def _show(issued: IssuedCredential, revoke_form: RevokeForm, reissue_form: Reiss
         replacement=issuing.replacement_of(issued),
         revoke_form=revoke_form,
         reissue_form=reissue_form,
+        resend_form=resend_form,
+        claim_expired=issuing.claim_link_expired(issued),
     ), 422 if failed else 200
 
 
@@ -130,6 +140,20 @@ def reissue(credential_id: int):
             flash(f"New badge issued to {fresh.recipient_name}; the old one is revoked as re-issued.", "success")
             return redirect(url_for("issuing.show", credential_id=fresh.id), code=303)
     return _show(issued, RevokeForm(formdata=None), form)
+
+
+@bp.post("/<int:credential_id>/resend-claim")
+@require(Permission.CREDENTIALS_ISSUE, org_kind=OrgKind.PROVIDER)
+def resend_claim(credential_id: int):
+    issued = _own(credential_id)
+    if ResendClaimForm().validate_on_submit():
+        with failures_flashed():
+            issuing.resend_claim(current_user, issued)
+            flash(
+                f"A new link to accept the badge was sent to {issued.recipient_email}. The old link no longer works.",
+                "success",
+            )
+    return redirect(url_for("issuing.show", credential_id=issued.id), code=303)
 
 
 @bp.get("/issuer")

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
-from app.domain import DomainError
+from app.domain import DomainError, calendar
 from app.extensions import db
 from app.models import HeldCredential, Membership, MembershipStatus, MicroCredential, Organisation, RecordStatus, User
 from app.models.badges import REISSUED_REASON, IssuedCredential
@@ -184,19 +185,76 @@ def _link_learner(issued: IssuedCredential, record: MicroCredential) -> None:
     workflow.link_issued_credential(user, record, issued.id)
 
 
+def claim_link_days() -> int:
+    return int(current_app.config.get("CLAIM_LINK_DAYS", 30))
+
+
+def claim_link_expired(issued: IssuedCredential, now: datetime | None = None) -> bool:
+    """The claim link has passed its expiry (links sent before expiry existed never expire)."""
+    return bool(issued.claim_expires_at and (now or utcnow()) >= issued.claim_expires_at)
+
+
 def send_claim(issued: IssuedCredential) -> None:
-    """Email the learner a single-use link to accept the badge (only its digest is stored)."""
+    """Email the learner a single-use link to accept the badge (only its digest is stored).
+
+    Sending again replaces the link: the one sent before stops working."""
     record, org = issued.micro_credential, issued.organisation
     token, digest = tokens.new_token()
     issued.claim_token_hash = digest
+    issued.claim_expires_at = utcnow() + timedelta(days=claim_link_days())
     link = links.public_url(f"/credentials/claim/{token}")
     mail.send(
         issued.recipient_email,
         f"Your badge from {org.name}: {record.title}",
         f"Dear {issued.recipient_name},\n\n{org.name} has awarded you the micro-credential "
-        f'"{record.title}" as a digital badge (Open Badges 3.0).\n\nAccept it here (the link works once):\n'
+        f'"{record.title}" as a digital badge (Open Badges 3.0).\n\nAccept it here (the link works once, '
+        f"until {calendar.london(issued.claim_expires_at)}):\n"
         f"{link}\n\nAnyone you share it with can check it at {credential_url(issued.public_id)}\n",
     )
+
+
+def _check_resendable(issued: IssuedCredential) -> None:
+    if issued.claimed_at:
+        raise IssuingError("The learner has already accepted this badge")
+    if issued.revoked_at:
+        raise IssuingError("This badge is revoked: there is nothing to accept")
+
+
+def resend_claim(actor, issued: IssuedCredential) -> None:
+    """The provider sends the learner a fresh claim link (the old one stops working)."""
+    _check_resendable(issued)
+    send_claim(issued)
+    db.session.flush()
+    audit.record(
+        actor,
+        "credential.claim_resend",
+        issued,
+        f"Sent {issued.recipient_name} a new link to accept their badge",
+        organisation=issued.organisation_id,
+        public_id=issued.public_id,
+        expires=issued.claim_expires_at.isoformat() if issued.claim_expires_at else None,
+    )
+
+
+def renew_expired_claim(token: str) -> IssuedCredential:
+    """Whoever holds an expired link asks for a new one; it goes only to the address awarded."""
+    issued = find_claim(token)
+    if issued is None:
+        raise IssuingError("This link is not valid")
+    _check_resendable(issued)
+    if not claim_link_expired(issued):
+        raise IssuingError("This link still works: accept the badge with it")
+    send_claim(issued)
+    db.session.flush()
+    audit.record(
+        None,
+        "credential.claim_renew",
+        issued,
+        f"A new link to accept the badge was sent to {issued.recipient_name}'s email address",
+        organisation=issued.organisation_id,
+        public_id=issued.public_id,
+    )
+    return issued
 
 
 def issue(
@@ -341,6 +399,11 @@ def claim(token: str, user=None) -> IssuedCredential:
         raise IssuingError("This link is not valid")
     if issued.claimed_at:
         raise IssuingError("This link has already been used")
+    if claim_link_expired(issued):
+        raise IssuingError(
+            f"This link expired on {calendar.london(issued.claim_expires_at)}. Ask for a new one below: "
+            "it is sent to the email address the badge was awarded to"
+        )
     issued.claimed_at = utcnow()
     if user is not None and getattr(user, "email", "").lower() == issued.recipient_email:
         already = db.session.scalar(
