@@ -118,7 +118,7 @@ def _render_person(org, member, *, assign=None, assess=None):
         "job_roles/person.html",
         assign=assign,
         assess=assess,
-        held=found.held,
+        held=found.held_once,
         history=job_roles.assessment_history(org, member),
         **ctx,
     ), 422 if failed else 200

@@ -12,6 +12,7 @@ Every state has a text label and a tag colour; screens show both, never colour a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -19,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Membership, MembershipStatus, User
+from app.models.catalogue import MicroCredential
 from app.models.held_credentials import HeldCredential
 from app.models.job_roles import PROFICIENCY_LABELS, JobRole, JobRoleSkill
 from app.models.skills import Skill
@@ -93,8 +95,30 @@ class PersonGaps:
         return {(h.micro_credential.provider_id, h.micro_credential.code) for h in self.held}
 
     @property
+    def held_once(self) -> list[HeldOnce]:
+        """Each micro-credential held (any version), once, with every source that records it (an award on
+        Credwork that HR also recorded is one credential, not two)."""
+        merged: dict[tuple[int, str], HeldOnce] = {}
+        for h in self.held:  # newest first: the newest version held names the entry
+            key = (h.micro_credential.provider_id, h.micro_credential.code)
+            entry = merged.setdefault(key, HeldOnce(h.micro_credential, h.achieved_on))
+            entry.achieved_on = min(entry.achieved_on, h.achieved_on)
+            if h.source_label not in entry.sources:
+                entry.sources.append(h.source_label)
+        return list(merged.values())
+
+    @property
     def counts(self) -> dict[GapState, int]:
         return {state: len(self.in_state(state)) for state in GapState}
+
+
+@dataclass
+class HeldOnce:
+    """One micro-credential a person holds and where the employer's records of it come from."""
+
+    micro_credential: MicroCredential
+    achieved_on: date
+    sources: list[str] = field(default_factory=list)
 
 
 def roles_with_skills(org, role_ids) -> dict[int, JobRole]:

@@ -256,3 +256,17 @@ def test_a_role_can_be_deleted_only_when_nobody_holds_it(client, login, world):
     assert db.session.get(JobRole, world.role.id) is None
     assert db.session.scalar(select(JobRoleSkill).where(JobRoleSkill.job_role_id == world.role.id)) is None
     assert "job_role.delete" in actions(world.org)
+
+
+def test_a_credential_recorded_twice_is_listed_once_with_both_sources(client, login, world):
+    """An award on Credwork that HR also recorded (the demo's "2D CAD" for Callum) is one credential."""
+    cad_course = record(world.provider, "2D CAD Drawing", [world.cad], code="T-CAD1")
+    hold(world.report, world.org, cad_course)
+    issued_copy = hold(world.report, world.org, cad_course, on=date(2026, 2, 1))
+    issued_copy.source = "issued"
+    db.session.flush()
+    login(world.hr)
+    page = client.get(f"/roles/people/{world.m(world.report).id}").get_data(as_text=True)
+    held = page[page.index("Micro-credentials held") :]
+    assert held.count("2D CAD Drawing (T-CAD1") == 1
+    assert "15 January 2026: Issued on Credwork, Recorded by HR" in held
