@@ -28,6 +28,7 @@ BLUEPRINTS = [
     "app.blueprints.credentials",
     "app.blueprints.issuing",
     "app.blueprints.apprenticeships",
+    "app.blueprints.wallet",
 ]
 
 

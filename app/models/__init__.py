@@ -63,8 +63,10 @@ from app.models.progress_reviews import (
 )
 from app.models.skills import Occupation, Skill, occupation_skills
 from app.models.verifications import ApiKey, BadgeImage, Verification, VerificationBatch, VerificationBatchItem
+from app.models.wallet import WalletCredential
 
 __all__ = [
+    "WalletCredential",
     "EndPointAssessment",
     "GatewayConfirmation",
     "EvidenceClaim",

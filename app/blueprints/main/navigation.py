@@ -75,6 +75,12 @@ TASKS = [
         P.SKILLS_VIEW_OWN,
         org_kinds=("employer",),
     ),
+    Task(
+        "My badges",
+        "Every badge you hold in one place: add badges earned elsewhere and check them again.",
+        "wallet.index",
+        P.SKILLS_VIEW_OWN,
+    ),
     Task("CPD sponsorship", "Budgets, requests and approvals.", "cpd.dashboard", P.CPD_APPROVE),
     Task("My CPD", "Ask to be sponsored and see your CPD record.", "cpd.mine", P.CPD_REQUEST),
     Task("Publish micro-credentials", "Your catalogue on the national hub.", "catalogue.index", P.HUB_PUBLISH),

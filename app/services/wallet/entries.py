@@ -1,0 +1,173 @@
+"""The "My badges" list: one entry per credential a person holds, with every source it came from.
+
+Three kinds of row feed it, each loaded in one query for the person:
+
+* badges issued on Credwork to them (`IssuedCredential.user_id`: set at the award for a known
+  email, or when they accept it): their state is read from Credwork's own register;
+* badges they imported (`WalletCredential`): their state is the latest check;
+* records an employer keeps (`HeldCredential`: recorded by HR, completed CPD, a verified badge).
+
+An employer's record of a badge issued here, an import of a badge issued here, and several
+employers' records of the same micro-credential all show as the one credential, with each
+source listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models.badges import IssuedCredential
+from app.models.base import utcnow
+from app.models.held_credentials import HeldCredential
+from app.models.wallet import WalletCredential
+from app.services.issuing.awards import credential_url
+
+PAGE_SIZE = 20
+ISSUED_HERE = "Issued on Credwork"
+
+
+@dataclass
+class WalletEntry:
+    title: str
+    issuer: str | None
+    achieved_on: date | None
+    status_label: str
+    status_colour: str
+    checked_at: datetime | None
+    sources: list[str] = field(default_factory=list)
+    issued: IssuedCredential | None = None
+    imported: WalletCredential | None = None
+    micro_credential_id: int | None = None
+
+    def add_source(self, label: str) -> None:
+        if label not in self.sources:
+            self.sources.append(label)
+
+
+@dataclass
+class WalletPage:
+    entries: list[WalletEntry]
+    page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+
+def _issued_state(issued: IssuedCredential, now: datetime) -> tuple[str, str]:
+    if issued.revoked_at:
+        return "Revoked", "red"
+    if issued.valid_until and issued.valid_until < now:
+        return "Expired", "grey"
+    return "Valid", "green"
+
+
+def _held_label(held: HeldCredential) -> str:
+    return f"{held.source_label} ({held.organisation.name})"
+
+
+def entries_of(user) -> list[WalletEntry]:
+    """Every credential ``user`` holds, newest first, one entry each (three queries)."""
+    now = utcnow()
+    issued_rows = db.session.scalars(
+        select(IssuedCredential)
+        .where(IssuedCredential.user_id == user.id)
+        .options(
+            selectinload(IssuedCredential.organisation),
+            selectinload(IssuedCredential.micro_credential),
+            selectinload(IssuedCredential.programme),
+        )
+        .order_by(IssuedCredential.issued_at.desc(), IssuedCredential.id.desc())
+    ).all()
+    imports = db.session.scalars(
+        select(WalletCredential)
+        .where(WalletCredential.user_id == user.id)
+        .order_by(WalletCredential.created_at.desc(), WalletCredential.id.desc())
+    ).all()
+    held_rows = db.session.scalars(
+        select(HeldCredential)
+        .where(HeldCredential.user_id == user.id)
+        .options(selectinload(HeldCredential.micro_credential), selectinload(HeldCredential.organisation))
+        .order_by(HeldCredential.achieved_on.desc(), HeldCredential.id.desc())
+    ).all()
+
+    entries: list[WalletEntry] = []
+    by_issued: dict[int, WalletEntry] = {}
+    by_record: dict[int, WalletEntry] = {}
+    by_identity: dict[str, WalletEntry] = {}
+    for issued in issued_rows:
+        label, colour = _issued_state(issued, now)
+        achieved = issued.achieved
+        entry = WalletEntry(
+            title=achieved.title,
+            issuer=issued.organisation.name,
+            achieved_on=issued.issued_at.date(),
+            status_label=label,
+            status_colour=colour,
+            checked_at=now,
+            sources=[ISSUED_HERE],
+            issued=issued,
+            micro_credential_id=issued.micro_credential_id,
+        )
+        entries.append(entry)
+        by_issued[issued.id] = entry
+        by_identity[credential_url(issued.public_id)] = entry
+        if issued.micro_credential_id and not issued.revoked_at:
+            by_record.setdefault(issued.micro_credential_id, entry)
+    for imported in imports:
+        same = by_identity.get(imported.identity)
+        if same is not None:  # a copy of a badge issued here: one credential
+            for label in imported.source_labels:
+                same.add_source(label)
+            same.imported = imported
+            continue
+        entry = WalletEntry(
+            title=imported.achievement_name or "Untitled badge",
+            issuer=imported.issuer_name,
+            achieved_on=imported.created_at.date(),
+            status_label=imported.status_label,
+            status_colour=imported.status_colour,
+            checked_at=imported.checked_at,
+            sources=list(imported.source_labels),
+            imported=imported,
+        )
+        entries.append(entry)
+        by_identity[imported.identity] = entry
+    for held in held_rows:
+        same = by_issued.get(held.issued_credential_id or 0) or by_record.get(held.micro_credential_id)
+        if same is None:
+            record = held.micro_credential
+            same = WalletEntry(
+                title=record.title,
+                issuer=None,
+                achieved_on=held.achieved_on,
+                status_label="Recorded, no digital badge",
+                status_colour="grey",
+                checked_at=None,
+                micro_credential_id=record.id,
+            )
+            entries.append(same)
+            by_record[record.id] = same
+        same.add_source(_held_label(held))
+    entries.sort(key=lambda e: e.achieved_on or date.min, reverse=True)
+    return entries
+
+
+def my_badges(user, page: int = 1) -> WalletPage:
+    """One page of ``user``'s wallet."""
+    entries = entries_of(user)
+    total = len(entries)
+    page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
+    return WalletPage(entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, total)
+
+
+def own_import(user, entry_id: int) -> WalletCredential | None:
+    """One of ``user``'s own imports (None for anyone else's: never revealed)."""
+    entry = db.session.get(WalletCredential, entry_id)
+    return entry if entry is not None and entry.user_id == user.id else None
