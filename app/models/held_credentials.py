@@ -6,7 +6,8 @@ for this employer". Rows come from several places, named by `source`:
 - ``issued``: awarded on Credwork as an Open Badge (``issued_credential_id`` points at it);
 - ``cpd``: the end of a sponsored CPD request (``sponsorship_id`` points at it);
 - ``recorded``: entered by HR from a certificate seen on paper (or by the demo loader);
-- ``verified``: a candidate's badge checked through verification.
+- ``verified``: a verified digital badge: one the person imported into their wallet
+  (``wallet_credential_id`` points at it), or a candidate's badge checked through verification.
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ class HeldCredential(TenantOwned, CreatedAtMixin, Model):
     # Links to later capabilities; plain integers until those tables exist.
     issued_credential_id: Mapped[int | None] = mapped_column()
     sponsorship_id: Mapped[int | None] = mapped_column()
+    # A badge the person imported into their wallet: kept only while it verifies and names them.
+    wallet_credential_id: Mapped[int | None] = mapped_column(
+        ForeignKey("wallet_credentials.id", ondelete="CASCADE"), index=True
+    )
 
     user = relationship("User", lazy="raise")
     organisation = relationship("Organisation", lazy="raise")
@@ -61,6 +66,8 @@ class HeldCredential(TenantOwned, CreatedAtMixin, Model):
 
     @property
     def source_label(self) -> str:
+        if self.wallet_credential_id:
+            return "Verified badge the holder imported"
         return HELD_SOURCE_LABELS[HeldCredentialSource(self.source)]
 
     def __repr__(self) -> str:

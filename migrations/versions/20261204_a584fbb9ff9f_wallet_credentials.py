@@ -1,4 +1,5 @@
-"""The learner's wallet: badges people import themselves, with their latest check.
+"""The learner's wallet: badges people import themselves, with their latest check, and the
+employer records (held credentials) a verified import adds to the skills profile.
 
 Revision ID: a584fbb9ff9f
 Revises: 0b9fd3bfc397
@@ -41,8 +42,21 @@ def upgrade():
     with op.batch_alter_table('wallet_credentials', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_wallet_credentials_user_id'), ['user_id'], unique=False)
 
+    with op.batch_alter_table('held_credentials', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('wallet_credential_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_held_credentials_wallet_credential_id'), ['wallet_credential_id'], unique=False)
+        batch_op.create_foreign_key(
+            batch_op.f('fk_held_credentials_wallet_credential_id_wallet_credentials'),
+            'wallet_credentials', ['wallet_credential_id'], ['id'], ondelete='CASCADE',
+        )
+
 
 def downgrade():
+    with op.batch_alter_table('held_credentials', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_held_credentials_wallet_credential_id_wallet_credentials'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_held_credentials_wallet_credential_id'))
+        batch_op.drop_column('wallet_credential_id')
+
     with op.batch_alter_table('wallet_credentials', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_wallet_credentials_user_id'))
 

@@ -21,6 +21,7 @@ from app.models.wallet import WalletCredential
 from app.openbadges.result import Verdict
 from app.services import audit
 from app.services.verification.verifier import VerificationInput, result_payload, verify_data
+from app.services.wallet import skills_feed
 
 
 class WalletError(DomainError):
@@ -74,6 +75,7 @@ def import_badge(user, given: VerificationInput) -> tuple[WalletCredential, bool
         entry.sources = [*(entry.sources or []), given.source]
     _apply(entry, payload, result)
     db.session.flush()
+    counted = skills_feed.sync(entry, result)
     audit.record(
         user,
         "wallet.import" if added else "wallet.import_again",
@@ -83,6 +85,7 @@ def import_badge(user, given: VerificationInput) -> tuple[WalletCredential, bool
         verdict=entry.verdict,
         source=given.source,
         format=entry.format,
+        counts_for_employers=counted,
     )
     return entry, added
 
@@ -92,6 +95,7 @@ def _check_again(actor, entry: WalletCredential, summary: str) -> None:
     before = entry.verdict
     result = verify_data(_data_of(entry), owner.email if owner else None)
     _apply(entry, result_payload(result), result)
+    skills_feed.sync(entry, result)
     audit.record(
         actor,
         "wallet.recheck",
@@ -134,5 +138,6 @@ def remove(user, entry: WalletCredential) -> None:
         f"Removed {entry.achievement_name or 'a badge'} from their wallet",
         identity=entry.identity[:200],
     )
+    skills_feed.drop(entry)
     db.session.delete(entry)
     db.session.flush()
