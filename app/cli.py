@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from app.blueprints.credentials.cli import credentials
 from app.blueprints.verification.cli import verifications_group, verify_command
+from app.blueprints.wallet.cli import wallet_group
 from app.extensions import db
 from app.services.catalogue.search_index import rebuild_search_index
 from app.services.skills.framework import FrameworkFileError, import_file
@@ -41,6 +42,7 @@ def init_app(app) -> None:
     app.cli.add_command(verifications_group)
 
     app.cli.add_command(credentials)
+    app.cli.add_command(wallet_group)
 
 
 skills = AppGroup("skills", help="The skills framework (ESCO).")

@@ -63,10 +63,11 @@ from app.models.progress_reviews import (
 )
 from app.models.skills import Occupation, Skill, occupation_skills
 from app.models.verifications import ApiKey, BadgeImage, Verification, VerificationBatch, VerificationBatchItem
-from app.models.wallet import WalletCredential
+from app.models.wallet import WalletCredential, WalletProfile
 
 __all__ = [
     "WalletCredential",
+    "WalletProfile",
     "EndPointAssessment",
     "GatewayConfirmation",
     "EvidenceClaim",

@@ -49,6 +49,11 @@ class WalletCredential(CreatedAtMixin, Model):
     recipient_match: Mapped[bool | None] = mapped_column()
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime())
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Shown on the holder's public profile (never by default for an import).
+    public: Mapped[bool] = mapped_column(default=False)
+    # A share link anyone can open until the holder revokes it (128 random bits, URL-safe; kept
+    # as it is, like a verification's result link, so the holder can copy it again).
+    share_token: Mapped[str | None] = mapped_column(String(43), unique=True)
 
     user = relationship("User", lazy="raise")
 
@@ -70,3 +75,16 @@ class WalletCredential(CreatedAtMixin, Model):
 
     def __repr__(self) -> str:
         return f"<WalletCredential user={self.user_id} {self.identity[:40]} {self.verdict}>"
+
+
+class WalletProfile(CreatedAtMixin, Model):
+    """A person's public profile page: off until they turn it on; its address is unguessable."""
+
+    __tablename__ = "wallet_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    slug: Mapped[str] = mapped_column(String(43), unique=True)
+    enabled: Mapped[bool] = mapped_column(default=False)
+
+    user = relationship("User", lazy="raise")

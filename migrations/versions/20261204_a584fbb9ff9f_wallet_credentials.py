@@ -34,10 +34,24 @@ def upgrade():
     sa.Column('recipient_match', sa.Boolean(), nullable=True),
     sa.Column('checked_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('result', sa.JSON(), nullable=False),
+    sa.Column('public', sa.Boolean(), nullable=False),
+    sa.Column('share_token', sa.String(length=43), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_wallet_credentials_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_wallet_credentials')),
-    sa.UniqueConstraint('user_id', 'identity', name='uq_wallet_credentials_user_identity')
+    sa.UniqueConstraint('user_id', 'identity', name='uq_wallet_credentials_user_identity'),
+    sa.UniqueConstraint('share_token', name=op.f('uq_wallet_credentials_share_token'))
+    )
+    op.create_table('wallet_profiles',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('slug', sa.String(length=43), nullable=False),
+    sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_wallet_profiles_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_wallet_profiles')),
+    sa.UniqueConstraint('slug', name=op.f('uq_wallet_profiles_slug')),
+    sa.UniqueConstraint('user_id', name=op.f('uq_wallet_profiles_user_id'))
     )
     with op.batch_alter_table('wallet_credentials', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_wallet_credentials_user_id'), ['user_id'], unique=False)
@@ -60,4 +74,5 @@ def downgrade():
     with op.batch_alter_table('wallet_credentials', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_wallet_credentials_user_id'))
 
+    op.drop_table('wallet_profiles')
     op.drop_table('wallet_credentials')

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import EmailField, SubmitField
+from wtforms.validators import DataRequired, Length
 
 from app.blueprints.verification.forms import VerifyForm
 
@@ -26,3 +27,30 @@ class RecheckForm(FlaskForm):
 
 class RemoveForm(FlaskForm):
     submit = SubmitField("Remove from my wallet", widget=GovSubmitInput())
+
+
+class ShareForm(FlaskForm):
+    submit = SubmitField("Make a share link", widget=GovSubmitInput())
+
+
+class UnshareForm(FlaskForm):
+    submit = SubmitField("Revoke the share link", widget=GovSubmitInput())
+
+
+class VisibilityForm(FlaskForm):
+    """Public or private: the button says which way it turns."""
+
+    submit = SubmitField("Switch", widget=GovSubmitInput())
+
+
+class EmailShareForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the email address to send the link to"), Length(max=320)],
+    )
+    submit = SubmitField("Email the link", widget=GovSubmitInput())
+
+
+class ProfileForm(FlaskForm):
+    submit = SubmitField("Switch", widget=GovSubmitInput())

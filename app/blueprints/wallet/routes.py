@@ -4,19 +4,37 @@ Every route is the signed-in person's own: another person's import is a 404."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.blueprints.outcomes import failures_flashed, failures_on
 from app.blueprints.wallet import bp
-from app.blueprints.wallet.forms import ImportForm, RecheckForm, RemoveForm
+from app.blueprints.wallet.forms import (
+    EmailShareForm,
+    ImportForm,
+    ProfileForm,
+    RecheckForm,
+    RemoveForm,
+    ShareForm,
+    UnshareForm,
+    VisibilityForm,
+)
+from app.extensions import limiter
 from app.models.verifications import CHECK_LABELS, CHECK_STATUSES, FORMAT_LABELS
 from app.services import wallet
 
 
-def _page(form: ImportForm, status: int = 200):
+def _page(form: ImportForm, status: int = 200, profile_form: ProfileForm | None = None):
     page = wallet.my_badges(current_user, request.args.get("page", 1, type=int))
-    return render_template("wallet/index.html", found=page, form=form), status
+    profile = wallet.profile_of(current_user)
+    return render_template(
+        "wallet/index.html",
+        found=page,
+        form=form,
+        profile=profile,
+        profile_link=wallet.profile_url(profile) if profile and profile.enabled else None,
+        profile_form=profile_form or ProfileForm(formdata=None),
+    ), status
 
 
 @bp.get("/")
@@ -42,20 +60,150 @@ def _own(entry_id: int):
     return wallet.own_import(current_user, entry_id) or abort(404)
 
 
-@bp.get("/imported/<int:entry_id>")
-@login_required
-def imported(entry_id: int):
-    entry = _own(entry_id)
-    return render_template(
-        "wallet/imported.html",
+def _facts(entry, *, public: bool = False) -> dict:
+    checks = entry.result.get("checks") or []
+    if public:  # the holder's email address is not shown to whoever they share the badge with
+        checks = [
+            {**c, "detail": "Checked against the email address of the person who shared it"}
+            if c.get("name") == "recipient"
+            else c
+            for c in checks
+        ]
+    return dict(
         entry=entry,
-        checks=entry.result.get("checks") or [],
+        checks=checks,
         check_labels=CHECK_LABELS,
         check_statuses=CHECK_STATUSES,
         format_label=FORMAT_LABELS.get(entry.format, entry.format),
+    )
+
+
+@bp.get("/imported/<int:entry_id>")
+@login_required
+def imported(entry_id: int, email_form: EmailShareForm | None = None):
+    entry = _own(entry_id)
+    return render_template(
+        "wallet/imported.html",
+        **_facts(entry),
+        share_link=wallet.share_url(entry),
+        linkedin=wallet.linkedin_url(entry),
         recheck_form=RecheckForm(formdata=None),
         remove_form=RemoveForm(formdata=None),
-    )
+        share_form=ShareForm(formdata=None),
+        unshare_form=UnshareForm(formdata=None),
+        visibility_form=VisibilityForm(formdata=None),
+        email_form=email_form or EmailShareForm(formdata=None),
+    ), 422 if email_form and email_form.errors else 200
+
+
+@bp.post("/imported/<int:entry_id>/share")
+@login_required
+def share(entry_id: int):
+    entry = _own(entry_id)
+    if ShareForm().validate_on_submit():
+        wallet.start_sharing(current_user, entry)
+        flash("Share link made. Anyone with it can see this badge and how it was checked.", "success")
+    return redirect(url_for("wallet.imported", entry_id=entry.id), code=303)
+
+
+@bp.post("/imported/<int:entry_id>/unshare")
+@login_required
+def unshare(entry_id: int):
+    entry = _own(entry_id)
+    if UnshareForm().validate_on_submit():
+        wallet.stop_sharing(current_user, entry)
+        flash("Share link revoked. It no longer works.", "success")
+    return redirect(url_for("wallet.imported", entry_id=entry.id), code=303)
+
+
+@bp.post("/imported/<int:entry_id>/visibility")
+@login_required
+def visibility(entry_id: int):
+    entry = _own(entry_id)
+    if VisibilityForm().validate_on_submit():
+        public = request.form.get("public") == "yes"
+        wallet.set_public(current_user, entry, public)
+        flash(
+            "Public: shown on your public profile." if public else "Private: not shown on your public profile.",
+            "success",
+        )
+    return redirect(url_for("wallet.imported", entry_id=entry.id), code=303)
+
+
+@bp.post("/imported/<int:entry_id>/email")
+@login_required
+@limiter.limit(lambda: current_app.config.get("WALLET_EMAIL_RATE_LIMIT", "20 per hour"), methods=["POST"])
+def email(entry_id: int):
+    entry = _own(entry_id)
+    form = EmailShareForm()
+    if form.validate_on_submit():
+        with failures_on(form):
+            address = wallet.email_link(current_user, entry, form.email.data)
+            flash(f"Link sent to {address}.", "success")
+            return redirect(url_for("wallet.imported", entry_id=entry.id), code=303)
+    return imported(entry_id, email_form=form)
+
+
+def _download(entry, name: str):
+    data = entry.document
+    if entry.document_kind == "url":
+        abort(404)  # only a web address was given: the issuer hosts the badge
+    if data.startswith(b"\x89PNG"):
+        kind, ext = "image/png", "png"
+    elif data.lstrip().startswith(b"<"):
+        kind, ext = "image/svg+xml", "svg"
+    elif data.lstrip().startswith(b"{"):
+        kind, ext = "application/json", "json"
+    else:
+        kind, ext = "text/plain; charset=utf-8", "jwt"
+    response = make_response(data)
+    response.headers["Content-Type"] = kind
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.get("/imported/<int:entry_id>/download")
+@login_required
+def download(entry_id: int):
+    return _download(_own(entry_id), f"badge-{entry_id}")
+
+
+@bp.post("/profile")
+@login_required
+def profile():
+    form = ProfileForm()
+    if form.validate_on_submit():
+        enabled = request.form.get("enabled") == "yes"
+        found = wallet.set_profile(current_user, enabled)
+        flash(
+            f"Your public profile is on: {wallet.profile_url(found)}" if enabled else "Your public profile is off.",
+            "success",
+        )
+    return redirect(url_for("wallet.index"), code=303)
+
+
+# ---- public: a shared badge, a public profile -------------------------------------------
+
+
+@bp.get("/s/<share_token>")
+def shared(share_token: str):
+    entry = wallet.shared(share_token) or abort(404)
+    return render_template("wallet/shared.html", **_facts(entry, public=True), share_token=share_token)
+
+
+@bp.get("/s/<share_token>/download")
+def shared_download(share_token: str):
+    entry = wallet.shared(share_token) or abort(404)
+    return _download(entry, "badge")
+
+
+@bp.get("/people/<profile_slug>")
+def public_profile(profile_slug: str):
+    found = wallet.public_profile(profile_slug) or abort(404)
+    holder, badges = found
+    return render_template("wallet/profile.html", holder=holder, badges=badges)
 
 
 @bp.post("/imported/<int:entry_id>/recheck")

@@ -204,3 +204,20 @@ def test_the_wallet_is_paginated_and_its_queries_do_not_grow(client, login):
     assert "45 credentials, page 1 of 3" in first and "Next" in first
     third = client.get("/wallet/?page=3").get_data(as_text=True)
     assert "page 3 of 3" in third and third.count("Caledonian College") == 5
+
+
+def test_the_recheck_command_checks_stale_imports(app):
+    from datetime import timedelta
+
+    from app.models import utcnow
+
+    learner = member(OrganisationFactory(), "learner", email="ann.learner@example.org")
+    fresh = wallet_entry(learner, name="Fresh")
+    stale = wallet_entry(learner, name="Stale")
+    stale.document = json.dumps(issued_badge(learner.email)).encode()
+    stale.checked_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["wallet", "recheck", "--limit", "10"])
+    assert result.exit_code == 0 and "Checked 1 imported badge again." in result.output
+    assert stale.verdict == "valid" and stale.achievement_name == "Data Analysis with Python"
+    assert fresh.achievement_name == "Fresh"

@@ -1,0 +1,139 @@
+"""Sharing wallet imports: a share link per badge that its holder can revoke, public or private per
+badge (private by default), sending the link by email, LinkedIn's "add certification" link, and a
+public profile page (off by default) listing only the badges its holder made public."""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlencode
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models.people import User
+from app.models.wallet import WalletCredential, WalletProfile
+from app.services import audit, links, mail
+from app.services.issuing.files import LINKEDIN_ADD
+from app.services.wallet.imports import WalletError
+
+PROFILE_LIMIT = 100  # a public profile lists at most this many badges
+
+
+def share_url(entry: WalletCredential) -> str | None:
+    return links.public_url(f"/wallet/s/{entry.share_token}") if entry.share_token else None
+
+
+def start_sharing(user, entry: WalletCredential) -> str:
+    """Make (or keep) the badge's share link and return it."""
+    if not entry.share_token:
+        entry.share_token = secrets.token_urlsafe(32)
+        db.session.flush()
+        audit.record(user, "wallet.share", entry, f"Made a share link for {entry.achievement_name or 'a badge'}")
+    return share_url(entry) or ""
+
+
+def stop_sharing(user, entry: WalletCredential) -> None:
+    """Revoke the share link: it stops working at once, and a new one would be different."""
+    if entry.share_token:
+        entry.share_token = None
+        db.session.flush()
+        audit.record(user, "wallet.unshare", entry, f"Revoked the share link of {entry.achievement_name or 'a badge'}")
+
+
+def set_public(user, entry: WalletCredential, public: bool) -> None:
+    if entry.public != public:
+        entry.public = public
+        db.session.flush()
+        audit.record(
+            user,
+            "wallet.visibility",
+            entry,
+            f"Made {entry.achievement_name or 'a badge'} {'public' if public else 'private'}",
+            public=public,
+        )
+
+
+def email_link(user, entry: WalletCredential, to: str) -> str:
+    """Send the share link to someone (making the link if there is none). Returns the address."""
+    try:
+        address = validate_email((to or "").strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise WalletError(
+            "Enter an email address in the correct format, like name@example.com", field="email"
+        ) from None
+    link = start_sharing(user, entry)
+    mail.send(
+        address,
+        f"{user.name} shared a digital badge with you: {entry.achievement_name or 'a badge'}",
+        f'{user.name} has shared the badge "{entry.achievement_name or "a badge"}" from '
+        f"{entry.issuer_name or 'an issuer'} with you.\n\nSee it, and how Credwork checked it, here:\n{link}\n",
+    )
+    audit.record(
+        user, "wallet.email", entry, f"Emailed the share link of {entry.achievement_name or 'a badge'}", to=address
+    )
+    return address
+
+
+def linkedin_url(entry: WalletCredential) -> str | None:
+    """LinkedIn's "Add licence or certification" link, prefilled (needs the share link)."""
+    url = share_url(entry)
+    if url is None:
+        return None
+    params = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": entry.achievement_name or "Digital badge",
+        "organizationName": entry.issuer_name or "",
+        "certUrl": url,
+    }
+    return f"{LINKEDIN_ADD}?{urlencode(params)}"
+
+
+def shared(token: str) -> WalletCredential | None:
+    """The badge a share link is for, or None (unknown or revoked)."""
+    if not token or len(token) > 43:
+        return None
+    return db.session.scalar(select(WalletCredential).where(WalletCredential.share_token == token))
+
+
+# ---- the public profile ---------------------------------------------------------------
+
+
+def profile_of(user) -> WalletProfile | None:
+    return db.session.scalar(select(WalletProfile).where(WalletProfile.user_id == user.id))
+
+
+def set_profile(user, enabled: bool) -> WalletProfile:
+    profile = profile_of(user)
+    if profile is None:
+        profile = WalletProfile(user_id=user.id, slug=secrets.token_urlsafe(16), enabled=False)
+        db.session.add(profile)
+    if profile.enabled != enabled:
+        profile.enabled = enabled
+        db.session.flush()
+        audit.record(user, "wallet.profile", profile, f"Turned their public profile {'on' if enabled else 'off'}")
+    db.session.flush()
+    return profile
+
+
+def profile_url(profile: WalletProfile) -> str:
+    return links.public_url(f"/wallet/people/{profile.slug}")
+
+
+def public_profile(slug: str):
+    """(holder, their public badges) for an enabled profile, else None."""
+    if not slug or len(slug) > 43:
+        return None
+    profile = db.session.scalar(
+        select(WalletProfile).where(WalletProfile.slug == slug, WalletProfile.enabled.is_(True))
+    )
+    if profile is None:
+        return None
+    holder = db.session.get(User, profile.user_id)
+    badges = db.session.scalars(
+        select(WalletCredential)
+        .where(WalletCredential.user_id == profile.user_id, WalletCredential.public.is_(True))
+        .order_by(WalletCredential.created_at.desc(), WalletCredential.id.desc())
+        .limit(PROFILE_LIMIT)
+    ).all()
+    return holder, list(badges)
