@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models.badges import IssuedCredential
 from app.models.base import utcnow
-from app.models.held_credentials import HeldCredential
+from app.models.held_credentials import HeldCredential, HeldCredentialSource
 from app.models.wallet import WalletCredential
 from app.services.issuing.awards import credential_url
 
@@ -69,6 +69,8 @@ def _issued_state(issued: IssuedCredential, now: datetime) -> tuple[str, str]:
 
 
 def _held_label(held: HeldCredential) -> str:
+    if held.source == HeldCredentialSource.ISSUED:  # the employer's copy of a badge issued here
+        return f"In {held.organisation.name}'s records"
     return f"{held.source_label} ({held.organisation.name})"
 
 

@@ -127,7 +127,7 @@ def test_a_badge_issued_here_recorded_by_hr_and_imported_shows_once_with_every_s
     assert "1 credential" in listing and listing.count(record.title) == 1
     for source in (
         "Issued on Credwork",
-        "Issued on Credwork (Kelvin Test Engineering)",
+        "In Kelvin Test Engineering&#39;s records",
         "Recorded by HR (Kelvin Test Engineering)",
         "Imported from pasted JSON or JWT",
     ):
