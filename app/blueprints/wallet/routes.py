@@ -25,7 +25,10 @@ from app.services import wallet
 
 
 def _page(form: ImportForm, status: int = 200, profile_form: ProfileForm | None = None):
-    page = wallet.my_badges(current_user, request.args.get("page", 1, type=int))
+    level = request.args.get("level", type=int)
+    page = wallet.my_badges(
+        current_user, request.args.get("page", 1, type=int), level if level in range(1, 13) else None
+    )
     profile = wallet.profile_of(current_user)
     return render_template(
         "wallet/index.html",

@@ -14,6 +14,7 @@ source listed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -43,6 +44,13 @@ class WalletEntry:
     issued: IssuedCredential | None = None
     imported: WalletCredential | None = None
     micro_credential_id: int | None = None
+    # Counted in the credit record: a verified, credit-bearing badge at this SCQF level.
+    scqf_level: int | None = None
+    credits: int | None = None
+
+    @property
+    def counts_for_credit(self) -> bool:
+        return bool(self.scqf_level and self.credits)
 
     def add_source(self, label: str) -> None:
         if label not in self.sources:
@@ -50,10 +58,21 @@ class WalletEntry:
 
 
 @dataclass
+class CreditTotal:
+    """SCQF credit points held at one level, and how many badges make them up."""
+
+    level: int
+    points: int
+    badges: int
+
+
+@dataclass
 class WalletPage:
     entries: list[WalletEntry]
     page: int
     total: int
+    credit_record: list[CreditTotal] = field(default_factory=list)
+    level: int | None = None  # the credit-record level the list is filtered to
 
     @property
     def pages(self) -> int:
@@ -72,6 +91,32 @@ def _held_label(held: HeldCredential) -> str:
     if held.source == HeldCredentialSource.ISSUED:  # the employer's copy of a badge issued here
         return f"In {held.organisation.name}'s records"
     return f"{held.source_label} ({held.organisation.name})"
+
+
+_SCQF_LEVEL = re.compile(r"\bSCQF\b\D{0,12}(\d{1,2})\b", re.IGNORECASE)
+
+
+def _scqf_credit(achievement: dict) -> tuple[int | None, int | None]:
+    """(SCQF level, credit points) an imported badge states, when it states both."""
+    found = _SCQF_LEVEL.search(str(achievement.get("level") or ""))
+    try:
+        credits = int(float(str(achievement.get("credits") or "0")))
+    except ValueError:
+        credits = 0
+    if not found or credits <= 0 or not 1 <= int(found[1]) <= 12:
+        return None, None
+    return int(found[1]), credits
+
+
+def credit_record(entries: list[WalletEntry]) -> list[CreditTotal]:
+    """SCQF credit points by level, from verified credit-bearing badges only."""
+    totals: dict[int, CreditTotal] = {}
+    for e in entries:
+        if e.counts_for_credit:
+            total = totals.setdefault(e.scqf_level or 0, CreditTotal(e.scqf_level or 0, 0, 0))
+            total.points += e.credits or 0
+            total.badges += 1
+    return [totals[level] for level in sorted(totals)]
 
 
 def entries_of(user) -> list[WalletEntry]:
@@ -117,6 +162,8 @@ def entries_of(user) -> list[WalletEntry]:
             issued=issued,
             micro_credential_id=issued.micro_credential_id,
         )
+        if label == "Valid" and achieved.scqf_level and achieved.scqf_credits:
+            entry.scqf_level, entry.credits = achieved.scqf_level, achieved.scqf_credits
         entries.append(entry)
         by_issued[issued.id] = entry
         by_identity[credential_url(issued.public_id)] = entry
@@ -139,6 +186,8 @@ def entries_of(user) -> list[WalletEntry]:
             sources=list(imported.source_labels),
             imported=imported,
         )
+        if imported.verdict == "valid" and imported.recipient_match is True:
+            entry.scqf_level, entry.credits = _scqf_credit(imported.result.get("achievement") or {})
         entries.append(entry)
         by_identity[imported.identity] = entry
     for held in held_rows:
@@ -161,12 +210,16 @@ def entries_of(user) -> list[WalletEntry]:
     return entries
 
 
-def my_badges(user, page: int = 1) -> WalletPage:
-    """One page of ``user``'s wallet."""
+def my_badges(user, page: int = 1, level: int | None = None) -> WalletPage:
+    """One page of ``user``'s wallet, with their credit record; ``level`` keeps only the badges
+    counted at that SCQF level."""
     entries = entries_of(user)
+    record = credit_record(entries)
+    if level is not None:
+        entries = [e for e in entries if e.counts_for_credit and e.scqf_level == level]
     total = len(entries)
     page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
-    return WalletPage(entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, total)
+    return WalletPage(entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], page, total, record, level)
 
 
 def own_import(user, entry_id: int) -> WalletCredential | None:
