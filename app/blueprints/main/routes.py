@@ -11,7 +11,7 @@ from app.blueprints.main.forms import SwitchOrganisationForm
 from app.blueprints.main.navigation import task_url, tasks_for_current_user
 from app.domain.calendar import london_today
 from app.security import policy
-from app.services import apprenticeships
+from app.services import apprenticeships, todos
 from app.services.catalogue import quality
 
 
@@ -36,6 +36,7 @@ def dashboard():
     reviews_waiting = quality.waiting_count() if policy.may_review_quality(membership) else None
     return render_template(
         "main/dashboard.html",
+        todos=todos.counts_for(current_user, membership),
         reviews_waiting=reviews_waiting,
         ready=ready,
         coming=coming,

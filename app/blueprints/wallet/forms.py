@@ -54,3 +54,7 @@ class EmailShareForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     submit = SubmitField("Switch", widget=GovSubmitInput())
+
+
+class AcceptForm(FlaskForm):
+    submit = SubmitField("Accept", widget=GovSubmitInput())

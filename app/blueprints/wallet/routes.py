@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from app.blueprints.outcomes import failures_flashed, failures_on
 from app.blueprints.wallet import bp
 from app.blueprints.wallet.forms import (
+    AcceptForm,
     EmailShareForm,
     ImportForm,
     ProfileForm,
@@ -21,7 +22,7 @@ from app.blueprints.wallet.forms import (
 )
 from app.extensions import limiter
 from app.models.verifications import CHECK_LABELS, CHECK_STATUSES, FORMAT_LABELS
-from app.services import wallet
+from app.services import issuing, wallet
 
 
 def _page(form: ImportForm, status: int = 200, profile_form: ProfileForm | None = None):
@@ -57,6 +58,17 @@ def import_badge():
             flash(f"{entry.achievement_name or 'The badge'} {verb}: {entry.verdict_label.lower()}.", "success")
             return redirect(url_for("wallet.imported", entry_id=entry.id), code=303)
     return _page(form, 422)
+
+
+@bp.post("/issued/<int:credential_id>/accept")
+@login_required
+def accept(credential_id: int):
+    issued = issuing.linked_to(current_user, credential_id) or abort(404)
+    if AcceptForm().validate_on_submit():
+        with failures_flashed():
+            issuing.accept(current_user, issued)
+            flash(f"You accepted {issued.achieved.title}.", "success")
+    return redirect(url_for("wallet.index"), code=303)
 
 
 def _own(entry_id: int):

@@ -167,13 +167,13 @@ def money_by_department(org, year: int) -> list[DepartmentMoney]:
     ]
 
 
-def waiting_for(actor, membership: Membership) -> list[Sponsorship]:
-    """Requests where this person is the one who must act next (endorse or decide), in one query.
+def _waiting_condition(actor, membership: Membership):
+    """Requests where this person is the one who must act next (endorse or decide), as SQL.
 
     The same rules as the transition table (see `workflow.available_actions`, which a test holds
     this to): line managers endorse their reports' submitted requests; HR decides endorsed
     requests they did not endorse or nominate, and submitted ones from people with no line
-    manager.
+    manager. None when the person can do neither.
     """
 
     org_id = membership.organisation_id
@@ -201,15 +201,28 @@ def waiting_for(actor, membership: Membership) -> list[Sponsorship]:
         )
         wanted.append(and_(Sponsorship.status == S.SUBMITTED, Sponsorship.person_id.in_(unmanaged)))
     if not wanted:
+        return None
+    return and_(Sponsorship.organisation_id == org_id, Sponsorship.person_id != actor.id, or_(*wanted))
+
+
+def waiting_for(actor, membership: Membership) -> list[Sponsorship]:
+    """Requests waiting for this person to endorse or decide, oldest first, in one query."""
+    condition = _waiting_condition(actor, membership)
+    if condition is None:
         return []
     return list(
         db.session.scalars(
-            select(Sponsorship)
-            .where(Sponsorship.organisation_id == org_id, Sponsorship.person_id != actor.id, or_(*wanted))
-            .order_by(Sponsorship.submitted_at, Sponsorship.id)
-            .limit(200)
+            select(Sponsorship).where(condition).order_by(Sponsorship.submitted_at, Sponsorship.id).limit(200)
         )
     )
+
+
+def waiting_count(actor, membership: Membership) -> int:
+    """How many requests wait for this person (one COUNT query; the dashboard's to-do)."""
+    condition = _waiting_condition(actor, membership)
+    if condition is None:
+        return 0
+    return db.session.scalar(select(func.count(Sponsorship.id)).where(condition)) or 0
 
 
 def approvals_this_month(org, today: date | None = None) -> list[Sponsorship]:

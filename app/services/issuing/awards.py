@@ -424,6 +424,49 @@ def claim(token: str, user=None) -> IssuedCredential:
     return issued
 
 
+def accept(user, issued: IssuedCredential) -> IssuedCredential:
+    """A signed-in recipient accepts a badge already linked to their account, from their wallet
+    (the emailed link does the same for anyone holding it)."""
+    if issued.user_id != user.id:
+        raise IssuingError("This badge was not awarded to you")
+    if issued.claimed_at:
+        raise IssuingError("You have already accepted this badge")
+    if issued.revoked_at:
+        raise IssuingError("This badge is revoked: there is nothing to accept")
+    issued.claimed_at = utcnow()
+    issued.claim_token_hash = None  # the emailed link is spent too
+    db.session.flush()
+    audit.record(
+        user,
+        "credential.claim",
+        issued,
+        f"{issued.recipient_name} accepted their badge from their wallet",
+        organisation=issued.organisation_id,
+        public_id=issued.public_id,
+    )
+    return issued
+
+
+def linked_to(user, credential_id: int) -> IssuedCredential | None:
+    """A badge issued to ``user``'s account (None for anyone else's: never revealed)."""
+    issued = db.session.get(IssuedCredential, credential_id)
+    return issued if issued is not None and issued.user_id == user.id else None
+
+
+def unclaimed_count(user) -> int:
+    """Badges linked to ``user`` that they have not accepted yet (one COUNT query)."""
+    return (
+        db.session.scalar(
+            select(func.count(IssuedCredential.id)).where(
+                IssuedCredential.user_id == user.id,
+                IssuedCredential.claimed_at.is_(None),
+                IssuedCredential.revoked_at.is_(None),
+            )
+        )
+        or 0
+    )
+
+
 def by_public_id(public_id: str) -> IssuedCredential | None:
     return db.session.scalar(select(IssuedCredential).where(IssuedCredential.public_id == str(public_id)))
 

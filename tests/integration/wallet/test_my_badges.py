@@ -124,7 +124,7 @@ def test_a_badge_issued_here_recorded_by_hr_and_imported_shows_once_with_every_s
     assert imported.status_code == 303
     client.get(imported.headers["Location"])  # the page that shows the flashed confirmation
     listing = client.get("/wallet/").get_data(as_text=True)
-    assert "1 credential" in listing and listing.count(record.title) == 1
+    assert "1 credential" in listing and listing.count(f">{record.title}</a>") == 1
     for source in (
         "Issued on Credwork",
         "In Kelvin Test Engineering&#39;s records",

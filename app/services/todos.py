@@ -1,0 +1,48 @@
+"""What is waiting for a person, as counts for their dashboard: one cheap query per count.
+
+Each count names the endpoint where the person acts on it (services never build URLs; the
+dashboard does). Apprenticeship to-dos (plans to accept, reviews to sign, entries to confirm) and
+the platform reviewers' queue keep their own panels on the dashboard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.models import Membership
+from app.security.permissions import Permission
+from app.security.policy import permissions_of
+from app.services.cpd import queries as cpd_queries
+from app.services.issuing import awards
+
+
+@dataclass(frozen=True)
+class Todo:
+    count: int
+    label: str  # "CPD request to endorse or decide", pluralised by `text`
+    plural: str
+    endpoint: str
+    args: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return f"{self.count} {self.label if self.count == 1 else self.plural}"
+
+
+def counts_for(user, membership: Membership | None) -> list[Todo]:
+    """Everything waiting for ``user`` (in ``membership``'s organisation where it belongs to one),
+    leaving out what is not waiting."""
+    todos: list[Todo] = []
+    badges = awards.unclaimed_count(user)
+    if badges:
+        todos.append(Todo(badges, "badge to accept", "badges to accept", "wallet.index"))
+    if membership is not None:
+        granted = permissions_of(membership)
+        if Permission.CPD_ENDORSE in granted or Permission.CPD_APPROVE in granted:
+            waiting = cpd_queries.waiting_count(user, membership)
+            if waiting:
+                where = "cpd.dashboard" if Permission.CPD_APPROVE in granted else "cpd.mine"
+                todos.append(
+                    Todo(waiting, "CPD request to endorse or decide", "CPD requests to endorse or decide", where)
+                )
+    return todos

@@ -1,0 +1,75 @@
+"""The dashboard's "Waiting for you": a count per kind of thing waiting for this person, each
+linking to where they act on it, each one query however much is waiting."""
+
+from __future__ import annotations
+
+import re
+
+from app.extensions import db
+from app.services import issuing
+from tests.factories.accounts import OrganisationFactory, member
+from tests.factories.cpd import employer, request
+from tests.factories.issuing import award, provider_with_record
+from tests.support.queries import counting
+
+
+def _todos(page: str) -> list[str]:
+    if 'id="todos-title"' not in page:
+        return []
+    banner = page[page.index('id="todos-title"') :]
+    banner = banner[: banner.index("</ul>")]
+    return [re.sub(r"\s+", " ", t).strip() for t in re.findall(r"<li><a[^>]*>([^<]+)</a></li>", banner)]
+
+
+def test_badges_to_accept_are_counted_and_accepted_from_the_wallet(client, login):
+    learner = member(OrganisationFactory(), "learner", email="isla@learner.example")
+    provider, coordinator, record = provider_with_record()
+    first = award(provider, coordinator, record, email=learner.email, notify=False)
+    award(provider, coordinator, record, email=learner.email, notify=False)
+    revoked = award(provider, coordinator, record, email=learner.email, notify=False)
+    issuing.revoke(coordinator, revoked, "Issued in error")
+    db.session.commit()
+    login(learner)
+    assert _todos(client.get("/dashboard").get_data(as_text=True)) == ["2 badges to accept"]
+    assert client.post(f"/wallet/issued/{first.id}/accept").status_code == 303
+    assert first.claimed_at is not None and first.claim_token_hash is None
+    assert _todos(client.get("/dashboard").get_data(as_text=True)) == ["1 badge to accept"]
+
+    someone = member(OrganisationFactory(), "learner")
+    other = client.application.test_client()
+    login(someone, c=other)
+    assert other.post(f"/wallet/issued/{revoked.id}/accept").status_code == 404
+    assert _todos(other.get("/dashboard").get_data(as_text=True)) == []
+
+
+def test_cpd_requests_waiting_are_counted_for_the_person_who_acts(client, login):
+    e = employer()
+    request(e, e.employee)  # submitted: waits for the line manager
+    request(e, e.loner)  # no line manager: waits for HR
+    request(e, e.colleague, state="endorsed")  # endorsed: waits for HR
+    db.session.commit()
+
+    login(e.hr)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert _todos(page) == ["2 CPD requests to endorse or decide"]
+    assert 'href="/cpd/">2 CPD requests' in page
+    for who, expected in ((e.manager, ["1 CPD request to endorse or decide"]), (e.loner, [])):
+        c = client.application.test_client()
+        login(who, c=c)
+        assert _todos(c.get("/dashboard").get_data(as_text=True)) == expected, who.name
+
+
+def test_the_dashboard_does_not_run_more_queries_when_more_is_waiting(client, login):
+    learner = member(OrganisationFactory(), "learner", email="isla@learner.example")
+    provider, coordinator, record = provider_with_record()
+    award(provider, coordinator, record, email=learner.email, notify=False)
+    db.session.commit()
+    login(learner)
+    with counting() as few:
+        client.get("/dashboard")
+    for _ in range(12):
+        award(provider, coordinator, record, email=learner.email, notify=False)
+    db.session.commit()
+    with counting() as many:
+        page = client.get("/dashboard").get_data(as_text=True)
+    assert "13 badges to accept" in page and len(many) == len(few)
