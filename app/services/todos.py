@@ -38,6 +38,12 @@ def counts_for(user, membership: Membership | None) -> list[Todo]:
         todos.append(Todo(badges, "badge to accept", "badges to accept", "wallet.index"))
     if membership is not None:
         granted = permissions_of(membership)
+        if Permission.CPD_REQUEST in granted:
+            agreements = cpd_queries.agreements_to_accept_count(user, membership.organisation_id)
+            if agreements:
+                todos.append(
+                    Todo(agreements, "learning agreement to accept", "learning agreements to accept", "cpd.mine")
+                )
         if Permission.CPD_ENDORSE in granted or Permission.CPD_APPROVE in granted:
             waiting = cpd_queries.waiting_count(user, membership)
             if waiting:

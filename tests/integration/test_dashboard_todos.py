@@ -73,3 +73,25 @@ def test_the_dashboard_does_not_run_more_queries_when_more_is_waiting(client, lo
     with counting() as many:
         page = client.get("/dashboard").get_data(as_text=True)
     assert "13 badges to accept" in page and len(many) == len(few)
+
+
+def test_a_learning_agreement_to_accept_is_counted_until_accepted(client, login):
+    from app.services import cpd
+
+    e = employer()
+    s = request(e, state="endorsed")
+    cpd.workflow.act(
+        e.hr,
+        s,
+        "approve",
+        budget_id=e.budget.id,
+        funding_year_id=e.funding.id,
+        agreement={"repayment_months": 12, "repayment_basis": "pro_rata", "text": "Repay a share if you leave."},
+    )
+    db.session.commit()
+    login(e.employee)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert _todos(page) == ["1 learning agreement to accept"] and 'href="/cpd/mine">1 learning agreement' in page
+    cpd.requests.accept_agreement(e.employee, s)
+    db.session.commit()
+    assert _todos(client.get("/dashboard").get_data(as_text=True)) == []

@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, or_, select
 
 from app.extensions import db
 from app.models import Membership, MembershipStatus, User
-from app.models.cpd import STATUS_LABELS, CpdBudget, Sponsorship, SponsorshipStatus
+from app.models.cpd import STATUS_LABELS, CpdBudget, LearningAgreement, Sponsorship, SponsorshipStatus
 from app.models.cpd import SponsorshipStatus as S
 from app.security.permissions import Permission
 from app.security.policy import cpd_drafts_hidden, is_cpd_approver, permissions_of
@@ -223,6 +223,24 @@ def waiting_count(actor, membership: Membership) -> int:
     if condition is None:
         return 0
     return db.session.scalar(select(func.count(Sponsorship.id)).where(condition)) or 0
+
+
+def agreements_to_accept_count(user, org_id: int) -> int:
+    """Learning agreements of ``user``'s approved requests they have not accepted (one query;
+    the same conditions as `cpd_acceptance_refusal`)."""
+    return (
+        db.session.scalar(
+            select(func.count(LearningAgreement.id))
+            .join(Sponsorship, LearningAgreement.sponsorship_id == Sponsorship.id)
+            .where(
+                Sponsorship.organisation_id == org_id,
+                Sponsorship.person_id == user.id,
+                Sponsorship.status.in_([S.APPROVED, S.APPROVED_WITH_CONDITIONS]),
+                LearningAgreement.accepted_at.is_(None),
+            )
+        )
+        or 0
+    )
 
 
 def approvals_this_month(org, today: date | None = None) -> list[Sponsorship]:
