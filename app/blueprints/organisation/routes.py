@@ -19,7 +19,7 @@ from app.models import Invitation, Membership, Partnership
 from app.security.permissions import Permission
 from app.security.policy import acting_org, require
 from app.security.scoping import get_for
-from app.services.accounts import organisations
+from app.services.accounts import organisations, people_list
 from app.services.audit import queries as audit_log_service
 
 
@@ -27,10 +27,15 @@ from app.services.audit import queries as audit_log_service
 @require(Permission.ORG_MANAGE_PEOPLE)
 def people():
     org = acting_org()
-    return render_template(
+    filters = people_list.PeopleFilters.from_args(request.args)
+    return render_partial_or_page(
         "organisation/people.html",
+        "organisation/_people_results.html",
         org=org,
-        members=organisations.members(org),
+        filters=filters,
+        found=people_list.search(org, filters),
+        roles=role_choices(org),
+        departments=people_list.departments(org),
         invitations=organisations.pending_invitations(org),
         confirm=ConfirmForm(),
     )
