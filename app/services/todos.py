@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from app.models import Membership
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Apprenticeship, EvidenceEntry, EvidenceStatus, Membership
 from app.security.permissions import Permission
-from app.security.policy import permissions_of
+from app.security.policy import assessor_condition, permissions_of
 from app.services.cpd import queries as cpd_queries
 from app.services.issuing import awards
 
@@ -51,4 +54,29 @@ def counts_for(user, membership: Membership | None) -> list[Todo]:
                 todos.append(
                     Todo(waiting, "CPD request to endorse or decide", "CPD requests to endorse or decide", where)
                 )
+        if Permission.EVIDENCE_SIGN_OFF in granted:
+            evidence = evidence_to_sign_off(membership)
+            if evidence:
+                todos.append(
+                    Todo(
+                        evidence, "evidence entry to sign off", "evidence entries to sign off", "apprenticeships.index"
+                    )
+                )
     return todos
+
+
+def evidence_to_sign_off(membership: Membership) -> int:
+    """Submitted evidence in this assessor's caseload that someone else recorded (one query; the
+    same rule as `evidence_sign_off_refusal`)."""
+    return (
+        db.session.scalar(
+            select(func.count(EvidenceEntry.id))
+            .join(Apprenticeship, EvidenceEntry.apprenticeship_id == Apprenticeship.id)
+            .where(
+                assessor_condition(membership),
+                EvidenceEntry.status.in_([EvidenceStatus.SUBMITTED, EvidenceStatus.RESUBMITTED]),
+                EvidenceEntry.recorded_by_id != membership.user_id,
+            )
+        )
+        or 0
+    )

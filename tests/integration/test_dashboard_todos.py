@@ -95,3 +95,19 @@ def test_a_learning_agreement_to_accept_is_counted_until_accepted(client, login)
     cpd.requests.accept_agreement(e.employee, s)
     db.session.commit()
     assert _todos(client.get("/dashboard").get_data(as_text=True)) == []
+
+
+def test_evidence_to_sign_off_is_counted_for_the_assessor_only(client, login):
+    from tests.factories.evidence import entry, started_setting
+
+    s = started_setting()
+    entry(s, title="Replaced a pump")
+    entry(s, title="Rewired a panel")
+    entry(s, title="Draft notes", submit=False)
+    db.session.commit()
+    login(s.assessor.user)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "2 evidence entries to sign off" in _todos(page)
+    apprentice = client.application.test_client()
+    login(s.apprentice.user, c=apprentice)
+    assert not any("sign off" in t for t in _todos(apprentice.get("/dashboard").get_data(as_text=True)))
