@@ -29,6 +29,7 @@ BLUEPRINTS = [
     "app.blueprints.issuing",
     "app.blueprints.apprenticeships",
     "app.blueprints.wallet",
+    "app.blueprints.rpl",
 ]
 
 

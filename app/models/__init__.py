@@ -61,11 +61,15 @@ from app.models.progress_reviews import (
     ReviewRating,
     ReviewSignature,
 )
+from app.models.rpl import RplDecision, RplRequest, RplStatus
 from app.models.skills import Occupation, Skill, occupation_skills
 from app.models.verifications import ApiKey, BadgeImage, Verification, VerificationBatch, VerificationBatchItem
 from app.models.wallet import WalletCredential, WalletProfile
 
 __all__ = [
+    "RplDecision",
+    "RplRequest",
+    "RplStatus",
     "WalletCredential",
     "WalletProfile",
     "EndPointAssessment",

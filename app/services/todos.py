@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import Apprenticeship, EvidenceEntry, EvidenceStatus, Membership
 from app.security.permissions import Permission
 from app.security.policy import assessor_condition, permissions_of
+from app.services import rpl
 from app.services.cpd import queries as cpd_queries
 from app.services.issuing import awards
 
@@ -53,6 +54,17 @@ def counts_for(user, membership: Membership | None) -> list[Todo]:
                 where = "cpd.dashboard" if Permission.CPD_APPROVE in granted else "cpd.mine"
                 todos.append(
                     Todo(waiting, "CPD request to endorse or decide", "CPD requests to endorse or decide", where)
+                )
+        if Permission.COHORTS_MANAGE in granted:
+            waiting_rpl = rpl.waiting_count(membership.organisation_id)
+            if waiting_rpl:
+                todos.append(
+                    Todo(
+                        waiting_rpl,
+                        "request for recognition of prior learning to decide",
+                        "requests for recognition of prior learning to decide",
+                        "rpl.requests",
+                    )
                 )
         if Permission.EVIDENCE_SIGN_OFF in granted:
             evidence = evidence_to_sign_off(membership)

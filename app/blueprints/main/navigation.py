@@ -98,6 +98,13 @@ TASKS = [
         (P.EVIDENCE_RECORD, P.EVIDENCE_SIGN_OFF),
     ),
     Task(
+        "Recognition of prior learning",
+        "Learners' requests to count their badges towards your programmes: decide each module.",
+        "rpl.requests",
+        P.COHORTS_MANAGE,
+        org_kinds=("provider",),
+    ),
+    Task(
         "Cohorts", "Start cohorts on your programmes and add apprentices.", "apprenticeships.cohorts", P.COHORTS_MANAGE
     ),
     Task(

@@ -22,7 +22,7 @@ from app.blueprints.wallet.forms import (
 )
 from app.extensions import limiter
 from app.models.verifications import CHECK_LABELS, CHECK_STATUSES, FORMAT_LABELS
-from app.services import issuing, wallet
+from app.services import issuing, rpl, wallet
 
 
 def _page(form: ImportForm, status: int = 200, profile_form: ProfileForm | None = None):
@@ -38,6 +38,8 @@ def _page(form: ImportForm, status: int = 200, profile_form: ProfileForm | None 
         profile=profile,
         profile_link=wallet.profile_url(profile) if profile and profile.enabled else None,
         profile_form=profile_form or ProfileForm(formdata=None),
+        granted_credit=rpl.granted_credit(current_user),
+        rpl_requests=rpl.requests_of_learner(current_user),
     ), status
 
 

@@ -32,7 +32,7 @@ def _document(given: VerificationInput) -> bytes:
     return given.data if isinstance(given.data, bytes) else str(given.data).encode()
 
 
-def _data_of(entry: WalletCredential) -> bytes | str:
+def data_of(entry: WalletCredential) -> bytes | str:
     return entry.document if entry.document_kind == "upload" else entry.document.decode()
 
 
@@ -93,7 +93,7 @@ def import_badge(user, given: VerificationInput) -> tuple[WalletCredential, bool
 def _check_again(actor, entry: WalletCredential, summary: str) -> None:
     owner = db.session.get(User, entry.user_id)
     before = entry.verdict
-    result = verify_data(_data_of(entry), owner.email if owner else None)
+    result = verify_data(data_of(entry), owner.email if owner else None)
     _apply(entry, result_payload(result), result)
     skills_feed.sync(entry, result)
     audit.record(
