@@ -35,15 +35,21 @@ def team():
     everyone = can(Permission.ROLES_MANAGE)
     department = request.args.get("department") or None
     role_id = id_arg(request.args.get("job_role"))
-    members = gaps.team_members(
-        org, line_manager=None if everyone else current_membership(), department=department, job_role_id=role_id
+    found = gaps.team_page(
+        org,
+        line_manager=None if everyone else current_membership(),
+        department=department,
+        job_role_id=role_id,
+        page=request.args.get("page", 1, type=int),
     )
-    grids = gaps.team_grids(org, members)
-    without_role = [m for m in members if m.job_role_id is None and Role.LEARNER in m.roles]
+    grids = gaps.team_grids(org, found.members)
+    without_role = [m for m in found.members if m.job_role_id is None and Role.LEARNER in m.roles]
     return render_partial_or_page(
         "job_roles/team.html",
         "job_roles/_team_results.html",
         org=org,
+        found=found,
+        filter_args={k: v for k, v in (("department", department), ("job_role", role_id)) if v},
         grids=grids,
         everyone=everyone,
         without_role=without_role,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -186,16 +186,11 @@ class TeamGrid:
         return counts
 
 
-def team_members(
-    org, *, line_manager: Membership | None = None, department: str | None = None, job_role_id: int | None = None
-) -> list[Membership]:
-    """Active members of `org` (with user loaded): one manager's reports, or everyone, filtered."""
+def _team_stmt(org, line_manager: Membership | None, department: str | None, job_role_id: int | None):
     stmt = (
         select(Membership)
         .join(User, Membership.user_id == User.id)
         .where(Membership.visible_to(org), Membership.status == MembershipStatus.ACTIVE)
-        .options(joinedload(Membership.user))
-        .order_by(User.name)
     )
     if line_manager is not None:
         stmt = stmt.where(Membership.line_manager_id == line_manager.id)
@@ -203,7 +198,73 @@ def team_members(
         stmt = stmt.where(Membership.department == department)
     if job_role_id:
         stmt = stmt.where(Membership.job_role_id == job_role_id)
-    return list(db.session.scalars(stmt).unique())
+    return stmt
+
+
+def team_members(
+    org, *, line_manager: Membership | None = None, department: str | None = None, job_role_id: int | None = None
+) -> list[Membership]:
+    """Active members of `org` (with user loaded): one manager's reports, or everyone, filtered."""
+    stmt = _team_stmt(org, line_manager, department, job_role_id)
+    return list(db.session.scalars(stmt.options(joinedload(Membership.user)).order_by(User.name)).unique())
+
+
+TEAM_PAGE_SIZE = 50
+
+
+@dataclass
+class TeamPage:
+    """One page of a team (people by name) and counts over the whole team."""
+
+    members: list[Membership]
+    page: int
+    total: int
+    by_role: list[tuple[str, int]]  # (job role title, people), largest first; "No job role" too
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // TEAM_PAGE_SIZE))
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * TEAM_PAGE_SIZE + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return min(self.page * TEAM_PAGE_SIZE, self.total)
+
+
+def team_page(
+    org,
+    *,
+    line_manager: Membership | None = None,
+    department: str | None = None,
+    job_role_id: int | None = None,
+    page: int = 1,
+) -> TeamPage:
+    """One page of the team, 50 people by name, with how many people hold each job role: three
+    queries however large the team (the page's gaps are then loaded for those 50 only)."""
+    stmt = _team_stmt(org, line_manager, department, job_role_id)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    page = max(1, min(page, max(1, -(-total // TEAM_PAGE_SIZE))))
+    members = list(
+        db.session.scalars(
+            stmt.options(joinedload(Membership.user))
+            .order_by(User.name, Membership.id)
+            .limit(TEAM_PAGE_SIZE)
+            .offset((page - 1) * TEAM_PAGE_SIZE)
+        ).unique()
+    )
+    in_scope = stmt.with_only_columns(Membership.id).subquery()
+    counts = db.session.execute(
+        select(func.coalesce(JobRole.title, "No job role"), func.count())
+        .select_from(Membership)
+        .join(in_scope, in_scope.c.id == Membership.id)
+        .outerjoin(JobRole, Membership.job_role_id == JobRole.id)
+        .group_by(JobRole.title)
+        .order_by(func.count().desc(), JobRole.title)
+    ).all()
+    return TeamPage(members, page, total, [(title, n) for title, n in counts])
 
 
 def _grid(people: list[PersonGaps]) -> TeamGrid:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from sqlalchemy import select
+
 from app.extensions import db
+from app.models import Membership, Role
 from app.models.job_roles import JobRoleMicroCredential, JobRoleSkill
 from tests.factories.accounts import member
 from tests.factories.skills import assess, hold, membership, record, skill
@@ -86,3 +89,33 @@ def test_a_managers_team_view_is_bounded_too(client, login, world, count_queries
     small = statements(client, count_queries, "/roles/team")
     grow(world, people=10, skills=5)
     assert statements(client, count_queries, "/roles/team") == small
+
+
+def test_the_team_page_shows_fifty_people_at_a_time_with_counts_over_everyone(client, login, world):
+    baseline(world)
+    grow(world, people=60, skills=1)
+    db.session.commit()
+    login(world.hr)
+
+    def people_on(url: str) -> tuple[str, set[str]]:
+        page = client.get(url).get_data(as_text=True)
+        return page, set(re.findall(r'href="/roles/people/(\d+)"', page))
+
+    first, on_first = people_on("/roles/team")
+    total = int(re.search(r"(\d+) people by job role", first).group(1))
+    assert total > 60 and f"Showing people 1 to 50 of {total}, by name (page 1 of 2)" in first
+    second, on_second = people_on("/roles/team?page=2")
+    assert f"Showing people 51 to {total} of {total}" in second
+    # Everyone with a job role (in the heat maps) or a learner without one (listed) appears on
+    # exactly one page; the HR manager, neither, is counted but has no row.
+    shown = {
+        str(m.id)
+        for m in db.session.scalars(select(Membership).where(Membership.organisation_id == world.org.id))
+        if m.job_role_id or Role.LEARNER in m.roles
+    }
+    assert not on_first & on_second and on_first | on_second == shown and len(on_first) >= 48
+    assert re.search(rf">{world.role.title}</th>\s*<td[^>]*>(\d+)</td>", first)
+
+    filtered, _ = people_on("/roles/team?department=Production")
+    assert int(re.search(r"(\d+) people by job role", filtered).group(1)) >= 60
+    assert "department=Production" in filtered.split("Pages of the team")[1]
