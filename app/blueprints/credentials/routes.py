@@ -101,8 +101,8 @@ def pdf(public_id):
     return _download(issuing.certificate_pdf(issued), "application/pdf", f"certificate-{issued.public_id}.pdf")
 
 
-@bp.get("/credentials/claim/<token>")
-def claim(token: str):
+def _claim_page(token: str, form: ClaimForm | None = None, renew_form: RenewClaimForm | None = None):
+    """The claim page for a known link (404 for an unknown one): accept it, or ask for a new one."""
     issued = issuing.find_claim(token)
     if issued is None:
         abort(404)
@@ -111,10 +111,15 @@ def claim(token: str):
         issued=issued,
         record=issued.achieved,
         token=token,
-        form=ClaimForm(formdata=None),
-        renew_form=RenewClaimForm(formdata=None),
+        form=form or ClaimForm(formdata=None),
+        renew_form=renew_form or RenewClaimForm(formdata=None),
         expired=issuing.claim_link_expired(issued),
     )
+
+
+@bp.get("/credentials/claim/<token>")
+def claim(token: str):
+    return _claim_page(token)
 
 
 @bp.post("/credentials/claim/<token>")
@@ -126,19 +131,8 @@ def claim_post(token: str):
             issued = issuing.claim(token, user)
             flash("Badge accepted. Share this page, or download the badge and certificate below.", "success")
             return redirect(url_for("credentials.show", public_id=issued.public_id), code=303)
-    # An unknown link is not found; a used one is gone, and the page says so.
-    pending = issuing.find_claim(token)
-    if pending is None:
-        abort(404)
-    return render_template(
-        "credentials/claim.html",
-        issued=pending,
-        record=pending.achieved,
-        token=token,
-        form=form,
-        renew_form=RenewClaimForm(formdata=None),
-        expired=issuing.claim_link_expired(pending),
-    ), 410
+    # An unknown link is not found; a used or expired one is gone, and the page says so.
+    return _claim_page(token, form=form), 410
 
 
 @bp.post("/credentials/claim/<token>/renew")
@@ -149,18 +143,7 @@ def claim_renew(token: str):
         with failures_on(form):
             issuing.renew_expired_claim(token)
             return redirect(url_for("credentials.claim_sent"), code=303)
-    pending = issuing.find_claim(token)
-    if pending is None:
-        abort(404)
-    return render_template(
-        "credentials/claim.html",
-        issued=pending,
-        record=pending.achieved,
-        token=token,
-        form=ClaimForm(formdata=None),
-        renew_form=form,
-        expired=issuing.claim_link_expired(pending),
-    ), 422
+    return _claim_page(token, renew_form=form), 422
 
 
 @bp.get("/credentials/claim/sent")
