@@ -71,8 +71,11 @@ def import_badge(user, given: VerificationInput) -> tuple[WalletCredential, bool
             sources=[given.source],
         )
         db.session.add(entry)
-    elif given.source not in (entry.sources or []):
-        entry.sources = [*(entry.sources or []), given.source]
+    else:  # the latest copy is the one kept and checked from now on
+        entry.document, entry.document_kind = document, given.source
+        entry.label = (given.label or "")[:500] or entry.label
+        if given.source not in (entry.sources or []):
+            entry.sources = [*(entry.sources or []), given.source]
     _apply(entry, payload, result)
     db.session.flush()
     counted = skills_feed.sync(entry, result)
