@@ -34,6 +34,20 @@ def seed_demo():
     click.echo(f"\nOnce the app is running (make run), sign in at {current_app.config['PUBLIC_BASE_URL']}/login")
 
 
+@seed.command("scale")
+@click.option("--staff", default=10_000, show_default=True, help="People at the large employer.")
+@click.option("--apprentices", default=1_000, show_default=True, help="Apprentices in one cohort.")
+@click.option("--credentials", default=100_000, show_default=True, help="Micro-credentials the staff hold.")
+@click.option("--hub-records", default=10_000, show_default=True, help="Published micro-credentials on the hub.")
+def seed_scale(staff: int, apprentices: int, credentials: int, hub_records: int):
+    """Add a large employer (Strathmore Health Board) beside the demo (safe to run again)."""
+    from seeds.scale import ADMIN_EMAIL, HR_EMAIL, load_scale
+
+    load_scale(staff=staff, apprentices=apprentices, credentials=credentials, hub_records=hub_records, log=click.echo)
+    db.session.commit()
+    click.echo(f"\nSign in as its HR manager, {HR_EMAIL}, or its org admin, {ADMIN_EMAIL} (password {DEMO_PASSWORD}).")
+
+
 def init_app(app) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(skills)
