@@ -166,7 +166,7 @@ def add_evidence(
     """`per_apprentice` entries for each apprenticeship, each claiming one KSB in turn: two in
     three signed off, the rest submitted. Returns how many entries were added."""
     now = datetime.now(UTC)
-    entries = [
+    entries: list[dict] = [
         {
             "apprenticeship_id": a,
             "title": f"Workplace evidence {n + 1}",

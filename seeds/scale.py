@@ -25,6 +25,7 @@ from __future__ import annotations
 import random
 import time
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
@@ -117,7 +118,7 @@ def load_scale(
 
     # People: two named accounts, then everyone else.
     password = hash_password(DEMO_PASSWORD)
-    people = [
+    people: list[dict[str, Any]] = [
         {"email": HR_EMAIL, "name": "Heather Rennie", "password_hash": password},
         {"email": ADMIN_EMAIL, "name": "Alasdair Inglis", "password_hash": password},
     ]
@@ -281,6 +282,7 @@ def _apprentices(board, college, modules: list[int], count: int, hr_membership_i
     )
     cohorts.set_team(coordinator.user, cohort, coordinator.id, [assessor.id])
     line_manager = db.session.get(Membership, hr_membership_id)
+    assert line_manager is not None
     add_apprentices(cohort, board.id, line_manager, assessor, count, today=today, label="strathmore")
 
 
