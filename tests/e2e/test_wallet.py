@@ -49,7 +49,10 @@ def test_a_learner_imports_a_badge_and_shares_it(page, new_context):
     page.get_by_role("button", name="Make it public").click()
     expect(page.get_by_text("Public: shown on your public profile.")).to_be_visible()
     page.get_by_role("link", name="Back to my badges").click()
-    expect(page.get_by_role("row").filter(has_text="Data Analysis with Python")).to_contain_text("Imported from a file")
+    badges = page.get_by_role("region", name="My badges")
+    expect(badges.get_by_role("row").filter(has_text="Data Analysis with Python")).to_contain_text(
+        "Imported from a file"
+    )
     page.get_by_role("button", name="Turn my public profile on").click()
     profile = page.locator("main a[href*='/wallet/people/']").first.get_attribute("href")
     visitor.goto(profile)
@@ -57,7 +60,7 @@ def test_a_learner_imports_a_badge_and_shares_it(page, new_context):
     expect(visitor.get_by_role("row").filter(has_text="Data Analysis with Python")).to_contain_text("Valid")
     checkpoint(visitor, "wallet-public-profile")
 
-    page.get_by_role("row").filter(has_text="Data Analysis with Python").get_by_role("link").first.click()
+    badges.get_by_role("row").filter(has_text="Data Analysis with Python").get_by_role("link").first.click()
     page.get_by_role("button", name="Revoke the share link").click()
     expect(page.get_by_text("Share link revoked. It no longer works.")).to_be_visible()
     response = visitor.goto(link)

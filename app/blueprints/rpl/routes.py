@@ -64,7 +64,7 @@ def decision(request_id: int):
     return _render_decision(get_for(acting_org(), RplRequest, request_id), DecisionForm(formdata=None))
 
 
-@bp.post("/requests/<int:request_id>")
+@bp.post("/requests/<int:request_id>/decide")
 @require(Permission.COHORTS_MANAGE, org_kind=OrgKind.PROVIDER)
 def decide(request_id: int):
     req = get_for(acting_org(), RplRequest, request_id)

@@ -55,12 +55,12 @@ def test_a_learner_asks_and_the_coordinator_grants_a_module_with_a_reason(app, c
     assert "checked again just now" in page and "Hydraulics" in page and "Valid" in page
 
     module = s.apprenticeship.programme.modules[0]
-    missing = coordinator.post(f"/rpl/requests/{req.id}", data={f"decision-{module.id}": "grant"})
+    missing = coordinator.post(f"/rpl/requests/{req.id}/decide", data={f"decision-{module.id}": "grant"})
     assert missing.status_code == 422 and "Give the reason for Marine systems module" in missing.get_data(as_text=True)
     assert req.status == "submitted"
 
     decided = coordinator.post(
-        f"/rpl/requests/{req.id}",
+        f"/rpl/requests/{req.id}/decide",
         data={f"decision-{module.id}": "grant", f"reason-{module.id}": "Hydraulics covers the module's outcomes."},
     )
     assert decided.status_code == 303
@@ -74,7 +74,8 @@ def test_a_learner_asks_and_the_coordinator_grants_a_module_with_a_reason(app, c
     wallet = client.get("/wallet/").get_data(as_text=True)
     assert "Credit granted through recognition of prior learning" in wallet and "Marine systems module" in wallet
     again = coordinator.post(
-        f"/rpl/requests/{req.id}", data={f"decision-{module.id}": "refuse", f"reason-{module.id}": "Changed my mind"}
+        f"/rpl/requests/{req.id}/decide",
+        data={f"decision-{module.id}": "refuse", f"reason-{module.id}": "Changed my mind"},
     )
     assert again.status_code == 422 and "already been decided" in again.get_data(as_text=True)
 
@@ -105,7 +106,7 @@ def test_nobody_else_sees_a_request(app, client, login):
     c = app.test_client()
     login(outsider, c=c)
     assert c.get(f"/rpl/requests/{req.id}").status_code == 404
-    assert c.post(f"/rpl/requests/{req.id}", data={}).status_code == 404
+    assert c.post(f"/rpl/requests/{req.id}/decide", data={}).status_code == 404
     assert learner.name not in c.get("/rpl/requests").get_data(as_text=True)
     d = app.test_client()
     login(stranger, c=d)
