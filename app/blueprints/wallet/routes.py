@@ -25,7 +25,7 @@ from app.models.verifications import CHECK_LABELS, CHECK_STATUSES, FORMAT_LABELS
 from app.services import issuing, rpl, wallet
 
 
-def _page(form: ImportForm, status: int = 200, profile_form: ProfileForm | None = None):
+def _page(form: ImportForm, status: int = 200):
     level = request.args.get("level", type=int)
     page = wallet.my_badges(
         current_user, request.args.get("page", 1, type=int), level if level in range(1, 13) else None
@@ -37,7 +37,7 @@ def _page(form: ImportForm, status: int = 200, profile_form: ProfileForm | None 
         form=form,
         profile=profile,
         profile_link=wallet.profile_url(profile) if profile and profile.enabled else None,
-        profile_form=profile_form or ProfileForm(formdata=None),
+        profile_form=ProfileForm(formdata=None),
         granted_credit=rpl.granted_credit(current_user),
         rpl_requests=rpl.requests_of_learner(current_user),
     ), status
@@ -49,8 +49,14 @@ def index():
     return _page(ImportForm(formdata=None))
 
 
+def _signed_in_person() -> str:
+    return f"user:{current_user.get_id()}"
+
+
 @bp.post("/import")
 @login_required
+# Each import runs the verifier (and may fetch a URL): the same allowance as verifying a badge.
+@limiter.limit(lambda: current_app.config["VERIFY_SIGNED_IN_RATE_LIMIT"], key_func=_signed_in_person)
 def import_badge():
     form = ImportForm()
     if form.validate_on_submit():

@@ -221,3 +221,16 @@ def test_the_recheck_command_checks_stale_imports(app):
     assert result.exit_code == 0 and "Checked 1 imported badge again." in result.output
     assert stale.verdict == "valid" and stale.achievement_name == "Data Analysis with Python"
     assert fresh.achievement_name == "Fresh"
+
+
+def test_imports_are_rate_limited_per_person(app, client, login):
+    learner = member(OrganisationFactory(), "learner")
+    login(learner)
+    before = app.config["VERIFY_SIGNED_IN_RATE_LIMIT"]
+    app.config["VERIFY_SIGNED_IN_RATE_LIMIT"] = "2 per minute"
+    try:
+        codes = [_import(client, credential_text="not a badge").status_code for _ in range(3)]
+    finally:
+        app.config["VERIFY_SIGNED_IN_RATE_LIMIT"] = before
+    assert codes == [422, 422, 429]
+    assert client.get("/wallet/").status_code == 200  # reading the wallet is never limited
