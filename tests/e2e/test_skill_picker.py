@@ -98,8 +98,13 @@ def test_hr_manager_adds_a_required_skill_to_a_job_role_by_typing(new_context):
     page.get_by_role("button", name="Add or change skill").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Choose a skill")
 
+    # The re-rendered page enhances its select into the typing box once its script has run.
+    expect(page.locator("input#skill-skill")).to_be_visible()
     search = page.get_by_role("combobox", name="Skill")
+    search.fill("")
     search.press_sequentially("cloud netw")
+    # The suggestions arrive after typing pauses: wait for them as a person would, then choose.
+    expect(page.get_by_role("option", name="design cloud networks")).to_be_visible()
     page.keyboard.press("ArrowDown")
     expect(page.get_by_role("option", name="design cloud networks")).to_be_focused()
     page.keyboard.press("Enter")
