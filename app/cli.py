@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.blueprints.credentials.cli import credentials
+from app.blueprints.recruitment.cli import recruitment_group
 from app.blueprints.verification.cli import verifications_group, verify_command
 from app.blueprints.wallet.cli import wallet_group
 from app.extensions import db
@@ -57,6 +58,7 @@ def init_app(app) -> None:
 
     app.cli.add_command(credentials)
     app.cli.add_command(wallet_group)
+    app.cli.add_command(recruitment_group)
 
 
 skills = AppGroup("skills", help="The skills framework (ESCO).")

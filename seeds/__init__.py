@@ -19,6 +19,7 @@ DEMO_STEPS = [
     "seeds.cpd",
     "seeds.credentials",
     "seeds.apprenticeships",
+    "seeds.recruitment",
 ]
 
 

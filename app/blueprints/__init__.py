@@ -30,6 +30,7 @@ BLUEPRINTS = [
     "app.blueprints.apprenticeships",
     "app.blueprints.wallet",
     "app.blueprints.rpl",
+    "app.blueprints.recruitment",
 ]
 
 

@@ -61,12 +61,18 @@ from app.models.progress_reviews import (
     ReviewRating,
     ReviewSignature,
 )
+from app.models.recruitment import Candidate, CandidateBadge, CandidateStatus, Vacancy, VacancySkill
 from app.models.rpl import RplDecision, RplRequest, RplStatus
 from app.models.skills import Occupation, Skill, occupation_skills
 from app.models.verifications import ApiKey, BadgeImage, Verification, VerificationBatch, VerificationBatchItem
 from app.models.wallet import WalletCredential, WalletProfile
 
 __all__ = [
+    "Candidate",
+    "CandidateBadge",
+    "CandidateStatus",
+    "Vacancy",
+    "VacancySkill",
     "RplDecision",
     "RplRequest",
     "RplStatus",

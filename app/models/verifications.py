@@ -134,6 +134,10 @@ class Verification(TenantOwned, CreatedAtMixin, Model):
     organisation = relationship("Organisation")
     actor = relationship("User")
 
+    # The parsed credential, set (not stored) by the run that made this row, for callers that read
+    # more of it than the stored result keeps (recruitment reads its skill alignments).
+    parsed_credential = None  # dict | None, never stored
+
     @property
     def verdict_label(self) -> str:
         return VERDICT_LABELS.get(self.verdict, self.verdict)

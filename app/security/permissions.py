@@ -32,6 +32,7 @@ class Permission(StrEnum):
     COHORTS_MANAGE = "cohorts:manage"
     APPRENTICESHIPS_OVERSEE = "apprenticeships:oversee"
     APPRENTICESHIPS_ASSESS = "apprenticeships:assess"
+    RECRUITMENT_MANAGE = "recruitment:manage"
 
 
 P = Permission
@@ -63,7 +64,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.EVIDENCE_RECORD,
         }
     ),
-    Role.RECRUITER: frozenset({P.VERIFICATIONS_RUN}),
+    Role.RECRUITER: frozenset({P.VERIFICATIONS_RUN, P.RECRUITMENT_MANAGE}),
     Role.LEARNER: frozenset({P.CPD_REQUEST, P.SKILLS_VIEW_OWN}),
     Role.PROVIDER_COORDINATOR: frozenset(
         {P.HUB_PUBLISH, P.CREDENTIALS_ISSUE, P.COHORTS_MANAGE, P.EVIDENCE_SIGN_OFF, P.APPRENTICESHIPS_OVERSEE}

@@ -391,3 +391,19 @@ def evidence_sign_off_refusal(membership: Membership | None, apprenticeship: App
     if entry.recorded_by_id == membership.user_id:
         return "You recorded this evidence, so someone else must sign it off."
     return None
+
+
+# ---- recruitment ------------------------------------------------------------------------------
+
+
+def manages_recruitment(membership: Membership | None) -> bool:
+    """Recruiters see and run every vacancy of their organisation."""
+    return Permission.RECRUITMENT_MANAGE in permissions_of(membership)
+
+
+def may_see_vacancy(membership: Membership | None, vacancy: Any) -> bool:
+    """A vacancy and its candidates are seen by its organisation's recruiters and by its hiring
+    manager; nobody else (learners, other staff, other organisations)."""
+    if membership is None or membership.organisation_id != vacancy.organisation_id:
+        return False
+    return manages_recruitment(membership) or vacancy.hiring_manager_id == membership.id

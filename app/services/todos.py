@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Apprenticeship, EvidenceEntry, EvidenceStatus, Membership
 from app.security.permissions import Permission
 from app.security.policy import assessor_condition, permissions_of
-from app.services import rpl
+from app.services import recruitment, rpl
 from app.services.cpd import queries as cpd_queries
 from app.services.issuing import awards
 
@@ -73,6 +73,13 @@ def counts_for(user, membership: Membership | None) -> list[Todo]:
                     Todo(
                         evidence, "evidence entry to sign off", "evidence entries to sign off", "apprenticeships.index"
                     )
+                )
+        if membership.organisation.kind == "employer":
+            manages = Permission.RECRUITMENT_MANAGE in granted
+            applications = recruitment.vacancies.new_applications(membership.organisation, membership, manages)
+            if applications:
+                todos.append(
+                    Todo(applications, "new application to look at", "new applications to look at", "recruitment.index")
                 )
     return todos
 

@@ -79,6 +79,12 @@ PUBLIC_ENDPOINTS = {
     "credentials.status_list": "public revocation status list",
     "apprenticeships.calendar_ics": "a private calendar feed: its random token is the credential",
     "apprenticeships.programme_achievement": "public Open Badges 3.0 achievement of a published programme",
+    "recruitment.apply": "a vacancy's public application page: its random link is the credential; public fields only",
+    "recruitment.applied": "a static 'check your email' page behind the vacancy's random link",
+    "recruitment.mine": "a candidate's own application: their emailed random token is the credential",
+    "recruitment.add_badges": "a candidate's own application: their emailed random token is the credential",
+    "recruitment.my_data": "a candidate's own application: their emailed random token is the credential",
+    "recruitment.withdraw": "a candidate's own application: their emailed random token is the credential",
 }
 
 # The platform's admins and reviewers work across every organisation on these (quality

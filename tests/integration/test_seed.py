@@ -83,3 +83,19 @@ def test_demo_hub_has_quality_assured_records_and_a_review_waiting(app, client):
     assert "2D CAD for Engineering Drawings" in page and "Data Analysis with Python" in page
     statuses = dict(db.session.execute(select(QualityReview.status, func.count()).group_by(QualityReview.status)).all())
     assert statuses.get("approved", 0) == 2 and statuses.get("submitted", 0) == 1
+
+
+def test_demo_has_a_vacancy_whose_candidates_badges_were_really_checked(app):
+    from app.models import Candidate, CandidateBadge, Vacancy
+
+    seed(app)
+    vacancy = db.session.scalar(select(Vacancy))
+    assert vacancy.title == "CAD Technician (Govan yard)"
+    people = {c.name: c for c in db.session.scalars(select(Candidate).where(Candidate.vacancy_id == vacancy.id))}
+    assert set(people) == {"Morag Campbell", "Duncan Fraser", "Eilidh Grant"}
+    verdicts = lambda c: sorted(
+        db.session.scalars(select(CandidateBadge.verdict).where(CandidateBadge.candidate_id == c.id))
+    )  # noqa: E731
+    assert verdicts(people["Morag Campbell"]) == ["valid", "valid"] and people["Morag Campbell"].skills_met >= 1
+    assert verdicts(people["Duncan Fraser"]) == ["invalid"] and people["Duncan Fraser"].skills_met == 0
+    assert people["Morag Campbell"].status == "shortlisted"

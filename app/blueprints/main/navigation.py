@@ -113,6 +113,13 @@ TASKS = [
         "apprenticeships.programmes",
         P.COHORTS_MANAGE,
     ),
+    Task(
+        "Vacancies",
+        "Open vacancies from job roles; compare candidates' verified badges against the role.",
+        "recruitment.index",
+        P.RECRUITMENT_MANAGE,
+        org_kinds=("employer",),
+    ),
     Task("Verify badges", "Check a candidate's digital badges.", "verification.index", P.VERIFICATIONS_RUN),
     Task(
         "Quality-assured providers",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from blinker import Namespace
 from flask import current_app
 from sqlalchemy import func, or_, select
 
@@ -26,6 +27,10 @@ from app.models import (
 from app.security import tokens
 from app.security.passwords import hash_password, password_problem
 from app.services import audit, links, mail
+
+# Sent when someone joins through an invitation (sender: the Invitation; `user`: who joined), so
+# features that invited them (recruitment's hire) can finish what they started.
+invitation_accepted = Namespace().signal("invitation-accepted")
 
 
 class OrganisationError(DomainError):
@@ -168,6 +173,7 @@ def accept_invitation(
         )
     membership = join(user, invitation.organisation, invitation.role_list, department=invitation.department)
     invitation.accepted_at = utcnow()
+    invitation_accepted.send(invitation, user=user)
     audit.record(
         user,
         "invitation.accepted",

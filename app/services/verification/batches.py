@@ -273,7 +273,7 @@ def results_csv(batch: VerificationBatch) -> str:
         match = "" if v is None or v.recipient_match is None else ("yes" if v.recipient_match else "no")
         writer.writerow(
             [
-                _cell(x)
+                csv_cell(x)
                 for x in (
                     item.position,
                     item.label,
@@ -295,6 +295,7 @@ def _problem(verification) -> str:
     return "; ".join(f"{c.get('name')}: {c.get('detail')}" for c in failed)[:500]
 
 
-def _cell(value) -> str:
+def csv_cell(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (CSV injection)."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

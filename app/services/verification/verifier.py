@@ -250,6 +250,7 @@ def run_verification(
     )
     db.session.add(verification)
     db.session.flush()
+    setattr(verification, "parsed_credential", result.credential)  # noqa: B010 (not a column)
     if not anonymous:
         audit.record(
             actor,
