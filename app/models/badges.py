@@ -135,6 +135,8 @@ class IssuedCredential(TenantOwned, CreatedAtMixin, Model):
     # When the current claim link stops working (CLAIM_LINK_DAYS after it was sent; None for
     # links sent before links expired, which keep working).
     claim_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Listed on the learner's public wallet profile (their choice; never by default).
+    on_profile: Mapped[bool] = mapped_column(default=False)
 
     organisation = relationship("Organisation")
     issuer = relationship("IssuerProfile")

@@ -195,6 +195,8 @@ class CandidateBadge(CreatedAtMixin, Model):
     claimed_skills: Mapped[list[dict[str, int]]] = mapped_column(JSON, default=list)
     # Whether the check proves those claims (a valid badge awarded to the candidate).
     proves_skills: Mapped[bool] = mapped_column(default=False)
+    # Whether its proof held: without it, even its name is only claimed.
+    claims_proven: Mapped[bool] = mapped_column(default=False)
 
     candidate = relationship("Candidate", back_populates="badges")
     verification = relationship("Verification")
@@ -213,4 +215,6 @@ class CandidateBadge(CreatedAtMixin, Model):
 
     @property
     def shown_name(self) -> str:
-        return self.achievement_name or self.label or "Unnamed badge"
+        """The badge's name for lists: a name its proof does not back says so."""
+        name = self.achievement_name or self.label or "Unnamed badge"
+        return name if self.claims_proven or not self.achievement_name else f"{name} (claimed, not proven)"

@@ -49,6 +49,10 @@ class WalletCredential(CreatedAtMixin, Model):
     recipient_match: Mapped[bool | None] = mapped_column()
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime())
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Skills its own alignments claim when it is not a hub micro-credential (those count through
+    # HeldCredential): [{"skill_id": n, "level": n}]; they count only while it is valid and names
+    # its holder (app.services.skills.profile).
+    claimed_skills: Mapped[list[dict[str, int]]] = mapped_column(JSON, default=list)
     # Shown on the holder's public profile (never by default for an import).
     public: Mapped[bool] = mapped_column(default=False)
     # A share link anyone can open until the holder revokes it (128 random bits, URL-safe; kept

@@ -96,6 +96,7 @@ def upgrade():
     sa.Column('checked_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('claimed_skills', sa.JSON(), nullable=False),
     sa.Column('proves_skills', sa.Boolean(), nullable=False),
+    sa.Column('claims_proven', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['candidate_id'], ['candidates.id'], name=op.f('fk_candidate_badges_candidate_id_candidates'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['verification_id'], ['verifications.id'], name=op.f('fk_candidate_badges_verification_id_verifications'), ondelete='SET NULL'),

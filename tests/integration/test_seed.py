@@ -93,9 +93,10 @@ def test_demo_has_a_vacancy_whose_candidates_badges_were_really_checked(app):
     assert vacancy.title == "CAD Technician (Govan yard)"
     people = {c.name: c for c in db.session.scalars(select(Candidate).where(Candidate.vacancy_id == vacancy.id))}
     assert set(people) == {"Morag Campbell", "Duncan Fraser", "Eilidh Grant"}
-    verdicts = lambda c: sorted(
-        db.session.scalars(select(CandidateBadge.verdict).where(CandidateBadge.candidate_id == c.id))
-    )  # noqa: E731
+
+    def verdicts(c):
+        return sorted(db.session.scalars(select(CandidateBadge.verdict).where(CandidateBadge.candidate_id == c.id)))
+
     assert verdicts(people["Morag Campbell"]) == ["valid", "valid"] and people["Morag Campbell"].skills_met >= 1
     assert verdicts(people["Duncan Fraser"]) == ["invalid"] and people["Duncan Fraser"].skills_met == 0
     assert people["Morag Campbell"].status == "shortlisted"

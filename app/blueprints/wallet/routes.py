@@ -225,8 +225,68 @@ def shared_download(share_token: str):
 @bp.get("/people/<profile_slug>")
 def public_profile(profile_slug: str):
     found = wallet.public_profile(profile_slug) or abort(404)
-    holder, badges = found
-    return render_template("wallet/profile.html", holder=holder, badges=badges)
+    holder, badges, issued = found
+    return render_template("wallet/profile.html", holder=holder, badges=badges, issued=issued)
+
+
+# ---- a badge issued on Credwork: share and download ----------------------------------------
+
+
+def _own_issued(credential_id: int):
+    return issuing.linked_to(current_user, credential_id) or abort(404)
+
+
+@bp.get("/issued/<int:credential_id>")
+@login_required
+def issued(credential_id: int, email_form: EmailShareForm | None = None):
+    found = _own_issued(credential_id)
+    profile = wallet.profile_of(current_user)
+    return render_template(
+        "wallet/issued.html",
+        issued=found,
+        link=issuing.credential_url(found.public_id),
+        linkedin=issuing.linkedin_url(found),
+        visibility_form=VisibilityForm(formdata=None),
+        email_form=email_form or EmailShareForm(formdata=None),
+        profile_on=bool(profile and profile.enabled),
+    ), 422 if email_form and email_form.errors else 200
+
+
+@bp.post("/issued/<int:credential_id>/visibility")
+@login_required
+def issued_visibility(credential_id: int):
+    found = _own_issued(credential_id)
+    if VisibilityForm().validate_on_submit():
+        shown = request.form.get("public") == "yes"
+        wallet.set_issued_on_profile(current_user, found, shown)
+        flash("Shown on your public profile." if shown else "Not shown on your public profile.", "success")
+    return redirect(url_for("wallet.issued", credential_id=found.id), code=303)
+
+
+@bp.post("/issued/<int:credential_id>/email")
+@login_required
+@limiter.limit(lambda: current_app.config.get("WALLET_EMAIL_RATE_LIMIT", "20 per hour"), methods=["POST"])
+def issued_email(credential_id: int):
+    found = _own_issued(credential_id)
+    form = EmailShareForm()
+    if form.validate_on_submit():
+        with failures_on(form):
+            address = wallet.email_issued(current_user, found, form.email.data)
+            flash(f"Link sent to {address}.", "success")
+            return redirect(url_for("wallet.issued", credential_id=found.id), code=303)
+    return issued(credential_id, email_form=form)
+
+
+@bp.get("/imported/<int:entry_id>/report.pdf")
+@login_required
+def report(entry_id: int):
+    """Credwork's latest check of an imported badge, as a PDF the holder can hand on."""
+    entry = _own(entry_id)
+    response = make_response(wallet.check_report(entry, current_user))
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="badge-{entry.id}-check.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/imported/<int:entry_id>/recheck")

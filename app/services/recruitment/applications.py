@@ -23,6 +23,7 @@ from app.security import tokens
 from app.services import audit, links, mail
 from app.services.recruitment import fit
 from app.services.recruitment.vacancies import RecruitmentError
+from app.services.skills import badge_claims
 from app.services.verification.verifier import VerificationInput, run_verification
 
 MAX_BADGES = 20  # per candidate
@@ -70,7 +71,8 @@ def _check(candidate: Candidate, vacancy: Vacancy, badge: CandidateBadge, data, 
     badge.issuer_name = found.issuer_name
     badge.checked_at = utcnow()
     badge.proves_skills = found.verdict == "valid" and found.recipient_match is not False
-    badge.claimed_skills = fit.claims_of(found.parsed_credential, (result.get("issuer") or {}).get("id"))
+    badge.claims_proven = found.claims_proven
+    badge.claimed_skills = badge_claims.claims_of(found.parsed_credential, (result.get("issuer") or {}).get("id"))
     db.session.flush()
     if old and old != found.id:
         db.session.execute(delete(Verification).where(Verification.id == old))

@@ -53,7 +53,7 @@ def _badge_rows(badges: list[CandidateBadge]) -> list[list]:
             b.issuer_name or "Unknown issuer",
             b.verdict_label + (f": {b.reason}" if b.reason else ""),
             london(b.checked_at),
-            f"Verification {b.verification_id}" if b.verification_id else "-",
+            str(b.verification_id) if b.verification_id else "-",
         ]
         for b in badges
     ]
@@ -87,9 +87,9 @@ def panel_pdf(vacancy: Vacancy, table_: Comparison, prepared_by: str) -> bytes:
             ),
             para("Badges and their verification", H2),
             table(
-                ["Badge", "Issuer", "Verdict", "Checked", "Check"],
+                ["Badge", "Issuer", "Verdict", "Checked", "Check no."],
                 _badge_rows(table_.badges.get(c.id, [])) or [["No badges shared", "", "", "", ""]],
-                [46 * mm, 36 * mm, 50 * mm, 24 * mm, 18 * mm],
+                [46 * mm, 34 * mm, 50 * mm, 28 * mm, 16 * mm],
             ),
             Spacer(1, 4 * mm),
             para(

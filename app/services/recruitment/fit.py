@@ -3,16 +3,14 @@ it, to what level, and which badge and check prove it.
 
 The rule:
 
-* a badge *claims* skills: when it is a hub micro-credential signed by that record's own provider,
-  the record's skills at the level its SCQF level gives (`level_from_scqf`, as the skills profile);
-  otherwise each of its skill alignments whose URL is a skill in the framework (ESCO), at the level
-  its SCQF level alignment gives (awareness when it states none);
+* a badge *claims* skills (`app.services.skills.badge_claims`: a hub record's skills, or its own
+  ESCO alignments);
 * a claim *counts* only when the badge verified as valid and names the candidate;
 * a skill is **met** when a counting badge reaches the target level, **partly** met when one
   covers it below the target, and otherwise **not covered**. A skill claimed only by badges that
   do not count says which, and why.
 
-Claims are worked out once, when a badge is checked (`claims_of`), and kept on the badge; the
+Claims are worked out once, when a badge is checked, and kept on the badge; the
 fit itself is arithmetic over them, so a page of candidates needs no more queries than its rows.
 """
 
@@ -21,17 +19,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Skill
 from app.models.recruitment import Candidate, CandidateBadge, Vacancy, VacancySkill
-from app.openbadges.issuing import LEVEL_TARGET_TYPE
-from app.services.catalogue.lifecycle import level_from_scqf
-from app.services.wallet.skills_feed import hub_record_of
 
 
 class FitState(StrEnum):
@@ -42,47 +35,6 @@ class FitState(StrEnum):
 
 FIT_LABELS = {"met": "Covered", "partly": "Covered below the target", "missing": "Not covered"}
 FIT_COLOURS = {"met": "green", "partly": "yellow", "missing": "red"}
-
-
-def _alignments(credential: dict[str, Any] | None) -> list[dict[str, Any]]:
-    subject = (credential or {}).get("credentialSubject")
-    if isinstance(subject, list):
-        subject = next((s for s in subject if isinstance(s, dict)), None)
-    achievement = subject.get("achievement") if isinstance(subject, dict) else None
-    if isinstance(achievement, list):
-        achievement = next((a for a in achievement if isinstance(a, dict)), None)
-    raw = achievement.get("alignment") if isinstance(achievement, dict) else None
-    return [a for a in (raw if isinstance(raw, list) else [raw]) if isinstance(a, dict)]
-
-
-def _scqf_level(alignments: list[dict[str, Any]]) -> int | None:
-    for a in alignments:
-        if a.get("targetType") == LEVEL_TARGET_TYPE and str(a.get("targetFramework", "")).upper() == "SCQF":
-            try:
-                return int(str(a.get("targetCode", "")).strip())
-            except ValueError:
-                return None
-    return None
-
-
-def claims_of(credential: dict[str, Any] | None, issuer_id: str | None) -> list[dict[str, int]]:
-    """The skills a credential claims, each with the level it would give (see the module's rule)."""
-    record = hub_record_of(credential, issuer_id)
-    if record is not None:
-        level = level_from_scqf(record.scqf_level)
-        return [{"skill_id": s.id, "level": level} for s in record.skills]
-    alignments = _alignments(credential)
-    urls = {
-        a["targetUrl"]
-        for a in alignments
-        if isinstance(a.get("targetUrl"), str) and a.get("targetType") != LEVEL_TARGET_TYPE
-    }
-    if not urls:
-        return []
-    scqf = _scqf_level(alignments)
-    level = level_from_scqf(scqf) if scqf else 1
-    ids = db.session.scalars(select(Skill.id).where(Skill.uri.in_(sorted(urls)[:200]))).all()
-    return [{"skill_id": i, "level": level} for i in sorted(ids)]
 
 
 @dataclass

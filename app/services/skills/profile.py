@@ -28,6 +28,7 @@ from app.extensions import db
 from app.models.catalogue import MicroCredential
 from app.models.held_credentials import HeldCredential
 from app.models.job_roles import AssessedSkill
+from app.models.wallet import WalletCredential
 from app.services.catalogue.lifecycle import level_from_scqf
 
 
@@ -93,6 +94,30 @@ def latest_assessments(org, membership_ids) -> dict[int, dict[int, AssessedSkill
     return latest
 
 
+IMPORTED = "verified badge the holder imported"
+
+
+def imported_claims(user_ids) -> dict[int, list[tuple[str, list[dict[str, int]]]]]:
+    """Skills claimed by badges people imported into their wallets that are not hub
+    micro-credentials, counting only those that verified and name their holder: user_id ->
+    [(badge name, claims)]. One query."""
+    ids = list(set(user_ids))
+    found: dict[int, list[tuple[str, list[dict[str, int]]]]] = defaultdict(list)
+    if not ids:
+        return found
+    rows = db.session.execute(
+        select(WalletCredential.user_id, WalletCredential.achievement_name, WalletCredential.claimed_skills).where(
+            WalletCredential.user_id.in_(ids),
+            WalletCredential.verdict == "valid",
+            WalletCredential.recipient_match.is_(True),
+        )
+    ).all()
+    for user_id, name, claims in rows:
+        if claims:
+            found[user_id].append((name or "An imported badge", claims))
+    return found
+
+
 def profiles_for(org, memberships, credentials: dict[int, list[HeldCredential]] | None = None) -> dict[int, Profile]:
     """membership_id -> that person's skill profile, for every membership given (one org).
 
@@ -102,6 +127,7 @@ def profiles_for(org, memberships, credentials: dict[int, list[HeldCredential]] 
     if credentials is None:
         credentials = held_credentials(org, [m.user_id for m in memberships])
     assessments = latest_assessments(org, [m.id for m in memberships])
+    imported = imported_claims([m.user_id for m in memberships])
     profiles: dict[int, Profile] = {}
     for membership in memberships:
         profile: Profile = {}
@@ -113,6 +139,13 @@ def profiles_for(org, memberships, credentials: dict[int, list[HeldCredential]] 
                 entry.credential_level = max(entry.credential_level or 0, level)
                 if mc.title not in entry.credential_titles:
                     entry.credential_titles.append(mc.title)
+        for name, claims in imported.get(membership.user_id, []):
+            title = f"{name} ({IMPORTED})"
+            for claim in claims:
+                entry = profile.setdefault(claim["skill_id"], SkillLevel(claim["skill_id"]))
+                entry.credential_level = max(entry.credential_level or 0, int(claim["level"]))
+                if title not in entry.credential_titles:
+                    entry.credential_titles.append(title)
         for skill_id, assessed in assessments.get(membership.id, {}).items():
             entry = profile.setdefault(skill_id, SkillLevel(skill_id))
             entry.assessed_level = assessed.level

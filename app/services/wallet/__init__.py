@@ -7,13 +7,15 @@ Credwork, imported ones and records HR keeps, one entry per credential with all 
 """
 
 from app.services.wallet.entries import PAGE_SIZE, WalletEntry, WalletPage, my_badges, own_import
-from app.services.wallet.imports import WalletError, import_badge, recheck, recheck_due, remove
+from app.services.wallet.imports import WalletError, check_report, import_badge, recheck, recheck_due, remove
 from app.services.wallet.sharing import (
+    email_issued,
     email_link,
     linkedin_url,
     profile_of,
     profile_url,
     public_profile,
+    set_issued_on_profile,
     set_profile,
     set_public,
     share_url,
@@ -27,12 +29,15 @@ __all__ = [
     "WalletEntry",
     "WalletError",
     "WalletPage",
+    "check_report",
+    "email_issued",
     "email_link",
     "import_badge",
     "linkedin_url",
     "profile_of",
     "profile_url",
     "public_profile",
+    "set_issued_on_profile",
     "set_profile",
     "set_public",
     "share_url",

@@ -16,10 +16,12 @@ from app.domain import DomainError
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.people import User
-from app.models.verifications import reason_of
+from app.models.verifications import Verification, reason_of
 from app.models.wallet import WalletCredential
 from app.openbadges.result import Verdict
 from app.services import audit
+from app.services.skills import badge_claims
+from app.services.verification.report import build_report
 from app.services.verification.verifier import VerificationInput, result_payload, verify_data
 from app.services.wallet import skills_feed
 
@@ -45,6 +47,8 @@ def _apply(entry: WalletCredential, payload: dict, result) -> None:
     entry.recipient_match = result.recipient_match
     entry.checked_at = utcnow()
     entry.result = payload
+    hub_record = skills_feed.hub_record_of(result.credential, result.issuer.id)
+    entry.claimed_skills = [] if hub_record is not None else badge_claims.alignment_claims(result.credential)
 
 
 def import_badge(user, given: VerificationInput) -> tuple[WalletCredential, bool]:
@@ -144,3 +148,23 @@ def remove(user, entry: WalletCredential) -> None:
     skills_feed.drop(entry)
     db.session.delete(entry)
     db.session.flush()
+
+
+def check_report(entry: WalletCredential, holder) -> bytes:
+    """Credwork's latest check of an imported badge as the verifier's PDF report (a badge signed by
+    another issuer cannot be re-signed here, so this, the file as imported, and the share link are
+    what the holder can hand on)."""
+    shown = Verification(
+        token="",
+        source="paste",
+        verdict=entry.verdict,
+        format=entry.format,
+        issuer_name=entry.issuer_name,
+        achievement_name=entry.achievement_name,
+        credential_id=None if entry.identity.startswith("sha256:") else entry.identity,
+        recipient_match=entry.recipient_match,
+        input_label=entry.label,
+        result=entry.result,
+        created_at=entry.checked_at,
+    )
+    return build_report(shown, verified_by=f"Credwork, for {holder.name}'s wallet")

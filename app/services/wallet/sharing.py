@@ -11,9 +11,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from app.extensions import db
+from app.models.badges import IssuedCredential
 from app.models.people import User
 from app.models.wallet import WalletCredential, WalletProfile
 from app.services import audit, links, mail
+from app.services.issuing.awards import credential_url
 from app.services.issuing.files import LINKEDIN_ADD
 from app.services.wallet.imports import WalletError
 
@@ -96,6 +98,47 @@ def shared(token: str) -> WalletCredential | None:
     return db.session.scalar(select(WalletCredential).where(WalletCredential.share_token == token))
 
 
+# ---- badges issued on Credwork -------------------------------------------------------------
+# Their share link is their own public page (verifiers fetch the credential there, so it cannot be
+# revoked without revoking the badge); LinkedIn, the downloads and the page live in issuing.
+
+
+def set_issued_on_profile(user, issued: IssuedCredential, shown: bool) -> None:
+    """List a badge issued to ``user`` on their public profile, or take it off."""
+    if issued.on_profile != shown:
+        issued.on_profile = shown
+        db.session.flush()
+        audit.record(
+            user,
+            "wallet.visibility",
+            issued,
+            f"{'Showed' if shown else 'Hid'} {issued.achieved.title} on their public profile",
+            organisation=None,
+            public=shown,
+        )
+
+
+def email_issued(user, issued: IssuedCredential, to: str) -> str:
+    """Send the badge's public page to someone. Returns the address."""
+    try:
+        address = validate_email((to or "").strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise WalletError(
+            "Enter an email address in the correct format, like name@example.com", field="email"
+        ) from None
+    link = credential_url(issued.public_id)
+    mail.send(
+        address,
+        f"{user.name} shared a digital badge with you: {issued.achieved.title}",
+        f'{user.name} has shared the badge "{issued.achieved.title}" from {issued.organisation.name} with you.\n\n'
+        f"See it, download it or check it here:\n{link}\n",
+    )
+    audit.record(
+        user, "wallet.email", issued, f"Emailed the link of {issued.achieved.title}", organisation=None, to=address
+    )
+    return address
+
+
 # ---- the public profile ---------------------------------------------------------------
 
 
@@ -121,7 +164,8 @@ def profile_url(profile: WalletProfile) -> str:
 
 
 def public_profile(slug: str):
-    """(holder, their public badges) for an enabled profile, else None."""
+    """(holder, their public imports, the badges issued to them on Credwork that they chose to
+    show and that are not revoked) for an enabled profile, else None."""
     if not slug or len(slug) > 43:
         return None
     profile = db.session.scalar(
@@ -136,4 +180,14 @@ def public_profile(slug: str):
         .order_by(WalletCredential.created_at.desc(), WalletCredential.id.desc())
         .limit(PROFILE_LIMIT)
     ).all()
-    return holder, list(badges)
+    issued = db.session.scalars(
+        select(IssuedCredential)
+        .where(
+            IssuedCredential.user_id == profile.user_id,
+            IssuedCredential.on_profile.is_(True),
+            IssuedCredential.revoked_at.is_(None),
+        )
+        .order_by(IssuedCredential.issued_at.desc(), IssuedCredential.id.desc())
+        .limit(PROFILE_LIMIT)
+    ).all()
+    return holder, list(badges), list(issued)

@@ -123,6 +123,7 @@ def test_fit_shows_each_skill_covered_by_a_verified_badge_with_a_link_to_its_che
     tampered = client.get(f"/recruitment/{found.id}/candidates/{tam.id}").get_data(as_text=True)
     assert "Skills covered: 0 of 2" in tampered
     assert "which does not count: it is not valid" in tampered
+    assert "Advanced Data Science (changed) (claimed, not proven)" in tampered
 
 
 def test_the_candidate_list_sorts_by_fit_and_stays_bounded(client, login):

@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent
+from app.models import AuditEvent, WalletCredential
+from app.services import wallet as wallet_service
 from tests.factories.accounts import OrganisationFactory, member
 from tests.factories.verification import issued_badge
 from tests.factories.wallet import wallet_entry
@@ -97,3 +98,55 @@ def test_nobody_else_can_share_or_publish_someone_elses_badge(client, login):
         method = client.get if action == "download" else client.post
         assert method(f"/wallet/imported/{entry.id}/{action}").status_code == 404, action
     assert entry.share_token is None and entry.public is False
+
+
+def test_a_badge_issued_on_credwork_is_shared_downloaded_and_shown_on_the_profile(app, client, login, outbox):
+    from app.services import issuing as issuing_service
+    from tests.factories.issuing import award, provider_with_record
+
+    provider, coordinator, record = provider_with_record()
+    learner = member(OrganisationFactory(), "learner", email="isla@learner.example")
+    issued = award(provider, coordinator, record, email="isla@learner.example", notify=False)
+    db.session.commit()
+    assert issued.user_id == learner.id
+    login(learner)
+    page = client.get(f"/wallet/issued/{issued.id}").get_data(as_text=True)
+    assert issuing_service.credential_url(issued.public_id) in page
+    for ext in (".json", ".jwt", ".png", ".svg", ".pdf"):
+        assert f"/credentials/{issued.public_id}{ext}" in page
+    assert "linkedin.com/profile/add" in page
+
+    assert client.post(f"/wallet/issued/{issued.id}/email", data={"email": "boss@employer.example"}).status_code == 303
+    [sent] = [m for m in outbox if m.to == "boss@employer.example"]
+    assert issuing_service.credential_url(issued.public_id) in sent.body
+
+    client.post("/wallet/profile", data={"enabled": "yes"})
+    assert client.post(f"/wallet/issued/{issued.id}/visibility", data={"public": "yes"}).status_code == 303
+    profile_page = client.get(
+        wallet_service.profile_url(wallet_service.profile_of(learner)).replace("http://localhost", "")
+    )
+    assert record.title in profile_page.get_data(as_text=True)
+    client.post(f"/wallet/issued/{issued.id}/visibility", data={"public": "no"})
+    profile_page = client.get(
+        wallet_service.profile_url(wallet_service.profile_of(learner)).replace("http://localhost", "")
+    )
+    assert record.title not in profile_page.get_data(as_text=True)
+
+    other = member(OrganisationFactory(), "learner")
+    stranger = login(other, c=app.test_client())
+    assert stranger.get(f"/wallet/issued/{issued.id}").status_code == 404
+    assert stranger.post(f"/wallet/issued/{issued.id}/visibility", data={"public": "yes"}).status_code == 404
+
+
+def test_an_imported_badges_check_downloads_as_a_pdf(client, login):
+    learner = member(OrganisationFactory(), "learner", email="ann.learner@example.org")
+    login(learner)
+    client.post(
+        "/wallet/import",
+        data={"credential_text": json.dumps(issued_badge(learner.email)), "credential_url": ""},
+        content_type="multipart/form-data",
+    )
+    entry = db.session.scalar(select(WalletCredential))
+    response = client.get(f"/wallet/imported/{entry.id}/report.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert response.headers["Cache-Control"] == "no-store"

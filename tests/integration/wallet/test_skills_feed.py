@@ -80,3 +80,37 @@ def test_removing_an_import_removes_what_it_added(client, login):
     assert len(_held(learner)) == 1
     assert client.post(f"/wallet/imported/{entry.id}/remove").status_code == 303
     assert _held(learner) == []
+
+
+def test_a_badge_from_elsewhere_feeds_the_profile_through_its_esco_skills(app, client, login):
+    from app.models import JobRole, JobRoleSkill
+    from app.services.skills import job_roles
+    from tests.factories.recruitment import spreadsheets
+
+    employer = OrganisationFactory(name="Forth Ferries")
+    learner = member(employer, "learner", email="ann.learner@example.org")
+    hr = member(employer, "hr_manager")
+    role = JobRole(organisation_id=employer.id, title="Ferry Planner")
+    db.session.add(role)
+    db.session.flush()
+    db.session.add(JobRoleSkill(job_role_id=role.id, skill_id=spreadsheets().id, target_level=2))
+    membership = db.session.scalar(
+        select(Membership).where(Membership.user_id == learner.id, Membership.organisation_id == employer.id)
+    )
+    job_roles.assign_role(hr, membership, role)
+    db.session.commit()
+
+    login(learner)
+    assert _import(client, json.dumps(issued_badge(learner.email))).status_code == 303
+    [entry] = db.session.scalars(select(WalletCredential)).all()
+    assert entry.claimed_skills == [{"skill_id": spreadsheets().id, "level": 2}]  # SCQF 7 gives level 2
+    assert _held(learner) == []  # not a hub record: no employer record is made
+    hr_client = login(hr, c=app.test_client())
+    page = hr_client.get(f"/roles/people/{membership.id}").get_data(as_text=True)
+    assert "level 2 from Data Analysis with Python (verified badge the holder imported)" in page
+
+    # A badge naming someone else feeds nothing
+    entry.recipient_match = False
+    db.session.commit()
+    page = hr_client.get(f"/roles/people/{membership.id}").get_data(as_text=True)
+    assert "verified badge the holder imported" not in page
