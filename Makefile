@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test test-fast test-postgres test-e2e lint format typecheck check assets install install-dev db seed bench clean
+
+.PHONY: run worker beat test test-fast test-postgres test-e2e lint format typecheck check assets install install-dev db seed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,15 @@ seed: db
 
 run: seed
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# Background jobs on Celery: set REDIS_URL (or CELERY_BROKER_URL) for the web app and these alike.
+# Without a broker (the `make run` default) jobs run in the web process and neither is needed.
+worker: install
+	$(BIN)/celery -A app.worker worker --loglevel=info
+
+# The schedules (re-checking imported badges hourly, the recruitment and verification purges daily).
+beat: install
+	$(BIN)/celery -A app.worker beat --loglevel=info --schedule instance/celerybeat-schedule
 
 # The whole suite: unit, integration and browser tests, on SQLite (TEST_DATABASE_URL selects
 # PostgreSQL), in parallel on every core (pytest-xdist).

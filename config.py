@@ -54,6 +54,12 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Background jobs: Celery workers through this broker when one is set (Redis); without one,
+    # jobs run in this process through the same interface: "thread" (a thread per job, after the
+    # request commits) or "inline" (at once, inside the request: the tests).
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
+    JOBS_IN_PROCESS = os.environ.get("JOBS_IN_PROCESS", "thread")
+    JOB_CHUNK = int(os.environ.get("JOB_CHUNK", 25))  # items per committed step (progress and retries)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute;100 per hour")
     # Per email address and client: this many failures are free, then waits of 1, 2, 4... minutes
     # up to LOGIN_LOCKOUT_MINUTES (see app/services/accounts/throttle.py).
@@ -151,6 +157,8 @@ class TestConfig(Config):
     PUBLIC_BASE_URL = "http://localhost"
     DNS_TXT_RESOLVER = _NoDnsInTests()
     PASSWORD_HASH_FAST = True  # argon2id with small costs keeps the suite quick
+    CELERY_BROKER_URL = None  # a test that wants the broker sets it
+    JOBS_IN_PROCESS = "inline"
 
 
 CONFIGS = {

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import cli, models, templating  # noqa: F401  (models: importing it registers every model on the metadata)
+from app import cli, jobs_setup, models, templating  # noqa: F401  (models: importing it registers every model on the metadata)
 from app.blueprints import errors, outcomes, register_all
 from app.extensions import configure_sqlite, csrf, db, htmx, limiter, login_manager, migrate, oauth
 from app.security import headers, sessions
@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     htmx.init_app(app)
     oauth.init_app(app)
     limiter.init_app(app)
+    jobs_setup.init_app(app)
     WTFormsHelpers(app)
     sessions.init_app(app, login_manager)
 

@@ -1,6 +1,7 @@
 """Unbound extension instances, initialised in create_app()."""
 
 from authlib.integrations.flask_client import OAuth
+from celery import Celery
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -31,6 +32,8 @@ csrf = CSRFProtect()
 htmx = HTMX()
 oauth = OAuth()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Background jobs' Celery app, configured by app.jobs_setup.init_app (broker from the config).
+celery = Celery("credwork", set_as_current=False)
 
 
 def configure_sqlite(engine) -> None:

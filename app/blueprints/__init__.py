@@ -31,6 +31,7 @@ BLUEPRINTS = [
     "app.blueprints.wallet",
     "app.blueprints.rpl",
     "app.blueprints.recruitment",
+    "app.blueprints.jobs",
 ]
 
 

@@ -42,6 +42,7 @@ from app.models.evidence import (
 )
 from app.models.held_credentials import HeldCredential
 from app.models.job_roles import AssessedSkill, JobRole, JobRoleMicroCredential, JobRoleSkill
+from app.models.jobs import Job, JobStatus
 from app.models.orgs import Organisation, OrgKind, Partnership, PartnershipStatus
 from app.models.people import (
     ROLE_LABELS,
@@ -68,6 +69,8 @@ from app.models.verifications import ApiKey, BadgeImage, Verification, Verificat
 from app.models.wallet import WalletCredential, WalletProfile
 
 __all__ = [
+    "Job",
+    "JobStatus",
     "Candidate",
     "CandidateBadge",
     "CandidateStatus",

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import Apprenticeship, EvidenceEntry, EvidenceStatus, Membership
 from app.security.permissions import Permission
 from app.security.policy import assessor_condition, permissions_of
-from app.services import recruitment, rpl
+from app.services import jobs, recruitment, rpl
 from app.services.cpd import queries as cpd_queries
 from app.services.issuing import awards
 
@@ -37,6 +37,12 @@ def counts_for(user, membership: Membership | None) -> list[Todo]:
     """Everything waiting for ``user`` (in ``membership``'s organisation where it belongs to one),
     leaving out what is not waiting."""
     todos: list[Todo] = []
+    finished = jobs.finished_unseen_count(user)
+    if finished:
+        latest = jobs.latest_unseen(user)
+        todos.append(
+            Todo(finished, "job finished", "jobs finished", "jobs.show", {"job_id": latest.id} if latest else {})
+        )
     badges = awards.unclaimed_count(user)
     if badges:
         todos.append(Todo(badges, "badge to accept", "badges to accept", "wallet.index"))

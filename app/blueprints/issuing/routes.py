@@ -73,11 +73,13 @@ def bulk():
     form = BulkAwardForm(issuing.awardable(org))
     if form.validate_on_submit():
         with failures_on(form):
-            issued = issuing.award_all(
-                current_user, org, form.record, form.content, valid_until=form.valid_until.moment
+            learners = issuing.parse(form.content)
+            job = issuing.start_award_job(current_user, org, form.record, learners, valid_until=form.valid_until.moment)
+            flash(
+                f"Awarding {len(learners)} badges. Each learner is emailed a link to accept theirs as it is issued.",
+                "success",
             )
-            flash(f"{len(issued)} badges awarded. Each learner has been emailed a link to accept theirs.", "success")
-            return redirect(url_for("issuing.index"), code=303)
+            return redirect(url_for("jobs.show", job_id=job.id), code=303)
     return render_template("issuing/bulk.html", org=org, form=form), 422 if form.errors else 200
 
 

@@ -33,7 +33,7 @@ from app.services.issuing.awards import (
     revoke,
     unclaimed_count,
 )
-from app.services.issuing.bulk import CSV_TEMPLATE, BulkAwardError, award_all
+from app.services.issuing.bulk import CSV_TEMPLATE, BulkAwardError, parse, start_award_job
 from app.services.issuing.certificate import certificate_pdf
 from app.services.issuing.files import baked_png, baked_svg, linkedin_url
 from app.services.issuing.issuers import (
@@ -56,7 +56,8 @@ __all__ = [
     "IssuerError",
     "IssuingError",
     "Learner",
-    "award_all",
+    "parse",
+    "start_award_job",
     "awardable",
     "baked_png",
     "baked_svg",

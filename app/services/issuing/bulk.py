@@ -1,7 +1,10 @@
 """Awarding one micro-credential to many learners from a CSV of ``name,email``.
 
 Every row is checked before anything is signed: one bad row means nothing is issued and
-each problem is reported with its row number (the header, when present, is row 1).
+each problem is reported with its row number (the header, when present, is row 1). The awards
+themselves are a background job (`start_award_job`): each learner's badge is signed in its own
+savepoint, a learner whose award fails is reported by row while the others go ahead, and a retry
+issues only to the learners who have no badge from this job yet.
 """
 
 from __future__ import annotations
@@ -9,11 +12,15 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
+from functools import partial
 
-from app.models import MicroCredential, Organisation
-from app.models.badges import IssuedCredential
-from app.services import audit
+from app.domain import DomainError
+from app.extensions import db
+from app.models import Job, MicroCredential, Organisation, User
+from app.services import audit, jobs
 from app.services.issuing.awards import IssuingError, Learner, check_email, issue, send_claim
+
+AWARD_JOB = "bulk_award"
 
 CSV_TEMPLATE = "name,email\nAlex Example,alex@example.com\n"
 MAX_ROWS = 500
@@ -78,27 +85,55 @@ def parse(content: bytes) -> list[Learner]:
     return learners
 
 
-def award_all(
-    actor,
-    org: Organisation,
-    record: MicroCredential,
-    content: bytes,
-    *,
-    valid_until: datetime | None = None,
-    notify: bool = True,
-) -> list[IssuedCredential]:
-    """Award ``record`` to every learner in the CSV, or raise and issue none."""
-    learners = parse(content)
-    issued = [issue(actor, org, record, learner, valid_until=valid_until, notify=False) for learner in learners]
-    if notify:  # only once every award has been made, so a failure mid-file emails nobody
-        for one in issued:
-            send_claim(one)
+def start_award_job(
+    actor, org: Organisation, record: MicroCredential, learners: list[Learner], *, valid_until: datetime | None = None
+) -> Job:
+    """Award ``record`` to every learner (already checked by `parse`) in the background."""
+    return jobs.submit(
+        actor,
+        org,
+        AWARD_JOB,
+        f"Award {record.title} to {len(learners)} learner{'s' if len(learners) != 1 else ''}",
+        {
+            "record_id": record.id,
+            "valid_until": valid_until.isoformat() if valid_until else None,
+            "learners": [[learner.name, learner.email] for learner in learners],
+        },
+        total=len(learners),
+    )
+
+
+@jobs.runner(AWARD_JOB)
+def _run_award_job(job: Job, progress: jobs.Progress) -> None:
+    org = db.session.get(Organisation, job.organisation_id)
+    record = db.session.get(MicroCredential, job.params["record_id"])
+    actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    if org is None or record is None:
+        raise IssuingError("The organisation or the micro-credential no longer exists")
+    until = job.params.get("valid_until")
+    valid_until = datetime.fromisoformat(until) if until else None
+    made: dict[str, int] = dict((job.result or {}).get("issued") or {})  # row -> credential id
+    for row, (name, email) in enumerate(job.params["learners"], start=1):
+        if str(row) in made:
+            continue  # issued by an earlier attempt: never twice
+        try:
+            with db.session.begin_nested():
+                issued = issue(actor, org, record, Learner(name, email), valid_until=valid_until, notify=False)
+        except DomainError as exc:
+            progress.failed(row, email, exc.message)
+            continue
+        except Exception as exc:  # noqa: BLE001 (reported per row; the others go ahead)
+            progress.failed(row, email, f"Could not be issued ({type(exc).__name__}); try again")
+            continue
+        made[str(row)] = issued.id
+        job.result = {**(job.result or {}), "issued": dict(made)}
+        progress.succeeded(then=partial(send_claim, issued))
     audit.record(
         actor,
         "credential.bulk_issue",
         record,
-        f"Awarded {record.title} to {len(issued)} learners from a CSV",
+        f"Awarded {record.title} to {len(made)} of {job.total} learners (job {job.id})",
         organisation=org,
-        count=len(issued),
+        count=len(made),
+        job=job.id,
     )
-    return issued

@@ -1,0 +1,36 @@
+"""A job's progress, from its database record (so any instance can show it), and retrying it."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from app.blueprints.htmx import render_partial_or_page
+from app.blueprints.jobs import bp
+from app.blueprints.outcomes import failures_flashed
+from app.security.policy import acting_org, require
+from app.services import jobs
+
+
+def _own(job_id: int):
+    return jobs.visible(acting_org(), current_user, job_id) or abort(404)
+
+
+@bp.get("/<int:job_id>")
+@require()
+def show(job_id: int):
+    job = _own(job_id)
+    jobs.mark_seen(job)
+    return render_partial_or_page("jobs/show.html", "jobs/_progress.html", job=job, retry_form=FlaskForm(formdata=None))
+
+
+@bp.post("/<int:job_id>/retry")
+@require()
+def retry(job_id: int):
+    job = _own(job_id)
+    if FlaskForm().validate_on_submit():
+        with failures_flashed():
+            jobs.retry(current_user, job)
+            flash("Started again: only what failed is tried again.", "success")
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)
