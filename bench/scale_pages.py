@@ -182,7 +182,8 @@ def main() -> None:
                     time.sleep(0.2)
             pages = [
                 ("minimal page (/api/v1/health)", "/api/v1/health", None),
-                ("team skills summary", "/roles/team", HR),
+                ("team skills summary", "/roles/team/summary", HR),
+                ("team grid, first page", "/roles/team", HR),
                 ("team grid, drilled down", "/roles/team?department=Surgery&page=2", HR),
                 ("people", "/organisation/people", ADMIN),
                 ("CPD requests", "/cpd/requests", HR),

@@ -66,7 +66,7 @@ from app.models.recruitment import Candidate, CandidateBadge, CandidateStatus, V
 from app.models.rpl import RplDecision, RplRequest, RplStatus
 from app.models.skills import Occupation, Skill, occupation_skills
 from app.models.verifications import ApiKey, BadgeImage, Verification, VerificationBatch, VerificationBatchItem
-from app.models.wallet import WalletCredential, WalletProfile
+from app.models.wallet import WalletCredential, WalletCredentialSkill, WalletProfile
 
 __all__ = [
     "Job",
@@ -80,6 +80,7 @@ __all__ = [
     "RplRequest",
     "RplStatus",
     "WalletCredential",
+    "WalletCredentialSkill",
     "WalletProfile",
     "EndPointAssessment",
     "GatewayConfirmation",

@@ -49,10 +49,6 @@ class WalletCredential(CreatedAtMixin, Model):
     recipient_match: Mapped[bool | None] = mapped_column()
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime())
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    # Skills its own alignments claim when it is not a hub micro-credential (those count through
-    # HeldCredential): [{"skill_id": n, "level": n}]; they count only while it is valid and names
-    # its holder (app.services.skills.profile).
-    claimed_skills: Mapped[list[dict[str, int]]] = mapped_column(JSON, default=list)
     # Shown on the holder's public profile (never by default for an import).
     public: Mapped[bool] = mapped_column(default=False)
     # A share link anyone can open until the holder revokes it (128 random bits, URL-safe; kept
@@ -79,6 +75,20 @@ class WalletCredential(CreatedAtMixin, Model):
 
     def __repr__(self) -> str:
         return f"<WalletCredential user={self.user_id} {self.identity[:40]} {self.verdict}>"
+
+
+class WalletCredentialSkill(Model):
+    """A skill an imported badge's own alignments claim, when it is not a hub micro-credential
+    (those count through HeldCredential), at the level it would give. It counts only while the
+    badge is valid and names its holder (app.services.skills.profile, and the team summary)."""
+
+    __tablename__ = "wallet_credential_skills"
+
+    wallet_credential_id: Mapped[int] = mapped_column(
+        ForeignKey("wallet_credentials.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True)
+    level: Mapped[int] = mapped_column()
 
 
 class WalletProfile(CreatedAtMixin, Model):

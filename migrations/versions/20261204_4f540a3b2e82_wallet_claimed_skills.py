@@ -1,6 +1,6 @@
 """Imported badges that are not hub micro-credentials keep the skills their own (ESCO) alignments
-claim, so they can feed the holder's skills profile. Existing imports start with none (a re-check
-fills them in). A badge issued on Credwork can be listed on its learner's public profile.
+claim (one row per skill, so the team summary can count them in SQL), so they feed the holder's
+skills profile. Existing imports start with none (a re-check fills them in). A badge issued on Credwork can be listed on its learner's public profile.
 
 Revision ID: 4f540a3b2e82
 Revises: 4467127884df
@@ -19,11 +19,16 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('wallet_credentials', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('claimed_skills', sa.JSON(), nullable=True))
-    op.execute("UPDATE wallet_credentials SET claimed_skills = '[]'")
-    with op.batch_alter_table('wallet_credentials', schema=None) as batch_op:
-        batch_op.alter_column('claimed_skills', existing_type=sa.JSON(), nullable=False)
+    op.create_table('wallet_credential_skills',
+    sa.Column('wallet_credential_id', sa.Integer(), nullable=False),
+    sa.Column('skill_id', sa.Integer(), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['skill_id'], ['skills.id'], name=op.f('fk_wallet_credential_skills_skill_id_skills'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['wallet_credential_id'], ['wallet_credentials.id'], name=op.f('fk_wallet_credential_skills_wallet_credential_id_wallet_credentials'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('wallet_credential_id', 'skill_id', name=op.f('pk_wallet_credential_skills'))
+    )
+    with op.batch_alter_table('wallet_credential_skills', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_wallet_credential_skills_skill_id'), ['skill_id'], unique=False)
     with op.batch_alter_table('issued_credentials', schema=None) as batch_op:
         batch_op.add_column(sa.Column('on_profile', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.alter_column('on_profile', server_default=None)
@@ -32,6 +37,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('issued_credentials', schema=None) as batch_op:
         batch_op.drop_column('on_profile')
-    with op.batch_alter_table('wallet_credentials', schema=None) as batch_op:
-        batch_op.drop_column('claimed_skills')
+    with op.batch_alter_table('wallet_credential_skills', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_wallet_credential_skills_skill_id'))
+    op.drop_table('wallet_credential_skills')
 

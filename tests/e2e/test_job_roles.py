@@ -46,9 +46,13 @@ def test_hr_builds_a_role_maps_it_and_views_gaps_and_a_pathway(new_context):
     page.get_by_role("link", name="Dashboard").click()
     page.get_by_role("link", name="Team skills").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Team skills")
+    # The summary first: coverage by job role and department, biggest gaps, furthest from role
+    expect(page.get_by_role("table", name=re.compile("Coverage by job role"))).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("Furthest from their role"))).to_be_visible()
     checkpoint(page, "roles-hr-04-team")
-    page.get_by_label("Job role", exact=True).select_option(label="Design Engineer")
-    page.get_by_role("button", name="Show").click()
+    page.get_by_role("table", name=re.compile("Coverage by job role")).get_by_role(
+        "link", name=re.compile("^Design Engineer")
+    ).click()
     expect(page).to_have_url(re.compile(r"/roles/team\?.*job_role=\d+"))
     heat_map = page.get_by_role("table", name=re.compile("heat map for Design Engineer"))
     expect(heat_map).to_be_visible()

@@ -26,18 +26,65 @@ from app.security.policy import (
 )
 from app.security.scoping import get_for
 from app.services.skills import gaps, job_roles, pathways
+from app.services.skills import team_summary as team_summaries
+
+
+def _team_filters(org) -> dict:
+    """The team pages' scope: HR sees everyone (optionally one line manager's reports), a line
+    manager their own reports; both filter by department and job role. From the query string."""
+    everyone = can(Permission.ROLES_MANAGE)
+    manager_id = id_arg(request.args.get("line_manager")) if everyone else None
+    return {
+        "everyone": everyone,
+        "department": request.args.get("department") or None,
+        "role_id": id_arg(request.args.get("job_role")),
+        "manager_id": manager_id,
+        "line_manager": get_for(org, Membership, manager_id)
+        if manager_id
+        else (None if everyone else current_membership()),
+    }
+
+
+def _filter_args(f: dict) -> dict:
+    return {
+        k: v
+        for k, v in (("department", f["department"]), ("job_role", f["role_id"]), ("line_manager", f["manager_id"]))
+        if v
+    }
+
+
+@bp.get("/team/summary")
+@require(Permission.SKILLS_VIEW_TEAM, org_kind=OrgKind.EMPLOYER)
+def team_summary():
+    """The summary first: coverage by job role and department, the skills most often short and the
+    people furthest from their role; each drills down to the grid."""
+    org = acting_org()
+    f = _team_filters(org)
+    found = team_summaries.summary(
+        org, line_manager=f["line_manager"], department=f["department"], job_role_id=f["role_id"]
+    )
+    return render_partial_or_page(
+        "job_roles/team_summary.html",
+        "job_roles/_team_summary.html",
+        org=org,
+        summary=found,
+        filter_args=_filter_args(f),
+        departments=job_roles.departments_of(org),
+        roles=job_roles.roles_of(org),
+        managers=team_summaries.line_managers(org) if f["everyone"] else [],
+        **f,
+    )
 
 
 @bp.get("/team")
 @require(Permission.SKILLS_VIEW_TEAM, org_kind=OrgKind.EMPLOYER)
 def team():
     org = acting_org()
-    everyone = can(Permission.ROLES_MANAGE)
-    department = request.args.get("department") or None
-    role_id = id_arg(request.args.get("job_role"))
+    f = _team_filters(org)
+    everyone, department, role_id = f["everyone"], f["department"], f["role_id"]
     found = gaps.team_page(
         org,
-        line_manager=None if everyone else current_membership(),
+        line_manager=f["line_manager"],
         department=department,
         job_role_id=role_id,
         page=request.args.get("page", 1, type=int),
@@ -49,8 +96,10 @@ def team():
         "job_roles/_team_results.html",
         org=org,
         found=found,
-        filter_args={k: v for k, v in (("department", department), ("job_role", role_id)) if v},
+        filter_args=_filter_args(f),
         grids=grids,
+        managers=team_summaries.line_managers(org) if everyone else [],
+        manager_id=f["manager_id"],
         everyone=everyone,
         without_role=without_role,
         department=department,

@@ -67,7 +67,7 @@ TASKS = [
         "job_roles.index",
         P.ROLES_MANAGE,
     ),
-    Task("Team skills", "Your team's skills against their job roles.", "job_roles.team", P.SKILLS_VIEW_TEAM),
+    Task("Team skills", "Your team's skills against their job roles.", "job_roles.team_summary", P.SKILLS_VIEW_TEAM),
     Task(
         "My skills",
         "Your skills against your job role, and a suggested pathway.",

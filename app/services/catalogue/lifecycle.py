@@ -7,7 +7,7 @@ app.services.catalogue.fields so the form and the CSV import say exactly the sam
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from app.domain import DomainError
@@ -56,6 +56,11 @@ def level_from_scqf(scqf_level: int | None) -> int:
     if scqf_level <= 9:
         return 3
     return 4
+
+
+def level_from_scqf_sql(scqf_level):
+    """`level_from_scqf` as a SQL expression over a column (a test holds the two together)."""
+    return case((scqf_level <= 5, 1), (scqf_level <= 7, 2), (scqf_level <= 9, 3), else_=4)
 
 
 def published():

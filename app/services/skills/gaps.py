@@ -186,7 +186,7 @@ class TeamGrid:
         return counts
 
 
-def _team_stmt(org, line_manager: Membership | None, department: str | None, job_role_id: int | None):
+def team_stmt(org, line_manager: Membership | None, department: str | None, job_role_id: int | None):
     stmt = (
         select(Membership)
         .join(User, Membership.user_id == User.id)
@@ -205,7 +205,7 @@ def team_members(
     org, *, line_manager: Membership | None = None, department: str | None = None, job_role_id: int | None = None
 ) -> list[Membership]:
     """Active members of `org` (with user loaded): one manager's reports, or everyone, filtered."""
-    stmt = _team_stmt(org, line_manager, department, job_role_id)
+    stmt = team_stmt(org, line_manager, department, job_role_id)
     return list(db.session.scalars(stmt.options(joinedload(Membership.user)).order_by(User.name)).unique())
 
 
@@ -244,7 +244,7 @@ def team_page(
 ) -> TeamPage:
     """One page of the team, 50 people by name, with how many people hold each job role: three
     queries however large the team (the page's gaps are then loaded for those 50 only)."""
-    stmt = _team_stmt(org, line_manager, department, job_role_id)
+    stmt = team_stmt(org, line_manager, department, job_role_id)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = max(1, min(page, max(1, -(-total // TEAM_PAGE_SIZE))))
     members = list(

@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
 from app.domain.calendar import london_date
@@ -28,7 +28,7 @@ from app.extensions import db
 from app.models.catalogue import MicroCredential
 from app.models.held_credentials import HeldCredential
 from app.models.job_roles import AssessedSkill
-from app.models.wallet import WalletCredential
+from app.models.wallet import WalletCredential, WalletCredentialSkill
 from app.services.catalogue.lifecycle import level_from_scqf
 
 
@@ -106,16 +106,30 @@ def imported_claims(user_ids) -> dict[int, list[tuple[str, list[dict[str, int]]]
     if not ids:
         return found
     rows = db.session.execute(
-        select(WalletCredential.user_id, WalletCredential.achievement_name, WalletCredential.claimed_skills).where(
-            WalletCredential.user_id.in_(ids),
-            WalletCredential.verdict == "valid",
-            WalletCredential.recipient_match.is_(True),
+        select(
+            WalletCredential.id,
+            WalletCredential.user_id,
+            WalletCredential.achievement_name,
+            WalletCredentialSkill.skill_id,
+            WalletCredentialSkill.level,
         )
+        .join(WalletCredentialSkill, WalletCredentialSkill.wallet_credential_id == WalletCredential.id)
+        .where(WalletCredential.user_id.in_(ids), counting_import())
+        .order_by(WalletCredential.id, WalletCredentialSkill.skill_id)
     ).all()
-    for user_id, name, claims in rows:
-        if claims:
-            found[user_id].append((name or "An imported badge", claims))
+    grouped: dict[tuple[int, int], tuple[str, list[dict[str, int]]]] = {}
+    for entry_id, user_id, name, skill_id, level in rows:
+        grouped.setdefault((user_id, entry_id), (name or "An imported badge", []))[1].append(
+            {"skill_id": skill_id, "level": level}
+        )
+    for (user_id, _), claim in grouped.items():
+        found[user_id].append(claim)
     return found
+
+
+def counting_import():
+    """The rule, as SQL, for an imported badge whose skills count: it verified and names its holder."""
+    return and_(WalletCredential.verdict == "valid", WalletCredential.recipient_match.is_(True))
 
 
 def profiles_for(org, memberships, credentials: dict[int, list[HeldCredential]] | None = None) -> dict[int, Profile]:

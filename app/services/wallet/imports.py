@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.domain import DomainError
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.people import User
 from app.models.verifications import Verification, reason_of
-from app.models.wallet import WalletCredential
+from app.models.wallet import WalletCredential, WalletCredentialSkill
 from app.openbadges.result import Verdict
 from app.services import audit
 from app.services.skills import badge_claims
@@ -47,8 +47,18 @@ def _apply(entry: WalletCredential, payload: dict, result) -> None:
     entry.recipient_match = result.recipient_match
     entry.checked_at = utcnow()
     entry.result = payload
-    hub_record = skills_feed.hub_record_of(result.credential, result.issuer.id)
-    entry.claimed_skills = [] if hub_record is not None else badge_claims.alignment_claims(result.credential)
+
+
+def _keep_claims(entry: WalletCredential, result) -> None:
+    """The skills the badge's own alignments claim, unless it is a hub micro-credential (which
+    counts through HeldCredential instead)."""
+    db.session.execute(delete(WalletCredentialSkill).where(WalletCredentialSkill.wallet_credential_id == entry.id))
+    if skills_feed.hub_record_of(result.credential, result.issuer.id) is None:
+        for claim in badge_claims.alignment_claims(result.credential):
+            db.session.add(
+                WalletCredentialSkill(wallet_credential_id=entry.id, skill_id=claim["skill_id"], level=claim["level"])
+            )
+    db.session.flush()
 
 
 def import_badge(user, given: VerificationInput) -> tuple[WalletCredential, bool]:
@@ -82,6 +92,7 @@ def import_badge(user, given: VerificationInput) -> tuple[WalletCredential, bool
             entry.sources = [*(entry.sources or []), given.source]
     _apply(entry, payload, result)
     db.session.flush()
+    _keep_claims(entry, result)
     counted = skills_feed.sync(entry, result)
     audit.record(
         user,
@@ -102,6 +113,7 @@ def _check_again(actor, entry: WalletCredential, summary: str) -> None:
     before = entry.verdict
     result = verify_data(data_of(entry), owner.email if owner else None)
     _apply(entry, result_payload(result), result)
+    _keep_claims(entry, result)
     skills_feed.sync(entry, result)
     audit.record(
         actor,

@@ -63,6 +63,8 @@ def test_pages_do_not_run_more_queries_for_more_data(client, login, world, count
     urls = [
         "/roles/team",
         "/roles/team?department=Production",
+        "/roles/team/summary",
+        "/roles/team/summary?department=Production",
         "/roles/",
         f"/roles/{world.role.id}",
         person,

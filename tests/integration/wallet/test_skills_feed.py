@@ -103,7 +103,12 @@ def test_a_badge_from_elsewhere_feeds_the_profile_through_its_esco_skills(app, c
     login(learner)
     assert _import(client, json.dumps(issued_badge(learner.email))).status_code == 303
     [entry] = db.session.scalars(select(WalletCredential)).all()
-    assert entry.claimed_skills == [{"skill_id": spreadsheets().id, "level": 2}]  # SCQF 7 gives level 2
+    from app.models import WalletCredentialSkill
+
+    claims = db.session.scalars(
+        select(WalletCredentialSkill).where(WalletCredentialSkill.wallet_credential_id == entry.id)
+    )
+    assert [(c.skill_id, c.level) for c in claims] == [(spreadsheets().id, 2)]  # SCQF 7 gives level 2
     assert _held(learner) == []  # not a hub record: no employer record is made
     hr_client = login(hr, c=app.test_client())
     page = hr_client.get(f"/roles/people/{membership.id}").get_data(as_text=True)
