@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import CreatedAtMixin, Model, TenantOwned, UTCDateTime
-from app.models.verifications import VERDICT_COLOURS, VERDICT_LABELS
+from app.models.verifications import HasVerdict
 
 
 class CandidateStatus(StrEnum):
@@ -174,7 +174,7 @@ class Candidate(CreatedAtMixin, Model):
         return f"<Candidate {self.id} vacancy={self.vacancy_id} {self.status}>"
 
 
-class CandidateBadge(CreatedAtMixin, Model):
+class CandidateBadge(HasVerdict, CreatedAtMixin, Model):
     """A badge a candidate shared, with what was handed in (to check it again) and its latest
     verification (in the organisation's verification history)."""
 
@@ -200,18 +200,6 @@ class CandidateBadge(CreatedAtMixin, Model):
 
     candidate = relationship("Candidate", back_populates="badges")
     verification = relationship("Verification")
-
-    @property
-    def verdict_label(self) -> str:
-        return VERDICT_LABELS.get(self.verdict, self.verdict)
-
-    @property
-    def status_label(self) -> str:
-        return self.verdict_label
-
-    @property
-    def status_colour(self) -> str:
-        return VERDICT_COLOURS.get(self.verdict, "grey")
 
     @property
     def shown_name(self) -> str:

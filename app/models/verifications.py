@@ -72,6 +72,24 @@ CHECK_STATUSES = {
 }
 
 
+class HasVerdict:
+    """A row that keeps a verdict (a wallet import, a candidate's badge): its words and colour."""
+
+    verdict: str
+
+    @property
+    def verdict_label(self) -> str:
+        return VERDICT_LABELS.get(self.verdict, self.verdict)
+
+    @property
+    def status_label(self) -> str:
+        return self.verdict_label
+
+    @property
+    def status_colour(self) -> str:
+        return VERDICT_COLOURS.get(self.verdict, "grey")
+
+
 @dataclass(frozen=True)
 class CheckRow:
     """One stored check of a verification, in words for people."""

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import CreatedAtMixin, Model, UTCDateTime
-from app.models.verifications import VERDICT_COLOURS, VERDICT_LABELS
+from app.models.verifications import HasVerdict
 
 # How an import arrived, in words for the wallet page.
 IMPORT_SOURCE_LABELS = {
@@ -25,7 +25,7 @@ IMPORT_SOURCE_LABELS = {
 }
 
 
-class WalletCredential(CreatedAtMixin, Model):
+class WalletCredential(HasVerdict, CreatedAtMixin, Model):
     """One credential a person imported, with the latest result of checking it."""
 
     __tablename__ = "wallet_credentials"
@@ -56,18 +56,6 @@ class WalletCredential(CreatedAtMixin, Model):
     share_token: Mapped[str | None] = mapped_column(String(43), unique=True)
 
     user = relationship("User", lazy="raise")
-
-    @property
-    def verdict_label(self) -> str:
-        return VERDICT_LABELS.get(self.verdict, self.verdict)
-
-    @property
-    def status_label(self) -> str:
-        return self.verdict_label
-
-    @property
-    def status_colour(self) -> str:
-        return VERDICT_COLOURS.get(self.verdict, "grey")
 
     @property
     def source_labels(self) -> list[str]:

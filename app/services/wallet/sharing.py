@@ -56,14 +56,18 @@ def set_public(user, entry: WalletCredential, public: bool) -> None:
         )
 
 
-def email_link(user, entry: WalletCredential, to: str) -> str:
-    """Send the share link to someone (making the link if there is none). Returns the address."""
+def _address(to: str) -> str:
     try:
-        address = validate_email((to or "").strip(), check_deliverability=False).normalized.lower()
+        return validate_email((to or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         raise WalletError(
             "Enter an email address in the correct format, like name@example.com", field="email"
         ) from None
+
+
+def email_link(user, entry: WalletCredential, to: str) -> str:
+    """Send the share link to someone (making the link if there is none). Returns the address."""
+    address = _address(to)
     link = start_sharing(user, entry)
     mail.send(
         address,
@@ -120,12 +124,7 @@ def set_issued_on_profile(user, issued: IssuedCredential, shown: bool) -> None:
 
 def email_issued(user, issued: IssuedCredential, to: str) -> str:
     """Send the badge's public page to someone. Returns the address."""
-    try:
-        address = validate_email((to or "").strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
-        raise WalletError(
-            "Enter an email address in the correct format, like name@example.com", field="email"
-        ) from None
+    address = _address(to)
     link = credential_url(issued.public_id)
     mail.send(
         address,
