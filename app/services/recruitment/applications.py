@@ -144,7 +144,13 @@ def apply(
     if existing is not None:
         existing.token_hash = digest
         db.session.flush()
-        audit.record(None, "candidate.link_resent", existing, "Sent a candidate a new link to their application")
+        audit.record(
+            None,
+            "candidate.link_resent",
+            existing,
+            "Sent a candidate a new link to their application",
+            organisation=vacancy.organisation_id,
+        )
         _email(existing, vacancy, token, first=False)
         return None, None
     candidate = Candidate(
@@ -161,7 +167,14 @@ def apply(
     for given in inputs:
         _add_badge(candidate, vacancy, given)
     _refresh(candidate)
-    audit.record(None, "candidate.applied", candidate, f"A candidate applied for {vacancy.title}", badges=len(inputs))
+    audit.record(
+        None,
+        "candidate.applied",
+        candidate,
+        f"A candidate applied for {vacancy.title}",
+        organisation=vacancy.organisation_id,
+        badges=len(inputs),
+    )
     _email(candidate, vacancy, token, first=True)
     return candidate, token
 
@@ -191,7 +204,13 @@ def add_badges(candidate: Candidate, inputs: list[VerificationInput], today: dat
         raise RecruitmentError(f"An application can have at most {MAX_BADGES} badges", field="badges")
     added = [_add_badge(candidate, vacancy, given) for given in inputs]
     _refresh(candidate)
-    audit.record(None, "candidate.badges_added", candidate, f"A candidate added {len(added)} badge(s)")
+    audit.record(
+        None,
+        "candidate.badges_added",
+        candidate,
+        f"A candidate added {len(added)} badge(s) for {vacancy.title}",
+        organisation=vacancy.organisation_id,
+    )
     return added
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Invitation, Membership, MembershipStatus, Role, User
+from app.models import Invitation, Role, User
 from app.models.recruitment import CANDIDATE_STATUS_LABELS, Candidate, CandidateBadge, CandidateStatus
 from app.services import audit
 from app.services.accounts import organisations
@@ -112,19 +112,3 @@ def on_invitation_accepted(invitation: Invitation, user: User) -> None:
         select(Candidate).where(Candidate.hired_invitation_id == invitation.id, Candidate.carry_badges.is_(True))
     ):
         carry_badges(user, candidate)
-
-
-def is_member(candidate: Candidate) -> bool:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Membership)
-            .join(User, Membership.user_id == User.id)
-            .where(
-                Membership.organisation_id == candidate.vacancy.organisation_id,
-                Membership.status == MembershipStatus.ACTIVE,
-                func.lower(User.email) == candidate.email,
-            )
-        )
-        or 0
-    ) > 0

@@ -81,7 +81,9 @@ def test_a_candidate_applies_with_a_valid_and_a_tampered_badge_and_sees_each_ver
     assert db.session.scalar(select(func.count()).where(Verification.candidate_email == EMAIL)) == 2
     [mail] = [m for m in outbox if m.to == EMAIL]
     assert re.search(r"/apply/[^/]+/me/[A-Za-z0-9_-]+", mail.body)
-    assert "candidate.applied" in db.session.scalars(select(AuditEvent.action)).all()
+    applied = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "candidate.applied"))
+    assert applied.organisation_id == found.organisation_id  # in the employer's audit log
+    assert EMAIL not in applied.summary
 
 
 def test_the_consent_is_required_and_nothing_is_kept_without_it(client):
