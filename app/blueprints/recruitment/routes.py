@@ -214,6 +214,12 @@ def recheck_compared(vacancy_id: int):
     found = load_vacancy(vacancy_id)
     filters, table, page, _ = _compared(found)
     if ActionForm().validate_on_submit():
+        many = (
+            len(recruitment.applications.badges_of(table.candidates)) > recruitment.applications.MAX_INTERACTIVE_CHECKS
+        )
+        if many:  # checked in the background: the job's page shows the progress
+            job = recruitment.applications.start_recheck_job(current_user, found, table.candidates)
+            return redirect(url_for("jobs.show", job_id=job.id), code=303)
         with failures_flashed():
             checked = recruitment.applications.recheck(current_user, table.candidates)
             flash(f"Checked {checked} badge(s) again", "success")

@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import Verification, utcnow
 from app.models.recruitment import Candidate, CandidateBadge, Vacancy
 from app.security import tokens
-from app.services import audit, links, mail
+from app.services import audit, jobs, links, mail
 from app.services.recruitment import fit
 from app.services.recruitment.vacancies import RecruitmentError
 from app.services.skills import badge_claims
@@ -214,19 +214,77 @@ def add_badges(candidate: Candidate, inputs: list[VerificationInput], today: dat
     return added
 
 
+RECHECK_JOB = "candidate_recheck"
+
+
+def badges_of(candidates: list[Candidate]) -> list[CandidateBadge]:
+    return list(
+        db.session.scalars(
+            select(CandidateBadge)
+            .where(CandidateBadge.candidate_id.in_([c.id for c in candidates]))
+            .order_by(CandidateBadge.id)
+        )
+    )
+
+
+def start_recheck_job(actor, vacancy: Vacancy, candidates: list[Candidate]):
+    """Check many candidates' badges again in the background (each may be fetched from its issuer)."""
+    total = len(badges_of(candidates))
+    return jobs.submit(
+        actor,
+        vacancy.organisation,
+        RECHECK_JOB,
+        f"Check again the {total} badges of {len(candidates)} candidates for {vacancy.title}",
+        {"vacancy_id": vacancy.id, "candidate_ids": [c.id for c in candidates]},
+        total=total,
+    )
+
+
+@jobs.runner(RECHECK_JOB)
+def _run_recheck_job(job, progress) -> None:
+    candidates = list(
+        db.session.scalars(
+            select(Candidate).where(
+                Candidate.id.in_(job.params["candidate_ids"]), Candidate.vacancy_id == job.params["vacancy_id"]
+            )
+        )
+    )
+    by_id = {c.id: c for c in candidates}
+    done = set((job.result or {}).get("checked") or [])
+    for row, badge in enumerate(badges_of(candidates), start=1):
+        if badge.id in done:
+            continue
+        candidate = by_id[badge.candidate_id]
+        try:
+            with db.session.begin_nested():
+                _check(candidate, candidate.vacancy, badge, data_of(badge), badge.document_kind)
+        except Exception as exc:  # noqa: BLE001 (reported by row; the others go ahead)
+            progress.failed(row, badge.shown_name, f"Could not be checked ({type(exc).__name__}); try again")
+            continue
+        done.add(badge.id)
+        job.result = {**(job.result or {}), "checked": sorted(done)}
+        progress.succeeded()
+    for candidate in candidates:
+        _refresh(candidate)
+    if candidates:
+        audit.record(
+            None,
+            "candidate.rechecked",
+            candidates[0].vacancy,
+            f"Checked {len(done)} badge(s) of {len(candidates)} candidate(s) again (job {job.id})",
+            candidates=[c.id for c in candidates][:50],
+        )
+
+
 def recheck(actor, candidates: list[Candidate]) -> int:
     """Check every badge of these candidates again (an issuer may have revoked one since).
     Refuses more than MAX_INTERACTIVE_CHECKS badges in one go. Returns how many were checked."""
     ids = [c.id for c in candidates]
-    badges = list(
-        db.session.scalars(
-            select(CandidateBadge).where(CandidateBadge.candidate_id.in_(ids)).order_by(CandidateBadge.id)
-        )
-    )
+    badges = badges_of(candidates)
     if len(badges) > MAX_INTERACTIVE_CHECKS:
         raise RecruitmentError(
-            f"That is {len(badges)} badges; check at most {MAX_INTERACTIVE_CHECKS} at once. "
-            "Shortlist fewer candidates, or check each candidate from their page."
+            f"That is {len(badges)} badges; at most {MAX_INTERACTIVE_CHECKS} are checked while you wait "
+            "(more are checked in the background)."
         )
     by_id = {c.id: c for c in candidates}
     for badge in badges:

@@ -18,6 +18,7 @@ from app.models import (
     Candidate,
     CandidateBadge,
     Invitation,
+    Job,
     Membership,
     Vacancy,
     VacancySkill,
@@ -366,3 +367,26 @@ def test_new_applications_are_a_to_do_for_the_recruiter_and_the_hiring_manager(c
     as_manager = app.test_client()
     login(manager.user, c=as_manager)
     assert "2 new applications to look at" in as_manager.get("/dashboard").get_data(as_text=True)
+
+
+def test_checking_many_badges_again_runs_in_the_background_with_progress(client, login):
+    found = _vacancy()
+    people = _shortlisted(
+        found,
+        *[
+            (f"Many {n}", f"many{n}@candidate.example", [badge_text(f"many{n}@candidate.example") for _ in range(5)])
+            for n in range(6)
+        ],
+    )
+    before = {b.id: b.verification_id for b in db.session.scalars(select(CandidateBadge))}
+    assert len(before) == 30  # more than are checked while the recruiter waits
+    login(_recruiter(found))
+    response = client.post(f"/recruitment/{found.id}/compare/recheck?status=shortlisted")
+    assert response.status_code == 303 and "/jobs/" in response.headers["Location"]
+    job = db.session.scalar(select(Job))
+    assert (job.kind, job.status, job.done, job.total) == ("candidate_recheck", "finished", 30, 30)
+    after = {b.id: b.verification_id for b in db.session.scalars(select(CandidateBadge))}
+    assert all(after[i] != before[i] for i in before)  # every badge has a new check
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "30 of 30 done" in page and "Back to the comparison" in page
+    assert len(people) == 6
