@@ -149,7 +149,6 @@ def edit(vacancy_id: int):
                 hiring_manager=_manager(org, form.hiring_manager_id.data),
                 retention_months=form.retention_months.data,
                 description=form.description.data,
-                today=london_today(),
             )
             flash("Vacancy saved", "success")
             return redirect(url_for("recruitment.vacancy", vacancy_id=found.id), code=303)

@@ -36,7 +36,7 @@ def retention_ends(vacancy: Vacancy) -> date:
     return add_months(vacancy.closes_on, vacancy.retention_months)
 
 
-def _check(title: str, closes_on: date | None, retention_months: int, today: date) -> str:
+def _check(title: str, closes_on: date | None, retention_months: int) -> str:
     title = (title or "").strip()
     if not title:
         raise RecruitmentError("Enter the vacancy's title", field="title")
@@ -67,7 +67,7 @@ def create(
     today: date,
 ) -> Vacancy:
     """A vacancy from ``role``: its required skills and target levels are copied in."""
-    title = _check(title, closes_on, retention_months, today)
+    title = _check(title, closes_on, retention_months)
     assert closes_on is not None
     if closes_on < today:
         raise RecruitmentError("The closing date must be today or later", field="closes_on")
@@ -101,11 +101,10 @@ def update(
     hiring_manager: Membership | None,
     retention_months: int,
     description: str | None,
-    today: date,
 ) -> None:
     if vacancy.purged_at is not None:
         raise RecruitmentError("This vacancy's candidates have been deleted; it can no longer change")
-    title = _check(title, closes_on, retention_months, today)
+    title = _check(title, closes_on, retention_months)
     _check_manager(vacancy.organisation, hiring_manager)
     before = {"title": vacancy.title, "closes_on": vacancy.closes_on.isoformat(), "retention": vacancy.retention_months}
     vacancy.title, vacancy.closes_on = title, closes_on  # type: ignore[assignment]

@@ -390,3 +390,34 @@ def test_checking_many_badges_again_runs_in_the_background_with_progress(client,
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "30 of 30 done" in page and "Back to the comparison" in page
     assert len(people) == 6
+
+
+def test_a_recruiter_changes_a_vacancy_and_the_change_is_audited(client, login):
+    found = _vacancy()
+    manager = hiring_manager(found.organisation)
+    db.session.commit()
+    login(_recruiter(found))
+    form = client.get(f"/recruitment/{found.id}/edit")
+    assert form.status_code == 200 and found.title in form.get_data(as_text=True)
+    later = TODAY + timedelta(days=60)
+    response = client.post(
+        f"/recruitment/{found.id}/edit",
+        data={
+            "title": "Senior Data Officer",
+            "description": "",
+            "closes_on": [str(later.day), str(later.month), str(later.year)],
+            "hiring_manager_id": str(manager.id),
+            "retention_months": "12",
+        },
+    )
+    assert response.status_code == 303
+    db.session.refresh(found)
+    assert (found.title, found.closes_on, found.hiring_manager_id, found.retention_months) == (
+        "Senior Data Officer",
+        later,
+        manager.id,
+        12,
+    )
+    assert "vacancy.updated" in db.session.scalars(select(AuditEvent.action)).all()
+    bad = client.post(f"/recruitment/{found.id}/edit", data={"title": "", "retention_months": "0"})
+    assert bad.status_code == 422
