@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import cli, jobs_setup, models, templating  # noqa: F401  (models: importing it registers every model on the metadata)
 from app.blueprints import errors, outcomes, register_all
-from app.extensions import configure_sqlite, csrf, db, htmx, limiter, login_manager, migrate, oauth
+from app.extensions import cache, configure_sqlite, csrf, db, htmx, limiter, login_manager, migrate, oauth
 from app.security import headers, sessions
 from config import CONFIGS
 
@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
     oauth.init_app(app)
     limiter.init_app(app)
     jobs_setup.init_app(app)
+    cache.init_app(app)
     WTFormsHelpers(app)
     sessions.init_app(app, login_manager)
 

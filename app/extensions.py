@@ -2,6 +2,7 @@
 
 from authlib.integrations.flask_client import OAuth
 from celery import Celery
+from flask_caching import Cache
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -32,6 +33,7 @@ csrf = CSRFProtect()
 htmx = HTMX()
 oauth = OAuth()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+cache = Cache()
 # Background jobs' Celery app, configured by app.jobs_setup.init_app (broker from the config).
 celery = Celery("credwork", set_as_current=False)
 

@@ -60,7 +60,7 @@ def team_summary():
     people furthest from their role; each drills down to the grid."""
     org = acting_org()
     f = _team_filters(org)
-    found = team_summaries.summary(
+    found = team_summaries.cached_summary(
         org, line_manager=f["line_manager"], department=f["department"], job_role_id=f["role_id"]
     )
     return render_partial_or_page(

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import and_, func, select, union_all
 from sqlalchemy.orm import joinedload
 
-from app.extensions import db
-from app.models import HeldCredential, JobRole, JobRoleSkill, Membership, MicroCredential, Skill, User
+from app.extensions import cache, db
+from app.models import HeldCredential, JobRole, JobRoleSkill, Membership, MicroCredential, Skill, User, utcnow
 from app.models.catalogue import micro_credential_skills
 from app.models.job_roles import AssessedSkill
 from app.models.wallet import WalletCredential, WalletCredentialSkill
@@ -59,7 +61,8 @@ class Shortfall:
 
 @dataclass
 class Furthest:
-    membership: Membership
+    membership_id: int
+    name: str
     role: str
     requirements: int
     covered: int
@@ -71,6 +74,8 @@ class Furthest:
 
 @dataclass
 class TeamSummary:
+    """Plain figures (no database rows), so a summary can be kept in a cache."""
+
     people: int
     with_role: int
     overall: Coverage
@@ -78,6 +83,7 @@ class TeamSummary:
     by_department: list[Coverage]
     biggest_gaps: list[Shortfall]
     furthest: list[Furthest]
+    counted_at: datetime
 
 
 def _fit(org, scope):
@@ -216,8 +222,29 @@ def summary(
             select(Membership).where(Membership.id.in_([f[3] for f in far])).options(joinedload(Membership.user))
         ).unique()
     }
-    furthest = [Furthest(members[mid], titles.get(members[mid].job_role_id or 0) or "", n, c) for _, n, c, mid in far]
-    return TeamSummary(people, with_role, _coverage("Everyone", rows), by_role, by_department, biggest, furthest)
+    furthest = [
+        Furthest(mid, members[mid].user.name, titles.get(members[mid].job_role_id or 0) or "", n, c)
+        for _, n, c, mid in far
+    ]
+    return TeamSummary(
+        people, with_role, _coverage("Everyone", rows), by_role, by_department, biggest, furthest, utcnow()
+    )
+
+
+def cached_summary(
+    org, *, line_manager: Membership | None = None, department: str | None = None, job_role_id: int | None = None
+) -> TeamSummary:
+    """`summary`, kept for TEAM_SUMMARY_CACHE_SECONDS per organisation and filter (the page says
+    how old its figures are): at 10,000 staff one summary takes about a second to count, and HR
+    opens it often. A shared cache (Redis) serves every instance."""
+    key = "team-summary:" + ":".join(
+        str(x) for x in (org.id, getattr(line_manager, "id", ""), department or "", job_role_id or "")
+    )
+    found = cache.get(key)
+    if found is None:
+        found = summary(org, line_manager=line_manager, department=department, job_role_id=job_role_id)
+        cache.set(key, found, timeout=current_app.config.get("TEAM_SUMMARY_CACHE_SECONDS", 120))
+    return found
 
 
 def line_managers(org) -> list[Membership]:
