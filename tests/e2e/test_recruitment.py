@@ -70,6 +70,34 @@ def test_a_candidate_applies_with_a_valid_and_a_tampered_badge(page, new_context
     expect(page.get_by_role("heading", name=re.compile("What the credential claims"))).to_be_visible()
     checkpoint(page, "recruitment-badge-check")
 
+    # She withdraws: her data goes at once
+    candidate.get_by_text("Withdraw my application", exact=True).click()
+    candidate.get_by_role("button", name="Yes, withdraw my application").click()
+    expect(candidate.get_by_role("heading", level=1)).to_have_text("Application withdrawn")
+    checkpoint(candidate, "recruitment-withdrawn")
+    page.goto(page.url.split("/candidates/")[0])
+    expect(page.locator("main")).not_to_contain_text("Fiona Mackay")
+
+
+def test_a_recruiter_opens_a_vacancy_from_a_job_role(page):
+    sign_in(page, RECRUITER)
+    page.goto("/recruitment/")
+    page.get_by_role("link", name="Open a vacancy").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Open a vacancy")
+    checkpoint(page, "recruitment-new")
+    page.get_by_label("Job role").select_option(label="Data Analyst (Digital & IT)")
+    page.get_by_label("Vacancy title").fill("Data Analyst (graduate)")
+    page.get_by_role("textbox", name="Day", exact=True).fill("31")
+    page.get_by_role("textbox", name="Month", exact=True).fill("1")
+    page.get_by_role("textbox", name="Year", exact=True).fill("2031")
+    page.get_by_role("button", name="Save vacancy").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Data Analyst (graduate)")
+    expect(page.get_by_text("Vacancy opened with the skills of Data Analyst")).to_be_visible()
+    expect(page.get_by_role("table", name="Skills this vacancy asks for").get_by_role("row")).not_to_have_count(1)
+    page.get_by_role("link", name=re.compile("Change the vacancy")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change the vacancy")
+    checkpoint(page, "recruitment-edit")
+
 
 def test_the_recruiter_compares_two_candidates_and_exports_the_panel_pdf(page):
     sign_in(page, RECRUITER)

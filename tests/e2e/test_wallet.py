@@ -65,3 +65,16 @@ def test_a_learner_imports_a_badge_and_shares_it(page, new_context):
     expect(page.get_by_text("Share link revoked. It no longer works.")).to_be_visible()
     response = visitor.goto(link)
     assert response is not None and response.status == 404
+
+
+def test_a_learner_shares_a_badge_issued_on_credwork(page):
+    sign_in(page, LEARNER)
+    page.goto("/wallet/")
+    badges = page.get_by_role("region", name="My badges")
+    badges.get_by_role("row").filter(has_text="Issued on Credwork").first.get_by_role("link").first.click()
+    expect(page.get_by_role("heading", level=2, name="Share this badge")).to_be_visible()
+    expect(page.get_by_role("link", name="Signed credential (VC-JWT)")).to_be_visible()
+    expect(page.get_by_label("HTML to put this badge on your own web page")).to_contain_text("verifiable on Credwork")
+    checkpoint(page, "wallet-issued")
+    page.get_by_role("button", name="Show it on my profile").click()
+    expect(page.get_by_text("Shown on your public profile.")).to_be_visible()
