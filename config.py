@@ -59,13 +59,13 @@ class Config:
     # request commits) or "inline" (at once, inside the request: the tests).
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
     JOBS_IN_PROCESS = os.environ.get("JOBS_IN_PROCESS", "thread")
-    JOB_CHUNK = int(os.environ.get("JOB_CHUNK", 25))
+    JOB_CHUNK = int(os.environ.get("JOB_CHUNK", 25))  # items per committed step (progress and retries)
     # Server-side cache of expensive aggregates (the team skills summary): shared in Redis when
     # REDIS_URL is set, else kept per process. TEAM_SUMMARY_CACHE_SECONDS is how old its figures may be.
     CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"
     CACHE_REDIS_URL = os.environ.get("REDIS_URL")
     CACHE_KEY_PREFIX = "credwork:"
-    TEAM_SUMMARY_CACHE_SECONDS = int(os.environ.get("TEAM_SUMMARY_CACHE_SECONDS", 120))  # items per committed step (progress and retries)
+    TEAM_SUMMARY_CACHE_SECONDS = int(os.environ.get("TEAM_SUMMARY_CACHE_SECONDS", 120))
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute;100 per hour")
     # Per email address and client: this many failures are free, then waits of 1, 2, 4... minutes
     # up to LOGIN_LOCKOUT_MINUTES (see app/services/accounts/throttle.py).
