@@ -86,6 +86,9 @@ def test_hr_manager_adds_a_required_skill_to_a_job_role_by_typing(new_context):
     page.get_by_role("link", name="Design Engineer").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Design Engineer")
 
+    # Until its script has run, the "Skill" combobox is the plain select (typing into it does
+    # nothing): wait for the typing box that replaces it.
+    expect(page.locator("input#skill-skill")).to_be_visible()
     search = page.get_by_role("combobox", name="Skill")
     expect(search).to_have_value("")  # nothing is chosen until someone chooses
     search.press_sequentially("cloud netw")
