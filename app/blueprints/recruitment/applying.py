@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 
+from app.blueprints.downloads import attachment
 from app.blueprints.outcomes import failures_on
 from app.blueprints.recruitment import bp
 from app.blueprints.recruitment.forms import ActionForm, AddBadgesForm, ApplicationForm
@@ -135,9 +136,10 @@ def add_badges(token: str, secret: str):
 @bp.get("/apply/<token>/me/<secret>/data.zip")
 def my_data(token: str, secret: str):
     candidate = _candidate(token, secret)
-    response = _private(recruitment.applications.subject_access_export(candidate))
-    response.headers["Content-Type"] = "application/zip"
-    response.headers["Content-Disposition"] = 'attachment; filename="my-application-data.zip"'
+    response = attachment(
+        recruitment.applications.subject_access_export(candidate), "my-application-data.zip", "application/zip"
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"  # the address holds the candidate's secret
     return response
 
 

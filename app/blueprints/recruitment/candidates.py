@@ -3,9 +3,10 @@ their checks, status moves, hiring, checking again, the subject access export an
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.blueprints.downloads import attachment
 from app.blueprints.outcomes import failures_flashed
 from app.blueprints.recruitment import bp
 from app.blueprints.recruitment.forms import ActionForm, StatusForm
@@ -92,11 +93,9 @@ def recheck(vacancy_id: int, candidate_id: int):
 def export(vacancy_id: int, candidate_id: int):
     """The candidate's subject access export, for a request they make to the employer."""
     found = load_candidate(vacancy_id, candidate_id)
-    response = make_response(recruitment.applications.subject_access_export(found))
-    response.headers["Content-Type"] = "application/zip"
-    response.headers["Content-Disposition"] = f'attachment; filename="candidate-{found.id}-data.zip"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(
+        recruitment.applications.subject_access_export(found), f"candidate-{found.id}-data.zip", "application/zip"
+    )
 
 
 @bp.post("/recruitment/<int:vacancy_id>/candidates/<int:candidate_id>/erase")

@@ -3,9 +3,10 @@ candidates, the shortlist comparison, and its CSV and panel PDF."""
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.blueprints.downloads import attachment
 from app.blueprints.htmx import render_partial_or_page
 from app.blueprints.job_roles.forms import SkillForm, skill_choices
 from app.blueprints.outcomes import failures_flashed, failures_on
@@ -225,14 +226,6 @@ def recheck_compared(vacancy_id: int):
     return redirect(url_for("recruitment.compare", vacancy_id=found.id, page=page, **filters.query_args()), code=303)
 
 
-def _download(body, mimetype: str, filename: str):
-    response = make_response(body)
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("/recruitment/<int:vacancy_id>/shortlist.csv")
 @require(org_kind=OrgKind.EMPLOYER)
 def shortlist_csv(vacancy_id: int):
@@ -240,7 +233,7 @@ def shortlist_csv(vacancy_id: int):
     filters = queries.CompareFilters.from_args(request.args)
     candidates = queries.compared(found, filters, limit=queries.EXPORT_LIMIT)
     body = recruitment.exports.shortlist_csv(recruitment.fit.comparison(found, candidates))
-    return _download(body, "text/csv; charset=utf-8", f"vacancy-{found.id}-candidates.csv")
+    return attachment(body, f"vacancy-{found.id}-candidates.csv", "text/csv")
 
 
 @bp.get("/recruitment/<int:vacancy_id>/panel.pdf")
@@ -254,4 +247,4 @@ def panel_pdf(vacancy_id: int):
         recruitment.fit.comparison(found, candidates),
         prepared_by=f"{current_user.name}, {found.organisation.name}",
     )
-    return _download(body, "application/pdf", f"vacancy-{found.id}-panel.pdf")
+    return attachment(body, f"vacancy-{found.id}-panel.pdf", "application/pdf")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.blueprints.downloads import attachment
 from app.blueprints.outcomes import failures_flashed, failures_on
 from app.blueprints.wallet import bp
 from app.blueprints.wallet.forms import (
@@ -282,11 +283,7 @@ def issued_email(credential_id: int):
 def report(entry_id: int):
     """Credwork's latest check of an imported badge, as a PDF the holder can hand on."""
     entry = _own(entry_id)
-    response = make_response(wallet.check_report(entry, current_user))
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="badge-{entry.id}-check.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(wallet.check_report(entry, current_user), f"badge-{entry.id}-check.pdf", "application/pdf")
 
 
 @bp.post("/imported/<int:entry_id>/recheck")

@@ -94,9 +94,16 @@ def _add_badge(candidate: Candidate, vacancy: Vacancy, given: VerificationInput)
     return badge
 
 
-def _refresh(candidate: Candidate) -> None:
-    badges = list(db.session.scalars(select(CandidateBadge).where(CandidateBadge.candidate_id == candidate.id)))
-    fit.refresh(candidate, fit.requirements_of(candidate.vacancy), badges)
+def _refresh_all(candidates: list[Candidate]) -> None:
+    """Every candidate's fit counts again (one vacancy's), in two queries."""
+    if not candidates:
+        return
+    requirements = fit.requirements_of(candidates[0].vacancy)
+    by_candidate: dict[int, list[CandidateBadge]] = {c.id: [] for c in candidates}
+    for badge in badges_of(candidates):
+        by_candidate[badge.candidate_id].append(badge)
+    for candidate in candidates:
+        fit.refresh(candidate, requirements, by_candidate[candidate.id])
     db.session.flush()
 
 
@@ -166,7 +173,7 @@ def apply(
     db.session.flush()
     for given in inputs:
         _add_badge(candidate, vacancy, given)
-    _refresh(candidate)
+    _refresh_all([candidate])
     audit.record(
         None,
         "candidate.applied",
@@ -203,7 +210,7 @@ def add_badges(candidate: Candidate, inputs: list[VerificationInput], today: dat
     if badge_count(candidate) + len(inputs) > MAX_BADGES:
         raise RecruitmentError(f"An application can have at most {MAX_BADGES} badges", field="badges")
     added = [_add_badge(candidate, vacancy, given) for given in inputs]
-    _refresh(candidate)
+    _refresh_all([candidate])
     audit.record(
         None,
         "candidate.badges_added",
@@ -264,8 +271,7 @@ def _run_recheck_job(job, progress) -> None:
         done.add(badge.id)
         job.result = {**(job.result or {}), "checked": sorted(done)}
         progress.succeeded()
-    for candidate in candidates:
-        _refresh(candidate)
+    _refresh_all(candidates)
     if candidates:
         audit.record(
             None,
@@ -290,8 +296,7 @@ def recheck(actor, candidates: list[Candidate]) -> int:
     for badge in badges:
         candidate = by_id[badge.candidate_id]
         _check(candidate, candidate.vacancy, badge, data_of(badge), badge.document_kind, actor=actor)
-    for candidate in candidates:
-        _refresh(candidate)
+    _refresh_all(candidates)
     if candidates:
         audit.record(
             actor,
