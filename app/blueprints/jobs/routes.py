@@ -9,12 +9,19 @@ from flask_wtf import FlaskForm
 from app.blueprints.htmx import render_partial_or_page
 from app.blueprints.jobs import bp
 from app.blueprints.outcomes import failures_flashed
+from app.models import Job
 from app.security.policy import acting_org, require
+from app.security.scoping import get_for
 from app.services import jobs
 
 
-def _own(job_id: int):
-    return jobs.visible(acting_org(), current_user, job_id) or abort(404)
+def _own(job_id: int) -> Job:
+    """A job of this organisation that this person started (a job is its starter's: others see
+    what it did through the records and the audit log); 404 for anyone else's."""
+    job = get_for(acting_org(), Job, job_id)
+    if job.created_by_id != current_user.id:
+        abort(404)
+    return job
 
 
 @bp.get("/<int:job_id>")

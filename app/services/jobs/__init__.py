@@ -11,7 +11,6 @@ from app.services.jobs.queue import (
     run,
     runner,
     submit,
-    visible,
 )
 
 __all__ = [
@@ -24,5 +23,4 @@ __all__ = [
     "run",
     "runner",
     "submit",
-    "visible",
 ]

@@ -189,15 +189,6 @@ def run(job_id: int, *, inline: bool = False) -> None:
 # ---- reading jobs -------------------------------------------------------------------------
 
 
-def visible(org, user, job_id: int) -> Job | None:
-    """A job of ``org`` started by ``user`` (a job is its starter's: others in the organisation
-    see what it did through the records and the audit log)."""
-    job = db.session.get(Job, job_id)
-    if job is None or job.organisation_id != org.id or job.created_by_id != user.id:
-        return None
-    return job
-
-
 def mark_seen(job: Job) -> None:
     if job.is_over and job.seen_at is None:
         job.seen_at = utcnow()
