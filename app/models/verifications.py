@@ -222,7 +222,7 @@ class BatchKind(StrEnum):
 
 
 class VerificationBatch(TenantOwned, CreatedAtMixin, Model):
-    """A CSV of (candidate email, badge URL) rows or a zip of files, verified a few items at a time."""
+    """A CSV of (candidate email, badge URL) rows or a zip of files, verified by a background job."""
 
     __tablename__ = "verification_batches"
     __table_args__ = (CheckConstraint("kind IN ('csv', 'zip')", name="kind"),)
@@ -234,8 +234,11 @@ class VerificationBatch(TenantOwned, CreatedAtMixin, Model):
     total: Mapped[int] = mapped_column(default=0)
     processed: Mapped[int] = mapped_column(default=0)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The background job verifying it (its page offers a retry if it stopped).
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
 
     created_by = relationship("User")
+    job = relationship("Job")
     items: Mapped[list[VerificationBatchItem]] = relationship(
         back_populates="batch", order_by="VerificationBatchItem.position", lazy="raise"
     )

@@ -1,9 +1,11 @@
 """Batch verification: a CSV of (candidate email, badge URL) rows or a zip of badge files.
 
-A batch is stored first (every row or file checked for shape), then verified a few items
-per request: each progress poll runs :func:`process_next`, so nothing depends on a
-background thread surviving and a page refresh without JavaScript makes the same progress.
-Zips are read in memory with every size checked; nothing is ever extracted to disk.
+A batch is stored first (every row or file checked for shape), then verified by a background
+job (app.services.jobs: a Celery worker, or this process without a broker). The job commits
+every few items together with the batch's progress, so the batch page (polled by htmx, or
+refreshed without JavaScript) shows it from any instance, and a retried job skips the items
+already verified. Zips are read in memory with every size checked; nothing is ever extracted
+to disk.
 """
 
 from __future__ import annotations
@@ -12,23 +14,23 @@ import csv
 import io
 import logging
 import re
-import time
 import zipfile
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
+from app.models import Job, Organisation, User
 from app.models.verifications import BatchKind, VerificationBatch, VerificationBatchItem, VerificationSource
-from app.services import audit
+from app.services import audit, jobs
 from app.services.verification.verifier import VerificationInputError, max_upload_bytes, run_verification
 
-MAX_ITEMS = 200
+MAX_ITEMS = 1000
 MAX_ZIP_TOTAL_BYTES = 50 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
+PAGE_SIZE = 100  # results shown per page of a batch
+BATCH_JOB = "verification_batch"
 logger = logging.getLogger(__name__)
-CHUNK = 5  # items verified per progress poll (VERIFY_BATCH_CHUNK overrides it)
-TIME_BUDGET_SECONDS = 3.0
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -162,68 +164,101 @@ def _ignored(name: str) -> bool:
     return name.startswith("__MACOSX/") or base.startswith(".") or not base
 
 
-def pending_items(batch: VerificationBatch, limit: int) -> list[VerificationBatchItem]:
-    stmt = (
-        select(VerificationBatchItem)
-        .where(
-            VerificationBatchItem.batch_id == batch.id,
-            VerificationBatchItem.verification_id.is_(None),
-            VerificationBatchItem.error.is_(None),
-        )
-        .order_by(VerificationBatchItem.position)
-        .limit(limit)
+def submit_batch(
+    actor, org, filename: str | None, content: bytes, *, candidate_email: str | None = None
+) -> VerificationBatch:
+    """Store a batch (see `create_batch`) and start the job that verifies it."""
+    batch = create_batch(actor, org, filename, content, candidate_email=candidate_email)
+    if not batch.complete:
+        start_job(actor, org, batch)
+    return batch
+
+
+def start_job(actor, org, batch: VerificationBatch) -> Job:
+    """Verify the batch's waiting items in the background (when this transaction commits)."""
+    waiting = batch.total - batch.processed
+    job = jobs.submit(
+        actor,
+        org,
+        BATCH_JOB,
+        f"Verify {waiting} badge{'s' if waiting != 1 else ''} from {batch.filename}",
+        {"batch_id": batch.id},
+        total=waiting,
     )
-    if db.session.get_bind().dialect.name == "postgresql":
-        # Two open tabs polling the same batch must not verify the same item twice.
-        stmt = stmt.with_for_update(skip_locked=True)
-    return list(db.session.scalars(stmt))
+    batch.job_id = job.id
+    db.session.flush()
+    return job
 
 
-def process_next(
-    actor, org, batch: VerificationBatch, *, count: int = CHUNK, time_budget: float = TIME_BUDGET_SECONDS
-) -> int:
-    """Verify up to ``count`` waiting items of the batch, stopping early once ``time_budget``
-    seconds have gone (slow issuers' servers must not hold a poll open); returns how many
-    were verified. At least one item is verified per call, so a batch always moves on."""
+def resume_batch(actor, org, batch: VerificationBatch) -> Job:
+    """Carry on a batch whose job stopped (or that never had one): a retry of its job checks
+    again what it could not check and goes on from where it stopped."""
+    job = batch.job
+    if job is not None and not job.is_over:
+        raise BatchError("This batch is being checked already")
+    if job is not None and job.may_retry:
+        jobs.retry(actor, job)
+        return job
     if batch.complete:
-        return 0
-    started = time.monotonic()
-    items = pending_items(batch, count)
-    done = 0
-    for item in items:
-        if done and time.monotonic() - started > time_budget:
-            break
-        done += 1
-        data = item.url if item.url else (item.content or b"")
-        try:
-            # One item's failure is that item's, never the batch's: it is marked failed with the
-            # reason and the batch moves on to the rest (and completes).
-            with db.session.begin_nested():
-                verification = run_verification(
-                    data,
-                    recipient_email=item.candidate_email,
-                    source=VerificationSource.BATCH,
-                    organisation=org,
-                    actor=actor,
-                    candidate_email=item.candidate_email,
-                    input_label=item.label,
-                    batch=batch,
-                )
-        except Exception as exc:  # noqa: BLE001 (any failure of one item is reported on it)
-            logger.exception("batch item %s could not be verified", item.id)
-            item.error = f"This file could not be checked ({exc.__class__.__name__})."
-        else:
-            item.verification_id = verification.id
+        raise BatchError("Every badge in this batch has been checked")
+    return start_job(actor, org, batch)
+
+
+def pending_items(batch: VerificationBatch, limit: int) -> list[VerificationBatchItem]:
+    """The next ``limit`` items not yet verified, in upload order."""
+    return list(
+        db.session.scalars(
+            select(VerificationBatchItem)
+            .where(
+                VerificationBatchItem.batch_id == batch.id,
+                VerificationBatchItem.verification_id.is_(None),
+                VerificationBatchItem.error.is_(None),
+            )
+            .order_by(VerificationBatchItem.position)
+            .limit(limit)
+        )
+    )
+
+
+def verify_item(actor, org, batch: VerificationBatch, item: VerificationBatchItem) -> bool:
+    """Verify one item and keep its verification in the organisation's history; False when it
+    could not be checked at all (the reason is on the item; a "not valid" verdict is a result)."""
+    data = item.url if item.url else (item.content or b"")
+    try:
+        # One item's failure is that item's, never the batch's: it is marked with the reason
+        # and the batch moves on to the rest (and completes).
+        with db.session.begin_nested():
+            verification = run_verification(
+                data,
+                recipient_email=item.candidate_email,
+                source=VerificationSource.BATCH,
+                organisation=org,
+                actor=actor,
+                candidate_email=item.candidate_email,
+                input_label=item.label,
+                batch=batch,
+            )
+    except Exception as exc:  # noqa: BLE001 (any failure of one item is reported on it)
+        logger.exception("batch item %s could not be verified", item.id)
+        item.error = f"This file could not be checked ({exc.__class__.__name__})."
+        # The uploaded bytes stay for a retry.
+    else:
+        item.verification_id = verification.id
         item.content = None  # the result is kept; the uploaded bytes need not be
+    batch.processed += 1
+    return item.error is None
+
+
+def _finish(actor, org, batch: VerificationBatch) -> None:
     batch.processed = db.session.scalar(  # type: ignore[assignment]  # a count is never NULL
-        select(db.func.count())
+        select(func.count())
         .select_from(VerificationBatchItem)
         .where(
             VerificationBatchItem.batch_id == batch.id,
             (VerificationBatchItem.verification_id.is_not(None)) | (VerificationBatchItem.error.is_not(None)),
         )
     )
-    if batch.processed >= batch.total:
+    if batch.processed >= batch.total and batch.finished_at is None:
         batch.finished_at = datetime.now(UTC)
         audit.record(
             actor,
@@ -234,19 +269,57 @@ def process_next(
             items=batch.total,
         )
     db.session.flush()
-    return done
+
+
+@jobs.runner(BATCH_JOB)
+def _run_batch_job(job: Job, progress: jobs.Progress) -> None:
+    batch = db.session.get(VerificationBatch, job.params["batch_id"])
+    org = db.session.get(Organisation, job.organisation_id)
+    actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    if batch is None or org is None:
+        raise BatchError("The batch no longer exists")
+    # A retry checks again the items an earlier attempt could not check (rows refused when the
+    # batch was read stay refused: they are not in `failed`).
+    earlier = set((job.result or {}).get("failed") or [])
+    if earlier:
+        for item in db.session.scalars(
+            select(VerificationBatchItem).where(
+                VerificationBatchItem.batch_id == batch.id, VerificationBatchItem.position.in_(earlier)
+            )
+        ):
+            item.error = None
+        job.result = {**job.result, "failed": []}
+        batch.finished_at = None
+        _finish(actor, org, batch)
+    failed: list[int] = []
+    while items := pending_items(batch, progress.chunk):
+        for item in items:
+            if verify_item(actor, org, batch, item):
+                progress.succeeded()
+            else:
+                failed.append(item.position)
+                job.result = {**(job.result or {}), "failed": list(failed)}
+                progress.failed(item.position, item.label, item.error or "could not be checked")
+    _finish(actor, org, batch)
+
+
+def _items_query(batch: VerificationBatch):
+    return (
+        select(VerificationBatchItem)
+        .where(VerificationBatchItem.batch_id == batch.id)
+        .options(db.joinedload(VerificationBatchItem.verification))
+        .order_by(VerificationBatchItem.position)
+    )
 
 
 def items_of(batch: VerificationBatch) -> list[VerificationBatchItem]:
-    """Every item with its verification, in upload order (two queries)."""
-    return list(
-        db.session.scalars(
-            select(VerificationBatchItem)
-            .where(VerificationBatchItem.batch_id == batch.id)
-            .options(db.joinedload(VerificationBatchItem.verification))
-            .order_by(VerificationBatchItem.position)
-        )
-    )
+    """Every item with its verification, in upload order (for the CSV)."""
+    return list(db.session.scalars(_items_query(batch)))
+
+
+def items_page(batch: VerificationBatch, page: int = 1):
+    """One page of the batch's results (PAGE_SIZE items, with their verifications)."""
+    return db.paginate(_items_query(batch), page=page, per_page=PAGE_SIZE, error_out=False, count=True)
 
 
 def recent_batches(org, limit: int = 20) -> list[VerificationBatch]:

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models.verifications import VerificationBatch
 from app.openbadges.detect import too_deeply_nested
 from app.services.verification import api_keys
-from app.services.verification.batches import create_batch, process_next
+from app.services.verification.batches import submit_batch
 from tests.factories.accounts import OrganisationFactory, member
 from tests.factories.verification import issued_badge
 
@@ -59,9 +59,7 @@ def test_a_batch_with_a_deep_file_completes_and_verifies_the_rest(app):
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("deep.json", json.dumps(deep_credential()))
         z.writestr("good.json", json.dumps(issued_badge()))
-    batch = create_batch(recruiter, org, "candidates.zip", archive.getvalue())
-    while not batch.complete:
-        process_next(recruiter, org, batch)
+    batch = submit_batch(recruiter, org, "candidates.zip", archive.getvalue())  # runs at once in tests
     db.session.refresh(batch)
     assert batch.complete and batch.processed == 2
     assert isinstance(batch, VerificationBatch)
