@@ -1,11 +1,14 @@
-"""The Celery tasks: running a job, and the schedules Celery beat runs (re-checking imported
-badges, deleting candidates' data after retention, forgetting anonymous verifications).
+"""The Celery tasks: running a job, sending an email, and the schedules Celery beat runs
+(re-checking imported badges, deleting candidates' data after retention, forgetting anonymous
+verifications).
 
 Each task runs in an application context of the Flask app the worker was made from
 (`app.worker`), commits its own work, and is safe to run again (a finished job is not run twice;
 the schedules only take what is due)."""
 
 from __future__ import annotations
+
+import smtplib
 
 from flask import Flask
 
@@ -54,3 +57,18 @@ def verifications_purge_anonymous(days: int = 30) -> int:
         gone = verification.purge_anonymous(days)
         db.session.commit()
         return gone
+
+
+@celery.task(
+    name="credwork.send_email",
+    ignore_result=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,  # 30 s, 60 s, 120 s... up to an hour, then it is given up and logged
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def send_email(to: str, subject: str, body: str) -> None:
+    from app.services.mail import sending
+
+    with _flask_app().app_context():
+        sending.deliver(to, subject, body)
