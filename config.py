@@ -60,6 +60,9 @@ class Config:
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
     JOBS_IN_PROCESS = os.environ.get("JOBS_IN_PROCESS", "thread")
     JOB_CHUNK = int(os.environ.get("JOB_CHUNK", 25))  # items per committed step (progress and retries)
+    # A PDF report over more rows than this (apprentices in a cohort, candidates on a panel) is made
+    # in the background and offered for download on its job's page.
+    REPORT_IN_BACKGROUND_OVER = int(os.environ.get("REPORT_IN_BACKGROUND_OVER", 50))
     # Server-side cache of expensive aggregates (the team skills summary): shared in Redis when
     # REDIS_URL is set, else kept per process. TEAM_SUMMARY_CACHE_SECONDS is how old its figures may be.
     CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"

@@ -1,10 +1,12 @@
-"""Files sent for download (PDFs, CSVs): one place sets the headers."""
+"""Files sent for download (PDFs, CSVs): one place sets the headers; a large report made in the
+background sends the person to its job's page, which offers the file once it is ready."""
 
 from __future__ import annotations
 
 import re
 
-from flask import Response
+from flask import Response, flash, redirect, url_for
+from werkzeug.wrappers.response import Response as Redirect
 
 
 def attachment(body: bytes | str, filename: str, mimetype: str) -> Response:
@@ -15,3 +17,9 @@ def attachment(body: bytes | str, filename: str, mimetype: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{safe}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def report_started(job) -> Redirect:
+    """The answer to asking for a report that is made in the background (see jobs.reports)."""
+    flash("This report is large, so it is being made in the background. It will be ready to download here.")
+    return redirect(url_for("jobs.show", job_id=job.id), code=303)

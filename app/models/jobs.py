@@ -8,8 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, LargeBinary, String
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.models.base import CreatedAtMixin, Model, TenantOwned, UTCDateTime
 
@@ -52,6 +52,10 @@ class Job(TenantOwned, CreatedAtMixin, Model):
     # When the person who started it saw it finished (until then it is a to-do on their dashboard).
     seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     error: Mapped[str | None] = mapped_column(String(500))  # why the whole job stopped, if it did
+    # A file the job made (a PDF report), for its starter to download; loaded only when sent.
+    output_name: Mapped[str | None] = mapped_column(String(255))
+    output_type: Mapped[str | None] = mapped_column(String(100))
+    output: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
 
     created_by = relationship("User")
 

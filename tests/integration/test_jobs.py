@@ -140,6 +140,7 @@ def test_the_scheduled_tasks_run_what_is_due(app):
         "credwork.wallet_recheck",
         "credwork.recruitment_purge",
         "credwork.verifications_purge_anonymous",
+        "credwork.jobs_forget_old_files",
     }
 
 

@@ -1,4 +1,5 @@
-"""A job's progress, from its database record (so any instance can show it), and retrying it."""
+"""A job's progress, from its database record (so any instance can show it), retrying it, and
+the file it made."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from app.blueprints.downloads import attachment
 from app.blueprints.htmx import render_partial_or_page
 from app.blueprints.jobs import bp
 from app.blueprints.outcomes import failures_flashed
@@ -41,3 +43,13 @@ def retry(job_id: int):
             jobs.retry(current_user, job)
             flash("Started again: only what failed is tried again.", "success")
     return redirect(url_for("jobs.show", job_id=job.id), code=303)
+
+
+@bp.get("/<int:job_id>/file")
+@require()
+def download(job_id: int):
+    """The file the job made (a report), for the person who started it."""
+    job = _own(job_id)
+    if not job.output_name or job.output is None:
+        abort(404)
+    return attachment(job.output, job.output_name, job.output_type or "application/octet-stream")

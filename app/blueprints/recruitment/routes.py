@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.blueprints.downloads import attachment
+from app.blueprints.downloads import attachment, report_started
 from app.blueprints.htmx import render_partial_or_page
 from app.blueprints.job_roles.forms import SkillForm, skill_choices
 from app.blueprints.outcomes import failures_flashed, failures_on
@@ -19,12 +19,11 @@ from app.models.recruitment import CANDIDATE_STATUS_LABELS, Vacancy, VacancySkil
 from app.security.permissions import Permission
 from app.security.policy import acting_membership, acting_org, manages_recruitment, may_see_vacancy, require
 from app.security.scoping import get_for
-from app.services import links, recruitment
+from app.services import jobs, links, recruitment
 from app.services.recruitment import queries
 from app.services.skills import job_roles
 
 COMPARE_COLUMNS = 8  # candidates side by side on one page of the comparison
-PANEL_LIMIT = 50  # candidates in one panel PDF
 
 
 def load_vacancy(vacancy_id: int) -> Vacancy:
@@ -241,10 +240,16 @@ def shortlist_csv(vacancy_id: int):
 def panel_pdf(vacancy_id: int):
     found = load_vacancy(vacancy_id)
     filters = queries.CompareFilters.from_args(request.args)
-    candidates = queries.compared(found, filters, limit=PANEL_LIMIT)
-    body = recruitment.exports.panel_pdf(
-        found,
-        recruitment.fit.comparison(found, candidates),
-        prepared_by=f"{current_user.name}, {found.organisation.name}",
-    )
+    prepared_by = f"{current_user.name}, {found.organisation.name}"
+    panel = recruitment.exports.panel_candidates(found, filters)
+    if jobs.in_background(len(panel.candidates)):
+        job = jobs.start_report(
+            current_user,
+            found.organisation,
+            "hiring_panel",
+            f"Hiring panel pack for {found.title}",
+            {"vacancy_id": found.id, "filters": filters.query_args(), "prepared_by": prepared_by},
+        )
+        return report_started(job)
+    body = recruitment.exports.panel_pdf(found, panel, prepared_by)
     return attachment(body, f"vacancy-{found.id}-panel.pdf", "application/pdf")

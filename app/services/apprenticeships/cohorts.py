@@ -107,6 +107,11 @@ def set_team(actor, cohort: Cohort, coordinator_id: int | None, assessor_ids: li
     audit.record(actor, "cohort.team", cohort, f"Set the team of cohort {cohort.name}", assessors=len(assessor_ids))
 
 
+def size(cohort: Cohort) -> int:
+    """How many apprentices the cohort has (one query)."""
+    return db.session.scalar(select(func.count(Apprenticeship.id)).where(Apprenticeship.cohort_id == cohort.id)) or 0
+
+
 def cohorts_of(provider) -> list[Cohort]:
     return list(
         db.session.scalars(

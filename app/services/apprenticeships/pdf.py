@@ -14,6 +14,7 @@ from app.domain.calendar import london, london_date
 from app.domain.off_the_job import hours
 from app.extensions import db
 from app.models import Apprenticeship, Cohort, Membership, Organisation, Party, ProgressReview, User
+from app.services import jobs
 from app.services.apprenticeships import history, plans, reviews
 from app.services.apprenticeships.progress import counts, figures_where, progress_of
 from app.services.pdf_pages import BODY, H1, H2, SMALL, build, para, table
@@ -279,3 +280,13 @@ def review_record(review: ProgressReview) -> bytes:
         ),
     ]
     return build(story, title)
+
+
+@jobs.report("cohort_report")
+def _cohort_report_job(params: dict) -> tuple[bytes, str]:
+    """The cohort report made in the background (a large cohort)."""
+    cohort = db.session.get(Cohort, params["cohort_id"])
+    if cohort is None:
+        raise LookupError("The cohort no longer exists")
+    today = date.fromisoformat(params["today"])
+    return cohort_report(cohort, today), f"cohort-report-{cohort.name}-{today}.pdf"

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.domain.calendar import london, london_date
 from app.extensions import db
 from app.models import Apprenticeship, Cohort, EvidenceEntry, EvidenceFile
+from app.services import jobs
 from app.services.evidence import coverage, storage
 from app.services.evidence.uploads import safe_name
 from app.services.pdf_pages import H1, H2, SMALL, build, para, table
@@ -147,3 +148,12 @@ def cohort_coverage_pdf(cohort: Cohort, today: date) -> bytes:
         table(["Code", "Description"], [[o.code, o.description] for o in outcomes], [20 * mm, 220 * mm]),
     ]
     return build(story, title, pagesize=landscape(A4))
+
+
+@jobs.report("cohort_coverage")
+def _cohort_coverage_job(params: dict) -> tuple[bytes, str]:
+    """The cohort's evidence coverage made in the background (a large cohort)."""
+    cohort = db.session.get(Cohort, params["cohort_id"])
+    if cohort is None:
+        raise LookupError("The cohort no longer exists")
+    return cohort_coverage_pdf(cohort, date.fromisoformat(params["today"])), f"evidence-coverage-{cohort.name}.pdf"

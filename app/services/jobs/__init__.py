@@ -12,15 +12,20 @@ from app.services.jobs.queue import (
     runner,
     submit,
 )
+from app.services.jobs.reports import forget_old_files, in_background, report, start_report
 
 __all__ = [
     "JobError",
     "Progress",
     "finished_unseen_count",
+    "forget_old_files",
+    "in_background",
     "latest_unseen",
     "mark_seen",
+    "report",
     "retry",
     "run",
     "runner",
+    "start_report",
     "submit",
 ]

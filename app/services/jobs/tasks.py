@@ -1,6 +1,6 @@
 """The Celery tasks: running a job, sending an email, and the schedules Celery beat runs
 (re-checking imported badges, deleting candidates' data after retention, forgetting anonymous
-verifications).
+verifications, dropping old reports' files).
 
 Each task runs in an application context of the Flask app the worker was made from
 (`app.worker`), commits its own work, and is safe to run again (a finished job is not run twice;
@@ -55,6 +55,16 @@ def verifications_purge_anonymous(days: int = 30) -> int:
 
     with _flask_app().app_context():
         gone = verification.purge_anonymous(days)
+        db.session.commit()
+        return gone
+
+
+@celery.task(name="credwork.jobs_forget_old_files", ignore_result=True)
+def jobs_forget_old_files() -> int:
+    from app.services.jobs import reports
+
+    with _flask_app().app_context():
+        gone = reports.forget_old_files()
         db.session.commit()
         return gone
 

@@ -1,5 +1,6 @@
 """What recruiters take out of Credwork: the shortlist as CSV (cells safe from spreadsheet
-formulas) and the hiring panel's PDF, one page per candidate with the verification evidence."""
+formulas) and the hiring panel's PDF, one page per candidate with the verification evidence
+(made in the background when there are many candidates)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ import io
 
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Spacer
+from werkzeug.datastructures import MultiDict
 
 from app.domain.calendar import london, london_date
+from app.extensions import db
 from app.models.job_roles import PROFICIENCY_LABELS
 from app.models.recruitment import CandidateBadge, Vacancy
+from app.services import jobs
 from app.services.pdf_pages import BODY, H1, H2, SMALL, build, para, table
+from app.services.recruitment import fit, queries
 from app.services.recruitment.fit import Comparison, SkillFit
 from app.services.verification.batches import csv_cell
 
@@ -57,6 +62,26 @@ def _badge_rows(badges: list[CandidateBadge]) -> list[list]:
         ]
         for b in badges
     ]
+
+
+PANEL_LIMIT = 50  # candidates in one panel PDF
+
+
+def panel_candidates(vacancy: Vacancy, filters: queries.CompareFilters) -> Comparison:
+    """The candidates the panel PDF shows (the comparison's filters and order, PANEL_LIMIT)."""
+    return fit.comparison(vacancy, queries.compared(vacancy, filters, limit=PANEL_LIMIT))
+
+
+@jobs.report("hiring_panel")
+def _panel_job(params: dict) -> tuple[bytes, str]:
+    """The hiring panel's PDF made in the background (many candidates)."""
+    vacancy = db.session.get(Vacancy, params["vacancy_id"])
+    if vacancy is None:
+        raise LookupError("The vacancy no longer exists")
+    filters = queries.CompareFilters.from_args(MultiDict(params["filters"]))
+    return panel_pdf(
+        vacancy, panel_candidates(vacancy, filters), params["prepared_by"]
+    ), f"vacancy-{vacancy.id}-panel.pdf"
 
 
 def panel_pdf(vacancy: Vacancy, table_: Comparison, prepared_by: str) -> bytes:
