@@ -40,13 +40,36 @@ def seed_demo():
 @click.option("--apprentices", default=1_000, show_default=True, help="Apprentices in one cohort.")
 @click.option("--credentials", default=100_000, show_default=True, help="Micro-credentials the staff hold.")
 @click.option("--hub-records", default=10_000, show_default=True, help="Published micro-credentials on the hub.")
-def seed_scale(staff: int, apprentices: int, credentials: int, hub_records: int):
+@click.option("--cpd-requests", type=int, default=None, help="CPD requests over three years [default: one per person].")
+@click.option("--issued", default=10_000, show_default=True, help="Open Badges the college issued to the staff.")
+@click.option("--verifications", default=10_000, show_default=True, help="Verifications in the recruiter's history.")
+def seed_scale(
+    staff: int,
+    apprentices: int,
+    credentials: int,
+    hub_records: int,
+    cpd_requests: int | None,
+    issued: int,
+    verifications: int,
+):
     """Add a large employer (Strathmore Health Board) beside the demo (safe to run again)."""
-    from seeds.scale import ADMIN_EMAIL, HR_EMAIL, load_scale
+    from seeds.scale import ADMIN_EMAIL, HR_EMAIL, RECRUITER_EMAIL, load_scale
 
-    load_scale(staff=staff, apprentices=apprentices, credentials=credentials, hub_records=hub_records, log=click.echo)
+    load_scale(
+        staff=staff,
+        apprentices=apprentices,
+        credentials=credentials,
+        hub_records=hub_records,
+        cpd_requests=cpd_requests,
+        issued=issued,
+        verifications=verifications,
+        log=click.echo,
+    )
     db.session.commit()
-    click.echo(f"\nSign in as its HR manager, {HR_EMAIL}, or its org admin, {ADMIN_EMAIL} (password {DEMO_PASSWORD}).")
+    click.echo(
+        f"\nSign in as its HR manager, {HR_EMAIL}, its org admin, {ADMIN_EMAIL}, or its recruiter, "
+        f"{RECRUITER_EMAIL} (password {DEMO_PASSWORD})."
+    )
 
 
 def init_app(app) -> None:

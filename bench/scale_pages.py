@@ -37,12 +37,13 @@ STAFF = int(os.environ.get("BENCH_STAFF", 10_000))
 CREDENTIALS = int(os.environ.get("BENCH_CREDENTIALS", 100_000))
 HUB_RECORDS = int(os.environ.get("BENCH_HUB_RECORDS", 10_000))
 APPRENTICES = int(os.environ.get("BENCH_APPRENTICES", 1_000))
+ISSUED = int(os.environ.get("BENCH_ISSUED", 10_000))  # badges the college signs; as many verifications
 CLIENTS = 16
 PER_CLIENT = int(os.environ.get("BENCH_REQUESTS", 10))
 PASSWORD = "credwork-demo-2026"
 HR = "hr@strathmore-health.example"
 ADMIN = "admin@strathmore-health.example"
-RECRUITER = "ruth.henderson@kelvinmarine.example"
+RECRUITER = "recruiter@strathmore-health.example"  # the scale tenant's, with its verification history
 
 
 def flask(env: dict, *args: str) -> str:
@@ -138,7 +139,8 @@ def statements(url: str, path: str, who: str | None) -> int:
 def main() -> None:
     print(
         f"Scale pages: {STAFF:,} staff, {CREDENTIALS:,} held credentials, {HUB_RECORDS:,} hub records, "
-        f"{APPRENTICES:,} apprentices; gunicorn 2 workers, {CLIENTS} clients x {PER_CLIENT} requests"
+        f"{APPRENTICES:,} apprentices, {STAFF:,} CPD requests, {ISSUED:,} issued badges and verifications; "
+        f"gunicorn 2 workers, {CLIENTS} clients x {PER_CLIENT} requests"
     )
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Machine: {os.cpu_count()} CPUs, load average {load}")
@@ -158,13 +160,14 @@ def main() -> None:
         flask(
             env, "seed", "scale", "--staff", str(STAFF), "--credentials", str(CREDENTIALS),
             "--hub-records", str(HUB_RECORDS), "--apprentices", str(APPRENTICES),
+            "--issued", str(ISSUED), "--verifications", str(ISSUED),
         )  # fmt: skip
         print(f"Data built in {time.perf_counter() - t0:.0f} s")
         import sqlite3
 
         public_id = (
             sqlite3.connect(f"{folder}/scale.db")
-            .execute("SELECT public_id FROM issued_credentials LIMIT 1")
+            .execute("SELECT public_id FROM issued_credentials ORDER BY id DESC LIMIT 1")  # one of the scale's
             .fetchone()[0]
         )
         port = free_port()

@@ -11,13 +11,13 @@ What it makes (sizes are options):
   micro-credentials with ESCO skills on the hub (search index rebuilt), a published programme
   and a cohort of `apprentices` apprentices from the board;
 * `credentials` held credentials (micro-credentials the staff hold, recorded for the board),
-  which the skills profiles, gaps and pathways read.
+  which the skills profiles, gaps and pathways read;
+* three years of use (seeds/scale_activity.py): `cpd_requests` CPD requests with budgets and a
+  fund that add up, `issued` Open Badges the college signed for the board's staff, and
+  `verifications` in the history of the board's recruiter.
 
 It is idempotent: a second run finds the board and adds nothing. It prints the sign-ins of the
-board's HR manager and org admin (the demo password).
-
-Not made yet: CPD requests across three years, issued Open Badges and verifications (signing
-100,000 credentials one by one takes hours; a bulk path is future work).
+board's HR manager, org admin and recruiter (the demo password).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from app.models import (
     MicroCredential,
     Organisation,
     Partnership,
+    Role,
     RoleGrant,
     Skill,
     User,
@@ -51,6 +52,7 @@ EMPLOYER_SLUG = "strathmore-health-board"
 PROVIDER_SLUG = "strathmore-college"
 HR_EMAIL = "hr@strathmore-health.example"
 ADMIN_EMAIL = "admin@strathmore-health.example"
+RECRUITER_EMAIL = "recruiter@strathmore-health.example"
 DEPARTMENTS = [
     "Acute Medicine", "Surgery", "Theatres", "Emergency Care", "Mental Health", "Community Nursing",
     "Pharmacy", "Radiology", "Estates", "Digital Services", "Finance", "Human Resources",
@@ -95,6 +97,9 @@ def load_scale(
     apprentices: int = 1_000,
     credentials: int = 100_000,
     hub_records: int = 10_000,
+    cpd_requests: int | None = None,
+    issued: int = 10_000,
+    verifications: int = 10_000,
     log=print,
 ) -> bool:
     """Make the scale tenant; False (and nothing added) when it is already there."""
@@ -250,13 +255,36 @@ def load_scale(
     if apprentices:
         _apprentices(board, college, record_ids[:3], apprentices, member_ids[HR_EMAIL], today)
         log(f"  {apprentices:,} apprentices in one cohort")
+    _activity(board, college, staff, cpd_requests, issued, verifications, user_ids[HR_EMAIL], today, rng, log)
     db.session.flush()
     log(f"Scale tenant loaded in {time.perf_counter() - started:.1f} s")
     return True
 
 
+def _activity(board, college, staff, cpd_requests, issued, verifications, hr_user_id, today, rng, log) -> None:
+    from seeds import scale_activity as activity
+
+    people = activity.staff_of(board, staff)
+    if not people:
+        return
+    made = activity.add_cpd(board, people, hr_user_id, staff if cpd_requests is None else cpd_requests, today, rng)
+    log(f"  {made:,} CPD requests over three financial years")
+    coordinator = db.session.scalar(select(User).where(User.email == "coordinator@strathmore-college.example"))
+    if coordinator is None:
+        coordinator = _provider_person(
+            college, "Catriona Coordinator", "coordinator@strathmore-college.example", Role.PROVIDER_COORDINATOR
+        ).user
+    if issued:
+        started = time.perf_counter()
+        made = activity.add_issued(college, people, coordinator, issued, today, rng)
+        log(f"  {made:,} Open Badges issued by the college, signed in {time.perf_counter() - started:.0f} s")
+    recruiter = activity.recruiter_of(board, RECRUITER_EMAIL)
+    if issued and verifications:
+        made = activity.add_verifications(board, recruiter, college, verifications, today, rng)
+        log(f"  {made:,} verifications in the recruiter's history")
+
+
 def _apprentices(board, college, modules: list[int], count: int, hr_membership_id: int, today: date) -> None:
-    from app.models import Role
     from app.services.apprenticeships import cohorts, programmes
     from seeds.apprenticeship_scale import add_apprentices
 
