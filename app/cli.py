@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.blueprints.apprenticeships.cli import apprenticeships_group
 from app.blueprints.credentials.cli import credentials
 from app.blueprints.recruitment.cli import recruitment_group
 from app.blueprints.verification.cli import verifications_group, verify_command
@@ -82,6 +83,7 @@ def init_app(app) -> None:
     app.cli.add_command(credentials)
     app.cli.add_command(wallet_group)
     app.cli.add_command(recruitment_group)
+    app.cli.add_command(apprenticeships_group)
 
 
 skills = AppGroup("skills", help="The skills framework (ESCO).")

@@ -16,6 +16,10 @@ BEAT_SCHEDULE = {
         "task": "credwork.verifications_purge_anonymous",
         "schedule": crontab(hour=2, minute=45),
     },
+    "apprenticeships-refresh-progress-daily": {
+        "task": "credwork.apprenticeships_refresh_progress",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "jobs-forget-old-files-daily": {"task": "credwork.jobs_forget_old_files", "schedule": crontab(hour=3, minute=5)},
 }
 

@@ -312,6 +312,9 @@ def _apprentices(board, college, modules: list[int], count: int, hr_membership_i
     line_manager = db.session.get(Membership, hr_membership_id)
     assert line_manager is not None
     add_apprentices(cohort, board.id, line_manager, assessor, count, today=today, label="strathmore")
+    from app.services.apprenticeships import progress
+
+    progress.refresh_running(today)  # rows inserted in bulk: their kept status is worked out here
 
 
 def _provider_person(college, name: str, email: str, role) -> Membership:

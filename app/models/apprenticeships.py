@@ -92,6 +92,11 @@ class Apprenticeship(CreatedAtMixin, Model):
     plan_version: Mapped[int] = mapped_column(default=1)
     plan_notes: Mapped[str | None] = mapped_column(Text)
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The last progress assessment (on_track, at_risk, off_track; None unless active), kept so a
+    # dashboard counts who is at risk in one query. Worked out again when anything it is judged
+    # on changes, and daily as time passes (app.services.apprenticeships.progress).
+    progress_status: Mapped[str | None] = mapped_column(String(20), index=True)
+    progress_on: Mapped[date | None] = mapped_column(Date)
 
     employer = relationship("Organisation", foreign_keys=[employer_id], lazy="joined")
     provider = relationship("Organisation", foreign_keys=[provider_id], lazy="joined")

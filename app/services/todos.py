@@ -1,7 +1,8 @@
 """What is waiting for a person, as counts for their dashboard: one cheap query per count.
 
 Each count names the endpoint where the person acts on it (services never build URLs; the
-dashboard does). Apprenticeship to-dos (plans to accept, reviews to sign, entries to confirm) and
+dashboard does). Apprentices at risk or off track are counted from each apprenticeship's kept
+progress status (app.services.apprenticeships.progress). Apprenticeship to-dos (plans to accept, reviews to sign, entries to confirm) and
 the platform reviewers' queue keep their own panels on the dashboard.
 """
 
@@ -16,6 +17,7 @@ from app.models import Apprenticeship, EvidenceEntry, EvidenceStatus, Membership
 from app.security.permissions import Permission
 from app.security.policy import assessor_condition, permissions_of
 from app.services import jobs, recruitment, rpl
+from app.services.apprenticeships import queries as apprenticeship_queries
 from app.services.cpd import queries as cpd_queries
 from app.services.issuing import awards
 
@@ -80,6 +82,13 @@ def counts_for(user, membership: Membership | None) -> list[Todo]:
                         evidence, "evidence entry to sign off", "evidence entries to sign off", "apprenticeships.index"
                     )
                 )
+        attention = apprenticeship_queries.needing_attention(membership)
+        for status, one, many in (
+            ("off_track", "apprentice off track", "apprentices off track"),
+            ("at_risk", "apprentice at risk", "apprentices at risk"),
+        ):
+            if attention.get(status):
+                todos.append(Todo(attention[status], one, many, "apprenticeships.index", {"progress": status}))
         if membership.organisation.kind == "employer":
             manages = Permission.RECRUITMENT_MANAGE in granted
             applications = recruitment.vacancies.new_applications(membership.organisation, membership, manages)

@@ -111,3 +111,58 @@ def test_evidence_to_sign_off_is_counted_for_the_assessor_only(client, login):
     apprentice = client.application.test_client()
     login(s.apprentice.user, c=apprentice)
     assert not any("sign off" in t for t in _todos(apprentice.get("/dashboard").get_data(as_text=True)))
+
+
+def test_apprentices_at_risk_or_off_track_are_counted_from_their_kept_status(app, login):
+    from datetime import date, time, timedelta
+
+    from app.models import Apprenticeship
+    from app.services.apprenticeships.progress import progress_of
+    from tests.factories.apprenticeships import log_hours, setting
+
+    s = setting(started=True, start=date.today() - timedelta(days=40))  # no hours logged: off track
+    db.session.commit()
+    a = db.session.get(Apprenticeship, s.apprenticeship.id)
+    assert a.progress_status == "off_track" and a.progress_on == date.today()
+
+    manager = login(s.line_manager.user, c=app.test_client())
+    page = manager.get("/dashboard").get_data(as_text=True)
+    assert "1 apprentice off track" in _todos(page)
+    assert 'href="/apprenticeships/?progress=off_track"' in page
+    caseload = manager.get("/apprenticeships/?progress=off_track").get_data(as_text=True)
+    assert s.apprentice.user.name in caseload
+    # The apprentice is not told they are one of their own apprentices at risk.
+    me = login(s.apprentice.user, c=app.test_client())
+    assert not [t for t in _todos(me.get("/dashboard").get_data(as_text=True)) if "off track" in t]
+
+    # Logging hours is a change the status is judged on: it is worked out again when it commits.
+    for days in range(1, 12):
+        log_hours(s, date.today() - timedelta(days=days), end=time(17))
+    db.session.commit()
+    a = db.session.get(Apprenticeship, s.apprenticeship.id)
+    live = progress_of([a], date.today())[0].status
+    assert a.progress_status == live.value == "on_track"
+    assert not [t for t in _todos(manager.get("/dashboard").get_data(as_text=True)) if "apprentice" in t]
+
+    # Time passing alone moves it: the daily refresh catches up a status left behind.
+    db.session.execute(db.update(Apprenticeship).values(progress_status="off_track", progress_on=None))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["apprenticeships", "refresh-progress"])
+    assert result.exit_code == 0 and "Assessed the progress of 1 active apprenticeship." in result.output
+    assert db.session.get(Apprenticeship, s.apprenticeship.id).progress_status == live.value
+
+
+def test_the_at_risk_count_is_one_query_whatever_the_caseload(app, login):
+    from tests.factories.apprenticeships import setting
+
+    s = setting(started=True)
+    db.session.commit()
+    hr = login(s.hr.user, c=app.test_client())  # HR's caseload is every apprentice of the employer
+    with counting() as few:
+        assert "1 apprentice off track" in hr.get("/dashboard").get_data(as_text=True)
+    for n in range(4):
+        setting(started=True, employer=s.employer, provider=s.provider, label=f"{n}")
+    db.session.commit()
+    with counting() as many:
+        page = hr.get("/dashboard").get_data(as_text=True)
+    assert "5 apprentices off track" in page and len(many) == len(few)

@@ -141,6 +141,7 @@ def test_the_scheduled_tasks_run_what_is_due(app):
         "credwork.recruitment_purge",
         "credwork.verifications_purge_anonymous",
         "credwork.jobs_forget_old_files",
+        "credwork.apprenticeships_refresh_progress",
     }
 
 

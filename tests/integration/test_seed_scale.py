@@ -51,6 +51,8 @@ def test_the_scale_tenant_loads_once_and_its_hr_manager_signs_in(app, client):
         == 300
     )
     assert db.session.scalar(select(func.count(Apprenticeship.id)).where(Apprenticeship.employer_id == board.id)) == 5
+    kept = db.session.scalars(select(Apprenticeship.progress_status).where(Apprenticeship.employer_id == board.id))
+    assert all(kept.all())  # each apprentice's progress status is there for the dashboards' counts
 
     # CPD requests over three financial years; every budget holds exactly what its requests commit and spend.
     requests = db.session.scalars(select(Sponsorship).where(Sponsorship.organisation_id == board.id)).all()

@@ -8,6 +8,10 @@ not be shown. `progress_of(apprenticeships, today)` pairs loaded apprenticeships
 The rule itself is `app.domain.progress.assess`; this module gathers its inputs, evidence
 coverage among them: the share of the programme's KSBs with signed-off evidence, against the
 share of the planned duration that has run.
+
+Each apprenticeship also keeps its last status (`progress_status`), so "apprentices at risk" is
+one query: it is worked out again before any commit that changed what it is judged on, and
+daily for everyone under way (`refresh_running`, run by Celery beat or cron).
 """
 
 from __future__ import annotations
@@ -16,9 +20,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy.orm import InstanceState, Session
 
 from app.domain import off_the_job as otj
+from app.domain.calendar import london_today
 from app.domain.progress import Assessment, Position, ProgressStatus, assess
 from app.extensions import db
 from app.models import (
@@ -259,3 +265,77 @@ def counts(figures: Iterable[Figures]) -> dict[str, int]:
         if f.progress is not None:
             tally[f.progress.value] += 1
     return tally
+
+
+# ---- the stored status (for counts in one query) -------------------------------------------
+
+REFRESH = "credwork_progress_to_refresh"
+# What the status is judged on: a change to any of these works out its apprenticeship's again.
+JUDGED_ON = (
+    Apprenticeship,
+    OffTheJobEntry,
+    ProgressReview,
+    ReviewAction,
+    ModuleResult,
+    BreakInLearning,
+    PriorLearning,
+    EvidenceEntry,
+)
+
+
+def store(figures: dict[int, Figures], today: date) -> int:
+    """Keep each apprenticeship's status as assessed in ``figures`` (one UPDATE per 500)."""
+    rows = [
+        {"id": a, "progress_status": f.progress.value if f.progress else None, "progress_on": today}
+        for a, f in figures.items()
+    ]
+    for start in range(0, len(rows), 500):
+        db.session.execute(update(Apprenticeship), rows[start : start + 500])
+    return len(rows)
+
+
+def refresh(condition, today: date) -> int:
+    """Work out again and keep the status of the apprenticeships matching ``condition``."""
+    return store(figures_where(condition, today), today)
+
+
+def refresh_running(today: date) -> int:
+    """The daily refresh: time passing alone moves the status (hours expected grow, reviews fall
+    due), so every apprenticeship under way is assessed again, a thousand at a time."""
+    done, last = 0, 0
+    while ids := list(
+        db.session.scalars(
+            select(Apprenticeship.id)
+            .where(Apprenticeship.id > last, Apprenticeship.status == S.ACTIVE)
+            .order_by(Apprenticeship.id)
+            .limit(1000)
+        )
+    ):
+        done += refresh(Apprenticeship.id.in_(ids), today)
+        last = ids[-1]
+    return done
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session: Session, _context) -> None:
+    changed = session.info.setdefault(REFRESH, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, JUDGED_ON):  # read without loading anything (a deleted row cannot be)
+            state: InstanceState = inspect(obj)
+            changed.add(state.dict.get("id" if isinstance(obj, Apprenticeship) else "apprenticeship_id"))
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_changed(session: Session) -> None:
+    if not session.info.get(REFRESH):
+        return
+    session.flush()  # what is still pending is noted too
+    ids = {i for i in session.info.pop(REFRESH, ()) if i is not None}
+    if ids:
+        refresh(Apprenticeship.id.in_(ids), london_today())
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_changes(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(REFRESH, None)

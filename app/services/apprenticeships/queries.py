@@ -49,6 +49,21 @@ def has_caseload(membership: Membership | None) -> bool:
     return db.session.scalar(select(Apprenticeship.id).where(scope(membership)).limit(1)) is not None
 
 
+def needing_attention(membership: Membership) -> dict[str, int]:
+    """How many apprentices in this person's caseload (not counting themselves) are at risk and
+    off track, by their kept status: one grouped query."""
+    rows = db.session.execute(
+        select(Apprenticeship.progress_status, func.count(Apprenticeship.id))
+        .where(
+            scope(membership),
+            Apprenticeship.apprentice_id != membership.id,
+            Apprenticeship.progress_status.in_(("at_risk", "off_track")),
+        )
+        .group_by(Apprenticeship.progress_status)
+    ).all()
+    return {str(status): n for status, n in rows}
+
+
 @dataclass
 class Filters:
     q: str = ""

@@ -1,6 +1,6 @@
 """The Celery tasks: running a job, sending an email, and the schedules Celery beat runs
 (re-checking imported badges, deleting candidates' data after retention, forgetting anonymous
-verifications, dropping old reports' files).
+verifications, assessing apprentices' progress, dropping old reports' files).
 
 Each task runs in an application context of the Flask app the worker was made from
 (`app.worker`), commits its own work, and is safe to run again (a finished job is not run twice;
@@ -57,6 +57,16 @@ def verifications_purge_anonymous(days: int = 30) -> int:
         gone = verification.purge_anonymous(days)
         db.session.commit()
         return gone
+
+
+@celery.task(name="credwork.apprenticeships_refresh_progress", ignore_result=True)
+def apprenticeships_refresh_progress() -> int:
+    from app.services.apprenticeships import progress
+
+    with _flask_app().app_context():
+        done = progress.refresh_running(london_today())
+        db.session.commit()
+        return done
 
 
 @celery.task(name="credwork.jobs_forget_old_files", ignore_result=True)
