@@ -58,6 +58,12 @@ class SmtpServer(socketserver.ThreadingTCPServer):
         self.server_close()
 
 
+@pytest.fixture(autouse=True)
+def worker_uses_this_app(app, monkeypatch):
+    """The Celery tasks run in the app Celery was last configured with: this test's."""
+    monkeypatch.setitem(celery.conf, "flask_app", app)
+
+
 @pytest.fixture
 def smtp(app, monkeypatch):
     with SmtpServer() as server:

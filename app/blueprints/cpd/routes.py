@@ -51,11 +51,15 @@ def load_request(sponsorship_id: int) -> Sponsorship:
     return s
 
 
+DASHBOARD_ROWS = 20  # requests listed on a dashboard; the rest are in the requests list
+
+
 @bp.get("/")
 @require(Permission.CPD_APPROVE)
 def dashboard():
     org, year = acting_org(), year_arg(request.args, cpd.budgets.this_financial_year())
     money = cpd.queries.money_by_department(org, year)
+    approvals, approvals_total = cpd.queries.approvals_this_month(org, limit=DASHBOARD_ROWS)
     return render_template(
         "cpd/dashboard.html",
         org=org,
@@ -65,8 +69,10 @@ def dashboard():
         money=money,
         chart=cpd.queries.budget_chart(money),
         funding=cpd.budgets.funding_years_for(org, year),
-        waiting=cpd.queries.waiting_for(current_user, current_membership()),
-        approvals=cpd.queries.approvals_this_month(org),
+        waiting=cpd.queries.waiting_for(current_user, current_membership(), limit=DASHBOARD_ROWS),
+        waiting_total=cpd.queries.waiting_count(current_user, current_membership()),
+        approvals=approvals,
+        approvals_total=approvals_total,
         label=cpd.budgets.financial_year_label,
     )
 
@@ -75,8 +81,16 @@ def dashboard():
 @require(Permission.CPD_REQUEST)
 def mine():
     membership = current_membership()
-    waiting = cpd.queries.waiting_for(current_user, membership) if Permission.CPD_ENDORSE in _perms() else []
-    return render_template("cpd/record.html", record=cpd.queries.person_record(membership), own=True, waiting=waiting)
+    endorses = Permission.CPD_ENDORSE in _perms()
+    waiting = cpd.queries.waiting_for(current_user, membership, limit=DASHBOARD_ROWS) if endorses else []
+    waiting_total = cpd.queries.waiting_count(current_user, membership) if waiting else 0
+    return render_template(
+        "cpd/record.html",
+        record=cpd.queries.person_record(membership),
+        own=True,
+        waiting=waiting,
+        waiting_total=waiting_total,
+    )
 
 
 @bp.get("/people/<int:membership_id>")

@@ -91,12 +91,15 @@ def team():
     )
     grids = gaps.team_grids(org, found.members)
     without_role = [m for m in found.members if m.job_role_id is None and Role.LEARNER in m.roles]
+    as_list = request.args.get("view") == "list"  # one row per person and skill, instead of heat maps
     return render_partial_or_page(
         "job_roles/team.html",
         "job_roles/_team_results.html",
         org=org,
         found=found,
+        as_list=as_list,
         filter_args=_filter_args(f),
+        page_args={**_filter_args(f), **({"view": "list"} if as_list else {})},
         grids=grids,
         managers=team_summaries.line_managers(org) if everyone else [],
         manager_id=f["manager_id"],

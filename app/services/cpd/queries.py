@@ -205,14 +205,14 @@ def _waiting_condition(actor, membership: Membership):
     return and_(Sponsorship.organisation_id == org_id, Sponsorship.person_id != actor.id, or_(*wanted))
 
 
-def waiting_for(actor, membership: Membership) -> list[Sponsorship]:
+def waiting_for(actor, membership: Membership, limit: int = 200) -> list[Sponsorship]:
     """Requests waiting for this person to endorse or decide, oldest first, in one query."""
     condition = _waiting_condition(actor, membership)
     if condition is None:
         return []
     return list(
         db.session.scalars(
-            select(Sponsorship).where(condition).order_by(Sponsorship.submitted_at, Sponsorship.id).limit(200)
+            select(Sponsorship).where(condition).order_by(Sponsorship.submitted_at, Sponsorship.id).limit(limit)
         )
     )
 
@@ -243,17 +243,24 @@ def agreements_to_accept_count(user, org_id: int) -> int:
     )
 
 
-def approvals_this_month(org, today: date | None = None) -> list[Sponsorship]:
+def approvals_this_month(org, today: date | None = None, limit: int = 20) -> tuple[list[Sponsorship], int]:
+    """The latest ``limit`` requests approved since the month began, and how many there were."""
     today = today or date.today()
     start = datetime(today.year, today.month, 1, tzinfo=UTC)
-    return list(
+    condition = and_(Sponsorship.organisation_id == org.id, Sponsorship.approved_at >= start)
+    latest = list(
         db.session.scalars(
             select(Sponsorship)
-            .where(Sponsorship.organisation_id == org.id, Sponsorship.approved_at >= start)
+            .where(condition)
             .options(db.joinedload(Sponsorship.approved_by))
-            .order_by(Sponsorship.approved_at.desc())
+            .order_by(Sponsorship.approved_at.desc(), Sponsorship.id.desc())
+            .limit(limit)
         )
     )
+    total = (
+        len(latest) if len(latest) < limit else db.session.scalar(select(func.count(Sponsorship.id)).where(condition))
+    )
+    return latest, total or 0
 
 
 @dataclass

@@ -209,7 +209,7 @@ def team_members(
     return list(db.session.scalars(stmt.options(joinedload(Membership.user)).order_by(User.name)).unique())
 
 
-TEAM_PAGE_SIZE = 50
+TEAM_PAGE_SIZE = 25
 
 
 @dataclass
@@ -242,8 +242,8 @@ def team_page(
     job_role_id: int | None = None,
     page: int = 1,
 ) -> TeamPage:
-    """One page of the team, 50 people by name, with how many people hold each job role: three
-    queries however large the team (the page's gaps are then loaded for those 50 only)."""
+    """One page of the team, TEAM_PAGE_SIZE people by name, with how many people hold each job role:
+    three queries however large the team (the page's gaps are then loaded for those people only)."""
     stmt = team_stmt(org, line_manager, department, job_role_id)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     page = max(1, min(page, max(1, -(-total // TEAM_PAGE_SIZE))))

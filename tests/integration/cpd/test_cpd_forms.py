@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from app.extensions import db
 from app.models.cpd import FundingSource
 from app.models.cpd import SponsorshipStatus as S
 from app.services import cpd
@@ -194,3 +195,20 @@ def test_funding_source_and_cap_through_the_budgets_page(as_user):
     cpd.workflow.act(e.hr, s, "approve", budget_id=e.budget.id, funding_year_id=source.years[0].id)
     assert source.years[0].committed_pence == 30_000
     assert as_user(e.manager).get("/cpd/budgets").status_code == 403
+
+
+def test_a_busy_dashboard_lists_the_oldest_twenty_waiting_and_links_to_the_rest(as_user):
+    e = employer(allocated=5_000_000, cap=5_000_000)
+    made = [request(e, cost=1_000, state=S.ENDORSED) for _ in range(23)]
+    for _ in range(22):
+        request(e, person=e.colleague, cost=1_000, state=S.APPROVED)
+    db.session.commit()
+    client = as_user(e.hr)
+    page = client.get("/cpd/").get_data(as_text=True)
+    waiting_part, _, month_part = page.partition("Approved this month")
+    assert "The 20 waiting longest of 23." in waiting_part
+    assert all(f'value="{s.id}"' in waiting_part for s in made[:20])
+    assert not any(f'value="{s.id}"' in waiting_part for s in made[20:])
+    assert 'href="/cpd/requests?status=endorsed"' in waiting_part
+    assert "The latest 20 of 22 approved this month." in month_part
+    assert month_part.count("Colin Colleague") == 20

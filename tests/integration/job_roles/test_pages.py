@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -195,9 +196,12 @@ def test_team_heat_map_has_text_in_every_cell_and_a_table_alternative(client, lo
     hold(world.colleague, world.org, record(world.provider, "CAD", [world.cad], scqf_level=9))
     login(world.hr)
     page = client.get("/roles/team").get_data(as_text=True)
-    assert "Skills coverage heat map" in page and "The same information as a list" in page
+    assert "Skills coverage heat map" in page and "Show the same as a list" in page
     assert "Covered</strong>" in page and "Missing</strong>" in page and "3 of 3" in page
     assert "Cat Colleague" in page and "Rab Report" in page
+    listing = client.get("/roles/team?view=list").get_data(as_text=True)
+    assert "Each person's required skills, one per row" in listing and "Skills coverage heat map" not in listing
+    assert re.search(r"<td[^>]*>Cat Colleague</td>\s*<td[^>]*>[^<]+</td>\s*<td[^>]*>[^<]+</td>", listing)
 
 
 def test_filters_return_a_partial_to_htmx_and_a_page_otherwise(client, login, world):

@@ -77,10 +77,10 @@ def test_pages_do_not_run_more_queries_for_more_data(client, login, world, count
     large = {url: statements(client, count_queries, url) for url in urls}
     assert large == small
     assert max(large.values()) <= 30
-    page = client.get("/roles/team").get_data(as_text=True)
+    heat_map = client.get("/roles/team").get_data(as_text=True)
     # They really were on the page: 14 people in the heat map, each with 12 skills in the list.
-    heat_map, listing = page.split("The same information as a list")
     assert heat_map.count("Extra Person") == 12 and "extra skill 7" in heat_map
+    listing = client.get("/roles/team?view=list").get_data(as_text=True)
     assert len(re.findall(r'<td class="govuk-table__cell\s*">Extra Person 11</td>', listing)) == 4 + 8
 
 
@@ -93,9 +93,9 @@ def test_a_managers_team_view_is_bounded_too(client, login, world, count_queries
     assert statements(client, count_queries, "/roles/team") == small
 
 
-def test_the_team_page_shows_fifty_people_at_a_time_with_counts_over_everyone(client, login, world):
+def test_the_team_page_shows_25_people_at_a_time_with_counts_over_everyone(client, login, world):
     baseline(world)
-    grow(world, people=60, skills=1)
+    grow(world, people=40, skills=1)
     db.session.commit()
     login(world.hr)
 
@@ -105,9 +105,9 @@ def test_the_team_page_shows_fifty_people_at_a_time_with_counts_over_everyone(cl
 
     first, on_first = people_on("/roles/team")
     total = int(re.search(r"(\d+) people by job role", first).group(1))
-    assert total > 60 and f"Showing people 1 to 50 of {total}, by name (page 1 of 2)" in first
+    assert total > 40 and f"Showing people 1 to 25 of {total}, by name (page 1 of 2)" in first
     second, on_second = people_on("/roles/team?page=2")
-    assert f"Showing people 51 to {total} of {total}" in second
+    assert f"Showing people 26 to {total} of {total}" in second
     # Everyone with a job role (in the heat maps) or a learner without one (listed) appears on
     # exactly one page; the HR manager, neither, is counted but has no row.
     shown = {
@@ -115,9 +115,9 @@ def test_the_team_page_shows_fifty_people_at_a_time_with_counts_over_everyone(cl
         for m in db.session.scalars(select(Membership).where(Membership.organisation_id == world.org.id))
         if m.job_role_id or Role.LEARNER in m.roles
     }
-    assert not on_first & on_second and on_first | on_second == shown and len(on_first) >= 48
+    assert not on_first & on_second and on_first | on_second == shown and len(on_first) >= 23
     assert re.search(rf">{world.role.title}</th>\s*<td[^>]*>(\d+)</td>", first)
 
     filtered, _ = people_on("/roles/team?department=Production")
-    assert int(re.search(r"(\d+) people by job role", filtered).group(1)) >= 60
+    assert int(re.search(r"(\d+) people by job role", filtered).group(1)) >= 40
     assert "department=Production" in filtered.split("Pages of the team")[1]
