@@ -128,6 +128,7 @@ class Verification(TenantOwned, CreatedAtMixin, Model):
         CheckConstraint("source IN ('upload', 'paste', 'url', 'api', 'batch')", name="source"),
         CheckConstraint("verdict IN ('valid', 'invalid', 'expired', 'revoked', 'unverifiable')", name="verdict"),
         Index("ix_verifications_org_candidate", "organisation_id", "candidate_email"),
+        Index("ix_verifications_org_created", "organisation_id", "created_at"),  # the history, newest first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

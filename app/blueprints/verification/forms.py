@@ -75,7 +75,7 @@ class BatchForm(FlaskForm):
         "Upload a CSV file or a zip file",
         widget=GovFileInput(),
         description="A CSV with two columns, candidate email and badge web address (a header row is optional), "
-        "or a zip of badge files (at most 200 files).",
+        "or a zip of badge files (at most 1,000 rows or files).",
     )
     candidate_email = EmailField(
         "Candidate's email address for every file in a zip (optional)",

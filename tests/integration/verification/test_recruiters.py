@@ -62,12 +62,15 @@ def test_history_filters_by_candidate_with_htmx_and_without(client, login, org, 
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "<html" in html.lower()
     assert "Badge for bob@example.org" in html and "Badge for ann@example.org" not in html
-    assert 'hx-push-url="true"' in html and "ann@example.org (2)" in html
+    assert 'hx-push-url="true"' in html and 'name="candidate" type="search" value="bob@example.org"' in html
     partial = client.get("/verifications?candidate=ann@example.org", headers={"HX-Request": "true"})
     text = partial.get_data(as_text=True)
     assert "<html" not in text.lower() and text.count("Badge for ann@example.org") == 2
     assert "Badge for bob" not in text and "HX-Request" in partial.headers["Vary"]
     assert "2 verifications for ann@example.org" in text
+    # Part of an address finds every candidate it matches.
+    both = client.get("/verifications?candidate=example.org").get_data(as_text=True)
+    assert both.count("Badge for ann@example.org") == 2 and "Badge for bob@example.org" in both
 
 
 def test_history_pages(client, login, org, recruiter):
