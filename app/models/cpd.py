@@ -169,6 +169,8 @@ class Sponsorship(TenantOwned, CreatedAtMixin, Model):
             name="course_named",
         ),
         Index("ix_sponsorships_org_status", "organisation_id", "status"),
+        Index("ix_sponsorships_org_created", "organisation_id", "created_at"),  # the requests list, newest first
+        Index("ix_sponsorships_org_approved", "organisation_id", "approved_at"),  # approved this month
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import CreatedAtMixin, Model, TenantOwned, UTCDateTime
@@ -82,7 +82,10 @@ class Membership(TenantOwned, CreatedAtMixin, Model):
     """A person's place in one organisation."""
 
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "organisation_id"),
+        Index("ix_memberships_org_department", "organisation_id", "department"),  # department filters
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

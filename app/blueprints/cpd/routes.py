@@ -60,6 +60,7 @@ def dashboard():
     org, year = acting_org(), year_arg(request.args, cpd.budgets.this_financial_year())
     money = cpd.queries.money_by_department(org, year)
     approvals, approvals_total = cpd.queries.approvals_this_month(org, limit=DASHBOARD_ROWS)
+    waiting, waiting_total = cpd.queries.waiting_page(current_user, current_membership(), DASHBOARD_ROWS)
     return render_template(
         "cpd/dashboard.html",
         org=org,
@@ -69,8 +70,8 @@ def dashboard():
         money=money,
         chart=cpd.queries.budget_chart(money),
         funding=cpd.budgets.funding_years_for(org, year),
-        waiting=cpd.queries.waiting_for(current_user, current_membership(), limit=DASHBOARD_ROWS),
-        waiting_total=cpd.queries.waiting_count(current_user, current_membership()),
+        waiting=waiting,
+        waiting_total=waiting_total,
         approvals=approvals,
         approvals_total=approvals_total,
         label=cpd.budgets.financial_year_label,
@@ -82,8 +83,7 @@ def dashboard():
 def mine():
     membership = current_membership()
     endorses = Permission.CPD_ENDORSE in _perms()
-    waiting = cpd.queries.waiting_for(current_user, membership, limit=DASHBOARD_ROWS) if endorses else []
-    waiting_total = cpd.queries.waiting_count(current_user, membership) if waiting else 0
+    waiting, waiting_total = cpd.queries.waiting_page(current_user, membership, DASHBOARD_ROWS) if endorses else ([], 0)
     return render_template(
         "cpd/record.html",
         record=cpd.queries.person_record(membership),

@@ -136,12 +136,12 @@ def departments(org) -> list[str]:
 
     names = set(
         db.session.scalars(
-            select(Membership.department).where(
-                Membership.organisation_id == org.id, Membership.department.is_not(None)
-            )
+            select(Membership.department)
+            .where(Membership.organisation_id == org.id, Membership.department.is_not(None))
+            .distinct()
         )
     )
-    names |= set(db.session.scalars(select(CpdBudget.department).where(CpdBudget.organisation_id == org.id)))
+    names |= set(db.session.scalars(select(CpdBudget.department).where(CpdBudget.organisation_id == org.id).distinct()))
     return sorted(n for n in names if n)
 
 
@@ -215,6 +215,13 @@ def waiting_for(actor, membership: Membership, limit: int = 200) -> list[Sponsor
             select(Sponsorship).where(condition).order_by(Sponsorship.submitted_at, Sponsorship.id).limit(limit)
         )
     )
+
+
+def waiting_page(actor, membership: Membership, limit: int) -> tuple[list[Sponsorship], int]:
+    """The ``limit`` requests waiting longest for this person, and how many wait in all (the count
+    is only asked for when the list is full)."""
+    first = waiting_for(actor, membership, limit)
+    return first, len(first) if len(first) < limit else waiting_count(actor, membership)
 
 
 def waiting_count(actor, membership: Membership) -> int:

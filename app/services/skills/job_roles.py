@@ -58,8 +58,8 @@ def roles_of(org, department: str | None = None) -> list[JobRole]:
 
 def departments_of(org) -> list[str]:
     """Departments named on the employer's roles or members, sorted."""
-    names = set(db.session.scalars(select(JobRole.department).where(JobRole.visible_to(org))))
-    names |= set(db.session.scalars(select(Membership.department).where(Membership.visible_to(org))))
+    names = set(db.session.scalars(select(JobRole.department).where(JobRole.visible_to(org)).distinct()))
+    names |= set(db.session.scalars(select(Membership.department).where(Membership.visible_to(org)).distinct()))
     return sorted(n for n in names if n)
 
 
