@@ -138,11 +138,13 @@ def _sorted_requirements(role: JobRole) -> list[JobRoleSkill]:
     return sorted(role.skills, key=lambda rs: (-rs.target_level, rs.skill.label))
 
 
-def gaps_for(org, memberships) -> list[PersonGaps]:
-    """Gaps for each membership against its own job role (people without a role get no gaps)."""
+def gaps_for(org, memberships, *, with_credentials: bool = True) -> list[PersonGaps]:
+    """Gaps for each membership against its own job role (people without a role get no gaps);
+    ``with_credentials=False`` leaves out each person's held credentials (a grid shows only the
+    gaps, and reading the credentials' skills as plain rows is much cheaper)."""
     memberships = list(memberships)
     roles = roles_with_skills(org, [m.job_role_id for m in memberships])
-    credentials = held_credentials(org, [m.user_id for m in memberships])
+    credentials = held_credentials(org, [m.user_id for m in memberships]) if with_credentials else None
     profiles = profiles_for(org, memberships, credentials)
     result = []
     for m in memberships:
@@ -153,7 +155,7 @@ def gaps_for(org, memberships) -> list[PersonGaps]:
             if role
             else []
         )
-        result.append(PersonGaps(m, role, gaps, profile, credentials.get(m.user_id, [])))
+        result.append(PersonGaps(m, role, gaps, profile, (credentials or {}).get(m.user_id, [])))
     return result
 
 
@@ -278,14 +280,14 @@ def _grid(people: list[PersonGaps]) -> TeamGrid:
 def team_grid(org, memberships) -> TeamGrid:
     """One heat map for these people (columns: every skill any of their roles needs); people
     without a job role are left out."""
-    return _grid([p for p in gaps_for(org, memberships) if p.job_role is not None])
+    return _grid([p for p in gaps_for(org, memberships, with_credentials=False) if p.job_role is not None])
 
 
 def team_grids(org, memberships) -> list[tuple[JobRole, TeamGrid]]:
     """One heat map per job role, by department and title: people in a role share its columns,
     so each table stays dense however many roles the team spans."""
     by_role: dict[int, list[PersonGaps]] = {}
-    for person in gaps_for(org, memberships):
+    for person in gaps_for(org, memberships, with_credentials=False):
         if person.job_role is not None:
             by_role.setdefault(person.job_role.id, []).append(person)
     grids = [(role, _grid(people)) for people in by_role.values() if (role := people[0].job_role) is not None]

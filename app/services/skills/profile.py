@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from app.domain.calendar import london_date
 from app.extensions import db
-from app.models.catalogue import MicroCredential
+from app.models.catalogue import MicroCredential, micro_credential_skills
 from app.models.held_credentials import HeldCredential
 from app.models.job_roles import AssessedSkill
 from app.models.wallet import WalletCredential, WalletCredentialSkill
@@ -132,27 +132,63 @@ def counting_import():
     return and_(WalletCredential.verdict == "valid", WalletCredential.recipient_match.is_(True))
 
 
+HeldSkill = tuple[str, int | None, int]  # a held micro-credential's title, SCQF level, one of its skills
+
+
+def held_skills(org, user_ids) -> dict[int, list[HeldSkill]]:
+    """user_id -> (title, SCQF level, skill id) for each skill of each micro-credential they hold
+    in ``org``'s context, most recently achieved first: one query of plain rows (for profiles
+    that need no credential objects, such as the team grid)."""
+    ids = list(set(user_ids))
+    found: dict[int, list[HeldSkill]] = defaultdict(list)
+    if not ids:
+        return found
+    rows = db.session.execute(
+        select(
+            HeldCredential.user_id,
+            MicroCredential.title,
+            MicroCredential.scqf_level,
+            micro_credential_skills.c.skill_id,
+        )
+        .join(MicroCredential, HeldCredential.micro_credential_id == MicroCredential.id)
+        .join(micro_credential_skills, micro_credential_skills.c.micro_credential_id == MicroCredential.id)
+        .where(HeldCredential.visible_to(org), HeldCredential.user_id.in_(ids))
+        .order_by(HeldCredential.achieved_on.desc(), HeldCredential.id.desc())
+    ).all()
+    for user_id, title, level, skill_id in rows:
+        found[user_id].append((title, level, skill_id))
+    return found
+
+
+def _skills_of(credentials: dict[int, list[HeldCredential]]) -> dict[int, list[HeldSkill]]:
+    return {
+        user_id: [
+            (h.micro_credential.title, h.micro_credential.scqf_level, s.id)
+            for h in held
+            for s in h.micro_credential.skills
+        ]
+        for user_id, held in credentials.items()
+    }
+
+
 def profiles_for(org, memberships, credentials: dict[int, list[HeldCredential]] | None = None) -> dict[int, Profile]:
     """membership_id -> that person's skill profile, for every membership given (one org).
 
-    `credentials` (from `held_credentials`) may be passed in when the caller already has them.
+    `credentials` (from `held_credentials`) may be passed in when the caller already has them;
+    otherwise only their skills are read, as plain rows (`held_skills`).
     """
     memberships = list(memberships)
-    if credentials is None:
-        credentials = held_credentials(org, [m.user_id for m in memberships])
+    skills = held_skills(org, [m.user_id for m in memberships]) if credentials is None else _skills_of(credentials)
     assessments = latest_assessments(org, [m.id for m in memberships])
     imported = imported_claims([m.user_id for m in memberships])
     profiles: dict[int, Profile] = {}
     for membership in memberships:
         profile: Profile = {}
-        for held in credentials.get(membership.user_id, []):
-            mc = held.micro_credential
-            level = level_from_scqf(mc.scqf_level)
-            for skill in mc.skills:
-                entry = profile.setdefault(skill.id, SkillLevel(skill.id))
-                entry.credential_level = max(entry.credential_level or 0, level)
-                if mc.title not in entry.credential_titles:
-                    entry.credential_titles.append(mc.title)
+        for title, scqf_level, skill_id in skills.get(membership.user_id, []):
+            entry = profile.setdefault(skill_id, SkillLevel(skill_id))
+            entry.credential_level = max(entry.credential_level or 0, level_from_scqf(scqf_level))
+            if title not in entry.credential_titles:
+                entry.credential_titles.append(title)
         for name, claims in imported.get(membership.user_id, []):
             title = f"{name} ({IMPORTED})"
             for claim in claims:
