@@ -166,10 +166,23 @@ def _fit(org, scope):
     )
 
 
-def _coverage(label, rows, key=None) -> Coverage:
-    covered = sum(1 for r in rows if r.level >= r.target)
-    partly = sum(1 for r in rows if 0 < r.level < r.target)
-    return Coverage(label, len({r.mid for r in rows}), len(rows), covered, partly, key=key)
+class _Tally:
+    """Counts for one group, added to a requirement at a time."""
+
+    __slots__ = ("people", "requirements", "covered", "partly")
+
+    def __init__(self) -> None:
+        self.people: set[int] = set()
+        self.requirements = self.covered = self.partly = 0
+
+    def add(self, mid: int, met: bool, part: bool) -> None:
+        self.people.add(mid)
+        self.requirements += 1
+        self.covered += met
+        self.partly += part
+
+    def coverage(self, label: str, key=None) -> Coverage:
+        return Coverage(label, len(self.people), self.requirements, self.covered, self.partly, key=key)
 
 
 def summary(
@@ -187,26 +200,30 @@ def summary(
     people, with_role = db.session.execute(
         select(func.count(), func.count(scope.c.job_role_id)).select_from(scope)
     ).one()
-    rows = db.session.execute(select(_fit(org, scope))).all()
-    by_role_rows: dict[int, list] = defaultdict(list)
-    by_department_rows: dict[str, list] = defaultdict(list)
+    rows = db.session.execute(select(_fit(org, scope))).tuples().all()
+    everyone = _Tally()
+    by_role_tally: dict[int, _Tally] = defaultdict(_Tally)
+    by_department_tally: dict[str, _Tally] = defaultdict(_Tally)
     by_skill: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # skill -> [short, needing]
     by_person: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # membership -> [requirements, covered]
-    for r in rows:
-        by_role_rows[r.job_role_id].append(r)
-        by_department_rows[r.department or ""].append(r)
-        met = r.level >= r.target
-        by_skill[r.skill_id][0] += 0 if met else 1
-        by_skill[r.skill_id][1] += 1
-        by_person[r.mid][0] += 1
-        by_person[r.mid][1] += 1 if met else 0
+    for mid, dept, role_id, skill_id, target, level in rows:  # one pass over every requirement
+        met, part = level >= target, 0 < level < target
+        everyone.add(mid, met, part)
+        by_role_tally[role_id].add(mid, met, part)
+        by_department_tally[dept or ""].add(mid, met, part)
+        skill = by_skill[skill_id]
+        skill[0] += not met
+        skill[1] += 1
+        person = by_person[mid]
+        person[0] += 1
+        person[1] += met
     titles = dict(db.session.execute(select(JobRole.id, JobRole.title).where(JobRole.visible_to(org))).all())
     by_role = sorted(
-        (_coverage(titles.get(role_id, ""), group, key=role_id) for role_id, group in by_role_rows.items()),
+        (tally.coverage(titles.get(role_id, ""), key=role_id) for role_id, tally in by_role_tally.items()),
         key=lambda c: (c.percent, c.label),
     )
     by_department = sorted(
-        (_coverage(dept or "No department", group, key=dept or None) for dept, group in by_department_rows.items()),
+        (tally.coverage(dept or "No department", key=dept or None) for dept, tally in by_department_tally.items()),
         key=lambda c: (c.percent, c.label),
     )
     short_skills = {k: v for k, v in by_skill.items() if v[0]}
@@ -227,7 +244,7 @@ def summary(
         for _, n, c, mid in far
     ]
     return TeamSummary(
-        people, with_role, _coverage("Everyone", rows), by_role, by_department, biggest, furthest, utcnow()
+        people, with_role, everyone.coverage("Everyone"), by_role, by_department, biggest, furthest, utcnow()
     )
 
 
