@@ -9,7 +9,16 @@ revocation is seen on the next check.
 
 from __future__ import annotations
 
-from flask import Response, request
+import hashlib
+import time
+
+from flask import Response, g, request, session
+
+# Every HTML page carries the person's CSRF token, signed with the time it was signed, so the
+# body changes every second. The ETag leaves the signed token out and names instead the session's
+# raw token and this window: a 304 never hands back a page whose token is more than one window
+# older than a fresh one would be (tokens last WTF_CSRF_TIME_LIMIT, an hour).
+CSRF_WINDOW_SECONDS = 600
 
 
 def conditional(response: Response, *, max_age: int = 0, private: bool = False) -> Response:
@@ -17,7 +26,7 @@ def conditional(response: Response, *, max_age: int = 0, private: bool = False) 
 
     ``max_age`` seconds of freshness (0: revalidate every time); ``private`` for a page that
     may differ per person (a signed-in header), which shared caches must not keep."""
-    response.add_etag()
+    response.set_etag(_etag(response))
     if private:
         response.cache_control.private = True
     else:
@@ -28,3 +37,12 @@ def conditional(response: Response, *, max_age: int = 0, private: bool = False) 
         response.cache_control.no_cache = True
     response.make_conditional(request)  # turns it into 304 in place when the ETag matches
     return response
+
+
+def _etag(response: Response) -> str:
+    body = response.get_data()
+    signed = g.get("csrf_token")
+    if signed and response.mimetype == "text/html":
+        body = body.replace(signed.encode(), b"")
+        body += f"|{session.get('csrf_token', '')}|{int(time.time() // CSRF_WINDOW_SECONDS)}".encode()
+    return hashlib.sha256(body).hexdigest()

@@ -3,6 +3,11 @@ Cache-Control, and 304 Not Modified when the client's copy is current (issue 13)
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+from itsdangerous import TimestampSigner
+
+from app.blueprints import caching
 from app.extensions import db
 from app.services import issuing
 from tests.factories.issuing import award, provider_with_record
@@ -61,3 +66,21 @@ def test_a_did_document_is_fresh_for_five_minutes(app, client, monkeypatch):
         client.get(f"/issuers/{provider.slug}/did.json", headers={"If-None-Match": did.headers["ETag"]}).status_code
         == 304
     )
+
+
+def test_a_hub_page_revalidates_across_seconds_though_its_csrf_token_is_signed_anew(client, monkeypatch):
+    """The signed CSRF token in every page changes each second; the page's ETag does not (within a
+    ten-minute window), and it does change with the window, so a 304 never serves an old token."""
+    provider, _, record = provider_with_record()
+    db.session.commit()
+    path = f"/hub/{provider.slug}/{record.code}"
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(now[0]))  # what signs the token
+    monkeypatch.setattr(caching, "time", SimpleNamespace(time=lambda: now[0]))
+    first = client.get(path, headers={"Accept": "text/html"})
+    now[0] += 5  # a new second: a newly signed token in the body
+    again = client.get(path, headers={"Accept": "text/html", "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    now[0] += 600  # the next window: the page comes again, with a fresh token
+    fresh = client.get(path, headers={"Accept": "text/html", "If-None-Match": first.headers["ETag"]})
+    assert fresh.status_code == 200 and fresh.headers["ETag"] != first.headers["ETag"]
