@@ -100,3 +100,21 @@ def test_a_panel_pack_for_many_candidates_is_made_in_the_background(app, login, 
     _, job_id = _made_in_background(client, f"/recruitment/{found.id}/panel.pdf")
     text = _text(client.get(f"/jobs/{job_id}/file").data)
     assert "Cara Candidate" in text and "Dev Candidate" in text and "Rhona Recruiter" in text
+
+
+def test_a_large_years_cpd_spend_report_is_made_in_the_background(app, login, small_threshold):
+    from app.models.cpd import SponsorshipStatus as S
+    from app.services import cpd
+    from tests.factories.cpd import employer, external, request
+
+    e = employer(allocated=500_000)
+    request(e, cost=12_000, state=S.APPROVED, details=external(cost=12_000, title="First aid at work"))
+    db.session.commit()
+    client = login(e.hr, c=app.test_client())
+    year = e.budget.financial_year
+    _, job_id = _made_in_background(client, f"/cpd/reports/spend.pdf?year={year}&department=Engineering")
+    download = client.get(f"/jobs/{job_id}/file")
+    label = cpd.budgets.financial_year_label(year)
+    assert download.headers["Content-Disposition"] == f'attachment; filename="cpd-spend-engineering-{label}.pdf"'
+    text = _text(download.data)
+    assert f"CPD spend report, {label}" in text and "First aid at work" in text and "£120.00" in text

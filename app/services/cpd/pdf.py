@@ -3,6 +3,7 @@ record with any learning agreement printed in full."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from xml.sax.saxutils import escape
 
@@ -11,6 +12,9 @@ from reportlab.platypus import Paragraph, Spacer
 
 from app.domain.calendar import london, london_date
 from app.domain.money import format_pounds as pounds
+from app.extensions import db
+from app.models import Organisation
+from app.services import jobs
 from app.services.cpd import budgets, queries
 from app.services.pdf_pages import BODY, H1, H2, SMALL, build, para, table
 
@@ -92,6 +96,25 @@ def spend_report(org, year: int, department: str | None = None) -> bytes:
     else:
         story.append(para("No sponsorship has committed or spent money in this year.", BODY))
     return build(story, title)
+
+
+def spend_filename(year: int, department: str | None) -> str:
+    """The spend report's file name (only [a-z0-9-] from the department, which came from a URL)."""
+    slug = (
+        re.sub(r"[^a-z0-9]+", "-", (department or "all departments").lower().replace("&", "and")).strip("-")
+        or "department"
+    )
+    return f"cpd-spend-{slug}-{budgets.financial_year_label(year)}.pdf"
+
+
+@jobs.report("cpd_spend")
+def _spend_report_job(params: dict) -> tuple[bytes, str]:
+    """The spend report made in the background (a year with many sponsorships)."""
+    org = db.session.get(Organisation, params["organisation_id"])
+    if org is None:
+        raise LookupError("The organisation no longer exists")
+    year, department = params["year"], params.get("department")
+    return spend_report(org, year, department), spend_filename(year, department)
 
 
 def person_record(record: queries.CpdRecord) -> bytes:

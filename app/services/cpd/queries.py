@@ -359,18 +359,26 @@ def department_history(org, department: str, year: int | None) -> list[Sponsorsh
     return list(db.session.scalars(stmt.order_by(Sponsorship.start_date.desc().nulls_last(), Sponsorship.id.desc())))
 
 
-def spend_rows(org, year: int, department: str | None = None) -> list[Sponsorship]:
-    """Requests that committed or spent money in the year (by start date), for spend reports."""
+def _spend_condition(org, year: int, department: str | None):
     start, end = budgets.financial_year_bounds(year)
-    stmt = select(Sponsorship).where(
+    condition = and_(
         Sponsorship.organisation_id == org.id,
         Sponsorship.status.in_(LIVE_MONEY),
         Sponsorship.start_date >= start,
         Sponsorship.start_date < end,
     )
-    if department:
-        stmt = stmt.where(Sponsorship.department == department)
+    return and_(condition, Sponsorship.department == department) if department else condition
+
+
+def spend_rows(org, year: int, department: str | None = None) -> list[Sponsorship]:
+    """Requests that committed or spent money in the year (by start date), for spend reports."""
+    stmt = select(Sponsorship).where(_spend_condition(org, year, department))
     return list(db.session.scalars(stmt.order_by(Sponsorship.department, Sponsorship.start_date)))
+
+
+def spend_count(org, year: int, department: str | None = None) -> int:
+    """How many rows a spend report has (one COUNT: whether it is made in the background)."""
+    return db.session.scalar(select(func.count(Sponsorship.id)).where(_spend_condition(org, year, department))) or 0
 
 
 # -- CSV -------------------------------------------------------------------------------------
