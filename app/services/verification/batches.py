@@ -352,7 +352,7 @@ def results_csv(batch: VerificationBatch) -> str:
                     item.label,
                     item.candidate_email or "",
                     v.verdict_label if v else ("Error" if item.error else "Waiting"),
-                    v.achievement_name if v else "",
+                    v.shown_name if v and v.achievement_name else "",
                     v.issuer_name if v else "",
                     match,
                     v.format if v else "",
