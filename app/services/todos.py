@@ -32,7 +32,7 @@ class Todo:
 
     @property
     def text(self) -> str:
-        return f"{self.count} {self.label if self.count == 1 else self.plural}"
+        return f"{self.count:,} {self.label if self.count == 1 else self.plural}"
 
 
 def counts_for(user, membership: Membership | None) -> list[Todo]:
