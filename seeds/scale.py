@@ -267,7 +267,8 @@ def _activity(board, college, staff, cpd_requests, issued, verifications, hr_use
     people = activity.staff_of(board, staff)
     if not people:
         return
-    made = activity.add_cpd(board, people, hr_user_id, staff if cpd_requests is None else cpd_requests, today, rng)
+    asked = staff if cpd_requests is None else cpd_requests
+    made = activity.add_cpd(board, college, people, hr_user_id, asked, today, rng)
     log(f"  {made:,} CPD requests over three financial years")
     coordinator = db.session.scalar(select(User).where(User.email == "coordinator@strathmore-college.example"))
     if coordinator is None:

@@ -64,7 +64,9 @@ def _moment(day: date, rng: random.Random) -> datetime:
 # ---- CPD ----------------------------------------------------------------------------------
 
 
-def add_cpd(board: Organisation, staff: list[Staff], hr_user_id: int, count: int, today: date, rng) -> int:
+def add_cpd(
+    board: Organisation, college: Organisation, staff: list[Staff], hr_user_id: int, count: int, today: date, rng
+) -> int:
     """`count` CPD requests over three financial years, with budgets and a fund that add up."""
     from app.services.cpd.budgets import financial_year_bounds, financial_year_of
 
@@ -77,7 +79,7 @@ def add_cpd(board: Organisation, staff: list[Staff], hr_user_id: int, count: int
     records = list(
         db.session.execute(
             select(MicroCredential.id, MicroCredential.title, MicroCredential.scqf_level, MicroCredential.scqf_credits)
-            .where(MicroCredential.status == "published")
+            .where(MicroCredential.provider_id == college.id, MicroCredential.status == "published")
             .limit(300)
         ).all()
     )
@@ -100,7 +102,7 @@ def add_cpd(board: Organisation, staff: list[Staff], hr_user_id: int, count: int
         requests.append(
             {"organisation_id": board.id, "person_id": person.user_id, "created_by_id": person.user_id,
              "nominated": False, "department": person.department, "status": status,
-             "micro_credential_id": record.id, "title": record.title, "provider_name": "Strathmore College",
+             "micro_credential_id": record.id, "title": record.title, "provider_name": college.name,
              "hours": (record.scqf_credits or 2) * 10, "scqf_level": record.scqf_level,
              "scqf_credits": record.scqf_credits, "start_date": asked_on + timedelta(days=30),
              "reason": "To keep my practice current for my role.", "cost_pence": cost,
