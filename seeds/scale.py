@@ -27,7 +27,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 
 from app.extensions import db
 from app.models import (
@@ -257,6 +257,7 @@ def load_scale(
         log(f"  {apprentices:,} apprentices in one cohort")
     _activity(board, college, staff, cpd_requests, issued, verifications, user_ids[HR_EMAIL], today, rng, log)
     db.session.flush()
+    db.session.execute(text("ANALYZE"))  # fresh statistics for the query planner after bulk loading
     log(f"Scale tenant loaded in {time.perf_counter() - started:.1f} s")
     return True
 
