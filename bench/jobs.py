@@ -26,6 +26,20 @@ from hub_search import scratch_postgres  # noqa: E402  (this folder's shared hel
 AWARDS = int(os.environ.get("BENCH_AWARDS", 1000))
 
 
+def queued_job(org, user, kind: str, total: int, params: dict):
+    """A job recorded as `jobs.submit` records it, but run by hand here rather than on commit."""
+    from app.extensions import db
+    from app.models import Job
+
+    job = Job(
+        organisation_id=org.id, kind=kind, title="bench", created_by_id=user.id, total=total, params=params,
+        result={}, failures=[],
+    )  # fmt: skip
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
 def run(url: str, label: str) -> None:
     from sqlalchemy import select
 
@@ -58,17 +72,13 @@ def run(url: str, label: str) -> None:
         db.session.commit()
         single = (time.perf_counter() - t0) / 20
         learners = [issuing.Learner(f"Learner {n}", f"learner{n}@bench.example") for n in range(AWARDS)]
-        job = Job(
-            organisation_id=org.id,
-            kind="bulk_award",
-            title="bench",
-            created_by_id=coordinator.id,
-            total=AWARDS,
-            params={"record_id": record.id, "valid_until": None, "learners": [[x.name, x.email] for x in learners]},
-            result={},
-            failures=[],
+        job = queued_job(
+            org,
+            coordinator,
+            "bulk_award",
+            AWARDS,
+            {"record_id": record.id, "valid_until": None, "learners": [[x.name, x.email] for x in learners]},
         )
-        db.session.add(job)
         db.session.commit()
         job_id = job.id
         db.session.remove()
@@ -130,18 +140,7 @@ def batch_verification(app, label: str) -> None:
             for n, text in enumerate(texts):
                 z.writestr(f"badge-{n:04d}.json", text)
         batch = batches.create_batch(recruiter, employer, "bench.zip", archive.getvalue())
-        job = Job(  # recorded as `start_job` does, but run by hand below rather than on commit
-            organisation_id=employer.id,
-            kind=batches.BATCH_JOB,
-            title="bench",
-            created_by_id=recruiter.id,
-            total=batch.total,
-            params={"batch_id": batch.id},
-            result={},
-            failures=[],
-        )
-        db.session.add(job)
-        db.session.flush()
+        job = queued_job(employer, recruiter, batches.BATCH_JOB, batch.total, {"batch_id": batch.id})
         batch.job_id = job.id
         db.session.commit()
         job_id, batch_id = job.id, batch.id
