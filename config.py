@@ -64,9 +64,12 @@ class Config:
     # in the background and offered for download on its job's page.
     REPORT_IN_BACKGROUND_OVER = int(os.environ.get("REPORT_IN_BACKGROUND_OVER", 50))
     # Server-side cache of expensive aggregates (the team skills summary): shared in Redis when
-    # REDIS_URL is set, else kept per process. TEAM_SUMMARY_CACHE_SECONDS is how old its figures may be.
-    CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "SimpleCache"
+    # REDIS_URL is set (every instance), else in files under CACHE_DIR (every gunicorn worker on
+    # this machine). TEAM_SUMMARY_CACHE_SECONDS is how old its figures may be.
+    CACHE_TYPE = "RedisCache" if os.environ.get("REDIS_URL") else "FileSystemCache"
     CACHE_REDIS_URL = os.environ.get("REDIS_URL")
+    CACHE_DIR = os.environ.get("CACHE_DIR", str(BASE_DIR / "instance" / "cache"))
+    CACHE_THRESHOLD = 2000  # entries kept in files before the oldest go
     CACHE_KEY_PREFIX = "credwork:"
     TEAM_SUMMARY_CACHE_SECONDS = int(os.environ.get("TEAM_SUMMARY_CACHE_SECONDS", 120))
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute;100 per hour")

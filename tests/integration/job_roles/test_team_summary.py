@@ -4,6 +4,7 @@ same levels from credentials, imported verified badges and the latest assessment
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
 import pytest
@@ -113,3 +114,18 @@ def test_the_summary_is_kept_for_a_while_and_says_how_old_it_is(app, client, log
         cache.clear()
         monkeypatch.setitem(app.config, "CACHE_TYPE", "NullCache")
         cache.init_app(app)
+
+
+def test_without_redis_the_summary_cache_is_shared_by_every_worker_on_the_machine(tmp_path):
+    """gunicorn's workers are separate processes: the default cache keeps the figures in files
+    they all read (with REDIS_URL, in Redis for every instance), so each does not count again."""
+    from app import create_app
+    from app.extensions import cache
+    from config import Config
+
+    assert Config.CACHE_TYPE == ("RedisCache" if os.environ.get("REDIS_URL") else "FileSystemCache")
+    first, second = (create_app("test", CACHE_TYPE="FileSystemCache", CACHE_DIR=str(tmp_path)) for _ in range(2))
+    with first.app_context():
+        cache.set("team-summary:1:::", {"counted": "by the first worker"})
+    with second.app_context():
+        assert cache.get("team-summary:1:::") == {"counted": "by the first worker"}
