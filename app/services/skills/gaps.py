@@ -188,12 +188,12 @@ class TeamGrid:
         return counts
 
 
-def team_stmt(org, line_manager: Membership | None, department: str | None, job_role_id: int | None):
-    stmt = (
-        select(Membership)
-        .join(User, Membership.user_id == User.id)
-        .where(Membership.visible_to(org), Membership.status == MembershipStatus.ACTIVE)
-    )
+def team_stmt(org, line_manager: Membership | None, department: str | None, job_role_id: int | None, *, names=True):
+    """The members in scope; ``names=False`` leaves out the join to their accounts (for counts)."""
+    stmt = select(Membership)
+    if names:
+        stmt = stmt.join(User, Membership.user_id == User.id)
+    stmt = stmt.where(Membership.visible_to(org), Membership.status == MembershipStatus.ACTIVE)
     if line_manager is not None:
         stmt = stmt.where(Membership.line_manager_id == line_manager.id)
     if department:
@@ -245,9 +245,16 @@ def team_page(
     page: int = 1,
 ) -> TeamPage:
     """One page of the team, TEAM_PAGE_SIZE people by name, with how many people hold each job role:
-    three queries however large the team (the page's gaps are then loaded for those people only)."""
+    three queries however large the team (the count by role gives the total; the page's gaps are
+    then loaded for those people only)."""
     stmt = team_stmt(org, line_manager, department, job_role_id)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    scope = team_stmt(org, line_manager, department, job_role_id, names=False)
+    per_role = dict(
+        db.session.execute(
+            scope.with_only_columns(Membership.job_role_id, func.count()).group_by(Membership.job_role_id)
+        ).all()
+    )
+    total = sum(per_role.values())
     page = max(1, min(page, max(1, -(-total // TEAM_PAGE_SIZE))))
     members = list(
         db.session.scalars(
@@ -257,16 +264,17 @@ def team_page(
             .offset((page - 1) * TEAM_PAGE_SIZE)
         ).unique()
     )
-    in_scope = stmt.with_only_columns(Membership.id).subquery()
-    counts = db.session.execute(
-        select(func.coalesce(JobRole.title, "No job role"), func.count())
-        .select_from(Membership)
-        .join(in_scope, in_scope.c.id == Membership.id)
-        .outerjoin(JobRole, Membership.job_role_id == JobRole.id)
-        .group_by(JobRole.title)
-        .order_by(func.count().desc(), JobRole.title)
-    ).all()
-    return TeamPage(members, page, total, [(title, n) for title, n in counts])
+    titles = dict(
+        db.session.execute(
+            select(JobRole.id, JobRole.title).where(JobRole.id.in_([r for r in per_role if r is not None]))
+        ).all()
+    )
+    by_title: dict[str, int] = {}
+    for role_id, n in per_role.items():
+        title = titles.get(role_id, "No job role") if role_id is not None else "No job role"
+        by_title[title] = by_title.get(title, 0) + n
+    counts = sorted(by_title.items(), key=lambda pair: (-pair[1], pair[0]))
+    return TeamPage(members, page, total, counts)
 
 
 def _grid(people: list[PersonGaps]) -> TeamGrid:

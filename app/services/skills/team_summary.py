@@ -264,17 +264,23 @@ def cached_summary(
     return found
 
 
-def line_managers(org) -> list:
-    """Everyone who manages someone in ``org``, by name, as rows (``id``, ``name``) for the
-    drill-down's filter: one query of two columns, however many managers there are."""
-    managers = select(Membership.line_manager_id).where(
-        Membership.organisation_id == org.id, Membership.line_manager_id.is_not(None)
-    )
-    return list(
-        db.session.execute(
-            select(Membership.id, User.name)
-            .join(User, User.id == Membership.user_id)
-            .where(Membership.id.in_(managers))
-            .order_by(User.name, Membership.id)
-        ).all()
-    )
+def line_managers(org) -> list[tuple[int, str]]:
+    """Everyone who manages someone in ``org``, by name, as (``id``, ``name``) pairs for the
+    filters: one query of two columns, kept in the cache as long as the summary's figures."""
+    key = f"line-managers:{org.id}"
+    found = cache.get(key)
+    if found is None:
+        managers = select(Membership.line_manager_id).where(
+            Membership.organisation_id == org.id, Membership.line_manager_id.is_not(None)
+        )
+        found = [
+            (member_id, name)
+            for member_id, name in db.session.execute(
+                select(Membership.id, User.name)
+                .join(User, User.id == Membership.user_id)
+                .where(Membership.id.in_(managers))
+                .order_by(User.name, Membership.id)
+            )
+        ]
+        cache.set(key, found, timeout=current_app.config.get("TEAM_SUMMARY_CACHE_SECONDS", 120))
+    return found
