@@ -182,9 +182,9 @@ def add_cpd(
 # ---- Issued badges -------------------------------------------------------------------------
 
 
-def _sign(job: tuple[str, str, str, engine.IssuerProfile, list[tuple[engine.AchievementSpec, engine.Award]]]):
+def _sign(job: tuple[str, str, engine.IssuerProfile, list[tuple[engine.AchievementSpec, engine.Award]]]):
     """On a worker process: sign each award with the engine (both proofs)."""
-    private, method, _, issuer, awards = job
+    private, method, issuer, awards = job
     pair = key_pair_from_private_multibase(private)
     out = []
     for spec, award in awards:
@@ -239,8 +239,8 @@ def add_issued(college: Organisation, staff: list[Staff], coordinator_user: User
     workers = max(1, min(4, os.cpu_count() or 1)) if count >= 500 else 1  # small runs (tests) sign here
     size = max(1, -(-len(awards_to_sign) // (workers * 4)))
     jobs = [
-        (private, key.verification_method, str(n), issuer, awards_to_sign[start : start + size])
-        for n, start in enumerate(range(0, len(awards_to_sign), size))
+        (private, key.verification_method, issuer, awards_to_sign[start : start + size])
+        for start in range(0, len(awards_to_sign), size)
     ]
     if workers == 1:
         signed = [pair for job in jobs for pair in _sign(job)]

@@ -8,6 +8,8 @@ import re
 from flask import Response, flash, redirect, url_for
 from werkzeug.wrappers.response import Response as Redirect
 
+from app.models import Job
+
 
 def attachment(body: bytes | str, filename: str, mimetype: str) -> Response:
     """`body` as a download named `filename` (reduced to letters, digits, dots and hyphens so
@@ -19,7 +21,11 @@ def attachment(body: bytes | str, filename: str, mimetype: str) -> Response:
     return response
 
 
-def report_started(job) -> Redirect:
-    """The answer to asking for a report that is made in the background (see jobs.reports)."""
-    flash("This report is large, so it is being made in the background. It will be ready to download here.")
-    return redirect(url_for("jobs.show", job_id=job.id), code=303)
+def report(made: tuple[bytes, str] | Job) -> Response | Redirect:
+    """A PDF report made now is downloaded; one made in the background (a job, see jobs.reports)
+    sends the person to its job's page, which offers the file once it is ready."""
+    if isinstance(made, Job):
+        flash("This report is large, so it is being made in the background. It will be ready to download here.")
+        return redirect(url_for("jobs.show", job_id=made.id), code=303)
+    body, filename = made
+    return attachment(body, filename, "application/pdf")

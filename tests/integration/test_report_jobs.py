@@ -42,6 +42,7 @@ def test_a_large_cohort_report_is_made_in_the_background_and_downloaded_from_its
     page, job_id = _made_in_background(client, f"/cohorts/{s.cohort.id}/report.pdf")
     job = db.session.get(Job, job_id)
     assert job.kind == "report" and job.status == "finished" and "All 1 done." in page
+    assert "It is kept for 14 days." in page
     assert (
         'Download the report<span class="govuk-visually-hidden">: Cohort report: September cohort</span> (PDF)' in page
     )

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.blueprints.apprenticeships import bp, loading
 from app.blueprints.apprenticeships.forms import CohortForm, EnrolForm, ImportForm, TeamForm
-from app.blueprints.downloads import attachment, report_started
+from app.blueprints.downloads import report
 from app.blueprints.htmx import render_partial_or_page
 from app.blueprints.outcomes import failures_on
 from app.domain.calendar import london_today
@@ -17,7 +17,7 @@ from app.models import OrgKind, Role
 from app.models.apprenticeships import APPRENTICESHIP_STATUS_LABELS
 from app.security.permissions import Permission
 from app.security.policy import acting_membership, acting_org, require
-from app.services import apprenticeships, jobs
+from app.services import apprenticeships
 from app.services.apprenticeships.cohorts import CSV_COLUMNS, CsvImportError, Enrolment
 
 MANAGE = {"org_kind": OrgKind.PROVIDER}
@@ -156,10 +156,4 @@ def import_apprentices(cohort_id: int):
 @require(Permission.COHORTS_MANAGE, **MANAGE)
 def cohort_report(cohort_id: int):
     found = loading.cohort(cohort_id)
-    if jobs.in_background(apprenticeships.cohorts.size(found)):
-        params = {"cohort_id": found.id, "today": london_today().isoformat()}
-        return report_started(
-            jobs.start_report(current_user, acting_org(), "cohort_report", f"Cohort report: {found.name}", params)
-        )
-    pdf = apprenticeships.pdf.cohort_report(found, london_today())
-    return attachment(pdf, f"cohort-report-{found.name}-{london_today()}.pdf", "application/pdf")
+    return report(apprenticeships.pdf.cohort_report_for(current_user, acting_org(), found, london_today()))

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from app.blueprints.apprenticeships import bp, loading
 from app.blueprints.apprenticeships.evidence_forms import CommentForm, EvidenceForm, FeedbackForm, FileForm, SignOffForm
-from app.blueprints.downloads import attachment, report_started
+from app.blueprints.downloads import attachment, report
 from app.blueprints.outcomes import failures_flashed, failures_on
 from app.domain.calendar import london_today
 from app.models import Apprenticeship, OrgKind, Party
@@ -22,7 +22,7 @@ from app.security.policy import (
     evidence_sign_off_refusal,
     require,
 )
-from app.services import apprenticeships, evidence, jobs
+from app.services import apprenticeships, evidence
 from app.services.evidence import FileMissing
 
 
@@ -284,10 +284,4 @@ def evidence_pack_zip(apprenticeship_id: int):
 @require(Permission.COHORTS_MANAGE, org_kind=OrgKind.PROVIDER)
 def cohort_coverage_pdf(cohort_id: int):
     found = loading.cohort(cohort_id)
-    if jobs.in_background(apprenticeships.cohorts.size(found)):
-        params = {"cohort_id": found.id, "today": london_today().isoformat()}
-        return report_started(
-            jobs.start_report(current_user, acting_org(), "cohort_coverage", f"Evidence coverage: {found.name}", params)
-        )
-    pdf = evidence.exports.cohort_coverage_pdf(found, london_today())
-    return attachment(pdf, f"evidence-coverage-{found.name}.pdf", "application/pdf")
+    return report(evidence.exports.cohort_coverage_for(current_user, acting_org(), found, london_today()))

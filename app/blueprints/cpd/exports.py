@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from app.blueprints.cpd import bp
 from app.blueprints.cpd.forms import year_arg
-from app.blueprints.downloads import attachment, report_started
+from app.blueprints.downloads import attachment, report
 from app.models import Membership
 from app.security.permissions import Permission
 from app.security.policy import (
@@ -20,7 +20,7 @@ from app.security.policy import (
     require,
 )
 from app.security.scoping import get_for
-from app.services import cpd, jobs
+from app.services import cpd
 
 
 def _year() -> int:
@@ -53,13 +53,7 @@ def export_spend():
 def spend_pdf():
     """The CPD spend report for a financial year, for one department or all of them."""
     year, department = _year(), request.args.get("department", "").strip() or None
-    org = acting_org()
-    if jobs.in_background(cpd.queries.spend_count(org, year, department)):
-        title = f"CPD spend report {cpd.budgets.financial_year_label(year)}: {department or 'all departments'}"
-        params = {"organisation_id": org.id, "year": year, "department": department}
-        return report_started(jobs.start_report(current_user, org, "cpd_spend", title, params))
-    pdf = cpd.pdf.spend_report(org, year, department)
-    return attachment(pdf, cpd.pdf.spend_filename(year, department), "application/pdf")
+    return report(cpd.pdf.spend_report_for(current_user, acting_org(), year, department))
 
 
 @bp.get("/mine/record.pdf")

@@ -31,7 +31,13 @@ def _own(job_id: int) -> Job:
 def show(job_id: int):
     job = _own(job_id)
     jobs.mark_seen(job)
-    return render_partial_or_page("jobs/show.html", "jobs/_progress.html", job=job, retry_form=FlaskForm(formdata=None))
+    return render_partial_or_page(
+        "jobs/show.html",
+        "jobs/_progress.html",
+        job=job,
+        retry_form=FlaskForm(formdata=None),
+        keep_days=jobs.reports.KEEP_DAYS,
+    )
 
 
 @bp.post("/<int:job_id>/retry")

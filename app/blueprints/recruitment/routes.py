@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.blueprints.downloads import attachment, report_started
+from app.blueprints.downloads import attachment, report
 from app.blueprints.htmx import render_partial_or_page
 from app.blueprints.job_roles.forms import SkillForm, skill_choices
 from app.blueprints.outcomes import failures_flashed, failures_on
@@ -19,7 +19,7 @@ from app.models.recruitment import CANDIDATE_STATUS_LABELS, Vacancy, VacancySkil
 from app.security.permissions import Permission
 from app.security.policy import acting_membership, acting_org, manages_recruitment, may_see_vacancy, require
 from app.security.scoping import get_for
-from app.services import jobs, links, recruitment
+from app.services import links, recruitment
 from app.services.recruitment import queries
 from app.services.skills import job_roles
 
@@ -241,15 +241,4 @@ def panel_pdf(vacancy_id: int):
     found = load_vacancy(vacancy_id)
     filters = queries.CompareFilters.from_args(request.args)
     prepared_by = f"{current_user.name}, {found.organisation.name}"
-    panel = recruitment.exports.panel_candidates(found, filters)
-    if jobs.in_background(len(panel.candidates)):
-        job = jobs.start_report(
-            current_user,
-            found.organisation,
-            "hiring_panel",
-            f"Hiring panel pack for {found.title}",
-            {"vacancy_id": found.id, "filters": filters.query_args(), "prepared_by": prepared_by},
-        )
-        return report_started(job)
-    body = recruitment.exports.panel_pdf(found, panel, prepared_by)
-    return attachment(body, f"vacancy-{found.id}-panel.pdf", "application/pdf")
+    return report(recruitment.exports.panel_for(current_user, found, filters, prepared_by))

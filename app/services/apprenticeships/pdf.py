@@ -13,9 +13,9 @@ from sqlalchemy import select
 from app.domain.calendar import london, london_date
 from app.domain.off_the_job import hours
 from app.extensions import db
-from app.models import Apprenticeship, Cohort, Membership, Organisation, Party, ProgressReview, User
+from app.models import Apprenticeship, Cohort, Job, Membership, Organisation, Party, ProgressReview, User
 from app.services import jobs
-from app.services.apprenticeships import history, plans, reviews
+from app.services.apprenticeships import cohorts, history, plans, reviews
 from app.services.apprenticeships.progress import counts, figures_where, progress_of
 from app.services.pdf_pages import BODY, H1, H2, SMALL, build, para, table
 
@@ -282,9 +282,14 @@ def review_record(review: ProgressReview) -> bytes:
     return build(story, title)
 
 
+def cohort_report_for(actor, org, cohort: Cohort, today: date) -> tuple[bytes, str] | Job:
+    """The cohort report as (PDF, file name), or for a large cohort the job making it."""
+    title, params = f"Cohort report: {cohort.name}", {"cohort_id": cohort.id, "today": today.isoformat()}
+    return jobs.now_or_later(actor, org, "cohort_report", title, params, rows=cohorts.size(cohort))
+
+
 @jobs.report("cohort_report")
-def _cohort_report_job(params: dict) -> tuple[bytes, str]:
-    """The cohort report made in the background (a large cohort)."""
+def _cohort_report_file(params: dict) -> tuple[bytes, str]:
     cohort = db.session.get(Cohort, params["cohort_id"])
     if cohort is None:
         raise LookupError("The cohort no longer exists")

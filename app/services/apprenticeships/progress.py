@@ -11,7 +11,7 @@ share of the planned duration that has run.
 
 Each apprenticeship also keeps its last status (`progress_status`), so "apprentices at risk" is
 one query: it is worked out again before any commit that changed what it is judged on, and
-daily for everyone under way (`refresh_running`, run by Celery beat or cron).
+daily for every active apprenticeship (`refresh_running`, run by Celery beat or cron).
 """
 
 from __future__ import annotations
@@ -301,7 +301,8 @@ def refresh(condition, today: date) -> int:
 
 def refresh_running(today: date) -> int:
     """The daily refresh: time passing alone moves the status (hours expected grow, reviews fall
-    due), so every apprenticeship under way is assessed again, a thousand at a time."""
+    due), so every active apprenticeship is assessed again, a thousand at a time (the others have
+    no status, and any change to their stage is a change the commit hook sees)."""
     done, last = 0, 0
     while ids := list(
         db.session.scalars(

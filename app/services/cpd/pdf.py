@@ -13,7 +13,7 @@ from reportlab.platypus import Paragraph, Spacer
 from app.domain.calendar import london, london_date
 from app.domain.money import format_pounds as pounds
 from app.extensions import db
-from app.models import Organisation
+from app.models import Job, Organisation
 from app.services import jobs
 from app.services.cpd import budgets, queries
 from app.services.pdf_pages import BODY, H1, H2, SMALL, build, para, table
@@ -98,7 +98,7 @@ def spend_report(org, year: int, department: str | None = None) -> bytes:
     return build(story, title)
 
 
-def spend_filename(year: int, department: str | None) -> str:
+def _spend_filename(year: int, department: str | None) -> str:
     """The spend report's file name (only [a-z0-9-] from the department, which came from a URL)."""
     slug = (
         re.sub(r"[^a-z0-9]+", "-", (department or "all departments").lower().replace("&", "and")).strip("-")
@@ -107,14 +107,20 @@ def spend_filename(year: int, department: str | None) -> str:
     return f"cpd-spend-{slug}-{budgets.financial_year_label(year)}.pdf"
 
 
+def spend_report_for(actor, org, year: int, department: str | None) -> tuple[bytes, str] | Job:
+    """The spend report as (PDF, file name), or for a year of many sponsorships the job making it."""
+    title = f"CPD spend report {budgets.financial_year_label(year)}: {department or 'all departments'}"
+    params = {"organisation_id": org.id, "year": year, "department": department}
+    return jobs.now_or_later(actor, org, "cpd_spend", title, params, rows=queries.spend_count(org, year, department))
+
+
 @jobs.report("cpd_spend")
-def _spend_report_job(params: dict) -> tuple[bytes, str]:
-    """The spend report made in the background (a year with many sponsorships)."""
+def _spend_report_file(params: dict) -> tuple[bytes, str]:
     org = db.session.get(Organisation, params["organisation_id"])
     if org is None:
         raise LookupError("The organisation no longer exists")
     year, department = params["year"], params.get("department")
-    return spend_report(org, year, department), spend_filename(year, department)
+    return spend_report(org, year, department), _spend_filename(year, department)
 
 
 def person_record(record: queries.CpdRecord) -> bytes:

@@ -17,8 +17,9 @@ from sqlalchemy import select
 
 from app.domain.calendar import london, london_date
 from app.extensions import db
-from app.models import Apprenticeship, Cohort, EvidenceEntry, EvidenceFile
+from app.models import Apprenticeship, Cohort, EvidenceEntry, EvidenceFile, Job
 from app.services import jobs
+from app.services.apprenticeships import cohorts
 from app.services.evidence import coverage, storage
 from app.services.evidence.uploads import safe_name
 from app.services.pdf_pages import H1, H2, SMALL, build, para, table
@@ -150,9 +151,14 @@ def cohort_coverage_pdf(cohort: Cohort, today: date) -> bytes:
     return build(story, title, pagesize=landscape(A4))
 
 
+def cohort_coverage_for(actor, org, cohort: Cohort, today: date) -> tuple[bytes, str] | Job:
+    """The cohort's evidence coverage as (PDF, file name), or for a large cohort the job making it."""
+    title, params = f"Evidence coverage: {cohort.name}", {"cohort_id": cohort.id, "today": today.isoformat()}
+    return jobs.now_or_later(actor, org, "cohort_coverage", title, params, rows=cohorts.size(cohort))
+
+
 @jobs.report("cohort_coverage")
-def _cohort_coverage_job(params: dict) -> tuple[bytes, str]:
-    """The cohort's evidence coverage made in the background (a large cohort)."""
+def _cohort_coverage_file(params: dict) -> tuple[bytes, str]:
     cohort = db.session.get(Cohort, params["cohort_id"])
     if cohort is None:
         raise LookupError("The cohort no longer exists")

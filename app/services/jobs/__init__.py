@@ -12,7 +12,7 @@ from app.services.jobs.queue import (
     runner,
     submit,
 )
-from app.services.jobs.reports import forget_old_files, in_background, report, start_report
+from app.services.jobs.reports import forget_old_files, in_background, now_or_later, report, start_report
 
 __all__ = [
     "JobError",
@@ -22,6 +22,7 @@ __all__ = [
     "in_background",
     "latest_unseen",
     "mark_seen",
+    "now_or_later",
     "report",
     "retry",
     "run",

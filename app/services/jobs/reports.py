@@ -3,8 +3,9 @@ two hundred apprentices, a panel of fifty candidates) is a job whose file is kep
 for the person who asked, instead of a request that holds a web worker.
 
 Each feature registers how to build its report (`@report("cohort_report")`: a function of the
-job's params returning the file's bytes and name); `start_report` records the job. Smaller
-reports are still sent at once: `in_background(rows)` says when a report is large enough.
+job's params returning the file's bytes and name) and asks `now_or_later`, which builds it at once
+when it covers few rows (`in_background` says when it is large) and otherwise records a job that
+builds it with the same params.
 """
 
 from __future__ import annotations
@@ -46,6 +47,13 @@ def start_report(actor, org, name: str, title: str, params: dict[str, Any]) -> J
     if name not in BUILDERS:
         raise ValueError(f"no report called {name!r}")
     return submit(actor, org, REPORT_JOB, title, {"report": name, **params}, total=1)
+
+
+def now_or_later(actor, org, name: str, title: str, params: dict[str, Any], *, rows: int) -> tuple[bytes, str] | Job:
+    """The report ``name`` as (bytes, file name) made now, or, over many ``rows``, the job making it."""
+    if in_background(rows):
+        return start_report(actor, org, name, title, params)
+    return BUILDERS[name](params)
 
 
 @runner(REPORT_JOB)

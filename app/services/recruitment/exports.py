@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.domain.calendar import london, london_date
 from app.extensions import db
+from app.models import Job
 from app.models.job_roles import PROFICIENCY_LABELS
 from app.models.recruitment import CandidateBadge, Vacancy
 from app.services import jobs
@@ -67,20 +68,28 @@ def _badge_rows(badges: list[CandidateBadge]) -> list[list]:
 PANEL_LIMIT = 50  # candidates in one panel PDF
 
 
-def panel_candidates(vacancy: Vacancy, filters: queries.CompareFilters) -> Comparison:
+def _panel_candidates(vacancy: Vacancy, filters: queries.CompareFilters) -> Comparison:
     """The candidates the panel PDF shows (the comparison's filters and order, PANEL_LIMIT)."""
     return fit.comparison(vacancy, queries.compared(vacancy, filters, limit=PANEL_LIMIT))
 
 
+def panel_for(actor, vacancy: Vacancy, filters: queries.CompareFilters, prepared_by: str) -> tuple[bytes, str] | Job:
+    """The hiring panel's pack as (PDF, file name), or for many candidates the job making it."""
+    rows = len(queries.compared(vacancy, filters, limit=PANEL_LIMIT))
+    params = {"vacancy_id": vacancy.id, "filters": filters.query_args(), "prepared_by": prepared_by}
+    return jobs.now_or_later(
+        actor, vacancy.organisation, "hiring_panel", f"Hiring panel pack for {vacancy.title}", params, rows=rows
+    )
+
+
 @jobs.report("hiring_panel")
-def _panel_job(params: dict) -> tuple[bytes, str]:
-    """The hiring panel's PDF made in the background (many candidates)."""
+def _panel_file(params: dict) -> tuple[bytes, str]:
     vacancy = db.session.get(Vacancy, params["vacancy_id"])
     if vacancy is None:
         raise LookupError("The vacancy no longer exists")
     filters = queries.CompareFilters.from_args(MultiDict(params["filters"]))
     return panel_pdf(
-        vacancy, panel_candidates(vacancy, filters), params["prepared_by"]
+        vacancy, _panel_candidates(vacancy, filters), params["prepared_by"]
     ), f"vacancy-{vacancy.id}-panel.pdf"
 
 
