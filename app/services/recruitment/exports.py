@@ -75,7 +75,7 @@ def _panel_candidates(vacancy: Vacancy, filters: queries.CompareFilters) -> Comp
 
 def panel_for(actor, vacancy: Vacancy, filters: queries.CompareFilters, prepared_by: str) -> tuple[bytes, str] | Job:
     """The hiring panel's pack as (PDF, file name), or for many candidates the job making it."""
-    rows = len(queries.compared(vacancy, filters, limit=PANEL_LIMIT))
+    rows = min(queries.compared_count(vacancy, filters), PANEL_LIMIT)
     params = {"vacancy_id": vacancy.id, "filters": filters.query_args(), "prepared_by": prepared_by}
     return jobs.now_or_later(
         actor, vacancy.organisation, "hiring_panel", f"Hiring panel pack for {vacancy.title}", params, rows=rows

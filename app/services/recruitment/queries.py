@@ -119,11 +119,17 @@ def _compare_stmt(vacancy: Vacancy, filters: CompareFilters):
 
 
 def compare_page(vacancy: Vacancy, filters: CompareFilters, per_page: int) -> tuple[list[Candidate], int, int]:
-    stmt = _compare_stmt(vacancy, filters)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    total = compared_count(vacancy, filters)
     pages = max(1, -(-total // per_page))
     page = min(filters.page, pages)
-    return list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page))), page, pages
+    stmt = _compare_stmt(vacancy, filters).limit(per_page).offset((page - 1) * per_page)
+    return list(db.session.scalars(stmt)), page, pages
+
+
+def compared_count(vacancy: Vacancy, filters: CompareFilters) -> int:
+    """How many candidates the comparison's filters take in (one COUNT)."""
+    stmt = _compare_stmt(vacancy, filters).order_by(None)
+    return db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
 def compared(vacancy: Vacancy, filters: CompareFilters, limit: int) -> list[Candidate]:
