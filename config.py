@@ -72,6 +72,11 @@ class Config:
     CACHE_THRESHOLD = 2000  # entries kept in files before the oldest go
     CACHE_KEY_PREFIX = "credwork:"
     TEAM_SUMMARY_CACHE_SECONDS = int(os.environ.get("TEAM_SUMMARY_CACHE_SECONDS", 120))
+    # The busiest pages (team skills, people, CPD, hub search, verifications) are kept in the
+    # same cache per session until any data changes (app/blueprints/page_cache.py); this is the
+    # most a copy may age (for wording like "3 hours ago"). 0 turns it off. The cache must be
+    # shared by every process that writes: several machines need REDIS_URL.
+    PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300))
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "20 per minute;100 per hour")
     # Per email address and client: this many failures are free, then waits of 1, 2, 4... minutes
     # up to LOGIN_LOCKOUT_MINUTES (see app/services/accounts/throttle.py).
@@ -171,7 +176,9 @@ class TestConfig(Config):
     PASSWORD_HASH_FAST = True  # argon2id with small costs keeps the suite quick
     CELERY_BROKER_URL = None  # a test that wants the broker sets it
     JOBS_IN_PROCESS = "inline"
-    CACHE_TYPE = "NullCache"  # a test that wants the cache sets it
+    # In memory for each app, so every test runs with the page cache and cached figures on, and
+    # shows that a change is never hidden behind a cached copy.
+    CACHE_TYPE = "SimpleCache"
 
 
 CONFIGS = {

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import cli, jobs_setup, models, templating  # noqa: F401  (models: importing it registers every model on the metadata)
+from app import cli, data_version, jobs_setup, models, templating  # noqa: F401  (models: importing it registers every model on the metadata)
 from app.blueprints import errors, outcomes, register_all
 from app.extensions import cache, configure_sqlite, csrf, db, htmx, limiter, login_manager, migrate, oauth
 from app.security import headers, sessions
@@ -66,6 +66,8 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     jobs_setup.init_app(app)
     cache.init_app(app)
+    with app.app_context():
+        data_version.init_app(app, db.engine)
     WTFormsHelpers(app)
     sessions.init_app(app, login_manager)
 

@@ -15,6 +15,7 @@ from app.blueprints.cpd.forms import CostChangeForm, NominateForm, RequestForm, 
 from app.blueprints.forms import id_arg
 from app.blueprints.htmx import render_partial_or_page, targets
 from app.blueprints.outcomes import failures_flashed, failures_on
+from app.blueprints.page_cache import cached_page
 from app.models import Membership
 from app.models.cpd import STATUS_LABELS, Sponsorship
 from app.security.permissions import Permission
@@ -56,6 +57,7 @@ DASHBOARD_ROWS = 20  # requests listed on a dashboard; the rest are in the reque
 
 @bp.get("/")
 @require(Permission.CPD_APPROVE)
+@cached_page
 def dashboard():
     org, year = acting_org(), year_arg(request.args, cpd.budgets.this_financial_year())
     money = cpd.queries.money_by_department(org, year)
@@ -109,6 +111,7 @@ def person(membership_id: int):
 
 @bp.get("/requests")
 @login_required
+@cached_page
 def requests():
     mine = current_membership()
     if not may_see_cpd_requests(mine):

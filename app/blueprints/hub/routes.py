@@ -14,6 +14,7 @@ from app.blueprints.caching import conditional
 from app.blueprints.htmx import render_partial_or_page, wants_partial
 from app.blueprints.hub import bp
 from app.blueprints.hub.forms import HubFilterForm
+from app.blueprints.page_cache import cached_page
 from app.models import MicroCredential, Organisation
 from app.security.policy import current_org
 from app.services import catalogue
@@ -36,6 +37,7 @@ def iso_date(value: str) -> str:
 
 
 @bp.get("")
+@cached_page
 def search():
     filters = catalogue.search.HubFilters.from_args(request.args)
     form = HubFilterForm(request.args)

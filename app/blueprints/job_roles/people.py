@@ -12,6 +12,7 @@ from app.blueprints.htmx import render_partial_or_page, wants_partial
 from app.blueprints.job_roles import bp
 from app.blueprints.job_roles.forms import AssessForm, AssignForm, skill_choices
 from app.blueprints.outcomes import failures_on
+from app.blueprints.page_cache import cached_page
 from app.models import Membership, OrgKind, Role
 from app.models.job_roles import JobRole
 from app.security.permissions import Permission
@@ -55,6 +56,7 @@ def _filter_args(f: dict) -> dict:
 
 @bp.get("/team/summary")
 @require(Permission.SKILLS_VIEW_TEAM, org_kind=OrgKind.EMPLOYER)
+@cached_page
 def team_summary():
     """The summary first: coverage by job role and department, the skills most often short and the
     people furthest from their role; each drills down to the grid."""
@@ -78,6 +80,7 @@ def team_summary():
 
 @bp.get("/team")
 @require(Permission.SKILLS_VIEW_TEAM, org_kind=OrgKind.EMPLOYER)
+@cached_page
 def team():
     org = acting_org()
     f = _team_filters(org)

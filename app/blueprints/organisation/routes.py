@@ -15,6 +15,7 @@ from app.blueprints.organisation.forms import (
     role_choices,
 )
 from app.blueprints.outcomes import failures_flashed, failures_on
+from app.blueprints.page_cache import cached_page
 from app.models import Invitation, Membership, Partnership
 from app.security.permissions import Permission
 from app.security.policy import acting_org, require
@@ -25,6 +26,7 @@ from app.services.audit import queries as audit_log_service
 
 @bp.get("/people")
 @require(Permission.ORG_MANAGE_PEOPLE)
+@cached_page
 def people():
     org = acting_org()
     filters = people_list.PeopleFilters.from_args(request.args)

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from app.blueprints.htmx import render_partial_or_page
 from app.blueprints.outcomes import failures_on
+from app.blueprints.page_cache import cached_page
 from app.blueprints.verification import bp
 from app.blueprints.verification.forms import HistoryFilters, VerifyForm
 from app.extensions import db, limiter
@@ -144,6 +145,7 @@ def _pdf(found: Verification, verified_by: str):
 
 @bp.get("/verifications")
 @require(Permission.VERIFICATIONS_RUN)
+@cached_page
 def index():
     """The organisation's verification history, filterable by candidate and verdict."""
     org = acting_org()

@@ -20,6 +20,7 @@ from flask import current_app
 from sqlalchemy import and_, func, select, union_all
 from sqlalchemy.orm import joinedload
 
+from app import data_version
 from app.extensions import cache, db
 from app.models import HeldCredential, JobRole, JobRoleSkill, Membership, MicroCredential, Skill, User, utcnow
 from app.models.catalogue import micro_credential_skills
@@ -251,11 +252,19 @@ def summary(
 def cached_summary(
     org, *, line_manager: Membership | None = None, department: str | None = None, job_role_id: int | None = None
 ) -> TeamSummary:
-    """`summary`, kept for TEAM_SUMMARY_CACHE_SECONDS per organisation and filter (the page says
-    how old its figures are): at 10,000 staff one summary takes about a second to count, and HR
-    opens it often. A shared cache (Redis) serves every instance."""
+    """`summary`, kept per organisation and filter until the data changes, for at most
+    TEAM_SUMMARY_CACHE_SECONDS (the page says when its figures were counted): at 10,000 staff one
+    summary takes about a second to count, and HR opens it often. A shared cache (Redis) serves
+    every instance."""
     key = "team-summary:" + ":".join(
-        str(x) for x in (org.id, getattr(line_manager, "id", ""), department or "", job_role_id or "")
+        str(x)
+        for x in (
+            data_version.current(),
+            org.id,
+            getattr(line_manager, "id", ""),
+            department or "",
+            job_role_id or "",
+        )
     )
     found = cache.get(key)
     if found is None:
@@ -266,8 +275,8 @@ def cached_summary(
 
 def line_managers(org) -> list[tuple[int, str]]:
     """Everyone who manages someone in ``org``, by name, as (``id``, ``name``) pairs for the
-    filters: one query of two columns, kept in the cache as long as the summary's figures."""
-    key = f"line-managers:{org.id}"
+    filters: one query of two columns, kept in the cache like the summary's figures."""
+    key = f"line-managers:{data_version.current()}:{org.id}"
     found = cache.get(key)
     if found is None:
         managers = select(Membership.line_manager_id).where(

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
+from tests.support.queries import uncached
 
 
 class QueryCounter:
@@ -30,7 +31,8 @@ def count_queries(app):
         counter = QueryCounter()
         event.listen(db.engine, "before_cursor_execute", counter)
         try:
-            yield counter
+            with uncached():
+                yield counter
         finally:
             event.remove(db.engine, "before_cursor_execute", counter)
 

@@ -9,6 +9,7 @@ from sqlalchemy import event
 
 from app.extensions import db
 from tests.factories.skills import World, build_world
+from tests.support.queries import uncached
 
 
 class QueryCounter:
@@ -26,7 +27,8 @@ class QueryCounter:
         self.statements = []
         event.listen(db.engine, "before_cursor_execute", self._on_execute)
         try:
-            yield self
+            with uncached():
+                yield self
         finally:
             event.remove(db.engine, "before_cursor_execute", self._on_execute)
 
