@@ -20,7 +20,7 @@ from tests.support.databases import use_own_database_per_worker
 use_own_database_per_worker()  # before the app's config reads TEST_DATABASE_URL
 
 from app import create_app  # noqa: E402  (the line above must run first)
-from app.extensions import db, limiter  # noqa: E402
+from app.extensions import cache, db, limiter  # noqa: E402
 
 TOKEN_PATTERN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
@@ -132,6 +132,7 @@ def _transaction(request, app):
     original = db.session
     db.session = session
     limiter.reset()
+    cache.clear()  # ids come round again once a test's rows are rolled back
     app.extensions["credwork_outbox"] = []
     try:
         yield session

@@ -252,19 +252,12 @@ def summary(
 def cached_summary(
     org, *, line_manager: Membership | None = None, department: str | None = None, job_role_id: int | None = None
 ) -> TeamSummary:
-    """`summary`, kept per organisation and filter until the data changes, for at most
-    TEAM_SUMMARY_CACHE_SECONDS (the page says when its figures were counted): at 10,000 staff one
-    summary takes about a second to count, and HR opens it often. A shared cache (Redis) serves
-    every instance."""
+    """`summary`, kept for TEAM_SUMMARY_CACHE_SECONDS per organisation and filter (the page says
+    when its figures were counted): at 10,000 staff one summary takes over half a second to count,
+    HR opens it often, and in a large organisation something changes every minute. A shared cache
+    (Redis) serves every instance."""
     key = "team-summary:" + ":".join(
-        str(x)
-        for x in (
-            data_version.current(),
-            org.id,
-            getattr(line_manager, "id", ""),
-            department or "",
-            job_role_id or "",
-        )
+        str(x) for x in (org.id, getattr(line_manager, "id", ""), department or "", job_role_id or "")
     )
     found = cache.get(key)
     if found is None:
