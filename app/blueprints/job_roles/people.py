@@ -72,7 +72,7 @@ def team_summary():
         summary=found,
         filter_args=_filter_args(f),
         departments=job_roles.departments_of(org),
-        roles=job_roles.roles_of(org),
+        roles=job_roles.role_titles(org),
         managers=team_summaries.line_managers(org) if f["everyone"] else [],
         **f,
     )
@@ -111,7 +111,7 @@ def team():
         department=department,
         role_id=role_id,
         departments=job_roles.departments_of(org),
-        roles=job_roles.roles_of(org),
+        roles=job_roles.role_titles(org),
         states=list(gaps.GapState),
     )
 
@@ -143,7 +143,7 @@ def _assign_form(org, member, formdata=None) -> AssignForm:
         if formdata
         else AssignForm(prefix="assign", formdata=None, job_role=member.job_role_id or 0)
     )
-    form.job_role.choices = [(0, "No job role")] + [(r.id, r.title) for r in job_roles.roles_of(org)]
+    form.job_role.choices = [(0, "No job role")] + [(r.id, r.title) for r in job_roles.role_titles(org)]
     return form
 
 

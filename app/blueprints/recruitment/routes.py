@@ -61,7 +61,7 @@ def index():
 def _vacancy_form(org, formdata=None, obj=None) -> VacancyForm:
     form = VacancyForm(formdata=formdata, obj=obj) if formdata is not None else VacancyForm(formdata=None, obj=obj)
     form.job_role_id.choices = [("", "Choose a job role")] + [
-        (r.id, r.title + (f" ({r.department})" if r.department else "")) for r in job_roles.roles_of(org)
+        (r.id, r.title + (f" ({r.department})" if r.department else "")) for r in job_roles.role_titles(org)
     ]
     form.hiring_manager_id.choices = [("", "No hiring manager")] + [
         (m.id, f"{m.user.name} ({m.user.email})") for m in recruitment.vacancies.hiring_manager_choices(org)
