@@ -1,12 +1,13 @@
 """The data version: a token that changes whenever anything people see in the database changes.
 
-Pages kept in the shared cache (app/blueprints/page_cache.py) and cached figures (the team
-summary) put the token in their keys, so a write anywhere makes every such copy unreachable: a
+Pages kept in the shared cache (app/blueprints/page_cache.py) and other things kept across
+requests (the team filters' line managers) put the token in their keys, so a write anywhere makes every such copy unreachable: a
 cached page is never older than the data it was made from. The token lives in the same shared
 cache (Redis, or files shared by a machine's workers), so a write in one process is seen by all.
 
-Every INSERT, UPDATE or DELETE the engine sends counts (ORM flushes, bulk statements, raw SQL),
-except on the tables below, which no cached page shows. The token changes:
+Every statement the engine sends that writes (INSERT, UPDATE, DELETE and the like, from ORM
+flushes, bulk statements or plain SQL) counts, except on the tables below, which no cached page
+shows. The token changes:
 - at the transaction's commit or rollback (or a savepoint's rollback), once per transaction that
   wrote, so other processes see the change the moment its data becomes visible to them;
 - and at a write, if this process handed the token out since it last changed it: a reader on the
@@ -33,7 +34,9 @@ IGNORED_TABLES = frozenset({"sign_in_sessions", "sign_in_throttles", "password_r
 
 log = logging.getLogger(__name__)
 _KEY = "data-version"
-_WRITE = re.compile(r'^\s*(?:insert\s+into|update|delete\s+from)\s+"?(\w+)', re.IGNORECASE)
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE", "TRUNCATE", "COPY")
+_TABLE = re.compile(r'^\s*(?:insert\s+into|update|delete\s+from)\s+"?(\w+)', re.IGNORECASE)
+_WRITE_IN_WITH = re.compile(r"\b(?:insert\s+into|update|delete\s+from)\b", re.IGNORECASE)
 _handed_out: set[int] = set()  # the caches whose token this process gave to a reader since it changed
 
 
@@ -67,9 +70,10 @@ def init_app(app: Flask, engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def on_execute(conn, _cursor, statement, _parameters, _context, _executemany) -> None:
-        if statement[:12].lstrip()[:6].upper() not in ("INSERT", "UPDATE", "DELETE"):
+        verb = statement[:40].lstrip()[:8].upper()
+        if not verb.startswith(_WRITES) and not (verb.startswith("WITH") and _WRITE_IN_WITH.search(statement)):
             return
-        table = _WRITE.match(statement)
+        table = _TABLE.match(statement)
         if table and table.group(1).lower() in IGNORED_TABLES:
             return
         conn.info["wrote"] = True

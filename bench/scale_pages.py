@@ -214,6 +214,7 @@ def main() -> None:
                 f"\n{'page':<32} {'p50 ms':>8} {'p95 ms':>8} {'SQL':>5} {'HTML KB':>8} {'req/s':>7} {'vs minimal':>10}"
                 f" {'uncached ms':>12}"
             )
+            hammer(base, "/api/v1/health", None)  # settle: workers warm, the new database's pages read in
             minimal = None
             for name, path, who in pages:
                 latencies, rate, size = hammer(base, path, who)
