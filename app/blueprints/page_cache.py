@@ -9,7 +9,7 @@ files the HTML a view rendered under a key made of:
   act for, and anything else a session holds), leaving out only what differs between two
   sessions of the same person and changes nothing shown (see SESSION_NOISE);
 - the URL with its query string, and the htmx headers that choose a region or the whole page;
-- today's date, for the pages that count days;
+- today's date in London, for the pages that count days;
 - the code's own version (its files' sizes and times), so a new release never serves a copy
   made by the old one.
 
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import date
 from functools import cache as cache_for_process
 from functools import wraps
 from pathlib import Path
@@ -36,6 +35,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app import data_version
+from app.domain.calendar import london_today
 from app.extensions import cache
 from app.security.sessions import SESSION_KEY
 
@@ -92,6 +92,6 @@ def _key() -> str:
         request.host,
         request.full_path,
         *(request.headers.get(h, "") for h in _HTMX_HEADERS),
-        date.today().isoformat(),
+        london_today().isoformat(),
     ]
     return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()

@@ -7,6 +7,7 @@ from flask import abort, redirect, request, url_for
 
 from app.blueprints.apprenticeships import bp
 from app.blueprints.htmx import render_partial_or_page
+from app.blueprints.page_cache import cached_page
 from app.domain.calendar import london_today
 from app.domain.progress import ProgressStatus
 from app.models.apprenticeships import APPRENTICESHIP_STATUS_LABELS
@@ -17,6 +18,7 @@ from app.services.accounts import organisations
 
 @bp.get("/apprenticeships/")
 @require()
+@cached_page
 def index():
     membership, today = acting_membership(), london_today()
     filters = apprenticeships.queries.Filters.from_args(request.args)

@@ -11,6 +11,7 @@ from app.blueprints.apprenticeships.forms import CohortForm, EnrolForm, ImportFo
 from app.blueprints.downloads import report
 from app.blueprints.htmx import render_partial_or_page
 from app.blueprints.outcomes import failures_on
+from app.blueprints.page_cache import cached_page
 from app.domain.calendar import london_today
 from app.domain.progress import ProgressStatus
 from app.models import OrgKind, Role
@@ -26,6 +27,7 @@ MAX_CSV_BYTES = 1_000_000
 
 @bp.get("/cohorts/")
 @require(Permission.COHORTS_MANAGE, **MANAGE)
+@cached_page
 def cohorts():
     return render_template(
         "apprenticeships/cohorts.html", summaries=apprenticeships.queries.cohort_summaries(acting_org(), london_today())

@@ -9,6 +9,7 @@ from app.blueprints.forms import safe_next
 from app.blueprints.main import bp
 from app.blueprints.main.forms import SwitchOrganisationForm
 from app.blueprints.main.navigation import task_url, tasks_for_current_user
+from app.blueprints.page_cache import cached_page
 from app.domain.calendar import london_today
 from app.security import policy
 from app.services import apprenticeships, todos
@@ -24,6 +25,7 @@ def index():
 
 @bp.get("/dashboard")
 @login_required
+@cached_page
 def dashboard():
     ready, coming = tasks_for_current_user()
     membership = policy.current_membership()
