@@ -4,9 +4,10 @@ clients. For each page it prints p50 and p95 response time, SQL statements per r
 request in-process, counted by a SQLAlchemy event listener), HTML size, and throughput as a
 ratio of a minimal page (`/api/v1/health`) served the same way.
 
-The clients ask for the same pages while nothing changes, so after each session's first request
-the busy pages come from the page cache (app/blueprints/page_cache.py), as they do for someone
-paging back and forth or reloading. The last column is the page worked out with no cache at all
+Each client's first request of a page is a warm-up, not timed. The clients then ask for the same
+pages while nothing changes, so the busy pages come from the page cache
+(app/blueprints/page_cache.py), as they do for people paging back and forth, reloading or looking
+at the same team. The last column is the page worked out with no cache at all
 (in-process, one client, median of 3): what the first request after a change costs. The SQL
 column counts that uncached request.
 
@@ -20,6 +21,7 @@ page's throughput. The figures are printed, never asserted.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import socket
@@ -79,9 +81,13 @@ def signed_in(base: str, email: str) -> requests.Session:
 
 def hammer(base: str, path: str, who: str | None) -> tuple[list[float], float, int]:
     """16 clients, PER_CLIENT requests each: (latencies ms, requests per second, HTML bytes)."""
+    # The client's own garbage collection would pause every client at once: after the in-process
+    # app of `worked_out` has filled this process's heap, a full collection takes ~100 ms.
+    gc.collect()
+    gc.freeze()
     sessions = [signed_in(base, who) if who else requests.Session() for _ in range(CLIENTS)]
-    for s in sessions[:2]:
-        s.get(base + path)  # warm up
+    for s in sessions:
+        s.get(base + path)  # warm up: each client's first request (each worker's first sight of the page) is not timed
     latencies: list[float] = []
     size = [0]
     lock = threading.Lock()
