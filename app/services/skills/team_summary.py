@@ -268,7 +268,8 @@ def cached_summary(
 
 def line_managers(org) -> list[tuple[int, str]]:
     """Everyone who manages someone in ``org``, by name, as (``id``, ``name``) pairs for the
-    filters: one query of two columns, kept in the cache like the summary's figures."""
+    filters: one query of two columns, kept in the cache until the data changes (and at most
+    TEAM_SUMMARY_CACHE_SECONDS)."""
     key = f"line-managers:{data_version.current()}:{org.id}"
     found = cache.get(key)
     if found is None:
