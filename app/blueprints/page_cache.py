@@ -16,7 +16,8 @@ files the HTML a view rendered under a key made of:
 The one secret in a page is its CSRF token, which belongs to a session: the copy is kept in
 pieces around the token, and each answer puts the asking session's own token back in.
 
-A copy is kept for PAGE_CACHE_SECONDS (5 minutes), so wording that depends on the time of day
+Nothing is cached in debug mode (`flask run --debug`), where templates are read again as they
+are edited. A copy is kept for PAGE_CACHE_SECONDS (5 minutes), so wording that depends on the time of day
 ("3 hours ago") is never older than that. Nothing is kept when the view answered with anything
 but HTML it rendered (a redirect, a file, an error), or when showing the page changed the session
 (a flash message shown).
@@ -49,7 +50,7 @@ def cached_page(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args, **kwargs):
         seconds = current_app.config.get("PAGE_CACHE_SECONDS", 0)
-        if not seconds or "_flashes" in session:
+        if not seconds or current_app.debug or "_flashes" in session:
             return view(*args, **kwargs)
         current_user.is_authenticated  # noqa: B018  (loading the user may tidy the session: first)
         key = _key()

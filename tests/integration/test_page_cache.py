@@ -55,6 +55,21 @@ def test_a_page_seen_again_comes_from_the_cache_until_anything_changes(client, l
     assert "Nina Raw" in client.get("/organisation/people").get_data(as_text=True)
 
 
+def test_in_debug_mode_every_page_is_worked_out_so_edited_templates_show_at_once(app, client, login):
+    org = OrganisationFactory()
+    admin = member(org, "org_admin")
+    db.session.commit()
+    login(admin)
+    client.get("/organisation/people")
+    app.debug = True
+    try:
+        with counting(cold=False) as statements:
+            client.get("/organisation/people")
+    finally:
+        app.debug = False
+    assert _people_query(statements)
+
+
 def test_a_copy_is_per_person_and_carries_each_sessions_own_csrf_token(app, client, login):
     org = OrganisationFactory()
     first_admin = member(org, "org_admin", name="First Admin")
