@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
+from functools import cached_property
 
 
 class TargetBasis(StrEnum):
@@ -58,9 +59,11 @@ class Plan:
     def contract_days(self) -> int:
         return max(1, (self.planned_end - self.start).days + 1)
 
-    @property
+    @cached_property
     def planned_days(self) -> int:
         """The planned duration in days after recognised prior learning (at least one day)."""
+        if not self.prior_learning:
+            return self.contract_days  # the same as below, without fractions (a caseload asks 1,000 times)
         return max(1, round(self.contract_days * (1 - self.prior_learning)))
 
     @property
@@ -72,8 +75,9 @@ def target_minutes(plan: Plan) -> int:
     """The off-the-job target for the whole apprenticeship, reduced pro rata by prior learning."""
     if plan.basis == TargetBasis.HOURS:
         return int(plan.fixed_hours * 60 * (1 - plan.prior_learning))
-    contracted = Fraction(plan.weekly_minutes * plan.planned_days, 7)
-    return int(contracted * plan.percent / 100)
+    # The percentage of the contracted minutes (weekly minutes over the planned weeks), rounded
+    # down: whole numbers throughout.
+    return plan.weekly_minutes * plan.planned_days * plan.percent // 700
 
 
 def break_days(breaks: list[Break], until: date) -> int:
@@ -113,7 +117,8 @@ def percent_of(part: int, whole: int) -> int | None:
     """`part` as a whole percentage of `whole`, or None when there is nothing to compare with."""
     if whole <= 0:
         return None
-    return int(Fraction(part * 100, whole))
+    share = abs(part) * 100 // whole  # toward zero, as int() of the exact fraction
+    return share if part >= 0 else -share
 
 
 def hours(minutes: int) -> str:
