@@ -1,6 +1,7 @@
-"""The busiest pages come from the shared cache for the session that saw them, and never once
-the data has changed (app/blueprints/page_cache.py, app/data_version.py). Every other test runs
-with the cache on too, so each journey also shows that a change is never hidden."""
+"""The busiest pages come from the shared cache for the person who saw them, with each session's
+own CSRF token, and never once the data has changed (app/blueprints/page_cache.py,
+app/data_version.py). Every other test runs with the cache on too, so each journey also shows
+that a change is never hidden."""
 
 from __future__ import annotations
 
