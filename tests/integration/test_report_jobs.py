@@ -119,3 +119,19 @@ def test_a_large_years_cpd_spend_report_is_made_in_the_background(app, login, sm
     assert download.headers["Content-Disposition"] == f'attachment; filename="cpd-spend-engineering-{label}.pdf"'
     text = _text(download.data)
     assert f"CPD spend report, {label}" in text and "First aid at work" in text and "£120.00" in text
+
+
+def test_a_report_on_something_deleted_since_it_was_asked_for_fails_and_says_why(app, login):
+    s = setting(started=True)
+    client = login(s.coordinator.user, c=app.test_client())
+    job = jobs.start_report(
+        s.coordinator.user,
+        s.provider,
+        "cohort_report",
+        "Cohort report: gone",
+        {"cohort_id": 0, "today": "2026-12-04"},
+    )
+    db.session.commit()
+    page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert job.status == "failed" and job.output is None
+    assert "The cohort no longer exists" in page

@@ -290,8 +290,6 @@ def cohort_report_for(actor, org, cohort: Cohort, today: date) -> tuple[bytes, s
 
 @jobs.report("cohort_report")
 def _cohort_report_file(params: dict) -> tuple[bytes, str]:
-    cohort = db.session.get(Cohort, params["cohort_id"])
-    if cohort is None:
-        raise LookupError("The cohort no longer exists")
+    cohort = jobs.still_there(Cohort, params["cohort_id"], "cohort")
     today = date.fromisoformat(params["today"])
     return cohort_report(cohort, today), f"cohort-report-{cohort.name}-{today}.pdf"

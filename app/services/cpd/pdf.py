@@ -12,7 +12,6 @@ from reportlab.platypus import Paragraph, Spacer
 
 from app.domain.calendar import london, london_date
 from app.domain.money import format_pounds as pounds
-from app.extensions import db
 from app.models import Job, Organisation
 from app.services import jobs
 from app.services.cpd import budgets, queries
@@ -116,9 +115,7 @@ def spend_report_for(actor, org, year: int, department: str | None) -> tuple[byt
 
 @jobs.report("cpd_spend")
 def _spend_report_file(params: dict) -> tuple[bytes, str]:
-    org = db.session.get(Organisation, params["organisation_id"])
-    if org is None:
-        raise LookupError("The organisation no longer exists")
+    org = jobs.still_there(Organisation, params["organisation_id"], "organisation")
     year, department = params["year"], params.get("department")
     return spend_report(org, year, department), _spend_filename(year, department)
 

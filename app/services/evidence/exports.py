@@ -159,7 +159,5 @@ def cohort_coverage_for(actor, org, cohort: Cohort, today: date) -> tuple[bytes,
 
 @jobs.report("cohort_coverage")
 def _cohort_coverage_file(params: dict) -> tuple[bytes, str]:
-    cohort = db.session.get(Cohort, params["cohort_id"])
-    if cohort is None:
-        raise LookupError("The cohort no longer exists")
+    cohort = jobs.still_there(Cohort, params["cohort_id"], "cohort")
     return cohort_coverage_pdf(cohort, date.fromisoformat(params["today"])), f"evidence-coverage-{cohort.name}.pdf"

@@ -12,7 +12,14 @@ from app.services.jobs.queue import (
     runner,
     submit,
 )
-from app.services.jobs.reports import forget_old_files, in_background, now_or_later, report, start_report
+from app.services.jobs.reports import (
+    forget_old_files,
+    in_background,
+    now_or_later,
+    report,
+    start_report,
+    still_there,
+)
 
 __all__ = [
     "JobError",
@@ -28,5 +35,6 @@ __all__ = [
     "run",
     "runner",
     "start_report",
+    "still_there",
     "submit",
 ]

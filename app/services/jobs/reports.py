@@ -37,6 +37,15 @@ def report(name: str) -> Callable[[Builder], Builder]:
     return register
 
 
+def still_there(model, row_id, what: str):
+    """The ``model`` row a report's params name, loaded by id (the route that started the job
+    checked access); a report on something deleted since fails with "The <what> no longer exists"."""
+    found = db.session.get(model, row_id)
+    if found is None:
+        raise LookupError(f"The {what} no longer exists")
+    return found
+
+
 def in_background(rows: int) -> bool:
     """Whether a report over ``rows`` rows (apprentices, candidates...) is made as a job."""
     return rows > int(current_app.config.get("REPORT_IN_BACKGROUND_OVER", 50))

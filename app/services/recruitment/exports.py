@@ -12,7 +12,6 @@ from reportlab.platypus import PageBreak, Spacer
 from werkzeug.datastructures import MultiDict
 
 from app.domain.calendar import london, london_date
-from app.extensions import db
 from app.models import Job
 from app.models.job_roles import PROFICIENCY_LABELS
 from app.models.recruitment import CandidateBadge, Vacancy
@@ -84,9 +83,7 @@ def panel_for(actor, vacancy: Vacancy, filters: queries.CompareFilters, prepared
 
 @jobs.report("hiring_panel")
 def _panel_file(params: dict) -> tuple[bytes, str]:
-    vacancy = db.session.get(Vacancy, params["vacancy_id"])
-    if vacancy is None:
-        raise LookupError("The vacancy no longer exists")
+    vacancy = jobs.still_there(Vacancy, params["vacancy_id"], "vacancy")
     filters = queries.CompareFilters.from_args(MultiDict(params["filters"]))
     return panel_pdf(
         vacancy, _panel_candidates(vacancy, filters), params["prepared_by"]
