@@ -26,6 +26,15 @@ from hub_search import scratch_postgres  # noqa: E402  (this folder's shared hel
 AWARDS = int(os.environ.get("BENCH_AWARDS", 1000))
 
 
+def run_timed(app, job_id: int) -> float:
+    """Run the job as a worker runs it; seconds taken."""
+    from app.services.jobs import queue
+
+    t0 = time.perf_counter()
+    queue.run_in_app(app, job_id)
+    return time.perf_counter() - t0
+
+
 def queued_job(org, user, kind: str, total: int, params: dict):
     """A job recorded as `jobs.submit` records it, but run by hand here rather than on commit."""
     from app.extensions import db
@@ -48,7 +57,6 @@ def run(url: str, label: str) -> None:
     from app.models import Job, MicroCredential, Organisation, User
     from app.models.badges import IssuedCredential
     from app.services import issuing
-    from app.services.jobs import queue
     from seeds import load_demo
 
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={}, JOBS_IN_PROCESS="thread")
@@ -82,9 +90,7 @@ def run(url: str, label: str) -> None:
         db.session.commit()
         job_id = job.id
         db.session.remove()
-    t0 = time.perf_counter()
-    queue.run_in_app(app, job_id)
-    elapsed = time.perf_counter() - t0
+    elapsed = run_timed(app, job_id)
     with app.app_context():
         done = db.session.get(Job, job_id)
         issued = db.session.query(IssuedCredential).filter(IssuedCredential.recipient_email.like("learner%")).count()
@@ -111,7 +117,6 @@ def batch_verification(app, label: str) -> None:
     from app.models import Job, Organisation, User
     from app.models.badges import IssuedCredential
     from app.models.verifications import VerificationBatch, VerificationSource
-    from app.services.jobs import queue
     from app.services.verification import batches, run_verification
 
     with app.app_context():
@@ -145,9 +150,7 @@ def batch_verification(app, label: str) -> None:
         db.session.commit()
         job_id, batch_id = job.id, batch.id
         db.session.remove()
-    t0 = time.perf_counter()
-    queue.run_in_app(app, job_id)
-    elapsed = time.perf_counter() - t0
+    elapsed = run_timed(app, job_id)
     with app.app_context():
         done = db.session.get(Job, job_id)
         batch = db.session.get(VerificationBatch, batch_id)
